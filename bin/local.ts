@@ -1,0 +1,63 @@
+/**
+ * `npm start`: the whole service on this machine, without AWS. See README "Run it locally".
+ */
+import path from 'node:path';
+import { startLocalRuntime } from '../local/runtime.js';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function jiraFromEnvironment() {
+  const baseUrl = process.env.JIRA_BASE_URL;
+  if (!baseUrl) return undefined;
+  const email = process.env.JIRA_USER_EMAIL;
+  const apiToken = process.env.JIRA_API_TOKEN;
+  const webhookSecret = process.env.JIRA_WEBHOOK_SECRET;
+  if (!email || !apiToken || !webhookSecret) {
+    throw new Error('With JIRA_BASE_URL set, JIRA_USER_EMAIL, JIRA_API_TOKEN and JIRA_WEBHOOK_SECRET are required too.');
+  }
+  return { baseUrl, email, apiToken, webhookSecret };
+}
+
+const intFromEnv = (name: string, fallback: number) => {
+  const value = process.env[name];
+  return value === undefined ? fallback : Number.parseInt(value, 10);
+};
+
+const jira = jiraFromEnvironment();
+const runtime = await startLocalRuntime({
+  port: intFromEnv('PORT', 3000),
+  ...(process.env.DATA_DIR ? { dataDir: path.resolve(process.env.DATA_DIR) } : {}),
+  ...(jira ? { jira } : {}),
+  simulator: {
+    users: intFromEnv('JIRA_SIMULATOR_USERS', 50),
+    customers: intFromEnv('JIRA_SIMULATOR_CUSTOMERS', 20),
+  },
+  log,
+});
+
+const simulator = runtime.jira.simulator;
+if (simulator) {
+  log(`Jira simulator at ${simulator.url} (${simulator.accountCount()} accounts)`);
+  log(`  admin: ${simulator.admin.email} / ${simulator.admin.apiToken}`);
+  log(`  agent: ${simulator.agent.email} / ${simulator.agent.apiToken}`);
+  log(`  try:   curl -u '${simulator.admin.email}:${simulator.admin.apiToken}' ${runtime.url}/settings/user-sync`);
+} else {
+  log(`Jira: ${runtime.jira.baseUrl}`);
+}
+log(`Contact Sync listening on ${runtime.url}`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing accepted work, then stopping`);
+    runtime
+      .stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        process.stderr.write(`stop failed: ${String(error)}\n`);
+        process.exit(1);
+      });
+  });
+}

@@ -1,0 +1,79 @@
+import type { Contact, JiraAccountType } from '../../domain/contact.js';
+import { visibleTags } from '../../domain/contact.js';
+import { normalizeEmail } from '../../domain/email.js';
+
+/** A contact as stored. `tags` holds only the user's own tags; `Jira User` is derived from the link. */
+export interface ContactRecord {
+  pk: string;
+  sk: 'CONTACT';
+  id: string;
+  name: string;
+  email: string | null;
+  /** Normalized email; absent when there is no email, so the byEmail index stays sparse. */
+  emailKey?: string;
+  phone: string | null;
+  companyIds: string[];
+  tags: string[];
+  /** Set while the contact is synced: the Jira account it belongs to. */
+  jiraAccountId?: string;
+  jiraAccountType?: JiraAccountType;
+  /** Timestamp (ms) of the newest Jira event applied; kept after unlinking so a late, older event cannot relink. */
+  jiraEventTs?: number;
+  /** The account the contact was last linked to, kept after unlinking for the same reason. */
+  lastJiraAccountId?: string;
+  createdAt: string;
+  updatedAt: string;
+  createdKey: string;
+  kindKey: 'CONTACT';
+  kindSort: string;
+}
+
+export const contactPk = (id: string): string => `CONTACT#${id}`;
+export const CONTACT_SK = 'CONTACT';
+
+/** The key attributes and index attributes of a new contact record. */
+export function newContactRecord(fields: {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  companyIds: string[];
+  tags: string[];
+  now: string;
+}): ContactRecord {
+  const createdKey = `${fields.now}#${fields.id}`;
+  return {
+    pk: contactPk(fields.id),
+    sk: CONTACT_SK,
+    id: fields.id,
+    name: fields.name,
+    email: fields.email,
+    ...(fields.email ? { emailKey: normalizeEmail(fields.email) } : {}),
+    phone: fields.phone,
+    companyIds: fields.companyIds,
+    tags: fields.tags,
+    createdAt: fields.now,
+    updatedAt: fields.now,
+    createdKey,
+    kindKey: 'CONTACT',
+    kindSort: createdKey,
+  };
+}
+
+export function toContact(record: ContactRecord): Contact {
+  const linked = record.jiraAccountId !== undefined;
+  return {
+    id: record.id,
+    name: record.name,
+    email: record.email ?? null,
+    phone: record.phone ?? null,
+    companyIds: record.companyIds ?? [],
+    tags: visibleTags(record.tags ?? [], linked),
+    jiraUser:
+      linked && record.jiraAccountId
+        ? { accountId: record.jiraAccountId, accountType: record.jiraAccountType ?? 'atlassian' }
+        : null,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}

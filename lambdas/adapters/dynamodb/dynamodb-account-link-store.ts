@@ -1,0 +1,225 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { normalizeEmail } from '../../domain/email.js';
+import type { AccountLink, AccountLinkStore, LinkContactResult, UnlinkContactResult } from '../../domain/sync/account-link-store.js';
+import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
+import { isConditionFailure } from './conditional.js';
+import { CONTACT_SK, type ContactRecord, contactPk, newContactRecord } from './contact-record.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { EMAIL_INDEX, KIND_INDEX, LINK_SHARDS, tableName } from './table-schema.js';
+
+const LINK_CURSOR_ATTRIBUTES = ['pk', 'sk', KIND_INDEX.partitionKey, KIND_INDEX.sortKey];
+
+export const linkPk = (accountId: string): string => `JIRA#${accountId}`;
+export const LINK_SK = 'LINK';
+
+/** Spreads link items over the byKind index so demotion can walk them in parallel. */
+export function linkShard(accountId: string): number {
+  return createHash('sha1').update(accountId).digest().readUInt16BE(0) % LINK_SHARDS;
+}
+export const linkKindKey = (shard: number): string => `LINK#${String(shard).padStart(2, '0')}`;
+
+interface LinkRecord extends AccountLink {
+  pk: string;
+  sk: typeof LINK_SK;
+  kindKey: string;
+  kindSort: string;
+}
+
+export class DynamoDbAccountLinkStore implements AccountLinkStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string = tableName(),
+  ) {}
+
+  async getLink(accountId: string): Promise<AccountLink | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: linkPk(accountId), sk: LINK_SK }, ConsistentRead: true }),
+    );
+    return result.Item as AccountLink | undefined;
+  }
+
+  async claimLink(link: AccountLink & { contactId: string; status: 'linked' }): Promise<boolean> {
+    const item: LinkRecord = {
+      ...link,
+      pk: linkPk(link.accountId),
+      sk: LINK_SK,
+      kindKey: linkKindKey(linkShard(link.accountId)),
+      kindSort: link.accountId,
+    };
+    return this.conditionally(
+      new PutCommand({
+        TableName: this.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :unlinked AND eventTs < :ts)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':unlinked': 'unlinked', ':ts': link.eventTs },
+      }),
+    );
+  }
+
+  async retargetLink(accountId: string, fromContactId: string, toContactId: string): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: linkPk(accountId), sk: LINK_SK },
+        UpdateExpression: 'SET contactId = :to, origin = :created',
+        ConditionExpression: 'contactId = :from AND #status = :linked',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':to': toContactId, ':from': fromContactId, ':created': 'created', ':linked': 'linked' },
+      }),
+    );
+  }
+
+  async markUnlinked(
+    accountId: string,
+    eventTs: number,
+    runId: string | undefined,
+    expectedContactId: string | undefined,
+  ): Promise<boolean> {
+    const values: Record<string, unknown> = { ':unlinked': 'unlinked', ':ts': eventTs };
+    let condition = 'attribute_not_exists(pk) OR (#status = :unlinked AND eventTs < :ts)';
+    if (expectedContactId) {
+      condition = 'contactId = :contact AND #status = :linked';
+      values[':contact'] = expectedContactId;
+      values[':linked'] = 'linked';
+    }
+    if (runId) values[':run'] = runId;
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: linkPk(accountId), sk: LINK_SK },
+        UpdateExpression: `SET #status = :unlinked, eventTs = :ts, kindKey = :kind, kindSort = :account${runId ? ', runId = :run' : ''} REMOVE contactId, origin${runId ? '' : ', runId'}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...values, ':kind': linkKindKey(linkShard(accountId)), ':account': accountId },
+      }),
+    );
+  }
+
+  async findLinkableContactId(email: string): Promise<string | undefined> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: EMAIL_INDEX.name,
+          KeyConditionExpression: '#email = :email',
+          FilterExpression: 'attribute_not_exists(jiraAccountId)',
+          ExpressionAttributeNames: { '#email': EMAIL_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':email': normalizeEmail(email) },
+          ProjectionExpression: 'id',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const first = result.Items?.[0];
+      if (first) return String(first.id);
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return undefined;
+  }
+
+  async listLinks(shard: number, limit: number, cursor?: string): Promise<{ links: AccountLink[]; cursor: string | null }> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: KIND_INDEX.name,
+        KeyConditionExpression: '#kind = :kind',
+        ExpressionAttributeNames: { '#kind': KIND_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':kind': linkKindKey(shard) },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, LINK_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'JIRA#' }),
+      }),
+    );
+    return { links: (result.Items ?? []) as AccountLink[], cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  async linkContact(contactId: string, snapshot: AccountSnapshot): Promise<LinkContactResult> {
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: contactPk(contactId), sk: CONTACT_SK },
+          UpdateExpression:
+            'SET #name = :name, email = :email, emailKey = :emailKey, jiraAccountId = :account, jiraAccountType = :type, ' +
+            'jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now',
+          // Free and not holding a newer event of this account, or this account's with an older event.
+          ConditionExpression:
+            'attribute_exists(pk) AND ((jiraAccountId = :account AND jiraEventTs < :ts) OR ' +
+            '(attribute_not_exists(jiraAccountId) AND (attribute_not_exists(lastJiraAccountId) OR lastJiraAccountId <> :account OR jiraEventTs < :ts)))',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: {
+            ':name': snapshot.displayName,
+            ':email': snapshot.email,
+            ':emailKey': normalizeEmail(snapshot.email),
+            ':account': snapshot.accountId,
+            ':type': snapshot.accountType,
+            ':ts': snapshot.eventTs,
+            ':now': new Date().toISOString(),
+          },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      return result.Attributes?.jiraAccountId === snapshot.accountId ? 'updated' : 'linked';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const current = await this.getContactRecord(contactId);
+    if (!current) return 'missing';
+    if (current.jiraAccountId !== undefined && current.jiraAccountId !== snapshot.accountId) return 'taken';
+    return 'stale';
+  }
+
+  async createLinkedContact(contactId: string, snapshot: AccountSnapshot): Promise<boolean> {
+    const record: ContactRecord = {
+      ...newContactRecord({
+        id: contactId,
+        name: snapshot.displayName,
+        email: snapshot.email,
+        phone: null,
+        companyIds: [],
+        tags: [],
+        now: new Date().toISOString(),
+      }),
+      jiraAccountId: snapshot.accountId,
+      jiraAccountType: snapshot.accountType,
+      jiraEventTs: snapshot.eventTs,
+      lastJiraAccountId: snapshot.accountId,
+    };
+    return this.conditionally(
+      new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+  }
+
+  async unlinkContact(contactId: string, accountId: string, eventTs: number, force = false): Promise<UnlinkContactResult> {
+    const unlinked = await this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: contactPk(contactId), sk: CONTACT_SK },
+        UpdateExpression: 'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now REMOVE jiraAccountId, jiraAccountType',
+        ConditionExpression: force ? 'jiraAccountId = :account' : 'jiraAccountId = :account AND jiraEventTs < :ts',
+        ExpressionAttributeValues: { ':account': accountId, ':ts': eventTs, ':now': new Date().toISOString() },
+      }),
+    );
+    if (unlinked) return 'unlinked';
+    const current = await this.getContactRecord(contactId);
+    return current?.jiraAccountId === accountId ? 'stale' : 'not-linked';
+  }
+
+  private async getContactRecord(contactId: string): Promise<ContactRecord | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: contactPk(contactId), sk: CONTACT_SK }, ConsistentRead: true }),
+    );
+    return result.Item as ContactRecord | undefined;
+  }
+
+  private async conditionally(command: PutCommand | UpdateCommand): Promise<boolean> {
+    try {
+      await this.client.send(command as PutCommand);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Company, CompanyChanges, NewCompany } from '../../domain/company.js';
+import type { CompanyStore } from '../../domain/contact-store.js';
+import { NotFoundError } from '../../domain/errors.js';
+import type { Page, PageRequest } from '../../domain/page.js';
+import { isConditionFailure } from './conditional.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { KIND_INDEX, tableName } from './table-schema.js';
+import { buildUpdate } from './update-expression.js';
+
+interface CompanyRecord extends Company {
+  pk: string;
+  sk: 'COMPANY';
+  kindKey: 'COMPANY';
+  kindSort: string;
+}
+
+const companyPk = (id: string): string => `COMPANY#${id}`;
+const COMPANY_SK = 'COMPANY';
+const LIST_CURSOR_ATTRIBUTES = ['pk', 'sk', KIND_INDEX.partitionKey, KIND_INDEX.sortKey];
+/** BatchGetItem's own limit. */
+const BATCH_GET_LIMIT = 100;
+
+function toCompany(record: CompanyRecord): Company {
+  return { id: record.id, name: record.name, domain: record.domain ?? null, createdAt: record.createdAt, updatedAt: record.updatedAt };
+}
+
+export class DynamoDbCompanyStore implements CompanyStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string = tableName(),
+  ) {}
+
+  async createCompany(input: NewCompany): Promise<Company> {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const record: CompanyRecord = {
+      pk: companyPk(id),
+      sk: COMPANY_SK,
+      id,
+      name: input.name,
+      domain: input.domain ?? null,
+      createdAt: now,
+      updatedAt: now,
+      kindKey: 'COMPANY',
+      kindSort: `${now}#${id}`,
+    };
+    await this.client.send(new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return toCompany(record);
+  }
+
+  async getCompany(id: string): Promise<Company | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: companyPk(id), sk: COMPANY_SK }, ConsistentRead: true }),
+    );
+    return result.Item ? toCompany(result.Item as CompanyRecord) : undefined;
+  }
+
+  async listCompanies(page: PageRequest): Promise<Page<Company>> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: KIND_INDEX.name,
+        KeyConditionExpression: '#kind = :kind',
+        ExpressionAttributeNames: { '#kind': KIND_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':kind': 'COMPANY' },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'COMPANY#' }),
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map((item) => toCompany(item as CompanyRecord)),
+      nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  async updateCompany(id: string, changes: CompanyChanges): Promise<Company> {
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: companyPk(id), sk: COMPANY_SK },
+          ...buildUpdate({ name: changes.name, domain: changes.domain, updatedAt: new Date().toISOString() }),
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toCompany(result.Attributes as CompanyRecord);
+    } catch (error) {
+      if (isConditionFailure(error)) throw companyNotFound(id);
+      throw error;
+    }
+  }
+
+  async deleteCompany(id: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({ TableName: this.table, Key: { pk: companyPk(id), sk: COMPANY_SK }, ConditionExpression: 'attribute_exists(pk)' }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw companyNotFound(id);
+      throw error;
+    }
+  }
+
+  async missingCompanyIds(ids: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    const found = new Set<string>();
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] | undefined = unique
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((id) => ({ pk: companyPk(id), sk: COMPANY_SK }));
+      while (keys?.length) {
+        const result: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'id' } } }),
+        );
+        for (const item of result.Responses?.[this.table] ?? []) found.add(String(item.id));
+        keys = result.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return unique.filter((id) => !found.has(id));
+  }
+}
+
+function companyNotFound(id: string): NotFoundError {
+  return new NotFoundError(`No company has the id ${id}.`);
+}

@@ -1,0 +1,29 @@
+/**
+ * The single table's shape, shared by the CDK stack (`lib/`) and the local runtime so both build
+ * the same keys and indexes.
+ *
+ * Items (pk / sk):
+ * - contact      CONTACT#<id> / CONTACT         emailKey, createdKey (byEmail); kindKey=CONTACT, kindSort (byKind)
+ * - company      COMPANY#<id> / COMPANY         kindKey=COMPANY, kindSort (byKind)
+ * - account link JIRA#<accountId> / LINK        kindKey=LINK#<shard>, kindSort=<accountId> (byKind): one per Jira account,
+ *                                               it names the account's only contact (the "one contact per account" lock)
+ * - settings     SETTINGS / USER_SYNC           the toggle's state
+ * - run progress RUN#<runId> / <part>           one item per page or batch of a sync run, summed for progress
+ * - delivery     DELIVERY#<id> / DELIVERY       webhook deliveries already applied (dedupe), with a TTL
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+export const EMAIL_INDEX = { name: 'byEmail', partitionKey: 'emailKey', sortKey: 'createdKey' } as const;
+export const KIND_INDEX = { name: 'byKind', partitionKey: 'kindKey', sortKey: 'kindSort' } as const;
+
+/** Link items spread over this many index partitions so demotion can fan out in parallel. */
+export const LINK_SHARDS = 16;
+
+/** The attribute DynamoDB's TTL deletes expired items by. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export const DEFAULT_TABLE_NAME = 'contact-sync';
+
+export function tableName(): string {
+  return process.env.TABLE_NAME ?? DEFAULT_TABLE_NAME;
+}

@@ -1,0 +1,30 @@
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SyncWorkflowStarter } from '../../domain/sync/user-sync-toggle.js';
+import type { SyncAction } from '../../domain/sync/user-sync-state.js';
+
+/**
+ * Starts the sync state machine. Locally the same call reaches the local runner, through the SDK's
+ * own endpoint setting (`AWS_ENDPOINT_URL_SFN`).
+ */
+export class SfnWorkflowStarter implements SyncWorkflowStarter {
+  private readonly client = new SFNClient({});
+
+  constructor(private readonly stateMachineArn: () => string = requiredStateMachineArn) {}
+
+  async start(input: { action: SyncAction; runId: string }, executionName: string): Promise<void> {
+    try {
+      await this.client.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn(), name: executionName, input: JSON.stringify(input) }),
+      );
+    } catch (error) {
+      // The same name means the same start, already done: starting is idempotent.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+}
+
+function requiredStateMachineArn(): string {
+  const arn = process.env.STATE_MACHINE_ARN;
+  if (!arn) throw new Error('STATE_MACHINE_ARN is not set.');
+  return arn;
+}

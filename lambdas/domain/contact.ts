@@ -1,0 +1,51 @@
+/** A CRM contact as clients see it (see CONTRACT.md). */
+export interface Contact {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  companyIds: string[];
+  tags: string[];
+  jiraUser: JiraUserLink | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type JiraAccountType = 'atlassian' | 'customer' | 'app';
+
+export interface JiraUserLink {
+  accountId: string;
+  accountType: JiraAccountType;
+}
+
+/** The tag a synced contact carries. It is derived from the link, never stored, so it cannot drift. */
+export const JIRA_USER_TAG = 'Jira User';
+
+export interface NewContact {
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+  companyIds?: string[];
+  tags?: string[];
+}
+
+export type ContactChanges = Partial<NewContact>;
+
+/** Fields of a synced contact that belong to Jira and cannot be changed through the CRM. */
+export const JIRA_OWNED_FIELDS = ['name', 'email'] as const;
+
+export function isSynced(contact: Pick<Contact, 'jiraUser'>): boolean {
+  return contact.jiraUser !== null;
+}
+
+/** The tags clients see: the user's own tags, with `Jira User` first while the contact is synced. */
+export function visibleTags(userTags: readonly string[], linked: boolean): string[] {
+  const own = userTags.filter((tag) => tag !== JIRA_USER_TAG);
+  return linked ? [JIRA_USER_TAG, ...own] : own;
+}
+
+/** Which Jira-owned fields a change would touch on a synced contact (the 409 rule). */
+export function jiraOwnedFieldsChanged(contact: Contact, changes: ContactChanges): string[] {
+  if (!isSynced(contact)) return [];
+  return JIRA_OWNED_FIELDS.filter((field) => field in changes && changes[field] !== contact[field]);
+}

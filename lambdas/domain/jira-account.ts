@@ -1,0 +1,31 @@
+import type { JiraAccountType } from './contact.js';
+
+/** A Jira account as Jira's REST API describes it (`users/search`, `user`, webhook `user`). */
+export interface JiraAccount {
+  accountId: string;
+  accountType: JiraAccountType | string;
+  displayName: string;
+  /** Missing when the user's privacy settings hide it. */
+  emailAddress?: string | undefined;
+  active: boolean;
+}
+
+/** The directory of Jira accounts the sync reads, with the service's own credentials. */
+export interface JiraDirectory {
+  /** One page of `users/search`; a page shorter than `maxResults` is the last. */
+  searchUsers(startAt: number, maxResults: number): Promise<JiraAccount[]>;
+  /** One account, or undefined when Jira no longer knows it. */
+  getUser(accountId: string): Promise<JiraAccount | undefined>;
+}
+
+/** Who is calling, checked with Jira using the caller's own credentials. */
+export interface JiraCaller {
+  accountId: string;
+  displayName: string;
+}
+
+export interface JiraCallerCheck {
+  /** Undefined when Jira does not accept the credentials. */
+  whoIs(authorization: string): Promise<JiraCaller | undefined>;
+  isAdministrator(authorization: string): Promise<boolean>;
+}

@@ -1,0 +1,69 @@
+import type { JiraAccount, JiraDirectory } from '../jira-account.js';
+import type { AccountLinkStore } from './account-link-store.js';
+import { eligibility } from './account-snapshot.js';
+import { type SyncOutcome, type UnsyncOutcome, syncAccount, unsyncAccount } from './sync-account.js';
+import type { UserEvent } from './user-event.js';
+import { type UserSyncSettingsStore, acceptsUserEvents } from './user-sync-state.js';
+
+export type UserEventOutcome = SyncOutcome | UnsyncOutcome | 'skipped-hidden-email' | 'ignored-sync-off';
+
+export interface UserEventDependencies {
+  jira: JiraDirectory;
+  links: AccountLinkStore;
+  settings: UserSyncSettingsStore;
+}
+
+/**
+ * A Jira user event reaches its contact (live sync).
+ * Primary course: syncing is on -> the account is read from the event (or from Jira when the event
+ * hides its email) -> its contact is created, linked or updated, ordered by the event's own time;
+ * a deleted, deactivated or app account's contact becomes a regular contact.
+ * While syncing is off or being turned off, events change nothing.
+ */
+export async function applyUserEvent(deps: UserEventDependencies, event: UserEvent): Promise<UserEventOutcome> {
+  if (!acceptsUserEvents((await deps.settings.get()).state)) return 'ignored-sync-off';
+  const outcome = await applyToAccount(deps, event);
+  if (outcome === 'created' || outcome === 'linked' || outcome === 'updated') {
+    // Syncing may have been turned off while we wrote, after the demotion passed this account:
+    // undo our link so that no synced contact outlives the switch.
+    const now = await deps.settings.get();
+    if (!acceptsUserEvents(now.state)) {
+      await unsyncAccount(deps.links, event.user.accountId, Date.now(), now.runId ?? undefined, true);
+      return 'ignored-sync-off';
+    }
+  }
+  return outcome;
+}
+
+async function applyToAccount(deps: UserEventDependencies, event: UserEvent): Promise<UserEventOutcome> {
+  const { accountId } = event.user;
+  if (event.webhookEvent === 'user_deleted') return unsyncAccount(deps.links, accountId, event.timestamp);
+
+  let account: JiraAccount | undefined = completeAccount(event.user);
+  if (!account) {
+    account = await deps.jira.getUser(accountId);
+    // Jira no longer knows the account: it was deleted after this event was sent.
+    if (!account) return unsyncAccount(deps.links, accountId, event.timestamp);
+  }
+  const verdict = eligibility(account, event.timestamp);
+  switch (verdict.kind) {
+    case 'sync':
+      return syncAccount(deps.links, verdict.snapshot);
+    case 'unsync':
+      return unsyncAccount(deps.links, accountId, event.timestamp);
+    case 'hidden-email':
+      return 'skipped-hidden-email';
+  }
+}
+
+/** The event's user, if it carries all the sync needs; otherwise Jira is asked. */
+function completeAccount(user: UserEvent['user']): JiraAccount | undefined {
+  if (!user.emailAddress || user.accountType === undefined || user.active === undefined) return undefined;
+  return {
+    accountId: user.accountId,
+    accountType: user.accountType,
+    displayName: user.displayName ?? '',
+    emailAddress: user.emailAddress,
+    active: user.active,
+  };
+}

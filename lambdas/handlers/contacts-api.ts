@@ -1,0 +1,42 @@
+import { createContact, updateContact } from '../domain/contacts-use-cases.js';
+import { NotFoundError } from '../domain/errors.js';
+import { apiHandler } from '../http/api-handler.js';
+import { contactChangesSchema, emailQuerySchema, newContactSchema } from '../http/contact-schemas.js';
+import { pageRequest, parseBody, pathId, validate } from '../http/request.js';
+import { jsonResponse } from '../http/response.js';
+import { routeByMethod } from '../http/route-by-method.js';
+import { dependencies } from '../shared/dependencies.js';
+
+/** (API Gateway /contacts, /contacts/{id}) --> contacts use cases --> (DynamoDB store) */
+export const handler = apiHandler(
+  'user',
+  routeByMethod({
+    'GET /contacts': async (event) => {
+      const email = event.queryStringParameters?.email;
+      const page = pageRequest(event, ['email']);
+      const store = dependencies.contacts();
+      const result =
+        email === undefined ? await store.listContacts(page) : await store.findContactsByEmail(validate(email, emailQuerySchema), page);
+      return jsonResponse(200, result);
+    },
+    'POST /contacts': async (event) => {
+      const input = parseBody(event, newContactSchema);
+      return jsonResponse(201, await createContact(dependencies.contacts(), dependencies.companies(), input));
+    },
+    'GET /contacts/{id}': async (event) => {
+      const id = pathId(event, 'contact');
+      const contact = await dependencies.contacts().getContact(id);
+      if (!contact) throw new NotFoundError(`No contact has the id ${id}.`);
+      return jsonResponse(200, contact);
+    },
+    'PATCH /contacts/{id}': async (event) => {
+      const id = pathId(event, 'contact');
+      const changes = parseBody(event, contactChangesSchema);
+      return jsonResponse(200, await updateContact(dependencies.contacts(), dependencies.companies(), id, changes));
+    },
+    'DELETE /contacts/{id}': async (event) => {
+      await dependencies.contacts().deleteContact(pathId(event, 'contact'));
+      return jsonResponse(204);
+    },
+  }),
+);

@@ -1,0 +1,22 @@
+import { describeUserSync, requestUserSync } from '../domain/sync/user-sync-toggle.js';
+import { apiHandler } from '../http/api-handler.js';
+import { parseBody } from '../http/request.js';
+import { jsonResponse } from '../http/response.js';
+import { routeByMethod } from '../http/route-by-method.js';
+import { userSyncRequestSchema } from '../http/user-sync-schemas.js';
+import { dependencies } from '../shared/dependencies.js';
+import { logger } from '../shared/powertools.js';
+
+/** (API Gateway /settings/user-sync, Jira admins only) --> toggle use case --> (DynamoDB, Step Functions) */
+export const handler = apiHandler(
+  'admin',
+  routeByMethod({
+    'GET /settings/user-sync': async () => jsonResponse(200, await describeUserSync(dependencies.userSync())),
+    'PUT /settings/user-sync': async (event, caller) => {
+      const { enabled } = parseBody(event, userSyncRequestSchema);
+      const view = await requestUserSync(dependencies.userSync(), dependencies.workflow(), enabled);
+      logger.info('User sync requested', { enabled, state: view.state, by: caller?.accountId });
+      return jsonResponse(202, view);
+    },
+  }),
+);

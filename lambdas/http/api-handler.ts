@@ -1,0 +1,38 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { DomainError } from '../domain/errors.js';
+import type { JiraCaller } from '../domain/jira-account.js';
+import { logger } from '../shared/powertools.js';
+import { dependencies } from '../shared/dependencies.js';
+import type { AccessLevel } from './caller-auth.js';
+import { errorResponse } from './error-response.js';
+
+export type ApiRoute = (event: APIGatewayProxyEvent, caller: JiraCaller | undefined) => Promise<APIGatewayProxyResult>;
+
+function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted);
+  return entry?.[1] ?? undefined;
+}
+
+/**
+ * Wires an API Gateway proxy handler the same way everywhere: Powertools logging, the caller's
+ * Jira login checked at `level`, and typed errors mapped to the contract's error body.
+ */
+export function apiHandler(level: AccessLevel, route: ApiRoute) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(injectLambdaContext(logger, { clearState: true }))
+    .use({
+      onError: async (request) => {
+        const error = request.error;
+        if (!(error instanceof DomainError)) logger.error('Unhandled error', error as Error);
+        request.response = errorResponse(error);
+      },
+    })
+    .handler(async (event) => {
+      const caller =
+        level === 'public' ? undefined : await dependencies.callerAuth().authorize(headerValue(event, 'authorization'), level);
+      return route(event, caller);
+    });
+}

@@ -1,0 +1,41 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+
+/**
+ * Configuration read from the environment. On AWS the secrets live in Secrets Manager and only
+ * their ARNs are in the environment; locally the values themselves are (the runtime sets them).
+ */
+export function jiraBaseUrl(): string {
+  const url = process.env.JIRA_BASE_URL;
+  if (!url) throw new Error('JIRA_BASE_URL is not set.');
+  return url.replace(/\/+$/, '');
+}
+
+export interface JiraServiceCredentials {
+  email: string;
+  apiToken: string;
+}
+
+/** Cached by Powertools for five minutes, so a warm container does not call Secrets Manager again. */
+const SECRET_MAX_AGE_SECONDS = 300;
+
+async function secretOrEnv(arnVariable: string, valueVariable: string): Promise<string> {
+  const arn = process.env[arnVariable];
+  if (arn) {
+    const value = await getSecret<string>(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
+    if (typeof value !== 'string' || !value) throw new Error(`The secret ${arnVariable} is empty.`);
+    return value;
+  }
+  const value = process.env[valueVariable];
+  if (!value) throw new Error(`Neither ${arnVariable} nor ${valueVariable} is set.`);
+  return value;
+}
+
+export async function jiraServiceCredentials(): Promise<JiraServiceCredentials> {
+  const email = process.env.JIRA_USER_EMAIL;
+  if (!email) throw new Error('JIRA_USER_EMAIL is not set.');
+  return { email, apiToken: await secretOrEnv('JIRA_API_TOKEN_SECRET_ARN', 'JIRA_API_TOKEN') };
+}
+
+export function jiraWebhookSecret(): Promise<string> {
+  return secretOrEnv('JIRA_WEBHOOK_SECRET_ARN', 'JIRA_WEBHOOK_SECRET');
+}

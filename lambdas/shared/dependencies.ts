@@ -1,0 +1,30 @@
+import { JiraRestClient } from '../adapters/jira/jira-rest-client.js';
+import { DynamoDbCompanyStore } from '../adapters/dynamodb/dynamodb-company-store.js';
+import { DynamoDbContactStore } from '../adapters/dynamodb/dynamodb-contact-store.js';
+import { dynamoDocumentClient } from '../adapters/dynamodb/client.js';
+import { DynamoDbAccountLinkStore } from '../adapters/dynamodb/dynamodb-account-link-store.js';
+import { DynamoDbUserSyncStore } from '../adapters/dynamodb/dynamodb-user-sync-store.js';
+import { SfnWorkflowStarter } from '../adapters/stepfunctions/sfn-workflow-starter.js';
+import { CallerAuth } from '../http/caller-auth.js';
+
+/**
+ * The adapters every handler shares, built once per container on first use (never per invocation).
+ * Lazy so that a module can be imported before the environment is complete (as the local runtime does).
+ */
+let jira: JiraRestClient | undefined;
+let contacts: DynamoDbContactStore | undefined;
+let companies: DynamoDbCompanyStore | undefined;
+let callerAuth: CallerAuth | undefined;
+let links: DynamoDbAccountLinkStore | undefined;
+let userSync: DynamoDbUserSyncStore | undefined;
+let workflow: SfnWorkflowStarter | undefined;
+
+export const dependencies = {
+  jira: (): JiraRestClient => (jira ??= new JiraRestClient()),
+  contacts: (): DynamoDbContactStore => (contacts ??= new DynamoDbContactStore(dynamoDocumentClient())),
+  companies: (): DynamoDbCompanyStore => (companies ??= new DynamoDbCompanyStore(dynamoDocumentClient())),
+  callerAuth: (): CallerAuth => (callerAuth ??= new CallerAuth(dependencies.jira())),
+  links: (): DynamoDbAccountLinkStore => (links ??= new DynamoDbAccountLinkStore(dynamoDocumentClient())),
+  userSync: (): DynamoDbUserSyncStore => (userSync ??= new DynamoDbUserSyncStore(dynamoDocumentClient())),
+  workflow: (): SfnWorkflowStarter => (workflow ??= new SfnWorkflowStarter()),
+};

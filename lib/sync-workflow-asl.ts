@@ -1,0 +1,21 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { type SyncWorkflowFunctions, buildSyncWorkflowDefinition } from './sync-workflow-definition.js';
+
+/**
+ * The workflow's Amazon States Language, built from the very constructs that deploy. Lambda ARNs
+ * stay unresolved tokens: the local runner binds tasks by state name instead.
+ */
+export function syncWorkflowAsl(): Record<string, unknown> {
+  const stack = new Stack(new App(), 'AslOnly');
+  const placeholder = (name: string) => lambda.Function.fromFunctionName(stack, name, name);
+  const functions: SyncWorkflowFunctions = {
+    planWave: placeholder('planWave'),
+    syncUsersPage: placeholder('syncUsersPage'),
+    demoteLinksBatch: placeholder('demoteLinksBatch'),
+    finishSyncRun: placeholder('finishSyncRun'),
+  };
+  const chain = buildSyncWorkflowDefinition(stack, functions);
+  return stack.resolve(new sfn.StateGraph(chain.startState, 'sync').toGraphJson()) as Record<string, unknown>;
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { API_ROUTES, type ApiRouteDefinition } from '../lambdas/api-routes.js';
+import { lambdaContext } from './lambda-context.js';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** A route served by the gateway itself rather than a Lambda (the webhook's direct SQS integration). */
+export type RawRoute = (request: { body: Buffer; headers: Record<string, string> }) => Promise<{ statusCode: number; body: unknown }>;
+
+export interface LocalGatewayOptions {
+  port: number;
+  handlers: Record<ApiRouteDefinition['handler'], ProxyHandler>;
+  rawRoutes: Record<string, RawRoute>;
+  /** API Gateway's own payload limit is 10 MB; nothing here needs more than 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+interface CompiledRoute extends ApiRouteDefinition {
+  pattern: RegExp;
+  parameterNames: string[];
+}
+
+function compile(route: ApiRouteDefinition): CompiledRoute {
+  const parameterNames: string[] = [];
+  const source = route.resource.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    parameterNames.push(name);
+    return '([^/]+)';
+  });
+  return { ...route, pattern: new RegExp(`^${source}/?$`), parameterNames };
+}
+
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}
+
+/**
+ * Stands in for API Gateway: turns HTTP requests into proxy events for the same handlers that
+ * deploy, with the same route table (`lambdas/api-routes.ts`).
+ */
+export class LocalGateway {
+  private readonly routes: CompiledRoute[] = API_ROUTES.map(compile);
+  private readonly server: Server;
+  private readonly maxBodyBytes: number;
+
+  constructor(private readonly options: LocalGatewayOptions) {
+    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    this.server = createServer((request, response) => {
+      this.serve(request, response).catch((error: unknown) => {
+        if (!response.headersSent) send(response, 500, errorBody('INTERNAL', String(error)));
+      });
+    });
+    this.server.keepAliveTimeout = 5000;
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, '127.0.0.1', () => resolve());
+    });
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Stops taking requests and waits for the ones in progress. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const body = await readBody(request, this.maxBodyBytes);
+    if (body === 'too-large') {
+      send(response, 413, errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than ${this.maxBodyBytes} bytes.`));
+      request.resume();
+      return;
+    }
+    const headers = flatHeaders(request);
+    const raw = this.options.rawRoutes[`${request.method} ${url.pathname}`];
+    if (raw) {
+      const result = await raw({ body, headers });
+      send(response, result.statusCode, JSON.stringify(result.body));
+      return;
+    }
+    const matches = this.routes
+      .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
+      .filter((candidate) => candidate.match !== null);
+    const found = matches.find(({ route }) => route.method === request.method);
+    if (!found?.match) {
+      if (matches.length || Object.keys(this.options.rawRoutes).some((key) => key.endsWith(` ${url.pathname}`))) {
+        send(response, 405, errorBody('METHOD_NOT_ALLOWED', `${request.method} is not supported on ${url.pathname}.`));
+      } else {
+        send(response, 404, errorBody('NOT_FOUND', `There is no route ${url.pathname}.`));
+      }
+      return;
+    }
+    const { route, match } = found;
+    const pathParameters = Object.fromEntries(route.parameterNames.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+    const event = proxyEvent(request, url, route, pathParameters, headers, body);
+    const result = await this.options.handlers[route.handler](event, lambdaContext(route.handler, 29_000));
+    send(response, result.statusCode, result.body, result.headers as Record<string, string> | undefined);
+  }
+}
+
+function proxyEvent(
+  request: IncomingMessage,
+  url: URL,
+  route: CompiledRoute,
+  pathParameters: Record<string, string>,
+  headers: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEvent {
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) (multiQuery[name] ??= []).push(value);
+  const query = Object.fromEntries(Object.entries(multiQuery).map(([name, values]) => [name, values[values.length - 1] ?? '']));
+  const hasQuery = Object.keys(query).length > 0;
+  return {
+    httpMethod: route.method,
+    path: url.pathname,
+    resource: route.resource,
+    pathParameters: route.parameterNames.length ? pathParameters : null,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    body: body.length ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    stageVariables: null,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: undefined,
+      protocol: `HTTP/${request.httpVersion}`,
+      httpMethod: route.method,
+      identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: url.pathname,
+      stage: 'local',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: route.resource,
+      resourcePath: route.resource,
+    },
+  };
+}
+
+function flatHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) return 'too-large';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  response.end(status === 204 ? undefined : body);
+}

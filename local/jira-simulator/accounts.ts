@@ -1,0 +1,284 @@
+/**
+ * The simulator's account directory. Seeded accounts are never stored: each one is a pure
+ * function of (seed, slot), so 100,000 accounts cost one listing-order array and nothing else.
+ * Only accounts that were created, changed or deleted after the start are kept in memory.
+ */
+
+export type SimulatedAccountType = 'atlassian' | 'customer' | 'app';
+
+export interface SimulatedAccount {
+  accountId: string;
+  accountType: SimulatedAccountType;
+  displayName: string;
+  /** Missing when the account's privacy settings hide it (and for apps, which have none). */
+  emailAddress?: string;
+  active: boolean;
+}
+
+/** What the seeded part of the directory holds; inactive and hidden accounts alternate atlassian/customer. */
+export interface DirectoryLayout {
+  seed: number;
+  users: number;
+  customers: number;
+  apps: number;
+  inactive: number;
+  hiddenEmails: number;
+  emailDomain: string;
+}
+
+export type AccountChanges = Partial<Omit<SimulatedAccount, 'accountId'>>;
+
+/** Thrown by update/delete for an account the directory does not hold. */
+export class UnknownAccountError extends Error {
+  constructor(readonly accountId: string) {
+    super(`No account ${accountId}.`);
+    this.name = 'UnknownAccountError';
+  }
+}
+
+const FIRST_NAMES = [
+  'Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Frances', 'Dennis',
+  'Radia', 'Tim', 'Katherine', 'Linus', 'Hedy', 'John', 'Annie', 'Claude', 'Sophie', 'Niklaus',
+  'Karen', 'Vint', 'Shafi', 'Leslie', 'Joan', 'Bjarne', 'Adele', 'Guido', 'Evelyn', 'James',
+  'Mary', 'Robert', 'Lynn', 'Brian', 'Jean', 'Peter', 'Ida', 'Martin', 'Carol', 'Andrew',
+];
+const LAST_NAMES = [
+  'Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Allen',
+  'Ritchie', 'Perlman', 'Berners-Lee', 'Johnson', 'Torvalds', 'Lamarr', 'McCarthy', 'Easley',
+  'Shannon', 'Wilson', 'Wirth', 'Jones', 'Cerf', 'Goldwasser', 'Lamport', 'Clarke', 'Stroustrup',
+  'Goldberg', 'Rossum', 'Boyd', 'Gosling', 'Keller', 'Floyd', 'Conway', 'Kernighan', 'Sammet',
+  'Naur', 'Rhodes', 'Fowler', 'Shaw', 'Tanenbaum',
+];
+const APP_NAMES = ['Automation for Jira', 'Slack', 'Jira Service Management Widget', 'Opsgenie', 'Statuspage', 'Trello'];
+const CUSTOMER_DOMAINS = ['acme.example', 'globex.example', 'initech.example', 'umbrella.example', 'hooli.example'];
+const TIME_ZONES = ['Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Australia/Sydney'];
+const LOCALES = ['en_GB', 'de_DE', 'en_US', 'en_US', 'ja_JP', 'en_AU'];
+
+/** Murmur3's finaliser: a fast, well-mixed 32-bit hash. */
+function mix32(value: number): number {
+  let h = value | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function hash(seed: number, slot: number, salt: number): number {
+  return mix32(mix32(seed ^ Math.imul(salt + 1, 0x9e3779b9)) ^ Math.imul(slot + 1, 0x27d4eb2d));
+}
+
+const hex8 = (value: number): string => value.toString(16).padStart(8, '0');
+
+/** An odd multiplier and its inverse modulo 2^32, so the slot can be read back from an id. */
+const SLOT_MULTIPLIER = 0x2c1b3c6d;
+const SLOT_MULTIPLIER_INVERSE = (() => {
+  let inverse = SLOT_MULTIPLIER;
+  for (let i = 0; i < 5; i += 1) inverse = Math.imul(inverse, 2 - Math.imul(SLOT_MULTIPLIER, inverse));
+  return inverse;
+})();
+const encodeSlot = (slot: number, mask: number): number => Math.imul(slot ^ mask, SLOT_MULTIPLIER) >>> 0;
+const decodeSlot = (value: number, mask: number): number => (Math.imul(value, SLOT_MULTIPLIER_INVERSE) ^ mask) >>> 0;
+
+function pick<T>(list: readonly T[], value: number): T {
+  return list[value % list.length] as T;
+}
+
+/** A small seeded PRNG (mulberry32), for the one shuffle of the listing order. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+interface SlotKind {
+  accountType: SimulatedAccountType;
+  active: boolean;
+  emailHidden: boolean;
+}
+
+export class AccountDirectory {
+  /** Live slots, in the stable order `users/search` lists them. */
+  private readonly order: number[] = [];
+  /** Seeded accounts changed since the start, and every account created since. */
+  private readonly stored = new Map<number, SimulatedAccount>();
+  private readonly deleted = new Set<number>();
+  /** Account ids given by the creator rather than derived from the slot. */
+  private readonly customIds = new Map<string, number>();
+  private readonly seededCount: number;
+  /** The slot number is folded into the last 8 hex digits of every derived account id. */
+  private readonly slotMask: number;
+  private nextSlot: number;
+
+  constructor(private readonly layout: DirectoryLayout) {
+    this.seededCount = layout.users + layout.customers + layout.apps + layout.inactive + layout.hiddenEmails;
+    this.slotMask = hash(layout.seed, 0x7fffffff, 99);
+    this.nextSlot = this.seededCount;
+    // Slots 0 and 1 (the administrator and the agent) lead; the rest are shuffled so that any
+    // page mixes users, customers, apps, inactive and hidden accounts, as a real site does.
+    for (let slot = 0; slot < this.seededCount; slot += 1) this.order.push(slot);
+    const random = mulberry32(layout.seed);
+    for (let i = this.order.length - 1; i > 2; i -= 1) {
+      const j = 2 + Math.floor(random() * (i - 1));
+      const swap = this.order[i] as number;
+      this.order[i] = this.order[j] as number;
+      this.order[j] = swap;
+    }
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  /** The account at a seeded slot (0 is the administrator, 1 the agent). */
+  atSlot(slot: number): SimulatedAccount | undefined {
+    if (this.deleted.has(slot)) return undefined;
+    const stored = this.stored.get(slot);
+    if (stored) return { ...stored };
+    return slot < this.seededCount ? this.generate(slot) : undefined;
+  }
+
+  /** One page in listing order; fewer than `maxResults` (or none) at the end. */
+  page(startAt: number, maxResults: number): SimulatedAccount[] {
+    const end = Math.min(this.order.length, startAt + maxResults);
+    const page: SimulatedAccount[] = [];
+    for (let position = startAt; position < end; position += 1) {
+      const account = this.atSlot(this.order[position] as number);
+      if (account) page.push(account);
+    }
+    return page;
+  }
+
+  all(): SimulatedAccount[] {
+    return this.page(0, this.order.length);
+  }
+
+  get(accountId: string): SimulatedAccount | undefined {
+    const slot = this.slotOf(accountId);
+    return slot === undefined ? undefined : this.atSlot(slot);
+  }
+
+  create(input: Partial<SimulatedAccount> & { displayName: string }): SimulatedAccount {
+    const slot = this.nextSlot;
+    const accountType = input.accountType ?? 'atlassian';
+    if (input.accountId !== undefined && this.get(input.accountId)) {
+      throw new Error(`The account ${input.accountId} exists already.`);
+    }
+    const account: SimulatedAccount = {
+      accountId: input.accountId ?? this.derivedId(slot, accountType),
+      accountType,
+      displayName: input.displayName,
+      active: input.active ?? true,
+    };
+    if (input.emailAddress !== undefined) account.emailAddress = input.emailAddress;
+    this.nextSlot += 1;
+    if (input.accountId !== undefined) this.customIds.set(input.accountId, slot);
+    this.stored.set(slot, account);
+    this.order.push(slot);
+    return { ...account };
+  }
+
+  /** `emailAddress: undefined` in the changes hides the email; the account id never changes. */
+  update(accountId: string, changes: AccountChanges): SimulatedAccount {
+    const slot = this.slotOf(accountId);
+    const current = slot === undefined ? undefined : this.atSlot(slot);
+    if (slot === undefined || !current) throw new UnknownAccountError(accountId);
+    const next: SimulatedAccount = { ...current };
+    if (changes.accountType !== undefined) next.accountType = changes.accountType;
+    if (changes.displayName !== undefined) next.displayName = changes.displayName;
+    if (changes.active !== undefined) next.active = changes.active;
+    if ('emailAddress' in changes) {
+      if (changes.emailAddress === undefined) delete next.emailAddress;
+      else next.emailAddress = changes.emailAddress;
+    }
+    this.stored.set(slot, next);
+    return { ...next };
+  }
+
+  delete(accountId: string): SimulatedAccount {
+    const slot = this.slotOf(accountId);
+    const current = slot === undefined ? undefined : this.atSlot(slot);
+    if (slot === undefined || !current) throw new UnknownAccountError(accountId);
+    this.deleted.add(slot);
+    this.stored.delete(slot);
+    const position = this.order.indexOf(slot);
+    if (position >= 0) this.order.splice(position, 1);
+    return current;
+  }
+
+  private slotOf(accountId: string): number | undefined {
+    const custom = this.customIds.get(accountId);
+    if (custom !== undefined) return custom;
+    const match = /([0-9a-f]{8})$/.exec(accountId);
+    if (!match?.[1]) return undefined;
+    const slot = decodeSlot(parseInt(match[1], 16), this.slotMask);
+    if (slot >= this.nextSlot) return undefined;
+    // The suffix only names a candidate: the whole id must be the one that slot carries.
+    const account = this.stored.get(slot) ?? (slot < this.seededCount && !this.deleted.has(slot) ? this.generate(slot) : undefined);
+    return account?.accountId === accountId ? slot : undefined;
+  }
+
+  private kindOf(slot: number): SlotKind {
+    const { users, customers, apps, inactive } = this.layout;
+    if (slot < users) return { accountType: 'atlassian', active: true, emailHidden: false };
+    let rest = slot - users;
+    if (rest < customers) return { accountType: 'customer', active: true, emailHidden: false };
+    rest -= customers;
+    if (rest < apps) return { accountType: 'app', active: true, emailHidden: true };
+    rest -= apps;
+    const accountType = rest % 2 === 0 ? 'atlassian' : 'customer';
+    if (rest < inactive) return { accountType, active: false, emailHidden: false };
+    return { accountType: (rest - inactive) % 2 === 0 ? 'atlassian' : 'customer', active: true, emailHidden: true };
+  }
+
+  /** Jira's shapes: `712020:<uuid>` for Atlassian accounts, `qm:<uuid>` for customers, 24 hex for apps. */
+  private derivedId(slot: number, accountType: SimulatedAccountType): string {
+    const { seed } = this.layout;
+    const tail = hex8(encodeSlot(slot, this.slotMask));
+    const a = hex8(hash(seed, slot, 10));
+    const b = hex8(hash(seed, slot, 11));
+    if (accountType === 'app') return `5${a.slice(1)}${b}${tail}`;
+    const c = hash(seed, slot, 12);
+    const hc = hex8(c);
+    const variant = (8 + (c & 3)).toString(16);
+    const uuid = `${a}-${b.slice(0, 4)}-4${b.slice(4, 7)}-${variant}${hc.slice(0, 3)}-${hc.slice(3, 7)}${tail}`;
+    return accountType === 'customer' ? `qm:${uuid}` : `712020:${uuid}`;
+  }
+
+  private generate(slot: number): SimulatedAccount {
+    const { seed, emailDomain } = this.layout;
+    const kind = this.kindOf(slot);
+    const accountId = this.derivedId(slot, kind.accountType);
+    if (kind.accountType === 'app') {
+      const name = pick(APP_NAMES, hash(seed, slot, 1));
+      return { accountId, accountType: 'app', displayName: slot % APP_NAMES.length === 0 ? name : `${name} ${slot}`, active: true };
+    }
+    const first = pick(FIRST_NAMES, hash(seed, slot, 1));
+    const last = pick(LAST_NAMES, hash(seed, slot, 2));
+    const account: SimulatedAccount = { accountId, accountType: kind.accountType, displayName: `${first} ${last}`, active: kind.active };
+    if (!kind.emailHidden) {
+      const domain = kind.accountType === 'customer' ? pick(CUSTOMER_DOMAINS, hash(seed, slot, 3)) : emailDomain;
+      // One account in seven writes its email in mixed case, as people do, so that matching
+      // on email has to ignore case. Slots 0 and 1 (administrator, agent) stay lower case.
+      const mixedCase = slot > 1 && hash(seed, slot, 4) % 7 === 0;
+      account.emailAddress = mixedCase
+        ? `${first}.${last}.${slot}@${capitalise(domain)}`
+        : `${first}.${last}.${slot}@${domain}`.toLowerCase();
+    }
+    return account;
+  }
+
+  /** Time zone and locale for the REST shape; derived, never stored. */
+  profileOf(accountId: string): { timeZone: string; locale: string } {
+    const value = mix32(this.layout.seed ^ accountId.length ^ accountId.charCodeAt(accountId.length - 1));
+    return { timeZone: pick(TIME_ZONES, value), locale: pick(LOCALES, value) };
+  }
+}

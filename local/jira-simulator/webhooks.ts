@@ -1,0 +1,140 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { SimulatedAccount } from './accounts.js';
+
+/** The secret the simulator signs with unless told otherwise. For local use only. */
+export const DEFAULT_WEBHOOK_SECRET = 'local-jira-simulator-webhook-secret';
+
+export type JiraUserWebhookEvent = 'user_created' | 'user_updated' | 'user_deleted';
+
+/** A webhook ready to POST: the exact raw body and the headers Jira sends with it. */
+export interface WebhookDelivery {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface WebhookDeliveryOptions {
+  /** Defaults to {@link DEFAULT_WEBHOOK_SECRET}. */
+  secret?: string;
+  /** `X-Atlassian-Webhook-Identifier`; Jira keeps it across retries. Defaults to a fresh UUID. */
+  identifier?: string;
+  /** `X-Atlassian-Webhook-Retry`, 0 for the first attempt. */
+  retry?: number;
+  /** The site's URL, for the user's `self` link; omitted when not given. */
+  baseUrl?: string;
+}
+
+/** What the simulator did with one delivery, for tests to inspect. */
+export interface WebhookDeliveryRecord {
+  identifier: string;
+  event: JiraUserWebhookEvent;
+  accountId: string;
+  target: string;
+  attempts: number;
+  /** The last status the target answered, or undefined when it could not be reached. */
+  status: number | undefined;
+  /** The target answered 2xx. */
+  delivered: boolean;
+}
+
+/**
+ * Jira's WebSub-style signature: `sha256=` and the hex HMAC-SHA256 of the exact raw body.
+ */
+export function signWebhookBody(body: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+
+/**
+ * Build a delivery as Jira would send it, so tests and benchmarks can post their own (duplicates,
+ * out of order, tampered). `user_deleted` carries only the account id (and `self`), as Jira may.
+ */
+export function buildWebhookDelivery(
+  event: JiraUserWebhookEvent,
+  account: Pick<SimulatedAccount, 'accountId'> & Partial<SimulatedAccount>,
+  timestamp: number = Date.now(),
+  options: WebhookDeliveryOptions = {},
+): WebhookDelivery {
+  const self = options.baseUrl ? `${options.baseUrl}/rest/api/3/user?accountId=${encodeURIComponent(account.accountId)}` : undefined;
+  const user: Record<string, string | boolean> = { accountId: account.accountId };
+  if (event !== 'user_deleted') {
+    if (account.accountType !== undefined) user.accountType = account.accountType;
+    if (account.displayName !== undefined) user.displayName = account.displayName;
+    if (account.emailAddress !== undefined) user.emailAddress = account.emailAddress;
+    if (account.active !== undefined) user.active = account.active;
+  }
+  if (self) user.self = self;
+  const body = JSON.stringify({ timestamp, webhookEvent: event, user });
+  return {
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Hub-Signature': signWebhookBody(body, options.secret ?? DEFAULT_WEBHOOK_SECRET),
+      'X-Atlassian-Webhook-Identifier': options.identifier ?? randomUUID(),
+      'X-Atlassian-Webhook-Retry': String(options.retry ?? 0),
+      'X-Atlassian-Webhook-Flow': 'Primary',
+    },
+  };
+}
+
+/** Jira tries a delivery again when the target answers one of these (or any 5xx). */
+const RETRY_STATUSES = new Set([408, 409, 425, 429]);
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+export function isRetriedByJira(status: number): boolean {
+  return RETRY_STATUSES.has(status) || (status >= 500 && status <= 599);
+}
+
+export interface DeliveryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** The first retry waits this long; each further one twice as long. */
+  baseDelayMs: number;
+}
+
+/**
+ * POST one delivery, retrying as Jira does: on 408, 409, 425, 429, 5xx and unreachable targets,
+ * with exponential backoff, the same body and identifier, and a growing `X-Atlassian-Webhook-Retry`.
+ */
+export async function deliverWebhook(
+  target: string,
+  event: JiraUserWebhookEvent,
+  accountId: string,
+  delivery: WebhookDelivery,
+  policy: DeliveryPolicy,
+  signal?: AbortSignal,
+): Promise<WebhookDeliveryRecord> {
+  const identifier = delivery.headers['X-Atlassian-Webhook-Identifier'] ?? randomUUID();
+  let status: number | undefined;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const response = await fetch(target, {
+        method: 'POST',
+        headers: { ...delivery.headers, 'X-Atlassian-Webhook-Retry': String(attempt) },
+        body: delivery.body,
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(DELIVERY_TIMEOUT_MS)]) : AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      });
+      status = response.status;
+      await response.arrayBuffer().catch(() => undefined);
+    } catch {
+      status = undefined;
+    }
+    const retry = status === undefined || isRetriedByJira(status);
+    if (!retry || attempt >= policy.retries || signal?.aborted) {
+      return { identifier, event, accountId, target, attempts: attempt + 1, status, delivered: status !== undefined && status >= 200 && status < 300 };
+    }
+    await pause(policy.baseDelayMs * 2 ** attempt, signal);
+  }
+}
+
+/** Wait, but wake at once when the signal aborts (the simulator is stopping). */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,216 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { syncWorkflowAsl } from '../lib/sync-workflow-asl.js';
+import { SYNC_TASKS } from '../lib/sync-workflow-definition.js';
+import { WEBHOOK_RESOURCE } from '../lambdas/api-routes.js';
+import { LocalGateway, type ProxyHandler } from './api-gateway.js';
+import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from './dynamo-server.js';
+import { type JiraSimulator, startJiraSimulator } from './jira-simulator/index.js';
+import { LocalQueue } from './queue/index.js';
+import { LocalStepFunctions, type TaskFunction } from './step-functions.js';
+import { webhookIngestRoute } from './webhook-ingest.js';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TABLE_NAME = 'contact-sync';
+/** The same receive limit the deployed queue's redrive policy uses. */
+const MAX_RECEIVE_COUNT = 5;
+
+export interface LocalRuntimeOptions {
+  port?: number;
+  /** Where the store and the queue keep their data; `null` keeps everything in memory (tests). */
+  dataDir?: string | null;
+  /** Unset: the built-in Jira simulator is started and used. */
+  jira?: { baseUrl: string; email: string; apiToken: string; webhookSecret: string };
+  simulator?: Parameters<typeof startJiraSimulator>[0];
+  /** Progress lines and lifecycle messages. */
+  log?: (line: string) => void;
+  /** Consumer tuning (tests use short timeouts). */
+  queue?: { visibilityTimeoutMs?: number; retryDelayMs?: number; batchWindowMs?: number; concurrency?: number };
+}
+
+export interface LocalRuntime {
+  url: string;
+  jira: { baseUrl: string; simulator?: JiraSimulator };
+  queue: LocalQueue;
+  stepFunctions: LocalStepFunctions;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service on one machine: the same handlers and state machine definition that deploy,
+ * with AWS's managed services replaced by local stand-ins (dynalite for DynamoDB, a journaled queue
+ * for SQS, aws-local-stepfunctions for Step Functions, an HTTP server for API Gateway).
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = options.dataDir === undefined ? path.join(PROJECT_ROOT, '.data') : options.dataDir;
+  const started: Array<() => Promise<void>> = [];
+  try {
+    const dynamo: EmbeddedDynamo = await startEmbeddedDynamo(dataDir ? { path: path.join(dataDir, 'dynamodb') } : {});
+    started.push(() => dynamo.stop());
+    await ensureTable(dynamo.endpoint, TABLE_NAME);
+
+    let simulator: JiraSimulator | undefined;
+    let jira = options.jira;
+    if (!jira) {
+      simulator = await startJiraSimulator(options.simulator);
+      started.push(() => simulator!.stop());
+      jira = { baseUrl: simulator.url, email: simulator.service.email, apiToken: simulator.service.apiToken, webhookSecret: simulator.webhookSecret };
+    }
+
+    const stepFunctions = new LocalStepFunctions(syncWorkflowAsl(), {}, (line) => log(`[workflow] ${line}`));
+    const sfnEndpoint = await stepFunctions.listen();
+    started.push(() => stepFunctions.stop());
+
+    configureEnvironment({ dynamoEndpoint: dynamo.endpoint, sfnEndpoint, jira });
+    const handlers = await loadHandlers();
+    stepFunctions.bind(workflowTasks(handlers));
+
+    const queue = await LocalQueue.open({
+      dir: dataDir ? path.join(dataDir, 'webhook-queue') : path.join(PROJECT_ROOT, '.data', `memory-queue-${process.pid}-${Date.now()}`),
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+      functionName: 'webhook-consumer',
+      log: (level, message, details) => {
+        if (level !== 'info') log(`[queue] ${message}${details ? ` ${JSON.stringify(details)}` : ''}`);
+      },
+      ...options.queue,
+    });
+    queue.start(handlers.webhookConsumer);
+    started.push(() => queue.stop());
+
+    const gateway = new LocalGateway({
+      port: options.port ?? 3000,
+      handlers: {
+        health: handlers.health,
+        contactsApi: handlers.contactsApi,
+        companiesApi: handlers.companiesApi,
+        userSyncSettings: handlers.userSyncSettings,
+      },
+      rawRoutes: { [`POST ${WEBHOOK_RESOURCE}`]: webhookIngestRoute((body, attributes) => queue.send(body, attributes)) },
+    });
+    const url = await gateway.listen();
+    started.push(() => gateway.close());
+    simulator?.setWebhookTarget(`${url}${WEBHOOK_RESOURCE}`);
+
+    const resumed = await handlers.resumeUnfinishedRun();
+    if (resumed) log(`[workflow] resuming the unfinished ${resumed} run`);
+    const stopProgress = reportProgress(handlers.progressLine, log);
+
+    return {
+      url,
+      jira: { baseUrl: jira.baseUrl, ...(simulator ? { simulator } : {}) },
+      queue,
+      stepFunctions,
+      stop: async () => {
+        stopProgress();
+        // Stop taking work first (gateway), then finish what was accepted (queue), then the rest.
+        for (const stop of started.reverse()) await stop();
+      },
+    };
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+function configureEnvironment(settings: {
+  dynamoEndpoint: string;
+  sfnEndpoint: string;
+  jira: { baseUrl: string; email: string; apiToken: string; webhookSecret: string };
+}): void {
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: settings.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SFN: settings.sfnEndpoint,
+    TABLE_NAME,
+    STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:contact-sync-local',
+    JIRA_BASE_URL: settings.jira.baseUrl,
+    JIRA_USER_EMAIL: settings.jira.email,
+    JIRA_API_TOKEN: settings.jira.apiToken,
+    JIRA_WEBHOOK_SECRET: settings.jira.webhookSecret,
+    MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+    POWERTOOLS_SERVICE_NAME: 'contact-sync',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  });
+}
+
+/** Imported only after the environment is set: handler modules build their clients from it. */
+async function loadHandlers() {
+  const [health, contacts, companies, settings, consumer, planWave, syncPage, demote, finish, toggle, deps] = await Promise.all([
+    import('../lambdas/handlers/health.js'),
+    import('../lambdas/handlers/contacts-api.js'),
+    import('../lambdas/handlers/companies-api.js'),
+    import('../lambdas/handlers/user-sync-settings.js'),
+    import('../lambdas/handlers/webhook-consumer.js'),
+    import('../lambdas/handlers/sync-plan-wave.js'),
+    import('../lambdas/handlers/sync-users-page.js'),
+    import('../lambdas/handlers/demote-links-batch.js'),
+    import('../lambdas/handlers/finish-sync-run.js'),
+    import('../lambdas/domain/sync/user-sync-toggle.js'),
+    import('../lambdas/shared/dependencies.js'),
+  ]);
+  const proxy = (handler: unknown) => handler as ProxyHandler;
+  const task = (handler: unknown) => handler as (input: unknown, context: Context) => Promise<unknown>;
+  return {
+    health: proxy(health.handler),
+    contactsApi: proxy(contacts.handler),
+    companiesApi: proxy(companies.handler),
+    userSyncSettings: proxy(settings.handler),
+    webhookConsumer: consumer.handler as unknown as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
+    planWave: task(planWave.handler),
+    syncUsersPage: task(syncPage.handler),
+    demoteLinksBatch: task(demote.handler),
+    finishSyncRun: task(finish.handler),
+    /** A run that a stop interrupted goes on where it was: every step is idempotent. */
+    resumeUnfinishedRun: async (): Promise<string | undefined> => {
+      const store = deps.dependencies.userSync();
+      const current = await store.get();
+      if (!current.runId || (current.state !== 'ENABLING' && current.state !== 'DISABLING')) return undefined;
+      const action = current.state === 'ENABLING' ? 'enable' : 'disable';
+      await toggle.resume(store, deps.dependencies.workflow(), action, current.runId);
+      return action;
+    },
+    progressLine: async (): Promise<{ state: string; line: string }> => {
+      const view = await toggle.describeUserSync(deps.dependencies.userSync());
+      const { total, processed, created, linked, skipped, failed } = view.progress;
+      return {
+        state: view.state,
+        line: `[user sync] ${view.state}: ${processed}/${total} accounts processed, ${created} created, ${linked} linked, ${skipped} skipped, ${failed} failed${view.error ? ` (${view.error})` : ''}`,
+      };
+    },
+  };
+}
+
+function workflowTasks(handlers: Awaited<ReturnType<typeof loadHandlers>>): Record<string, TaskFunction> {
+  return {
+    [SYNC_TASKS.planWave]: handlers.planWave,
+    [SYNC_TASKS.syncUsersPage]: handlers.syncUsersPage,
+    [SYNC_TASKS.demoteLinksBatch]: handlers.demoteLinksBatch,
+    [SYNC_TASKS.finishSyncRun]: handlers.finishSyncRun,
+    [SYNC_TASKS.recordFailure]: handlers.finishSyncRun,
+  };
+}
+
+/** Prints a progress line every two seconds while a change runs, and once when it ends. */
+function reportProgress(progressLine: () => Promise<{ state: string; line: string }>, log: (line: string) => void): () => void {
+  let lastLine = '';
+  let wasRunning = false;
+  const timer = setInterval(() => {
+    progressLine()
+      .then(({ state, line }) => {
+        const running = state === 'ENABLING' || state === 'DISABLING';
+        if ((running || wasRunning) && line !== lastLine) log(line);
+        lastLine = line;
+        wasRunning = running;
+      })
+      .catch(() => undefined);
+  }, 2000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export type { APIGatewayProxyEvent, APIGatewayProxyResult };

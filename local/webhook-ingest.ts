@@ -1,0 +1,40 @@
+import { Ajv } from 'ajv';
+import { WEBHOOK_HEADERS, WEBHOOK_ATTRIBUTES } from '../lambdas/webhook/webhook-message.js';
+import { MAX_WEBHOOK_BYTES, WEBHOOK_REQUEST_SCHEMA } from '../lambdas/webhook/webhook-request-schema.js';
+import type { RawRoute } from './api-gateway.js';
+
+export type EnqueueWebhook = (body: string, attributes: Record<string, string>) => Promise<{ messageId: string }>;
+
+/**
+ * The local stand-in for API Gateway's direct SQS integration: the same request model, the same
+ * message shape, no business logic. Answers 202 only once the queue has the message on disk.
+ */
+export function webhookIngestRoute(enqueue: EnqueueWebhook): RawRoute {
+  const { $schema: _dialect, ...schema } = WEBHOOK_REQUEST_SCHEMA;
+  const validateDelivery = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  const invalid = (message: string) => ({ statusCode: 400, body: { error: { code: 'BAD_REQUEST', message } } });
+
+  return async ({ body, headers }) => {
+    if (body.length > MAX_WEBHOOK_BYTES) {
+      return { statusCode: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'A webhook delivery may be at most 256 KiB.' } } };
+    }
+    const text = body.toString('utf8');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return invalid('The delivery is not JSON.');
+    }
+    if (!validateDelivery(json)) {
+      const details = (validateDelivery.errors ?? []).map((error) => `${error.instancePath || 'body'} ${error.message}`).join('; ');
+      return invalid(`The delivery is not a Jira webhook: ${details}.`);
+    }
+    const attributes: Record<string, string> = {};
+    const signature = headers[WEBHOOK_HEADERS.signature];
+    const deliveryId = headers[WEBHOOK_HEADERS.deliveryId];
+    if (signature) attributes[WEBHOOK_ATTRIBUTES.signature] = signature;
+    if (deliveryId) attributes[WEBHOOK_ATTRIBUTES.deliveryId] = deliveryId;
+    const { messageId } = await enqueue(text, attributes);
+    return { statusCode: 202, body: { accepted: true, messageId } };
+  };
+}

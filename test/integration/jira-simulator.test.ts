@@ -1,0 +1,451 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  buildWebhookDelivery,
+  signWebhookBody,
+  startJiraSimulator,
+  type JiraSimulator,
+  type JiraSimulatorOptions,
+} from '../../local/jira-simulator/index.js';
+
+interface RestUser {
+  self: string;
+  accountId: string;
+  accountType: string;
+  emailAddress?: string;
+  avatarUrls: Record<string, string>;
+  displayName: string;
+  active: boolean;
+}
+
+interface ReceivedWebhook {
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+}
+
+interface WebhookBody {
+  timestamp: number;
+  webhookEvent: string;
+  user: Partial<RestUser> & { accountId: string };
+}
+
+let simulators: JiraSimulator[] = [];
+let servers: Server[] = [];
+
+async function simulator(options: JiraSimulatorOptions = {}): Promise<JiraSimulator> {
+  const started = await startJiraSimulator(options);
+  simulators.push(started);
+  return started;
+}
+
+/** A webhook receiver that records what it gets and answers with the next status in `answers` (then 200). */
+async function webhookReceiver(answers: number[] = []): Promise<{ url: string; received: ReceivedWebhook[] }> {
+  const received: ReceivedWebhook[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ headers: request.headers, rawBody: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(answers.shift() ?? 200).end();
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/jira`, received };
+}
+
+/** `authorization` defaults to the administrator's; '' sends none. */
+function get(jira: JiraSimulator, path: string, authorization: string = jira.admin.authorization): Promise<Response> {
+  return fetch(`${jira.url}${path}`, { headers: authorization ? { Authorization: authorization } : {} });
+}
+
+async function getJson<T>(jira: JiraSimulator, path: string, authorization?: string): Promise<T> {
+  const response = await get(jira, path, authorization);
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+}
+
+const basic = (email: string, token: string): string => `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
+
+function signatureIsValid(rawBody: string, header: string | string[] | undefined, secret: string): boolean {
+  if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
+  const expected = Buffer.from(createHmac('sha256', secret).update(rawBody).digest('hex'), 'hex');
+  const given = Buffer.from(header.slice('sha256='.length), 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+beforeEach(() => {
+  simulators = [];
+  servers = [];
+});
+
+afterEach(async () => {
+  await Promise.all(simulators.map((jira) => jira.stop()));
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    ),
+  );
+});
+
+describe('users/search', () => {
+  it('pages in a stable order without a total, the last page short', async () => {
+    // Prepare
+    const jira = await simulator({ users: 10, customers: 5, apps: 1, inactive: 1, hiddenEmails: 1 });
+
+    // Act
+    const pages: RestUser[][] = [];
+    for (let startAt = 0; ; startAt += 5) {
+      const page = await getJson<RestUser[]>(jira, `/rest/api/3/users/search?startAt=${startAt}&maxResults=5`);
+      pages.push(page);
+      if (page.length < 5) break;
+    }
+    const again = await getJson<RestUser[]>(jira, '/rest/api/3/users/search?startAt=5&maxResults=5');
+
+    // Assess
+    expect(pages.map((page) => page.length)).toEqual([5, 5, 5, 3]);
+    const ids = pages.flat().map((user) => user.accountId);
+    expect(new Set(ids).size).toBe(18);
+    expect(ids).toEqual(jira.accounts().map((account) => account.accountId));
+    expect(again.map((user) => user.accountId)).toEqual(ids.slice(5, 10));
+    const first = pages[0]?.[0];
+    expect(first).toEqual(
+      expect.objectContaining({
+        self: `${jira.url}/rest/api/3/user?accountId=${encodeURIComponent(first?.accountId ?? '')}`,
+        accountType: 'atlassian',
+        active: true,
+        avatarUrls: expect.objectContaining({ '48x48': expect.any(String) }),
+      }),
+    );
+  });
+
+  it('answers 50 by default and at most 1000 a page', async () => {
+    // Prepare
+    const jira = await simulator({ users: 1500 });
+
+    // Act
+    const byDefault = await getJson<RestUser[]>(jira, '/rest/api/3/users/search');
+    const capped = await getJson<RestUser[]>(jira, '/rest/api/3/users/search?startAt=0&maxResults=5000');
+    const rest = await getJson<RestUser[]>(jira, '/rest/api/3/users/search?startAt=1000&maxResults=1000');
+
+    // Assess
+    expect(byDefault).toHaveLength(50);
+    expect(capped).toHaveLength(1000);
+    expect(rest).toHaveLength(jira.accountCount() - 1000);
+  });
+
+  it('serves 100,000 accounts with a page of 1000 in a few milliseconds', async () => {
+    // Prepare
+    const jira = await simulator({ users: 100_000 });
+    await getJson<RestUser[]>(jira, '/rest/api/3/users/search?startAt=0&maxResults=1000');
+
+    // Act
+    const started = performance.now();
+    const page = await getJson<RestUser[]>(jira, '/rest/api/3/users/search?startAt=99000&maxResults=1000');
+    const elapsedMs = performance.now() - started;
+
+    // Assess
+    expect(page).toHaveLength(1000);
+    expect(jira.accountCount()).toBe(100_029);
+    // Generous, so a busy CI machine does not fail it; locally it takes about 5 ms.
+    expect(elapsedMs).toBeLessThan(250);
+  });
+
+  it('is deterministic for a seed, with Jira-style ids and mixed-case emails', async () => {
+    // Prepare
+    const one = await simulator({ users: 200, seed: 42 });
+    const two = await simulator({ users: 200, seed: 42 });
+    const other = await simulator({ users: 200, seed: 43 });
+
+    // Act
+    const accounts = one.accounts();
+
+    // Assess
+    expect(two.accounts()).toEqual(accounts);
+    expect(other.accounts()).not.toEqual(accounts);
+    expect(two.admin).toEqual(one.admin);
+    const emails = accounts.flatMap((account) => (account.emailAddress ? [account.emailAddress] : []));
+    expect(emails.some((email) => email !== email.toLowerCase())).toBe(true);
+    expect(new Set(emails.map((email) => email.toLowerCase())).size).toBe(emails.length);
+    for (const account of accounts) {
+      const pattern = { atlassian: /^712020:[0-9a-f-]{36}$/, customer: /^qm:[0-9a-f-]{36}$/, app: /^[0-9a-f]{24}$/ }[account.accountType];
+      expect(account.accountId).toMatch(pattern);
+    }
+  });
+});
+
+describe('user', () => {
+  it('answers one account, hides hidden emails, and 404s an unknown one', async () => {
+    // Prepare
+    const jira = await simulator({ users: 5, hiddenEmails: 2, apps: 1, inactive: 2 });
+    const accounts = jira.accounts();
+    const hidden = accounts.find((account) => account.accountType !== 'app' && account.active && account.emailAddress === undefined);
+    const inactive = accounts.find((account) => !account.active);
+    const app = accounts.find((account) => account.accountType === 'app');
+    const visible = accounts.find((account) => account.accountType === 'atlassian' && account.emailAddress !== undefined);
+
+    // Act
+    const hiddenUser = await getJson<RestUser>(jira, `/rest/api/3/user?accountId=${encodeURIComponent(hidden?.accountId ?? '')}`);
+    const visibleUser = await getJson<RestUser>(jira, `/rest/api/3/user?accountId=${encodeURIComponent(visible?.accountId ?? '')}`);
+    const unknown = await get(jira, '/rest/api/3/user?accountId=712020:00000000-0000-4000-8000-000000000000');
+
+    // Assess
+    expect(hiddenUser.accountId).toBe(hidden?.accountId);
+    expect('emailAddress' in hiddenUser).toBe(false);
+    expect(visibleUser.emailAddress).toBe(visible?.emailAddress);
+    expect(inactive).toBeDefined();
+    expect(app?.emailAddress).toBeUndefined();
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ errorMessages: [expect.any(String)], errors: {} });
+  });
+});
+
+describe('authentication and permissions', () => {
+  it('refuses missing or wrong Basic credentials with 401 on every API route', async () => {
+    // Prepare
+    const jira = await simulator({ users: 3 });
+    const wrong = ['', basic(jira.admin.email, 'not-the-token'), basic('nobody@example.com', jira.admin.apiToken), 'Bearer abc', 'Basic !!!'];
+
+    // Act
+    const statuses: number[] = [];
+    for (const authorization of wrong) {
+      for (const path of ['/rest/api/3/myself', '/rest/api/3/users/search', '/rest/api/3/mypermissions?permissions=ADMINISTER']) {
+        statuses.push((await get(jira, path, authorization)).status);
+      }
+    }
+
+    // Assess
+    expect(statuses).toEqual(wrong.flatMap(() => [401, 401, 401]));
+  });
+
+  it('knows the administrator, the agent and the service (email case ignored)', async () => {
+    // Prepare
+    const jira = await simulator();
+    const service = basic(jira.service.email.toUpperCase(), jira.service.apiToken);
+
+    // Act
+    const admin = await getJson<RestUser>(jira, '/rest/api/3/myself', jira.admin.authorization);
+    const agent = await getJson<RestUser>(jira, '/rest/api/3/myself', jira.agent.authorization);
+    const serviceUser = await getJson<RestUser>(jira, '/rest/api/3/myself', service);
+
+    // Assess
+    expect(admin.emailAddress).toBe(jira.admin.email);
+    expect(agent.emailAddress).toBe(jira.agent.email);
+    expect(agent.accountId).not.toBe(admin.accountId);
+    expect(serviceUser.accountId).toBe(admin.accountId);
+  });
+
+  it('grants ADMINISTER to the administrator only', async () => {
+    // Prepare
+    const jira = await simulator();
+    type Permissions = { permissions: Record<string, { id: string; key: string; type: string; havePermission: boolean }> };
+
+    // Act
+    const admin = await getJson<Permissions>(jira, '/rest/api/3/mypermissions?permissions=ADMINISTER', jira.admin.authorization);
+    const agent = await getJson<Permissions>(jira, '/rest/api/3/mypermissions?permissions=ADMINISTER', jira.agent.authorization);
+    const missing = await get(jira, '/rest/api/3/mypermissions');
+
+    // Assess
+    expect(admin.permissions.ADMINISTER).toEqual(expect.objectContaining({ id: '0', key: 'ADMINISTER', type: 'GLOBAL', havePermission: true }));
+    expect(agent.permissions.ADMINISTER?.havePermission).toBe(false);
+    expect(missing.status).toBe(400);
+  });
+
+  it("stops taking a deactivated account's token", async () => {
+    // Prepare
+    const jira = await simulator();
+    const agentId = (await getJson<RestUser>(jira, '/rest/api/3/myself', jira.agent.authorization)).accountId;
+
+    // Act
+    await jira.updateAccount(agentId, { active: false });
+    const response = await get(jira, '/rest/api/3/myself', jira.agent.authorization);
+
+    // Assess
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('faults', () => {
+  it('answers 429 with Retry-After to every Nth call and counts calls per route', async () => {
+    // Prepare
+    const jira = await simulator();
+    jira.setRateLimit({ every: 3, retryAfterSeconds: 2 });
+
+    // Act
+    const responses: Response[] = [];
+    for (let i = 0; i < 6; i += 1) responses.push(await get(jira, i % 2 === 0 ? '/rest/api/3/users/search' : '/rest/api/3/myself'));
+    jira.setRateLimit(undefined);
+    const afterwards = await get(jira, '/rest/api/3/myself');
+
+    // Assess
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 429, 200, 200, 429]);
+    expect(responses[2]?.headers.get('Retry-After')).toBe('2');
+    expect(afterwards.status).toBe(200);
+    expect(jira.callCounts()).toEqual({ 'users/search': 3, myself: 4 });
+    jira.resetCallCounts();
+    expect(jira.callCounts()).toEqual({});
+  });
+
+  it('fails the next N calls with the status asked for', async () => {
+    // Prepare
+    const jira = await simulator();
+    jira.failNext(2);
+
+    // Act
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await get(jira, '/rest/api/3/myself')).status);
+    jira.failNext(1, 500);
+    statuses.push((await get(jira, '/rest/api/3/myself')).status);
+
+    // Assess
+    expect(statuses).toEqual([503, 503, 200, 500]);
+  });
+});
+
+describe('webhooks', () => {
+  it('delivers signed user_created, user_updated and user_deleted, and the REST API follows', async () => {
+    // Prepare
+    const jira = await simulator({ webhookSecret: 'test-secret' });
+    const receiver = await webhookReceiver();
+    jira.setWebhookTarget(receiver.url);
+
+    // Act
+    const created = await jira.createAccount({ displayName: 'Ada Lovelace', emailAddress: 'Ada.Lovelace@Example.com' });
+    const listed = await getJson<RestUser[]>(jira, '/rest/api/3/users/search?startAt=0&maxResults=1000');
+    await jira.updateAccount(created.accountId, { emailAddress: undefined });
+    const hidden = await getJson<RestUser>(jira, `/rest/api/3/user?accountId=${encodeURIComponent(created.accountId)}`);
+    await jira.deleteAccount(created.accountId);
+    const afterDelete = await getJson<RestUser[]>(jira, '/rest/api/3/users/search?startAt=0&maxResults=1000');
+    const gone = await get(jira, `/rest/api/3/user?accountId=${encodeURIComponent(created.accountId)}`);
+
+    // Assess
+    expect(receiver.received).toHaveLength(3);
+    const bodies = receiver.received.map((delivery) => JSON.parse(delivery.rawBody) as WebhookBody);
+    expect(bodies.map((body) => body.webhookEvent)).toEqual(['user_created', 'user_updated', 'user_deleted']);
+    expect(bodies[0]?.user).toEqual({
+      accountId: created.accountId,
+      accountType: 'atlassian',
+      displayName: 'Ada Lovelace',
+      emailAddress: 'Ada.Lovelace@Example.com',
+      active: true,
+      self: `${jira.url}/rest/api/3/user?accountId=${encodeURIComponent(created.accountId)}`,
+    });
+    expect('emailAddress' in (bodies[1]?.user ?? {})).toBe(false);
+    expect(bodies[2]?.user.accountId).toBe(created.accountId);
+    for (const delivery of receiver.received) {
+      expect(signatureIsValid(delivery.rawBody, delivery.headers['x-hub-signature'], 'test-secret')).toBe(true);
+      expect(delivery.headers['content-type']).toBe('application/json');
+      expect(delivery.headers['x-atlassian-webhook-retry']).toBe('0');
+    }
+    expect(new Set(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-identifier'])).size).toBe(3);
+    expect(bodies.every((body) => typeof body.timestamp === 'number')).toBe(true);
+    expect(listed.map((user) => user.accountId)).toContain(created.accountId);
+    expect(hidden.emailAddress).toBeUndefined();
+    expect(afterDelete.map((user) => user.accountId)).not.toContain(created.accountId);
+    expect(afterDelete).toHaveLength(listed.length - 1);
+    expect(gone.status).toBe(404);
+  });
+
+  it('retries a delivery the target did not take, with the same identifier and body', async () => {
+    // Prepare
+    const jira = await simulator({ webhookRetryBaseDelayMs: 5 });
+    const receiver = await webhookReceiver([503, 429]);
+    jira.setWebhookTarget(receiver.url);
+
+    // Act
+    const account = await jira.createAccount({ displayName: 'Grace Hopper', emailAddress: 'grace@example.com', accountType: 'customer' });
+
+    // Assess
+    expect(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-retry'])).toEqual(['0', '1', '2']);
+    expect(new Set(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-identifier'])).size).toBe(1);
+    expect(new Set(receiver.received.map((delivery) => delivery.rawBody)).size).toBe(1);
+    expect(jira.webhookDeliveries()).toEqual([expect.objectContaining({ accountId: account.accountId, attempts: 3, status: 200, delivered: true })]);
+  });
+
+  it('gives up after the retries and does not retry a 4xx Jira would not retry', async () => {
+    // Prepare
+    const jira = await simulator({ webhookRetries: 2, webhookRetryBaseDelayMs: 5 });
+    const receiver = await webhookReceiver([500, 500, 500, 400]);
+    jira.setWebhookTarget(receiver.url);
+
+    // Act
+    await jira.createAccount({ displayName: 'First' });
+    await jira.createAccount({ displayName: 'Second' });
+
+    // Assess
+    expect(jira.webhookDeliveries().map(({ attempts, status, delivered }) => ({ attempts, status, delivered }))).toEqual([
+      { attempts: 3, status: 500, delivered: false },
+      { attempts: 1, status: 400, delivered: false },
+    ]);
+  });
+
+  it('builds and signs deliveries for tests to send themselves', () => {
+    // Prepare
+    const account = { accountId: 'qm:1', accountType: 'customer' as const, displayName: 'Joan Clarke', emailAddress: 'joan@example.org', active: true };
+
+    // Act
+    const created = buildWebhookDelivery('user_created', account, 1_700_000_000_000, { secret: 's', identifier: 'id-1', retry: 2 });
+    const deleted = buildWebhookDelivery('user_deleted', account, 1_700_000_000_001, { secret: 's' });
+
+    // Assess
+    expect(JSON.parse(created.body)).toEqual({ timestamp: 1_700_000_000_000, webhookEvent: 'user_created', user: account });
+    expect(created.headers).toEqual(
+      expect.objectContaining({
+        'X-Hub-Signature': signWebhookBody(created.body, 's'),
+        'X-Atlassian-Webhook-Identifier': 'id-1',
+        'X-Atlassian-Webhook-Retry': '2',
+      }),
+    );
+    expect(signatureIsValid(created.body, created.headers['X-Hub-Signature'], 's')).toBe(true);
+    expect(JSON.parse(deleted.body)).toEqual({ timestamp: 1_700_000_000_001, webhookEvent: 'user_deleted', user: { accountId: 'qm:1' } });
+    expect(signWebhookBody('{}', 'secret')).toBe(`sha256=${createHmac('sha256', 'secret').update('{}').digest('hex')}`);
+  });
+});
+
+describe('control routes', () => {
+  it('create, update and delete accounts over HTTP, each with its webhook', async () => {
+    // Prepare
+    const jira = await simulator();
+    const receiver = await webhookReceiver();
+    jira.setWebhookTarget(receiver.url);
+    const json = { 'Content-Type': 'application/json' };
+
+    // Act
+    const createdResponse = await fetch(`${jira.url}/simulator/users`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ displayName: 'Katherine Johnson', emailAddress: 'katherine@example.com', accountType: 'customer' }),
+    });
+    const created = (await createdResponse.json()) as RestUser;
+    const path = `${jira.url}/simulator/users/${encodeURIComponent(created.accountId)}`;
+    const updatedResponse = await fetch(path, { method: 'PUT', headers: json, body: JSON.stringify({ emailAddress: null, displayName: 'K. Johnson' }) });
+    const updated = (await updatedResponse.json()) as RestUser;
+    const deletedResponse = await fetch(path, { method: 'DELETE' });
+    const invalid = await fetch(`${jira.url}/simulator/users`, { method: 'POST', headers: json, body: JSON.stringify({ displayName: '' }) });
+    const notJson = await fetch(`${jira.url}/simulator/users`, { method: 'POST', headers: json, body: '{' });
+    const unknown = await fetch(path, { method: 'DELETE' });
+
+    // Assess
+    expect(createdResponse.status).toBe(201);
+    expect(created).toEqual(expect.objectContaining({ accountType: 'customer', displayName: 'Katherine Johnson', emailAddress: 'katherine@example.com' }));
+    expect(created.accountId).toMatch(/^qm:/);
+    expect(updatedResponse.status).toBe(200);
+    expect(updated.displayName).toBe('K. Johnson');
+    expect(updated.emailAddress).toBeUndefined();
+    expect(deletedResponse.status).toBe(204);
+    expect(jira.getAccount(created.accountId)).toBeUndefined();
+    expect(invalid.status).toBe(400);
+    expect(notJson.status).toBe(400);
+    expect(unknown.status).toBe(404);
+    expect(receiver.received.map((delivery) => (JSON.parse(delivery.rawBody) as WebhookBody).webhookEvent)).toEqual([
+      'user_created',
+      'user_updated',
+      'user_deleted',
+    ]);
+  });
+});
