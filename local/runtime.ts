@@ -140,19 +140,18 @@ function configureEnvironment(settings: {
 
 /** Imported only after the environment is set: handler modules build their clients from it. */
 async function loadHandlers() {
-  const [health, contacts, companies, settings, consumer, planWave, syncPage, demote, finish, toggle, deps] = await Promise.all([
-    import('../lambdas/handlers/health.js'),
-    import('../lambdas/handlers/contacts-api.js'),
-    import('../lambdas/handlers/companies-api.js'),
-    import('../lambdas/handlers/user-sync-settings.js'),
-    import('../lambdas/handlers/webhook-consumer.js'),
-    import('../lambdas/handlers/sync-plan-wave.js'),
-    import('../lambdas/handlers/sync-users-page.js'),
-    import('../lambdas/handlers/demote-links-batch.js'),
-    import('../lambdas/handlers/finish-sync-run.js'),
-    import('../lambdas/domain/sync/user-sync-toggle.js'),
-    import('../lambdas/shared/dependencies.js'),
-  ]);
+  // One after another: concurrent dynamic imports of shared modules trip jest's ESM loader.
+  const health = await import('../lambdas/handlers/health.js');
+  const contacts = await import('../lambdas/handlers/contacts-api.js');
+  const companies = await import('../lambdas/handlers/companies-api.js');
+  const settings = await import('../lambdas/handlers/user-sync-settings.js');
+  const consumer = await import('../lambdas/handlers/webhook-consumer.js');
+  const planWave = await import('../lambdas/handlers/sync-plan-wave.js');
+  const syncPage = await import('../lambdas/handlers/sync-users-page.js');
+  const demote = await import('../lambdas/handlers/demote-links-batch.js');
+  const finish = await import('../lambdas/handlers/finish-sync-run.js');
+  const toggle = await import('../lambdas/domain/sync/user-sync-toggle.js');
+  const deps = await import('../lambdas/shared/dependencies.js');
   const proxy = (handler: unknown) => handler as ProxyHandler;
   const task = (handler: unknown) => handler as (input: unknown, context: Context) => Promise<unknown>;
   return {
