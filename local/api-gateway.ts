@@ -100,7 +100,11 @@ export class LocalGateway {
       return;
     }
     const { route, match } = found;
-    const pathParameters = Object.fromEntries(route.parameterNames.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+    const pathParameters = decodePathParameters(route.parameterNames, match);
+    if (!pathParameters) {
+      send(response, 400, errorBody('BAD_REQUEST', `The path ${url.pathname} is not valid percent-encoding.`));
+      return;
+    }
     const event = proxyEvent(request, url, route, pathParameters, headers, body);
     const result = await this.options.handlers[route.handler](event, lambdaContext(route.handler, 29_000));
     send(response, result.statusCode, result.body, result.headers as Record<string, string> | undefined);
@@ -146,6 +150,15 @@ function proxyEvent(
       resourcePath: route.resource,
     },
   };
+}
+
+/** The `{name}` values of a matched path, or undefined when one is not valid percent-encoding (a client's mistake). */
+function decodePathParameters(names: string[], match: RegExpExecArray): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+  } catch {
+    return undefined;
+  }
 }
 
 function flatHeaders(request: IncomingMessage): Record<string, string> {

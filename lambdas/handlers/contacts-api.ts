@@ -2,7 +2,7 @@ import { createContact, updateContact } from '../domain/contacts-use-cases.js';
 import { NotFoundError } from '../domain/errors.js';
 import { apiHandler } from '../http/api-handler.js';
 import { contactChangesSchema, emailQuerySchema, newContactSchema } from '../http/contact-schemas.js';
-import { pageRequest, parseBody, pathId, validate } from '../http/request.js';
+import { pageRequest, parseBody, pathId, queryParameter } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 import { routeByMethod } from '../http/route-by-method.js';
 import { dependencies } from '../shared/dependencies.js';
@@ -16,7 +16,7 @@ export const handler = apiHandler(
       const page = pageRequest(event, ['email']);
       const store = dependencies.contacts();
       const result =
-        email === undefined ? await store.listContacts(page) : await store.findContactsByEmail(validate(email, emailQuerySchema), page);
+        email === undefined ? await store.listContacts(page) : await store.findContactsByEmail(queryParameter('email', email, emailQuerySchema), page);
       return jsonResponse(200, result);
     },
     'POST /contacts': async (event) => {

@@ -51,4 +51,8 @@ export const companyChangesSchema = z
   .strictObject({ name: name.optional(), domain: domain.nullable().optional() })
   .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
 
-export const emailQuerySchema = z.string().trim().min(1).max(254);
+export const emailQuerySchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty; give the email to find, as in ?email=ada@example.com')
+  .max(254, 'must be at most 254 characters');

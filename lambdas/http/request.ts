@@ -41,6 +41,13 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** A query parameter a route reads itself: one that breaks its rule makes a request that cannot be read (400). */
+export function queryParameter<T>(name: string, value: string, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new BadRequestError(`Invalid query parameter ${name}: ${describeIssues(result.error)}.`);
+}
+
 const idSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/);
 
 /** The `{id}` path parameter; an id that cannot exist is simply not found. */

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { BadRequestError } from '../../domain/errors.js';
 
-const keySchema = z.record(z.string().max(1024), z.union([z.string().max(2048), z.number()]));
+/**
+ * Every key attribute of the table and its indexes is a non-empty string of at most 1,024 bytes
+ * (DynamoDB's sort key limit); anything else would make DynamoDB refuse the query (a 500).
+ */
+const keyValue = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((value) => Buffer.byteLength(value) <= 1024);
+const keySchema = z.record(z.string().max(1024), keyValue);
 
 /** DynamoDB's own LastEvaluatedKey, handed to clients as opaque base64url. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
@@ -10,13 +19,15 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
 
 /**
  * Reads a cursor back, and accepts only a key of the index it was made for: anything else is a
- * client's mistake (400), never a DynamoDB error (500).
+ * client's mistake (400), never a DynamoDB error (500). `expectedValues` names attributes the
+ * query fixes (its partition key): a start key outside the query is refused by DynamoDB.
  */
 export function decodeCursor(
   cursor: string | undefined,
   expectedAttributes: readonly string[],
   expectedPrefix?: { attribute: string; value: string },
-): Record<string, string | number> | undefined {
+  expectedValues: Readonly<Record<string, string>> = {},
+): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
   const invalid = new BadRequestError('The cursor is not valid. Use the nextCursor of a previous page, unchanged.');
   let parsed: unknown;
@@ -31,5 +42,6 @@ export function decodeCursor(
   const names = Object.keys(key).sort();
   if (names.join() !== [...expectedAttributes].sort().join()) throw invalid;
   if (expectedPrefix && !String(key[expectedPrefix.attribute]).startsWith(expectedPrefix.value)) throw invalid;
+  if (Object.entries(expectedValues).some(([attribute, value]) => key[attribute] !== value)) throw invalid;
   return key;
 }

@@ -67,7 +67,9 @@ export class DynamoDbCompanyStore implements CompanyStore {
         ExpressionAttributeValues: { ':kind': 'COMPANY' },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'COMPANY#' }),
+        ExclusiveStartKey: decodeCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'COMPANY#' }, {
+          [KIND_INDEX.partitionKey]: 'COMPANY',
+        }),
       }),
     );
     return {

@@ -51,7 +51,9 @@ export class DynamoDbContactStore implements ContactStore {
         ExpressionAttributeValues: { ':kind': 'CONTACT' },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'CONTACT#' }),
+        ExclusiveStartKey: decodeCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'CONTACT#' }, {
+          [KIND_INDEX.partitionKey]: 'CONTACT',
+        }),
       }),
     );
     return {
@@ -61,15 +63,19 @@ export class DynamoDbContactStore implements ContactStore {
   }
 
   async findContactsByEmail(email: string, page: PageRequest): Promise<Page<Contact>> {
+    const emailKey = normalizeEmail(email);
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: EMAIL_INDEX.name,
         KeyConditionExpression: '#email = :email',
         ExpressionAttributeNames: { '#email': EMAIL_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':email': normalizeEmail(email) },
+        ExpressionAttributeValues: { ':email': emailKey },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, EMAIL_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'CONTACT#' }),
+        // A cursor of another email's search would start outside this query.
+        ExclusiveStartKey: decodeCursor(page.cursor, EMAIL_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'CONTACT#' }, {
+          [EMAIL_INDEX.partitionKey]: emailKey,
+        }),
       }),
     );
     return {

@@ -1,0 +1,138 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+export interface SpawnServiceOptions {
+  /** A free loopback port is picked when unset. */
+  port?: number;
+  /** DATA_DIR: where the store and the queue keep their data. */
+  dataDir: string;
+  /** Extra environment; JIRA_BASE_URL is removed unless given here, so the simulator is used. */
+  env?: Record<string, string>;
+  /** How long to wait for "listening on" (ms). */
+  startTimeoutMs?: number;
+}
+
+export interface ExitResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface SpawnedService {
+  /** `http://127.0.0.1:PORT`, as the service printed it. */
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** The simulator administrator's `Authorization` header, as the service printed its credentials. */
+  admin: string | undefined;
+  /** Everything the service wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends `signal` (SIGTERM by default) and resolves once the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<ExitResult>;
+  /** SIGKILL: the process dies at once, with no chance to clean up. Resolves once it has exited. */
+  kill(): Promise<ExitResult>;
+}
+
+/** A loopback port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('Could not find a free port.');
+  return address.port;
+}
+
+/**
+ * Runs the real service the way `npm start` does (`tsx bin/local.ts`) as a child process, with
+ * `PORT` and `DATA_DIR` set, and resolves once it prints "listening on". Always stop or kill it.
+ */
+export async function spawnService(options: SpawnServiceOptions): Promise<SpawnedService> {
+  const port = options.port ?? (await freePort());
+  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), DATA_DIR: options.dataDir };
+  delete env.JIRA_BASE_URL;
+  // The test runner's Node flags are not the service's.
+  delete env.NODE_OPTIONS;
+  Object.assign(env, options.env);
+  // Its own process group: tsx runs the service in a child process of its own, and SIGKILL (which
+  // tsx cannot relay) must reach that one too.
+  const child = spawn(TSX, ['bin/local.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<ExitResult>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const killGroup = () => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  };
+  /** SIGINT and SIGTERM go to tsx, which relays them as a terminal or a supervisor would; SIGKILL to the group. */
+  const waitForExit = async (signal: NodeJS.Signals, timeoutMs = 30_000): Promise<ExitResult> => {
+    if (signal === 'SIGKILL') killGroup();
+    else if (running()) child.kill(signal);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        killGroup();
+        reject(new Error(`The service did not exit within ${timeoutMs} ms of ${signal}:\n${output}`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`The service did not start within ${options.startTimeoutMs ?? 60_000} ms:\n${output}`)),
+        options.startTimeoutMs ?? 60_000,
+      );
+      const check = () => {
+        const match = /listening on (http:\/\/\S+)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      };
+      child.stdout?.on('data', check);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`The service exited (code ${code}, signal ${signal}) before it was ready:\n${output}`));
+      });
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+    const credentials = /admin: (\S+) \/ (\S+)/.exec(output);
+    const admin = credentials ? `Basic ${Buffer.from(`${credentials[1]}:${credentials[2]}`).toString('base64')}` : undefined;
+    return {
+      url,
+      port,
+      process: child,
+      admin,
+      output: () => output,
+      stop: (signal: NodeJS.Signals = 'SIGTERM') => waitForExit(signal),
+      kill: () => waitForExit('SIGKILL'),
+    };
+  } catch (error) {
+    await waitForExit('SIGKILL');
+    throw error;
+  }
+}
