@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { normalizeEmail } from '../../domain/email.js';
 import type { AccountLink, AccountLinkStore, LinkContactResult, UnlinkContactResult } from '../../domain/sync/account-link-store.js';
 import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
@@ -8,6 +8,8 @@ import { CONTACT_SK, type ContactRecord, contactPk, newContactRecord } from './c
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { EMAIL_INDEX, KIND_INDEX, LINK_SHARDS, tableName } from './table-schema.js';
 
+/** BatchGetItem's own limit. */
+const BATCH_GET_LIMIT = 100;
 const LINK_CURSOR_ATTRIBUTES = ['pk', 'sk', KIND_INDEX.partitionKey, KIND_INDEX.sortKey];
 
 export const linkPk = (accountId: string): string => `JIRA#${accountId}`;
@@ -39,6 +41,24 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     return result.Item as AccountLink | undefined;
   }
 
+  async getLinks(accountIds: readonly string[]): Promise<Map<string, AccountLink>> {
+    const links = new Map<string, AccountLink>();
+    const unique = [...new Set(accountIds)];
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] | undefined = unique
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((accountId) => ({ pk: linkPk(accountId), sk: LINK_SK }));
+      while (keys?.length) {
+        const result: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[this.table] ?? []) links.set(String(item.accountId), item as AccountLink);
+        keys = result.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return links;
+  }
+
   async claimLink(link: AccountLink & { contactId: string; status: 'linked' }): Promise<boolean> {
     const item: LinkRecord = {
       ...link,
@@ -51,7 +71,7 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
       new PutCommand({
         TableName: this.table,
         Item: item,
-        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :unlinked AND eventTs < :ts)',
+        ConditionExpression: 'attribute_not_exists(pk) OR #status = :unlinked AND eventTs < :ts',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':unlinked': 'unlinked', ':ts': link.eventTs },
       }),
@@ -78,7 +98,7 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     expectedContactId: string | undefined,
   ): Promise<boolean> {
     const values: Record<string, unknown> = { ':unlinked': 'unlinked', ':ts': eventTs };
-    let condition = 'attribute_not_exists(pk) OR (#status = :unlinked AND eventTs < :ts)';
+    let condition = 'attribute_not_exists(pk) OR #status = :unlinked AND eventTs < :ts';
     if (expectedContactId) {
       condition = 'contactId = :contact AND #status = :linked';
       values[':contact'] = expectedContactId;
@@ -143,10 +163,15 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
           UpdateExpression:
             'SET #name = :name, email = :email, emailKey = :emailKey, jiraAccountId = :account, jiraAccountType = :type, ' +
             'jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now',
-          // Free and not holding a newer event of this account, or this account's with an older event.
-          ConditionExpression:
-            'attribute_exists(pk) AND ((jiraAccountId = :account AND jiraEventTs < :ts) OR ' +
-            '(attribute_not_exists(jiraAccountId) AND (attribute_not_exists(lastJiraAccountId) OR lastJiraAccountId <> :account OR jiraEventTs < :ts)))',
+          // Either this account's contact holding an older event, or a free contact that does not hold
+          // a newer event of this account. Written without parentheses: AND binds tighter than OR, and
+          // dynalite's expression parser slows down sharply with nesting.
+          ConditionExpression: [
+            'jiraAccountId = :account AND jiraEventTs < :ts',
+            'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND attribute_not_exists(lastJiraAccountId)',
+            'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND lastJiraAccountId <> :account',
+            'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND jiraEventTs < :ts',
+          ].join(' OR '),
           ExpressionAttributeNames: { '#name': 'name' },
           ExpressionAttributeValues: {
             ':name': snapshot.displayName,

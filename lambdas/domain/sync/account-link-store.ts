@@ -29,6 +29,8 @@ export type UnlinkContactResult = 'unlinked' | 'stale' | 'not-linked';
 /** The conditional writes the sync rules are built from. Each one is atomic on its own. */
 export interface AccountLinkStore {
   getLink(accountId: string): Promise<AccountLink | undefined>;
+  /** The links of many accounts at once (a page's worth), strongly consistent; absent accounts have none. */
+  getLinks(accountIds: readonly string[]): Promise<Map<string, AccountLink>>;
   /** Writes `link` only if the account has no link, or its tombstone is older than `link.eventTs`. */
   claimLink(link: AccountLink & { contactId: string; status: 'linked' }): Promise<boolean>;
   /** Points a linked account at another contact, only if it still points at `fromContactId`. */

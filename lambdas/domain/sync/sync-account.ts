@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AccountLinkStore } from './account-link-store.js';
+import type { AccountLink, AccountLinkStore } from './account-link-store.js';
 import type { AccountSnapshot } from './account-snapshot.js';
 
 export type SyncOutcome = 'created' | 'linked' | 'updated' | 'stale';
@@ -28,10 +28,12 @@ export async function syncAccount(
   store: AccountLinkStore,
   snapshot: AccountSnapshot,
   runId?: string,
-  newContactId: () => string = randomUUID,
+  options: SyncAccountOptions = {},
 ): Promise<SyncOutcome> {
+  const newContactId = options.newContactId ?? randomUUID;
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    let link = await store.getLink(snapshot.accountId);
+    // The caller may have read the link already (a page reads them in batches); later rounds re-read.
+    let link = round === 0 && options.knownLink !== undefined ? (options.knownLink ?? undefined) : await store.getLink(snapshot.accountId);
     if (link?.status === 'unlinked' && link.eventTs >= snapshot.eventTs) return 'stale';
     if (link?.status !== 'linked') {
       const existing = await store.findLinkableContactId(snapshot.email);
@@ -44,6 +46,8 @@ export async function syncAccount(
         ...(runId ? { runId } : {}),
       };
       if (!(await store.claimLink(claim))) continue; // someone else claimed it first: follow their claim
+      // A fresh claim of a new contact: create it straight away (the common case of an initial sync).
+      if (claim.origin === 'created' && (await store.createLinkedContact(claim.contactId, snapshot))) return 'created';
       link = claim;
     }
     const contactId = link.contactId;
@@ -69,6 +73,12 @@ export async function syncAccount(
     }
   }
   throw new SyncContentionError(snapshot.accountId);
+}
+
+export interface SyncAccountOptions {
+  /** The account's link as already read (null: known to have none); skips one read. */
+  knownLink?: AccountLink | null;
+  newContactId?: () => string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { JiraDirectory } from '../jira-account.js';
-import type { AccountLinkStore } from './account-link-store.js';
+import type { AccountLink, AccountLinkStore } from './account-link-store.js';
 import { eligibility } from './account-snapshot.js';
 import type { PageResult } from './page-plan.js';
 import { forEachConcurrently, withRetries } from './run-pool.js';
@@ -33,6 +33,8 @@ export async function syncUsersPage(
   const readAt = Date.now(); // the page's accounts are as of this moment: newer webhooks win over them
   const accounts = await deps.jira.searchUsers(startAt, pageSize);
   const progress = { ...EMPTY_PROGRESS, total: accounts.length };
+  // One batched read for the page's links instead of one read per account.
+  const links = await deps.links.getLinks(accounts.map((account) => account.accountId));
 
   await forEachConcurrently(accounts, ACCOUNT_CONCURRENCY, async (account) => {
     try {
@@ -45,7 +47,12 @@ export async function syncUsersPage(
         progress.skipped += 1;
       } else {
         const { snapshot } = verdict;
-        const outcome = await withRetries(ACCOUNT_ATTEMPTS, () => syncAccount(deps.links, snapshot, runId));
+        let knownLink: AccountLink | null | undefined = links.get(snapshot.accountId) ?? null;
+        const outcome = await withRetries(ACCOUNT_ATTEMPTS, async () => {
+          const options = knownLink === undefined ? {} : { knownLink };
+          knownLink = undefined; // a retry reads the link afresh
+          return syncAccount(deps.links, snapshot, runId, options);
+        });
         if (outcome === 'created') progress.created += 1;
         else progress.linked += 1;
       }
