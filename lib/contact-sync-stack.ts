@@ -1,0 +1,97 @@
+import { Aws, CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { SyncAlarms } from './observability/sync-alarms.js';
+import { SyncDashboard } from './observability/sync-dashboard.js';
+import { ContactTable } from './stateful/contact-table.js';
+import { JiraSecrets } from './stateful/jira-secrets.js';
+import { WebhookQueue } from './stateful/webhook-queue.js';
+import { ApiFunctions } from './stateless/api-functions.js';
+import { ContactSyncApi } from './stateless/contact-sync-api.js';
+import type { JiraConnection } from './stateless/jira-connection.js';
+import { SyncTaskFunctions } from './stateless/sync-task-functions.js';
+import { SyncWorkflow } from './stateless/sync-workflow.js';
+import { CONSUMER_TIMEOUT, WebhookConsumer } from './stateless/webhook-consumer.js';
+
+/**
+ * Contact Sync on AWS. Stateful resources first (table, queues, secrets), then the stateless ones
+ * that receive them as props (functions, workflow, API), then what watches them. Environment-agnostic:
+ * it synthesizes offline, with no account.
+ */
+export class ContactSyncStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, { description: 'Contact Sync: keeps Jira users and JSM customers synced with CRM contacts.', ...props });
+    const parameters = stackParameters(this);
+
+    // Stateful
+    const data = new ContactTable(this, 'Data');
+    const webhookQueue = new WebhookQueue(this, 'WebhookQueue', { consumerTimeout: CONSUMER_TIMEOUT });
+    const secrets = new JiraSecrets(this, 'JiraSecrets');
+
+    // Stateless
+    const jira: JiraConnection = { baseUrl: parameters.jiraBaseUrl, userEmail: parameters.jiraUserEmail, apiToken: secrets.apiToken };
+    const tasks = new SyncTaskFunctions(this, 'SyncTasks', { table: data.table, jira });
+    const workflow = new SyncWorkflow(this, 'SyncWorkflow', { functions: tasks.workflowFunctions });
+    const apiFunctions = new ApiFunctions(this, 'ApiFunctions', {
+      table: data.table,
+      jiraBaseUrl: parameters.jiraBaseUrl,
+      syncWorkflow: workflow.stateMachine,
+    });
+    const consumer = new WebhookConsumer(this, 'WebhookConsumer', {
+      queue: webhookQueue.queue,
+      table: data.table,
+      jira,
+      webhookSecret: secrets.webhookSecret,
+    });
+    const api = new ContactSyncApi(this, 'Api', { handlers: apiFunctions.byHandler, webhookQueue: webhookQueue.queue });
+
+    // Observability
+    const functions = { ...apiFunctions.byHandler, webhookConsumer: consumer.handler, ...tasks.byName };
+    const dashboard = new SyncDashboard(this, 'Dashboard', {
+      queue: webhookQueue.queue,
+      deadLetterQueue: webhookQueue.deadLetterQueue,
+      stateMachine: workflow.stateMachine,
+      functions,
+      syncTaskLogGroups: Object.values(tasks.byName).map((fn) => fn.logGroup),
+    });
+    const alarms = new SyncAlarms(this, 'Alarms', {
+      alarmEmail: parameters.alarmEmail,
+      queue: webhookQueue.queue,
+      deadLetterQueue: webhookQueue.deadLetterQueue,
+      stateMachine: workflow.stateMachine,
+      functions,
+    });
+
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('ApiUrl', api.api.url, 'The API (contacts, companies, settings); callers sign in with their Jira credentials.');
+    output('WebhookUrl', api.api.urlForPath('/webhooks/jira'), 'Register this URL as the Jira webhook (user created, updated, deleted).');
+    output(
+      'DashboardUrl',
+      Fn.join('', [`https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=`, dashboard.dashboard.dashboardName]),
+      'The CloudWatch dashboard: sync progress, webhook queue, functions, workflow.',
+    );
+    output('WebhookSecretArn', secrets.webhookSecret.secretArn, 'The webhook secret: read it (get-secret-value) and paste it into the Jira webhook.');
+    output('JiraApiTokenSecretArn', secrets.apiToken.secretArn, "Put the Jira service account's API token here (put-secret-value).");
+    output('DeadLetterQueueArn', webhookQueue.deadLetterQueue.queueArn, 'Failed deliveries; replay them with aws sqs start-message-move-task.');
+    output('StateMachineArn', workflow.stateMachine.stateMachineArn, 'The user sync workflow.');
+    output('AlarmTopicArn', alarms.topic.topicArn, 'Alarm notifications.');
+
+  }
+}
+
+interface StackParameters {
+  alarmEmail: string;
+  jiraBaseUrl: string;
+  jiraUserEmail: string;
+}
+
+const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+
+function stackParameters(stack: Stack): StackParameters {
+  const parameter = (id: string, description: string, allowedPattern: string, constraintDescription: string) =>
+    new CfnParameter(stack, id, { type: 'String', description, allowedPattern, constraintDescription }).valueAsString;
+  return {
+    alarmEmail: parameter('AlarmEmail', 'Email address subscribed to the alarm topic (confirm the subscription email).', EMAIL_PATTERN, 'An email address.'),
+    jiraBaseUrl: parameter('JiraBaseUrl', 'The Jira site to sync from, e.g. https://example.atlassian.net', '^https://[^/\\s]+/?$', 'An https:// site address without a path.'),
+    jiraUserEmail: parameter('JiraUserEmail', "The Jira service account's email (its API token goes into the JiraApiToken secret).", EMAIL_PATTERN, 'An email address.'),
+  };
+}

@@ -1,0 +1,83 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { ServiceFunction } from '../stateless/service-function.js';
+
+/** A delivery waiting this long means the consumer is stuck or failing (it normally takes seconds). */
+export const QUEUE_AGE_ALARM_SECONDS = 600;
+
+export interface SyncAlarmsProps {
+  /** Where alarm notifications go (the `AlarmEmail` stack parameter). */
+  alarmEmail: string;
+  queue: sqs.IQueue;
+  deadLetterQueue: sqs.IQueue;
+  stateMachine: sfn.IStateMachine;
+  functions: Record<string, ServiceFunction>;
+}
+
+/**
+ * The alarms an operator must act on, sent to one encrypted SNS topic: a dead-lettered delivery,
+ * deliveries waiting too long, any function's errors, a failed sync execution.
+ */
+export class SyncAlarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: SyncAlarmsProps) {
+    super(scope, id);
+    // A customer-managed key: CloudWatch may not use the AWS-managed SNS key to publish.
+    const key = new kms.Key(this, 'TopicKey', {
+      description: 'Contact Sync: encrypts the alarm topic.',
+      enableKeyRotation: true,
+    });
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new sns.Topic(this, 'Topic', { displayName: 'Contact Sync alarms', masterKey: key, enforceSSL: true });
+    this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    const minute = Duration.minutes(1);
+    this.add('DeadLetters', {
+      alarmDescription: 'A webhook delivery failed every retry and is in the dead-letter queue. Fix the cause, then replay it (docs/DEPLOY.md).',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: minute, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    this.add('QueueAge', {
+      alarmDescription: `A webhook delivery has waited over ${QUEUE_AGE_ALARM_SECONDS} s: the consumer is failing, throttled or stopped.`,
+      metric: props.queue.metricApproximateAgeOfOldestMessage({ period: minute, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: QUEUE_AGE_ALARM_SECONDS,
+      evaluationPeriods: 3,
+    });
+    for (const [name, fn] of Object.entries(props.functions)) {
+      this.add(`${name}Errors`, {
+        alarmDescription: `The ${name} function failed (see its log group and X-Ray traces).`,
+        metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+      });
+    }
+    this.add('SyncExecutionsFailed', {
+      alarmDescription: "A user sync execution failed: the toggle's state shows the error; the workflow's log group has each step.",
+      metric: props.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+  }
+
+  private add(id: string, props: Omit<cloudwatch.AlarmProps, 'comparisonOperator' | 'treatMissingData'>): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      ...props,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No data means nothing happened: no deliveries, no invocations, no executions.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,30 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../stateless/service-function.js';
+
+/** The EMF metrics the sync's task handlers emit (per page or batch; summed per run and over time). */
+export const SYNC_PROGRESS_METRICS = [
+  'AccountsProcessed',
+  'ContactsCreated',
+  'ContactsLinked',
+  'AccountsSkipped',
+  'AccountsFailed',
+  'ContactsUnlinked',
+] as const;
+
+/** The EMF metrics of whole runs and of the workflow's planning. */
+export const SYNC_RUN_METRICS = ['SyncRunsSucceeded', 'SyncRunsFailed', 'SyncPagesPlanned'] as const;
+
+/** The EMF metrics the webhook consumer emits, one per delivery. */
+export const WEBHOOK_METRICS = ['DeliveriesProcessed', 'DeliveriesIgnored', 'ContactsUpdated', 'RejectedSignatures', 'DeadLettered'] as const;
+
+/** One of the service's own metrics: namespace ContactSync, Powertools' `service` dimension. */
+export function serviceMetric(metricName: string, period: Duration = Duration.minutes(5)): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME },
+    statistic: cloudwatch.Stats.SUM,
+    period,
+  });
+}

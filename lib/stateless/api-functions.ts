@@ -1,0 +1,48 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { API_HANDLERS, type ApiHandlerName } from '../../lambdas/api-routes.js';
+import { ServiceFunction } from './service-function.js';
+
+export interface ApiFunctionsProps {
+  table: dynamodb.ITable;
+  /** Callers are checked with Jira using their own credentials: the API needs Jira's address, not the service token. */
+  jiraBaseUrl: string;
+  /** The settings route starts it; the route is not one of its tasks, so there is no cycle. */
+  syncWorkflow: sfn.IStateMachine;
+}
+
+/**
+ * One function per API handler of the route table (`API_HANDLERS`), each with only what it uses:
+ * health nothing; contacts and companies the table; settings the table and starting the workflow.
+ */
+export class ApiFunctions extends Construct {
+  readonly byHandler: Record<ApiHandlerName, ServiceFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiFunctionsProps) {
+    super(scope, id);
+    const api = (name: ApiHandlerName, description: string, environment: Record<string, string> = {}) =>
+      new ServiceFunction(this, name.charAt(0).toUpperCase() + name.slice(1), {
+        entry: API_HANDLERS[name],
+        description,
+        // API Gateway gives up after 29 s; a caller's Jira check and a few table calls take far less.
+        timeout: Duration.seconds(20),
+        environment,
+      });
+    const storeEnvironment = { TABLE_NAME: props.table.tableName, JIRA_BASE_URL: props.jiraBaseUrl };
+
+    this.byHandler = {
+      health: api('health', 'API: GET /health.'),
+      contactsApi: api('contactsApi', 'API: /contacts.', storeEnvironment),
+      companiesApi: api('companiesApi', 'API: /companies.', storeEnvironment),
+      userSyncSettings: api('userSyncSettings', 'API: /settings/user-sync (Jira administrators).', {
+        ...storeEnvironment,
+        STATE_MACHINE_ARN: props.syncWorkflow.stateMachineArn,
+      }),
+    };
+    const { contactsApi, companiesApi, userSyncSettings } = this.byHandler;
+    for (const handler of [contactsApi, companiesApi, userSyncSettings]) handler.grantTableReadWrite(props.table);
+    props.syncWorkflow.grantStartExecution(userSyncSettings.function);
+  }
+}

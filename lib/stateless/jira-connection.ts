@@ -1,0 +1,17 @@
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+
+/** How the functions reach Jira: the site, the service account, and its API token's secret. */
+export interface JiraConnection {
+  baseUrl: string;
+  userEmail: string;
+  apiToken: secretsmanager.ISecret;
+}
+
+/** The environment of a function that calls Jira as the service account (lambdas/shared/config.ts). */
+export function serviceAccountEnvironment(jira: JiraConnection): Record<string, string> {
+  return {
+    JIRA_BASE_URL: jira.baseUrl,
+    JIRA_USER_EMAIL: jira.userEmail,
+    JIRA_API_TOKEN_SECRET_ARN: jira.apiToken.secretArn,
+  };
+}

@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeServiceFunction, acknowledgeTableIndexAccess } from '../nag-acknowledgements.js';
+
+/** Powertools' service name and EMF namespace, the same as the handlers' defaults (lambdas/shared/powertools.ts). */
+export const SERVICE_NAME = 'contact-sync';
+export const METRICS_NAMESPACE = 'ContactSync';
+
+const LAMBDAS_DIR = new URL('../../lambdas/', import.meta.url);
+
+export interface ServiceFunctionProps {
+  /** The handler file, relative to `lambdas/` (as in API_HANDLERS), e.g. `handlers/contacts-api.ts`. */
+  entry: string;
+  description: string;
+  timeout: Duration;
+  memorySize?: number;
+  environment?: Record<string, string>;
+}
+
+/**
+ * Every Lambda function of the service, built one way: Node.js 22 on ARM64, bundled by the locally
+ * installed esbuild (never Docker) as ESM with source maps, Powertools configured, X-Ray on and
+ * its own log group with a retention, and a role that may only write to that log group (and X-Ray):
+ * every other grant is added by the caller, one by one.
+ */
+export class ServiceFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    // Its own role instead of AWSLambdaBasicExecutionRole, which may write to every log group.
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: props.description });
+    this.logGroup.grantWrite(this.role);
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: fileURLToPath(new URL(props.entry, LAMBDAS_DIR)),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Stack traces point into the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        logLevel: nodejs.LogLevel.WARNING,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // Some dependencies still call require(): give the ESM bundle one.
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    acknowledgeServiceFunction(this);
+  }
+
+  /** Read and write the table's items and query its indexes. */
+  grantTableReadWrite(table: dynamodb.ITable): void {
+    table.grantReadWriteData(this.function);
+    acknowledgeTableIndexAccess(this, table);
+  }
+}

@@ -1,0 +1,205 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Construct } from 'constructs';
+import { API_HANDLERS, API_ROUTES } from '../../lambdas/api-routes.js';
+import { API_THROTTLING } from '../../lib/stateless/contact-sync-api.js';
+import type { ServiceFunction } from '../../lib/stateless/service-function.js';
+import { CONSUMER_EVENT_SOURCE } from '../../lib/stateless/webhook-consumer.js';
+import { actionsOfRole, synthesizeContactSyncStack } from './synthesized-stack.js';
+
+// The one test file that really bundles: it checks the local esbuild produced each function's code.
+const { stack, template, logicalId } = synthesizeContactSyncStack({ bundle: true });
+
+const child = (path: string): Construct => path.split('/').reduce<Construct>((scope, id) => scope.node.findChild(id) as Construct, stack);
+const serviceFunction = (path: string) => child(path) as ServiceFunction;
+const FUNCTIONS = {
+  health: 'ApiFunctions/Health',
+  contactsApi: 'ApiFunctions/ContactsApi',
+  companiesApi: 'ApiFunctions/CompaniesApi',
+  userSyncSettings: 'ApiFunctions/UserSyncSettings',
+  planWave: 'SyncTasks/PlanWave',
+  syncUsersPage: 'SyncTasks/SyncUsersPage',
+  demoteLinksBatch: 'SyncTasks/DemoteLinksBatch',
+  finishSyncRun: 'SyncTasks/FinishSyncRun',
+  webhookConsumer: 'WebhookConsumer/Consumer',
+} as const;
+type FunctionName = keyof typeof FUNCTIONS;
+const functionId = (name: FunctionName) => logicalId(serviceFunction(FUNCTIONS[name]).function);
+const roleActions = (name: FunctionName) => actionsOfRole(template, logicalId(serviceFunction(FUNCTIONS[name]).role));
+const environmentOf = (name: FunctionName): Record<string, unknown> => {
+  const resource = template.toJSON().Resources[functionId(name)] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+  return resource.Properties.Environment.Variables;
+};
+
+const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+const TABLE_READ_WRITE = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:UpdateItem',
+];
+const SECRET_READ = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+const QUEUE_CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+const sorted = (...groups: string[][]) => groups.flat().sort();
+
+describe('every function, built by the one ServiceFunction construct', () => {
+  it('is one of nine, on Node.js 22, ARM64, traced, with Powertools configured and source maps enabled', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 9);
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'contact-sync',
+          POWERTOOLS_METRICS_NAMESPACE: 'ContactSync',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+  });
+
+  it('logs to its own log group, kept 30 days, and may write only there', () => {
+    for (const path of Object.values(FUNCTIONS)) {
+      const fn = serviceFunction(path);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: Match.absent(),
+        LoggingConfig: { LogGroup: { Ref: logicalId(fn.logGroup) } },
+        Role: { 'Fn::GetAtt': [logicalId(fn.role), 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: logicalId(fn.role) }],
+        PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: LOGS, Resource: { 'Fn::GetAtt': [logicalId(fn.logGroup), 'Arn'] } }]) },
+      });
+    }
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('is bundled by the local esbuild into an ES module with its source map', () => {
+    const outdir = (stack.node.root as App).outdir;
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const resource = template.toJSON().Resources[functionId(name)] as { Properties: { Code: { S3Key: string } } };
+      const asset = join(outdir, `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+      expect([existsSync(join(asset, 'index.mjs')), existsSync(join(asset, 'index.mjs.map'))]).toEqual([true, true]);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it.each<[FunctionName, string[]]>([
+    ['health', sorted(LOGS, XRAY)],
+    ['contactsApi', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
+    ['companiesApi', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
+    ['userSyncSettings', sorted(LOGS, XRAY, TABLE_READ_WRITE, ['states:StartExecution'])],
+    ['planWave', sorted(LOGS, XRAY)],
+    ['syncUsersPage', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
+    ['demoteLinksBatch', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
+    ['finishSyncRun', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
+    ['webhookConsumer', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ, QUEUE_CONSUME)],
+  ])('%s may do only what it needs', (name, actions) => {
+    expect(roleActions(name)).toEqual(actions);
+  });
+
+  it('the settings function may start only the sync state machine', () => {
+    const [stateMachineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(serviceFunction(FUNCTIONS.userSyncSettings).role) }],
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: stateMachineId } }]) },
+    });
+    expect(environmentOf('userSyncSettings')).toMatchObject({ STATE_MACHINE_ARN: { Ref: stateMachineId } });
+  });
+
+  it('reads the secrets by ARN only: the API token where Jira is called as the service, the webhook secret in the consumer', () => {
+    const apiToken = logicalId(child('JiraSecrets/JiraApiToken'));
+    const webhookSecret = logicalId(child('JiraSecrets/WebhookSecret'));
+    expect(environmentOf('syncUsersPage')).toMatchObject({ JIRA_API_TOKEN_SECRET_ARN: { Ref: apiToken }, JIRA_USER_EMAIL: { Ref: 'JiraUserEmail' } });
+    expect(environmentOf('webhookConsumer')).toMatchObject({
+      JIRA_API_TOKEN_SECRET_ARN: { Ref: apiToken },
+      JIRA_WEBHOOK_SECRET_ARN: { Ref: webhookSecret },
+      JIRA_BASE_URL: { Ref: 'JiraBaseUrl' },
+      MAX_RECEIVE_COUNT: '5',
+    });
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      expect(Object.keys(environmentOf(name))).not.toEqual(expect.arrayContaining(['JIRA_API_TOKEN']));
+      expect(Object.keys(environmentOf(name))).not.toEqual(expect.arrayContaining(['JIRA_WEBHOOK_SECRET']));
+    }
+  });
+});
+
+describe('the webhook consumer`s event source', () => {
+  it('reads the webhook queue in batches with partial batch responses and bounded concurrency', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(child('WebhookQueue/Queue')), 'Arn'] },
+      FunctionName: { Ref: functionId('webhookConsumer') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: CONSUMER_EVENT_SOURCE.batchSize,
+      MaximumBatchingWindowInSeconds: CONSUMER_EVENT_SOURCE.maxBatchingWindow.toSeconds(),
+      ScalingConfig: { MaximumConcurrency: CONSUMER_EVENT_SOURCE.maxConcurrency },
+    });
+    expect(CONSUMER_EVENT_SOURCE).toMatchObject({ batchSize: 10, maxConcurrency: 5, reportBatchItemFailures: true });
+  });
+});
+
+describe('the REST API', () => {
+  const handlerOf = (name: keyof typeof API_HANDLERS) => ({
+    health: 'health',
+    contactsApi: 'contactsApi',
+    companiesApi: 'companiesApi',
+    userSyncSettings: 'userSyncSettings',
+  })[name] as FunctionName;
+
+  it.each(API_ROUTES.map((route) => [`${route.method} ${route.resource}`, route] as const))(
+    '%s is a Lambda proxy integration of its handler',
+    (_name, route) => {
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: route.method,
+        Integration: {
+          Type: 'AWS_PROXY',
+          IntegrationHttpMethod: 'POST',
+          Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [functionId(handlerOf(route.handler)), 'Arn'] }])] },
+        },
+      });
+    },
+  );
+
+  it('has every route of the route table, and the webhook, and no other method', () => {
+    template.resourceCountIs('AWS::ApiGateway::Method', API_ROUTES.length + 1);
+  });
+
+  it('has one stage, with JSON access logs, X-Ray and throttling', () => {
+    template.resourceCountIs('AWS::ApiGateway::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: {
+        DestinationArn: { 'Fn::GetAtt': [logicalId(child('Api/AccessLogs')), 'Arn'] },
+        Format: Match.stringLikeRegexp('"status":"\\$context.status".*"integrationError":"\\$context.integrationErrorMessage"'),
+      },
+      TracingEnabled: true,
+      MethodSettings: [
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: API_THROTTLING.rateLimit, ThrottlingBurstLimit: API_THROTTLING.burstLimit }),
+      ],
+    });
+  });
+
+  it('takes the Jira site, the service account and the alarm email as parameters, and outputs the URLs and secret ARNs', () => {
+    for (const parameter of ['AlarmEmail', 'JiraBaseUrl', 'JiraUserEmail']) template.hasParameter(parameter, { Type: 'String' });
+    for (const output of ['ApiUrl', 'WebhookUrl', 'DashboardUrl', 'WebhookSecretArn', 'JiraApiTokenSecretArn', 'DeadLetterQueueArn']) {
+      template.hasOutput(output, {});
+    }
+    template.hasOutput('WebhookUrl', { Value: { 'Fn::Join': ['', Match.arrayWith(['/webhooks/jira'])] } });
+  });
+});

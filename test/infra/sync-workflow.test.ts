@@ -1,0 +1,98 @@
+import { PAGES_PER_WAVE } from '../../lambdas/domain/sync/page-plan.js';
+import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
+import { syncWorkflowAsl } from '../../lib/sync-workflow-asl.js';
+import { SYNC_TASKS } from '../../lib/sync-workflow-definition.js';
+import { actionsOfRole, parseJoinedJson, synthesizeContactSyncStack } from './synthesized-stack.js';
+
+const { stack, template, logicalId } = synthesizeContactSyncStack();
+
+interface AslState {
+  Type: string;
+  Resource?: string;
+  MaxConcurrency?: number;
+  ItemsPath?: string;
+  Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; JitterStrategy?: string }[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+  ItemProcessor?: { ProcessorConfig: { Mode: string }; States: Record<string, AslState> };
+}
+interface Asl {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
+const [stateMachineId, stateMachine] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine'))[0] ?? [];
+const deployed = parseJoinedJson<Asl>((stateMachine?.Properties as { DefinitionString: unknown }).DefinitionString);
+
+/** Every state, the Map states' inner ones included. */
+const allStates = (states: Record<string, AslState>): [string, AslState][] =>
+  Object.entries(states).flatMap(([name, state]) => [[name, state] as [string, AslState], ...allStates(state.ItemProcessor?.States ?? {})]);
+const state = (name: string): AslState => {
+  const found = allStates(deployed.States).find(([stateName]) => stateName === name);
+  if (!found) throw new Error(`No state named ${name}`);
+  return found[1];
+};
+const functionId = (path: string) => logicalId(stack.node.findChild('SyncTasks').node.findChild(path).node.findChild('Function'));
+
+describe('the sync state machine', () => {
+  it('is one standard state machine, logging every event with execution data, X-Ray on', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logicalId(stack.node.findChild('SyncWorkflow').node.findChild('Logs')), 'Arn'] } } }],
+      },
+    });
+  });
+
+  it('runs the very definition the local runtime executes (buildSyncWorkflowDefinition)', () => {
+    // Task ARNs differ (tokens here, placeholders locally); everything else must be identical.
+    const withoutResources = (asl: unknown) => JSON.parse(JSON.stringify(asl, (key, value: unknown) => (key === 'Resource' ? 'function' : value)));
+    expect(withoutResources(deployed)).toEqual(withoutResources(syncWorkflowAsl()));
+  });
+
+  it.each(Object.values(SYNC_TASKS))('binds the task state "%s" by name', (name) => {
+    expect(state(name).Type).toBe('Task');
+  });
+
+  it('invokes each task`s own function', () => {
+    expect(state(SYNC_TASKS.planWave).Resource).toBe(`GetAtt:${functionId('PlanWave')}.Arn`);
+    expect(state(SYNC_TASKS.syncUsersPage).Resource).toBe(`GetAtt:${functionId('SyncUsersPage')}.Arn`);
+    expect(state(SYNC_TASKS.demoteLinksBatch).Resource).toBe(`GetAtt:${functionId('DemoteLinksBatch')}.Arn`);
+    expect(state(SYNC_TASKS.finishSyncRun).Resource).toBe(`GetAtt:${functionId('FinishSyncRun')}.Arn`);
+    expect(state(SYNC_TASKS.recordFailure).Resource).toBe(`GetAtt:${functionId('FinishSyncRun')}.Arn`);
+  });
+
+  it('fans out over pages and link shards with bounded Map concurrency', () => {
+    expect(state('Sync user pages')).toMatchObject({ Type: 'Map', ItemsPath: '$.wave.pages', MaxConcurrency: PAGES_PER_WAVE });
+    expect(state('Demote synced contacts')).toMatchObject({ Type: 'Map', ItemsPath: '$.shards', MaxConcurrency: LINK_SHARDS });
+    expect(PAGES_PER_WAVE).toBeLessThanOrEqual(10);
+    for (const map of ['Sync user pages', 'Demote synced contacts']) {
+      expect(state(map).Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: SYNC_TASKS.recordFailure })]);
+    }
+  });
+
+  it.each(Object.values(SYNC_TASKS))('retries "%s" with backoff on Lambda service errors and on any error (Jira included)', (name) => {
+    expect(state(name).Retry).toEqual([
+      expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException', 'Lambda.SdkClientException']), BackoffRate: 2 }),
+      { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' },
+    ]);
+  });
+
+  it('has a role that may invoke the four task functions and nothing else of Lambda', () => {
+    const roleId = logicalId(stack.node.findChild('SyncWorkflow').node.findChild('StateMachine').node.findChild('Role'));
+    expect(actionsOfRole(template, roleId).filter((action) => action.startsWith('lambda:'))).toEqual(['lambda:InvokeFunction']);
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+    const invoked = Object.values(policies)
+      .flatMap((policy) => (policy.Properties as { PolicyDocument: { Statement: { Action: string; Resource: unknown[] }[] } }).PolicyDocument.Statement)
+      .filter((statement) => statement.Action === 'lambda:InvokeFunction')
+      .flatMap((statement) => statement.Resource)
+      .map((resource) => JSON.stringify(resource))
+      .filter((resource) => !resource.includes(':*'));
+    const expected = ['PlanWave', 'SyncUsersPage', 'DemoteLinksBatch', 'FinishSyncRun'].map((name) => JSON.stringify({ 'Fn::GetAtt': [functionId(name), 'Arn'] }));
+    expect(invoked.sort()).toEqual(expected.sort());
+    expect(stateMachineId).toBeDefined();
+  });
+});
