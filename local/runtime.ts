@@ -13,6 +13,10 @@ import { webhookIngestRoute } from './webhook-ingest.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TABLE_NAME = 'contact-sync';
+/** Local-only routes over the webhook queue's dead letters (`bin/replay-dead-letters.ts` calls the redrive). */
+export const LOCAL_DEAD_LETTERS_RESOURCE = '/local/dead-letters';
+/** The webhook queue's folder under DATA_DIR. */
+export const WEBHOOK_QUEUE_FOLDER = 'webhook-queue';
 /** The same receive limit the deployed queue's redrive policy uses. */
 const MAX_RECEIVE_COUNT = 5;
 
@@ -68,7 +72,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stepFunctions.bind(workflowTasks(handlers));
 
     const queue = await LocalQueue.open({
-      dir: dataDir ? path.join(dataDir, 'webhook-queue') : path.join(PROJECT_ROOT, '.data', `memory-queue-${process.pid}-${Date.now()}`),
+      dir: dataDir ? path.join(dataDir, WEBHOOK_QUEUE_FOLDER) : path.join(PROJECT_ROOT, '.data', `memory-queue-${process.pid}-${Date.now()}`),
       maxReceiveCount: MAX_RECEIVE_COUNT,
       functionName: 'webhook-consumer',
       log: (level, message, details) => {
@@ -87,7 +91,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         companiesApi: handlers.companiesApi,
         userSyncSettings: handlers.userSyncSettings,
       },
-      rawRoutes: { [`POST ${WEBHOOK_RESOURCE}`]: webhookIngestRoute((body, attributes) => queue.send(body, attributes)) },
+      rawRoutes: {
+        [`POST ${WEBHOOK_RESOURCE}`]: webhookIngestRoute((body, attributes) => queue.send(body, attributes)),
+        // Local only (on AWS, `npm run replay-dead-letters` starts an SQS message move task instead).
+        [`GET ${LOCAL_DEAD_LETTERS_RESOURCE}`]: async () => ({ statusCode: 200, body: { items: queue.deadLetters() } }),
+        [`POST ${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`]: async () => ({ statusCode: 200, body: { moved: await queue.redriveDeadLetters() } }),
+      },
     });
     const url = await gateway.listen();
     started.push(() => gateway.close());
