@@ -1,0 +1,205 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbAccountLinkStore } from '../../lambdas/adapters/dynamodb/dynamodb-account-link-store.js';
+import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
+import { EMAIL_INDEX } from '../../lambdas/adapters/dynamodb/table-schema.js';
+import type { AccountSnapshot } from '../../lambdas/domain/sync/account-snapshot.js';
+import { syncAccount, unsyncAccount } from '../../lambdas/domain/sync/sync-account.js';
+import { type TestTable, startTestTable } from '../helpers/dynamo.js';
+
+/** The invariants of the shared sync rule, against the embedded DynamoDB server (no transactions). */
+describe('syncAccount / unsyncAccount', () => {
+  let db: TestTable;
+  let links: DynamoDbAccountLinkStore;
+  let contacts: DynamoDbContactStore;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    db = await startTestTable();
+    links = new DynamoDbAccountLinkStore(db.client, db.table);
+    contacts = new DynamoDbContactStore(db.client, db.table);
+  });
+  afterAll(async () => {
+    await db.stop();
+  });
+
+  const account = (overrides: Partial<AccountSnapshot> = {}): AccountSnapshot => {
+    sequence += 1;
+    return {
+      accountId: `712020:account-${sequence}`,
+      accountType: 'atlassian',
+      displayName: `User ${sequence}`,
+      email: `user.${sequence}@example.com`,
+      eventTs: 1_000,
+      ...overrides,
+    };
+  };
+
+  /** Every contact carrying the account, found through the email index (all of them, synced or not). */
+  async function contactsOf(accountId: string, email: string) {
+    const result = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        IndexName: EMAIL_INDEX.name,
+        KeyConditionExpression: 'emailKey = :email',
+        ExpressionAttributeValues: { ':email': email.toLowerCase() },
+      }),
+    );
+    return (result.Items ?? []).filter((item) => item.jiraAccountId === accountId);
+  }
+
+  it('creates one contact for a new account, tagged and linked', async () => {
+    // Prepare
+    const user = account();
+    // Act
+    const outcome = await syncAccount(links, user);
+    // Assess
+    expect(outcome).toBe('created');
+    const link = await links.getLink(user.accountId);
+    const contact = await contacts.getContact(link?.contactId ?? 'none');
+    expect(contact).toMatchObject({
+      name: user.displayName,
+      email: user.email,
+      tags: ['Jira User'],
+      jiraUser: { accountId: user.accountId, accountType: 'atlassian' },
+    });
+  });
+
+  it('links the oldest existing contact with the same email in any case instead of creating one', async () => {
+    // Prepare
+    const user = account();
+    const existing = await contacts.createContact({ name: 'Old name', email: user.email.toUpperCase(), phone: '+1 555', tags: ['vip'] });
+    // Act
+    const outcome = await syncAccount(links, user);
+    // Assess
+    expect(outcome).toBe('linked');
+    const linked = await contacts.getContact(existing.id);
+    expect(linked).toMatchObject({ name: user.displayName, email: user.email, phone: '+1 555', tags: ['Jira User', 'vip'] });
+    expect(await contactsOf(user.accountId, user.email)).toHaveLength(1);
+  });
+
+  it('makes exactly one contact when 30 writers sync the same new account at once', async () => {
+    // Prepare
+    const user = account();
+    // Act
+    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => syncAccount(links, { ...user, eventTs: 1_000 + (i % 3) })));
+    // Assess
+    expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);
+    const synced = await contactsOf(user.accountId, user.email);
+    expect(synced).toHaveLength(1);
+    expect(synced[0]?.jiraEventTs).toBe(1_002);
+  });
+
+  it('makes one contact per account when two accounts share an email and race for the same contact', async () => {
+    // Prepare
+    const email = `shared.${Date.now()}@example.com`;
+    const existing = await contacts.createContact({ name: 'Shared', email });
+    const first = account({ email });
+    const second = account({ email, accountType: 'customer' });
+    // Act
+    await Promise.all([syncAccount(links, first), syncAccount(links, second)]);
+    // Assess
+    const firstContacts = await contactsOf(first.accountId, email);
+    const secondContacts = await contactsOf(second.accountId, email);
+    expect(firstContacts).toHaveLength(1);
+    expect(secondContacts).toHaveLength(1);
+    expect(firstContacts[0]?.id).not.toBe(secondContacts[0]?.id);
+    expect([firstContacts[0]?.id, secondContacts[0]?.id]).toContain(existing.id);
+  });
+
+  it('applies events by their own time: an older update arriving late loses', async () => {
+    // Prepare
+    const user = account({ eventTs: 2_000, displayName: 'Newer' });
+    await syncAccount(links, user);
+    // Act
+    const outcome = await syncAccount(links, { ...user, eventTs: 1_500, displayName: 'Older', email: 'older@example.com' });
+    // Assess
+    expect(outcome).toBe('stale');
+    const link = await links.getLink(user.accountId);
+    expect(await contacts.getContact(link?.contactId ?? 'none')).toMatchObject({ name: 'Newer', email: user.email });
+  });
+
+  it('a repeated event has effect once', async () => {
+    // Prepare
+    const user = account();
+    await syncAccount(links, user);
+    // Act
+    const again = await syncAccount(links, user);
+    // Assess
+    expect(again).toBe('stale');
+    expect(await contactsOf(user.accountId, user.email)).toHaveLength(1);
+  });
+
+  it('unsync keeps the contact as a regular one, and an older event cannot bring the link back', async () => {
+    // Prepare
+    const user = account({ eventTs: 1_000 });
+    await syncAccount(links, user);
+    const contactId = (await links.getLink(user.accountId))?.contactId ?? 'none';
+    // Act
+    const unsynced = await unsyncAccount(links, user.accountId, 3_000);
+    const late = await syncAccount(links, { ...user, eventTs: 2_000, displayName: 'Late' });
+    // Assess
+    expect(unsynced).toBe('unlinked');
+    expect(late).toBe('stale');
+    expect(await contacts.getContact(contactId)).toMatchObject({ jiraUser: null, tags: [], name: user.displayName });
+    await expect(contacts.deleteContact(contactId)).resolves.toBeUndefined();
+  });
+
+  it('a newer event after an unsync links the account again, to its old contact found by email', async () => {
+    // Prepare
+    const user = account({ eventTs: 1_000 });
+    await syncAccount(links, user);
+    const contactId = (await links.getLink(user.accountId))?.contactId;
+    await unsyncAccount(links, user.accountId, 2_000);
+    // Act
+    const outcome = await syncAccount(links, { ...user, eventTs: 3_000 });
+    // Assess
+    expect(outcome).toBe('linked');
+    expect((await links.getLink(user.accountId))?.contactId).toBe(contactId);
+    expect(await contactsOf(user.accountId, user.email)).toHaveLength(1);
+  });
+
+  it('an unsync that races with an older sync leaves the contact regular', async () => {
+    // Prepare
+    const user = account({ eventTs: 1_000 });
+    await syncAccount(links, user);
+    // Act
+    await Promise.all([unsyncAccount(links, user.accountId, 5_000), syncAccount(links, { ...user, eventTs: 4_000, displayName: 'Racer' })]);
+    // Assess
+    expect(await contactsOf(user.accountId, user.email)).toHaveLength(0);
+    expect((await links.getLink(user.accountId))?.status).toBe('unlinked');
+  });
+
+  it('completes a claim that crashed before its contact was written, without a second contact', async () => {
+    // Prepare: the link was claimed for a new contact, then the writer died
+    const user = account();
+    await links.claimLink({ accountId: user.accountId, status: 'linked', contactId: 'crashed-before-create', origin: 'created', eventTs: 500, runId: 'run-1' });
+    // Act
+    const outcome = await syncAccount(links, user, 'run-1');
+    // Assess
+    expect(outcome).toBe('created');
+    expect(await contacts.getContact('crashed-before-create')).toMatchObject({ jiraUser: { accountId: user.accountId } });
+    expect(await contactsOf(user.accountId, user.email)).toHaveLength(1);
+  });
+
+  it('a retried page reports what its first attempt did (created stays created)', async () => {
+    // Prepare
+    const user = account();
+    expect(await syncAccount(links, user, 'run-2')).toBe('created');
+    // Act: the same run reads the page again later
+    const retried = await syncAccount(links, { ...user, eventTs: user.eventTs + 10 }, 'run-2');
+    // Assess
+    expect(retried).toBe('created');
+    expect(await contactsOf(user.accountId, user.email)).toHaveLength(1);
+  });
+
+  it('forced unsync (turning syncing off) unlinks even when Jira’s clock ran ahead of ours', async () => {
+    // Prepare
+    const user = account({ eventTs: Date.now() + 60_000 });
+    await syncAccount(links, user);
+    // Act
+    const outcome = await unsyncAccount(links, user.accountId, Date.now(), 'disable-run', true);
+    // Assess
+    expect(outcome).toBe('unlinked');
+    expect(await contactsOf(user.accountId, user.email)).toHaveLength(0);
+  });
+});
