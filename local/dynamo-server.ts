@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { tableDefinition } from '../lambdas/adapters/dynamodb/table-definition.js';
 
 export interface EmbeddedDynamo {
@@ -10,23 +10,69 @@ export interface EmbeddedDynamo {
 }
 
 /**
- * Starts dynalite (DynamoDB's wire protocol, LevelDB underneath) on loopback. With `path` the data
- * lives on disk and survives restarts; without it, in memory (tests and benchmark baselines).
+ * The child's whole program, plain CommonJS so that it needs no TypeScript loader: it starts
+ * dynalite, reports the port over IPC, and closes (flushing LevelDB) when told to or when its
+ * parent goes away.
+ */
+const CHILD_SOURCE = `'use strict';
+const dynalite = require(process.env.DYNALITE_MODULE);
+const options = JSON.parse(process.env.DYNALITE_OPTIONS);
+const server = dynalite(options.dynalite);
+let closing = false;
+function close() {
+  if (closing) return;
+  closing = true;
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 10000).unref();
+}
+server.once('error', (error) => {
+  process.send({ error: String(error && error.message || error) });
+  process.exit(1);
+});
+server.listen(options.port, '127.0.0.1', () => process.send({ port: server.address().port }));
+process.on('message', (message) => { if (message === 'stop') close(); });
+process.on('disconnect', close);
+`;
+
+/**
+ * Starts dynalite (DynamoDB's wire protocol, LevelDB underneath) on loopback, in a child process
+ * of its own: the store then runs on its own core instead of sharing the service's event loop
+ * (dynalite parses every expression and walks LevelDB in JavaScript, which is most of the CPU a
+ * sync needs). With `path` the data lives on disk and survives restarts; without it, in memory
+ * (tests and benchmark baselines). The child ends with its parent.
  */
 export async function startEmbeddedDynamo(options: { path?: string; port?: number } = {}): Promise<EmbeddedDynamo> {
   if (options.path) await mkdir(options.path, { recursive: true });
-  const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  const dynaliteOptions = { ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+  const child: ChildProcess = spawn(process.execPath, ['-e', CHILD_SOURCE], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      DYNALITE_MODULE: createRequire(import.meta.url).resolve('dynalite'),
+      DYNALITE_OPTIONS: JSON.stringify({ dynalite: dynaliteOptions, port: options.port ?? 0 }),
+    },
   });
-  const { port } = server.address() as AddressInfo;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port?: number; error?: string }) =>
+      message.port ? resolve(message.port) : reject(new Error(`dynalite did not start: ${message.error ?? 'unknown error'}`)),
+    );
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`dynalite exited with code ${code} before it was ready`)));
+  });
+  // Neither the child nor its channel keeps this process alive; the child exits when we do.
+  child.unref();
+  child.channel?.unref();
+  let stopping: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error?: Error) => (error ? reject(error) : resolve()));
-      }),
+    stop: () => {
+      stopping ??= (async () => {
+        if (child.exitCode === null && child.connected) child.send('stop');
+        await exited;
+      })();
+      return stopping;
+    },
   };
 }
 

@@ -18,11 +18,12 @@ const MAX_RECEIVE_COUNT = Number(process.env.MAX_RECEIVE_COUNT ?? 5);
 
 const processor = new BatchProcessor(EventType.SQS);
 
+/** Named apart from the initial sync's counts so the dashboard can tell live sync from the sync runs. */
 const OUTCOME_METRICS: Partial<Record<UserEventOutcome, string>> = {
-  created: 'ContactsCreated',
-  linked: 'ContactsLinked',
-  updated: 'ContactsUpdated',
-  unlinked: 'ContactsUnlinked',
+  created: 'WebhookContactsCreated',
+  linked: 'WebhookContactsLinked',
+  updated: 'WebhookContactsUpdated',
+  unlinked: 'WebhookContactsUnlinked',
 };
 
 /** A delivery that can never succeed, however often it is retried; it ends in the dead-letter queue. */

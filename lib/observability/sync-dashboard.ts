@@ -37,7 +37,7 @@ export class SyncDashboard extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
         markdown:
-          '# Contact Sync\nInitial sync (per run and over time), webhook deliveries, functions and the sync workflow. Contacts created and linked over time include those from webhook deliveries; the per-run table counts the sync alone.',
+          '# Contact Sync\nInitial sync (per run and over time), webhook deliveries, functions and the sync workflow.',
         width: WIDTH,
         height: 2,
       }),

@@ -16,7 +16,16 @@ export const SYNC_PROGRESS_METRICS = [
 export const SYNC_RUN_METRICS = ['SyncRunsSucceeded', 'SyncRunsFailed', 'SyncPagesPlanned'] as const;
 
 /** The EMF metrics the webhook consumer emits, one per delivery. */
-export const WEBHOOK_METRICS = ['DeliveriesProcessed', 'DeliveriesIgnored', 'ContactsUpdated', 'RejectedSignatures', 'DeadLettered'] as const;
+export const WEBHOOK_METRICS = [
+  'DeliveriesProcessed',
+  'DeliveriesIgnored',
+  'WebhookContactsCreated',
+  'WebhookContactsLinked',
+  'WebhookContactsUpdated',
+  'WebhookContactsUnlinked',
+  'RejectedSignatures',
+  'DeadLettered',
+] as const;
 
 /** One of the service's own metrics: namespace ContactSync, Powertools' `service` dimension. */
 export function serviceMetric(metricName: string, period: Duration = Duration.minutes(5)): cloudwatch.Metric {

@@ -195,7 +195,7 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     return 'stale';
   }
 
-  async createLinkedContact(contactId: string, snapshot: AccountSnapshot): Promise<boolean> {
+  async createLinkedContact(contactId: string, snapshot: AccountSnapshot, createdAt: string): Promise<boolean> {
     const record: ContactRecord = {
       ...newContactRecord({
         id: contactId,
@@ -204,7 +204,7 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
         phone: null,
         companyIds: [],
         tags: [],
-        now: new Date().toISOString(),
+        now: createdAt,
       }),
       jiraAccountId: snapshot.accountId,
       jiraAccountType: snapshot.accountType,

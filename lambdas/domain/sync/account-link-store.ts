@@ -15,6 +15,8 @@ export interface AccountLink {
   eventTs: number;
   /** The sync run that linked or unlinked it, if any. */
   runId?: string;
+  /** When the link was claimed (ISO); a contact created for it carries this as its creation time. */
+  claimedAt?: string;
 }
 
 export type LinkContactResult =
@@ -41,8 +43,11 @@ export interface AccountLinkStore {
   findLinkableContactId(email: string): Promise<string | undefined>;
   /** Makes contact `contactId` carry the account's values, if it is free or holds an older event of it. */
   linkContact(contactId: string, snapshot: AccountSnapshot): Promise<LinkContactResult>;
-  /** Creates the contact `contactId` already linked; false if a contact with that id exists. */
-  createLinkedContact(contactId: string, snapshot: AccountSnapshot): Promise<boolean>;
+  /**
+   * Creates the contact `contactId` already linked; false if a contact with that id exists.
+   * `createdAt` comes from the claim, so a create repeated after a crash writes the very same item.
+   */
+  createLinkedContact(contactId: string, snapshot: AccountSnapshot, createdAt: string): Promise<boolean>;
   /** One page of the links in `shard` (linked ones and tombstones), for demotion to walk. */
   listLinks(shard: number, limit: number, cursor?: string): Promise<{ links: AccountLink[]; cursor: string | null }>;
   /** Turns the account's contact into a regular contact, unless it holds a newer event (or `force`). */

@@ -43,11 +43,12 @@ export async function syncAccount(
         contactId: existing ?? newContactId(),
         origin: existing ? ('linked' as const) : ('created' as const),
         eventTs: snapshot.eventTs,
+        claimedAt: new Date().toISOString(),
         ...(runId ? { runId } : {}),
       };
       if (!(await store.claimLink(claim))) continue; // someone else claimed it first: follow their claim
       // A fresh claim of a new contact: create it straight away (the common case of an initial sync).
-      if (claim.origin === 'created' && (await store.createLinkedContact(claim.contactId, snapshot))) return 'created';
+      if (claim.origin === 'created' && (await store.createLinkedContact(claim.contactId, snapshot, claim.claimedAt))) return 'created';
       link = claim;
     }
     const contactId = link.contactId;
@@ -64,7 +65,7 @@ export async function syncAccount(
         return claimedInThisRun ? (link.origin ?? 'linked') : 'stale';
       case 'missing':
         // The claim named a new contact (or one deleted since): create it, already linked.
-        if (await store.createLinkedContact(contactId, snapshot)) return 'created';
+        if (await store.createLinkedContact(contactId, snapshot, link.claimedAt ?? new Date().toISOString())) return 'created';
         continue;
       case 'taken':
         // The chosen contact was linked to another account in the meantime: give this one its own.

@@ -9,6 +9,8 @@ import { EMPTY_PROGRESS, type SyncProgress, type UserSyncSettingsStore } from '.
 /** Accounts of one page handled at once: enough to hide DynamoDB latency, few enough to stay polite. */
 const ACCOUNT_CONCURRENCY = 32;
 const ACCOUNT_ATTEMPTS = 3;
+/** Accounts between two progress saves of a running page. */
+const PROGRESS_EVERY = 250;
 
 export interface SyncPageDependencies {
   jira: JiraDirectory;
@@ -33,6 +35,8 @@ export async function syncUsersPage(
   const readAt = Date.now(); // the page's accounts are as of this moment: newer webhooks win over them
   const accounts = await deps.jira.searchUsers(startAt, pageSize);
   const progress = { ...EMPTY_PROGRESS, total: accounts.length };
+  const part = `PAGE#${String(startAt).padStart(12, '0')}`;
+  let pendingSave: Promise<void> = Promise.resolve();
   // One batched read for the page's links instead of one read per account.
   const links = await deps.links.getLinks(accounts.map((account) => account.accountId));
 
@@ -61,8 +65,13 @@ export async function syncUsersPage(
       deps.log?.('Account could not be synced', { accountId: account.accountId, error: String(error) });
     }
     progress.processed += 1;
+    // Show progress while a page runs, not only when it ends (the page's own part is overwritten).
+    if (progress.processed % PROGRESS_EVERY === 0 && progress.processed < accounts.length) {
+      pendingSave = pendingSave.then(() => deps.settings.saveProgressPart(runId, part, { ...progress })).catch(() => undefined);
+    }
   });
+  await pendingSave;
 
-  await deps.settings.saveProgressPart(runId, `PAGE#${String(startAt).padStart(12, '0')}`, progress);
+  await deps.settings.saveProgressPart(runId, part, progress);
   return { startAt, count: accounts.length, full: accounts.length >= pageSize, progress };
 }

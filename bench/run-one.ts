@@ -1,0 +1,521 @@
+/**
+ * One benchmark run in a fresh process (so peak RSS is this run's own), started by bench/run.ts:
+ *
+ *   tsx bench/run-one.ts '{"mode":"sync","accounts":10000}'
+ *   tsx bench/run-one.ts '{"mode":"baseline","puts":10000,"concurrency":320}'
+ *   tsx bench/run-one.ts '{"mode":"webhooks","deliveries":2000,"ratePerSecond":200}'
+ *
+ * Progress goes to stderr as `@progress {...}` lines; the result is the last stdout line, `@result {...}`.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Context } from 'aws-lambda';
+import { CUSTOMER_SHARE, EXTRA_ACCOUNTS, PRE_EXISTING_EVERY, USERS_PAGE_SIZE, WEBHOOK_BURST_SENDERS } from './config.js';
+import { type DynamoCounts, DynamoCounter } from './dynamo-counter.js';
+import { percentile } from './stats.js';
+
+export type RunConfig =
+  | { mode: 'sync'; accounts: number; seed?: number }
+  | { mode: 'baseline'; puts: number; concurrency: number }
+  | { mode: 'webhooks'; deliveries: number; ratePerSecond: number };
+
+export interface MemoryFigures {
+  /** Highest RSS sampled (every 50 ms) during the measured phase, MiB. */
+  peakRssMiB: number;
+  /** RSS just before the measured phase, MiB. */
+  startRssMiB: number;
+  /** The process's high-water mark over its whole life (VmHWM / maxRSS), MiB. */
+  processHighWaterMiB: number;
+  /** The embedded store's child process high-water mark, MiB (undefined when not found). */
+  storeHighWaterMiB?: number;
+}
+
+export interface SyncResult {
+  mode: 'sync';
+  accounts: number;
+  seconds: number;
+  accountsPerSecond: number;
+  synced: number;
+  progress: { total: number; processed: number; created: number; linked: number; skipped: number; failed: number };
+  preExisting: number;
+  state: string;
+  dynamo: DynamoCounts;
+  jira: Record<string, number>;
+  pages: number;
+  waves: number;
+  /** Handler durations (ms) per task state, for Lambda GB-seconds. */
+  taskMs: Record<string, number[]>;
+  memory: MemoryFigures;
+}
+
+export interface BaselineResult {
+  mode: 'baseline';
+  puts: number;
+  concurrency: number;
+  seconds: number;
+  putsPerSecond: number;
+  itemBytes: number;
+  dynamo: DynamoCounts;
+}
+
+export interface WebhookResult {
+  mode: 'webhooks';
+  deliveries: number;
+  ratePerSecond: number;
+  paced: {
+    sendSeconds: number;
+    ingestMs: { p50: number; p99: number; max: number };
+    statuses: Record<string, number>;
+    /** From the first send until every contact is written. */
+    allVisibleSeconds: number;
+    /** From the last 202 until every contact is written. */
+    lagAfterLastSendSeconds: number;
+    verified: number;
+  };
+  burst: { deliveries: number; ingestSeconds: number; drainSeconds: number; consumerPerSecond: number };
+  dynamo: DynamoCounts;
+  jira: Record<string, number>;
+  /** Consumer invocations (batches) and their durations, ms. */
+  consumerBatchMs: number[];
+  consumerRecords: number;
+  memory: MemoryFigures;
+}
+
+export type RunResult = SyncResult | BaselineResult | WebhookResult;
+
+const progress = (fields: Record<string, unknown>): void => {
+  process.stderr.write(`@progress ${JSON.stringify(fields)}\n`);
+};
+
+const MiB = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** Samples RSS until stopped. */
+function rssSampler(): { stop(): MemoryFigures } {
+  const startRss = process.memoryUsage().rss;
+  let peak = startRss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      const store = childHighWaterMiB();
+      return {
+        peakRssMiB: MiB(peak),
+        startRssMiB: MiB(startRss),
+        processHighWaterMiB: MiB(process.resourceUsage().maxRSS * 1024),
+        ...(store !== undefined ? { storeHighWaterMiB: store } : {}),
+      };
+    },
+  };
+}
+
+/** VmHWM of this process's children (the embedded store runs in one); Linux only. */
+function childHighWaterMiB(): number | undefined {
+  try {
+    let total = 0;
+    let found = false;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      total += kb * 1024;
+      found = true;
+    }
+    return found ? MiB(total) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function pool<T>(items: Iterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const iterator = items[Symbol.iterator]();
+  const worker = async (): Promise<void> => {
+    for (let next = iterator.next(); !next.done; next = iterator.next()) await work(next.value);
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}
+
+function otherCase(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.toUpperCase()}@${domain.toLowerCase() === domain ? domain.toUpperCase() : domain.toLowerCase()}`;
+}
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'contact-sync-bench-'));
+}
+
+type TaskFunction = (input: unknown, context: Context) => Promise<unknown>;
+
+/** Wraps the workflow's task functions to time each call (the same functions, bound again). */
+function timeTasks(stepFunctions: object): Record<string, number[]> {
+  const tasks = Reflect.get(stepFunctions, 'tasks') as Record<string, TaskFunction> | undefined;
+  const bind = Reflect.get(stepFunctions, 'bind') as ((tasks: Record<string, TaskFunction>) => void) | undefined;
+  if (!tasks || !bind) throw new Error('LocalStepFunctions no longer exposes its tasks: update bench/run-one.ts.');
+  const durations: Record<string, number[]> = {};
+  const timed = Object.fromEntries(
+    Object.entries(tasks).map(([state, task]) => {
+      const list = (durations[state] = []) as number[];
+      const wrapped: TaskFunction = async (input, context) => {
+        const started = performance.now();
+        try {
+          return await task(input, context);
+        } finally {
+          list.push(performance.now() - started);
+        }
+      };
+      return [state, wrapped];
+    }),
+  );
+  bind.call(stepFunctions, timed);
+  return durations;
+}
+
+async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<SyncResult> {
+  const dataDir = await tempDir();
+  const customers = Math.round(config.accounts * CUSTOMER_SHARE);
+  const users = config.accounts - customers;
+  const { startLocalRuntime } = await import('../local/runtime.js');
+  const runtime = await startLocalRuntime({
+    port: 0,
+    dataDir,
+    simulator: { users, customers, ...EXTRA_ACCOUNTS, seed: config.seed ?? 1 },
+  });
+  try {
+    const simulator = runtime.jira.simulator;
+    if (!simulator) throw new Error('The benchmark needs the Jira simulator.');
+    const { dynamoDocumentClient } = await import('../lambdas/adapters/dynamodb/client.js');
+    const { dependencies } = await import('../lambdas/shared/dependencies.js');
+    const counter = new DynamoCounter();
+    counter.attach(dynamoDocumentClient());
+
+    // Pre-existing contacts: every PRE_EXISTING_EVERY-th account with an email, its email in other case.
+    progress({ phase: 'setup', detail: 'creating contacts to link' });
+    const service = `Basic ${Buffer.from(`${simulator.service.email}:${simulator.service.apiToken}`).toString('base64')}`;
+    const toLink: Array<{ name: string; email: string }> = [];
+    let position = 0;
+    for (let startAt = 0; ; startAt += USERS_PAGE_SIZE) {
+      const response = await fetch(`${simulator.url}/rest/api/3/users/search?startAt=${startAt}&maxResults=${USERS_PAGE_SIZE}`, {
+        headers: { Authorization: service },
+      });
+      const page = (await response.json()) as Array<{ displayName: string; emailAddress?: string; accountType: string; active: boolean }>;
+      for (const account of page) {
+        if (account.accountType === 'app' || !account.active || !account.emailAddress) continue;
+        if (position++ % PRE_EXISTING_EVERY === PRE_EXISTING_EVERY - 1) toLink.push({ name: account.displayName, email: otherCase(account.emailAddress) });
+      }
+      if (page.length < USERS_PAGE_SIZE) break;
+    }
+    const contacts = dependencies.contacts();
+    await pool(toLink, 32, async (contact) => {
+      await contacts.createContact(contact);
+    });
+
+    const taskMs = timeTasks(runtime.stepFunctions);
+    simulator.resetCallCounts();
+    counter.reset();
+    if (global.gc) global.gc();
+    const memory = rssSampler();
+    const expectedPages = Math.ceil((config.accounts + 9) / USERS_PAGE_SIZE);
+    const ticker = setInterval(() => {
+      const counts = counter.snapshot();
+      progress({ phase: 'sync', contacts: counts.contactsPut, pages: taskMs['Sync users page']?.length ?? 0, expectedPages });
+    }, 1000);
+
+    const started = performance.now();
+    const enable = await fetch(`${runtime.url}/settings/user-sync`, {
+      method: 'PUT',
+      headers: { Authorization: simulator.admin.authorization, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    if (enable.status !== 202) throw new Error(`PUT /settings/user-sync answered ${enable.status}: ${await enable.text()}`);
+    await runtime.stepFunctions.idle();
+    const state = (await dependencies.userSync().get()).state;
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(ticker);
+    const memoryFigures = memory.stop();
+    const dynamo = counter.snapshot();
+    const jira = simulator.callCounts();
+
+    const view = (await (
+      await fetch(`${runtime.url}/settings/user-sync`, { headers: { Authorization: simulator.admin.authorization } })
+    ).json()) as { state: string; progress: SyncResult['progress'] };
+    const synced = view.progress.created + view.progress.linked;
+    return {
+      mode: 'sync',
+      accounts: config.accounts,
+      seconds,
+      accountsPerSecond: synced / seconds,
+      synced,
+      progress: view.progress,
+      preExisting: toLink.length,
+      state,
+      dynamo,
+      jira,
+      pages: taskMs['Sync users page']?.length ?? 0,
+      waves: taskMs['Plan sync wave']?.length ?? 0,
+      taskMs,
+      memory: memoryFigures,
+    };
+  } finally {
+    await runtime.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function runBaseline(config: Extract<RunConfig, { mode: 'baseline' }>): Promise<BaselineResult> {
+  const dataDir = await tempDir();
+  const { ensureTable, startEmbeddedDynamo } = await import('../local/dynamo-server.js');
+  const store = await startEmbeddedDynamo({ path: path.join(dataDir, 'dynamodb') });
+  try {
+    await ensureTable(store.endpoint, 'contact-sync');
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+      TABLE_NAME: 'contact-sync',
+    });
+    // The service's own client (same settings, same socket pool), and the very item the sync writes.
+    const { dynamoDocumentClient } = await import('../lambdas/adapters/dynamodb/client.js');
+    const { newContactRecord } = await import('../lambdas/adapters/dynamodb/contact-record.js');
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const client = dynamoDocumentClient();
+    const counter = new DynamoCounter();
+    counter.attach(client);
+    const item = (index: number) => {
+      const id = randomUUID();
+      return {
+        ...newContactRecord({
+          id,
+          name: `Ada Lovelace ${index}`,
+          email: `ada.lovelace.${index}@example.com`,
+          phone: null,
+          companyIds: [],
+          tags: [],
+          now: new Date().toISOString(),
+        }),
+        jiraAccountId: `712020:${randomUUID()}`,
+        jiraAccountType: 'atlassian',
+        jiraEventTs: Date.now(),
+        lastJiraAccountId: `712020:${randomUUID()}`,
+      };
+    };
+    const itemBytes = Buffer.byteLength(JSON.stringify(item(0)), 'utf8');
+    let done = 0;
+    const ticker = setInterval(() => progress({ phase: 'baseline', puts: done, of: config.puts }), 1000);
+    const started = performance.now();
+    await pool(
+      (function* () {
+        for (let index = 0; index < config.puts; index += 1) yield index;
+      })(),
+      config.concurrency,
+      async (index) => {
+        await client.send(new PutCommand({ TableName: 'contact-sync', Item: item(index), ConditionExpression: 'attribute_not_exists(pk)' }));
+        done += 1;
+      },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(ticker);
+    return { mode: 'baseline', puts: config.puts, concurrency: config.concurrency, seconds, putsPerSecond: config.puts / seconds, itemBytes, dynamo: counter.snapshot() };
+  } finally {
+    await store.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface Posted {
+  status: number;
+  ms: number;
+}
+
+async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Promise<WebhookResult> {
+  const dataDir = await tempDir();
+  const { startLocalRuntime } = await import('../local/runtime.js');
+  const { buildWebhookDelivery } = await import('../local/jira-simulator/index.js');
+  const runtime = await startLocalRuntime({ port: 0, dataDir });
+  try {
+    const simulator = runtime.jira.simulator;
+    if (!simulator) throw new Error('The benchmark needs the Jira simulator.');
+    const { dynamoDocumentClient } = await import('../lambdas/adapters/dynamodb/client.js');
+    const counter = new DynamoCounter();
+    counter.attach(dynamoDocumentClient());
+
+    // Syncing must be on for deliveries to apply.
+    progress({ phase: 'setup', detail: 'enabling user sync' });
+    const enable = await fetch(`${runtime.url}/settings/user-sync`, {
+      method: 'PUT',
+      headers: { Authorization: simulator.admin.authorization, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    if (enable.status !== 202) throw new Error(`PUT /settings/user-sync answered ${enable.status}`);
+    await runtime.stepFunctions.idle();
+
+    // Time the consumer's invocations: the very handler, wrapped.
+    const consumerBatchMs: number[] = [];
+    let consumerRecords = 0;
+    const handler = Reflect.get(runtime.queue, 'handler') as ((event: { Records: unknown[] }, context: Context) => Promise<unknown>) | undefined;
+    if (!handler) throw new Error('LocalQueue no longer exposes its handler: update bench/run-one.ts.');
+    Reflect.set(runtime.queue, 'handler', async (event: { Records: unknown[] }, context: Context) => {
+      const started = performance.now();
+      try {
+        return await handler(event, context);
+      } finally {
+        consumerBatchMs.push(performance.now() - started);
+        consumerRecords += event.Records.length;
+      }
+    });
+
+    const target = new URL(`${runtime.url}/webhooks/jira`);
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const post = (delivery: { body: string; headers: Record<string, string> }): Promise<Posted> =>
+      new Promise((resolve, reject) => {
+        const started = performance.now();
+        const req = httpRequest(
+          { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...delivery.headers, 'Content-Length': Buffer.byteLength(delivery.body) } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+          },
+        );
+        req.on('error', reject);
+        req.end(delivery.body);
+      });
+    const newDelivery = (index: number, tag: string) => {
+      const customer = index % 10 < 3;
+      const accountId = customer ? `qm:${randomUUID()}` : `712020:${randomUUID()}`;
+      return {
+        email: `${tag}.${index}@${customer ? 'acme.example' : 'example.com'}`,
+        delivery: buildWebhookDelivery('user_created', {
+          accountId,
+          accountType: customer ? 'customer' : 'atlassian',
+          displayName: `Webhook ${tag} ${index}`,
+          emailAddress: `${tag}.${index}@${customer ? 'acme.example' : 'example.com'}`,
+          active: true,
+        }),
+      };
+    };
+    const waitForContacts = async (count: number, timeoutMs: number): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      while (counter.snapshot().contactsPut < count) {
+        if (Date.now() > deadline) throw new Error(`Only ${counter.snapshot().contactsPut} of ${count} contacts after ${timeoutMs} ms.`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+
+    simulator.resetCallCounts();
+    counter.reset();
+    const memory = rssSampler();
+
+    // Phase 1: paced deliveries, open loop (each sent on schedule whether or not the last one answered).
+    const paced = Array.from({ length: config.deliveries }, (_, index) => newDelivery(index, 'paced'));
+    const interval = 1000 / config.ratePerSecond;
+    const posted: Array<Promise<Posted>> = [];
+    const ticker = setInterval(() => progress({ phase: 'webhooks', sent: posted.length, contacts: counter.snapshot().contactsPut }), 1000);
+    const started = performance.now();
+    for (let index = 0; index < paced.length; index += 1) {
+      const due = started + index * interval;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      posted.push(post((paced[index] as { delivery: { body: string; headers: Record<string, string> } }).delivery));
+    }
+    const answers = await Promise.all(posted);
+    const lastAnswered = performance.now();
+    await waitForContacts(config.deliveries, 120_000);
+    const allVisible = performance.now();
+    const statuses: Record<string, number> = {};
+    for (const answer of answers) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+    const latencies = answers.map((answer) => answer.ms);
+    const dynamo = counter.snapshot();
+    const jira = simulator.callCounts();
+    const pacedBatchMs = [...consumerBatchMs];
+    const pacedRecords = consumerRecords;
+
+    // Every contact is there, found by its email (a sample, through the API).
+    let verified = 0;
+    for (const { email } of paced.filter((_, index) => index % 100 === 0)) {
+      const response = await fetch(`${runtime.url}/contacts?email=${encodeURIComponent(email.toUpperCase())}`, { headers: { Authorization: simulator.agent.authorization } });
+      const body = (await response.json()) as { items: Array<{ jiraUser: unknown }> };
+      if (body.items.length === 1 && body.items[0]?.jiraUser) verified += 1;
+    }
+
+    // Phase 2: a burst as fast as the ingest takes it: the queue backs up and the consumer runs flat out.
+    const before = counter.snapshot().contactsPut;
+    const burst = Array.from({ length: config.deliveries }, (_, index) => newDelivery(index, 'burst'));
+    const burstStarted = performance.now();
+    await pool(burst, WEBHOOK_BURST_SENDERS, async ({ delivery }) => {
+      const answer = await post(delivery);
+      if (answer.status !== 202) throw new Error(`The burst delivery was answered ${answer.status}.`);
+    });
+    const burstIngested = performance.now();
+    await waitForContacts(before + config.deliveries, 300_000);
+    const burstDone = performance.now();
+    clearInterval(ticker);
+    agent.destroy();
+    const drainSeconds = (burstDone - burstStarted) / 1000;
+
+    return {
+      mode: 'webhooks',
+      deliveries: config.deliveries,
+      ratePerSecond: config.ratePerSecond,
+      paced: {
+        sendSeconds: (lastAnswered - started) / 1000,
+        ingestMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
+        statuses,
+        allVisibleSeconds: (allVisible - started) / 1000,
+        lagAfterLastSendSeconds: (allVisible - lastAnswered) / 1000,
+        verified,
+      },
+      burst: { deliveries: config.deliveries, ingestSeconds: (burstIngested - burstStarted) / 1000, drainSeconds, consumerPerSecond: config.deliveries / drainSeconds },
+      dynamo,
+      jira,
+      consumerBatchMs: pacedBatchMs,
+      consumerRecords: pacedRecords,
+      memory: memory.stop(),
+    };
+  } finally {
+    await runtime.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '{}') as RunConfig;
+  let result: RunResult;
+  switch (config.mode) {
+    case 'sync':
+      result = await runSync(config);
+      break;
+    case 'baseline':
+      result = await runBaseline(config);
+      break;
+    case 'webhooks':
+      result = await runWebhooks(config);
+      break;
+    default:
+      throw new Error(`Unknown run: ${process.argv[2] ?? ''}`);
+  }
+  process.stdout.write(`@result ${JSON.stringify(result)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
