@@ -85,6 +85,7 @@ function parseUserEvent(body: string) {
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(logMetrics(metrics))
-  .handler(async (event, context) =>
-    processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false }),
-  );
+  .handler(async (event, context) => {
+    metrics.addMetric('DeliveriesReceived', MetricUnit.Count, event.Records.length);
+    return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+  });

@@ -17,6 +17,7 @@ export const SYNC_RUN_METRICS = ['SyncRunsSucceeded', 'SyncRunsFailed', 'SyncPag
 
 /** The EMF metrics the webhook consumer emits, one per delivery. */
 export const WEBHOOK_METRICS = [
+  'DeliveriesReceived',
   'DeliveriesProcessed',
   'DeliveriesIgnored',
   'WebhookContactsCreated',

@@ -35,7 +35,7 @@ export async function demoteLinksBatch(
     if (link.status !== 'linked' && !unlinkedEarlierInThisRun) return;
     progress.total += 1;
     try {
-      if (link.status === 'linked') await withRetries(3, () => unsyncAccount(deps.links, link.accountId, unlinkedAt, runId, true));
+      if (link.status === 'linked') await withRetries(3, () => unsyncAccount(deps.links, link.accountId, unlinkedAt, runId, true, link));
       progress.processed += 1;
     } catch (error) {
       progress.failed += 1;

@@ -93,9 +93,11 @@ export async function unsyncAccount(
   runId?: string,
   /** Turning syncing off unlinks whatever the contact's event time (Jira's clock may run ahead of ours). */
   force = false,
+  /** The link as the caller already read it (demotion lists them); later rounds re-read. */
+  knownLink?: AccountLink,
 ): Promise<UnsyncOutcome> {
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const link = await store.getLink(accountId);
+    const link = round === 0 && knownLink ? knownLink : await store.getLink(accountId);
     if (link && link.eventTs >= eventTs && link.status === 'unlinked') {
       return runId !== undefined && link.runId === runId ? 'unlinked' : 'stale';
     }

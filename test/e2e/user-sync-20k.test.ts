@@ -1,0 +1,93 @@
+import type { Contact } from '../../lambdas/domain/contact.js';
+import { PAGES_PER_WAVE } from '../../lambdas/domain/sync/page-plan.js';
+import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import { eventually, request } from '../helpers/http.js';
+import { type TestService, startTestService } from '../helpers/runtime.js';
+
+/**
+ * The issue's scale check: 20,000 Jira accounts (30% JSM customers) with pre-existing contacts in
+ * other cases, turned on and off through the API. Slow by nature (about a minute); it asserts
+ * outcomes, never timings.
+ */
+const USERS = 14_000;
+const CUSTOMERS = 6_000;
+const SPECIAL = 3; // apps, inactive accounts and hidden emails: the simulator's default 3 of each
+const ELIGIBLE = USERS + CUSTOMERS;
+const PRE_EXISTING = 50;
+
+describe('user sync at 20,000 accounts', () => {
+  let service: TestService;
+  const settings = () => request<UserSyncView>(service.url, 'GET', '/settings/user-sync', { auth: service.admin });
+  const toggle = (enabled: boolean) => request<UserSyncView>(service.url, 'PUT', '/settings/user-sync', { auth: service.admin, body: { enabled } });
+  const waitForState = (state: string) =>
+    eventually(async () => {
+      const { body } = await settings();
+      return body.state === state ? body : undefined;
+    }, 300_000, `state ${state}`);
+
+  async function allContacts(): Promise<Contact[]> {
+    const contacts: Contact[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : '';
+      const { body } = await request<{ items: Contact[]; nextCursor: string | null }>(service.url, 'GET', `/contacts?limit=100${query}`, { auth: service.admin });
+      contacts.push(...body.items);
+      cursor = body.nextCursor;
+    } while (cursor);
+    return contacts;
+  }
+
+  beforeAll(async () => {
+    service = await startTestService({ simulator: { users: USERS, customers: CUSTOMERS } });
+  }, 60_000);
+  afterAll(async () => {
+    await service.stop();
+  });
+
+  it('turning it on gives every eligible account exactly one contact, linking existing ones in any case', async () => {
+    // Prepare
+    const eligible = service.jira.accounts().filter((account) => account.active && account.emailAddress && account.accountType !== 'app');
+    const existing = eligible.filter((_, index) => index % 400 === 7).slice(0, PRE_EXISTING);
+    for (const account of existing) {
+      const email = account.emailAddress ?? '';
+      await request(service.url, 'POST', '/contacts', { auth: service.admin, body: { name: 'Imported', email: email.toUpperCase() } });
+    }
+    service.jira.resetCallCounts();
+
+    // Act
+    expect((await toggle(true)).status).toBe(202);
+    const done = await waitForState('ENABLED');
+
+    // Assess
+    expect(done.progress).toEqual({
+      total: ELIGIBLE + 3 * SPECIAL,
+      processed: ELIGIBLE + 3 * SPECIAL,
+      created: ELIGIBLE - existing.length,
+      linked: existing.length,
+      skipped: 3 * SPECIAL,
+      failed: 0,
+    });
+    const contacts = await allContacts();
+    expect(contacts).toHaveLength(ELIGIBLE);
+    const accountIds = contacts.map((contact) => contact.jiraUser?.accountId);
+    expect(new Set(accountIds)).toEqual(new Set(eligible.map((account) => account.accountId)));
+    expect(contacts.filter((contact) => contact.name === 'Imported')).toHaveLength(0);
+    // One users/search call per 1,000 accounts (21 pages, the last one short), plus at most the rest
+    // of the last wave read in parallel (Jira gives no total); per-user calls only for hidden emails.
+    const calls = service.jira.callCounts();
+    expect(calls['users/search']).toBeGreaterThanOrEqual(21);
+    expect(calls['users/search']).toBeLessThanOrEqual(21 + PAGES_PER_WAVE - 1);
+    expect(calls.user).toBe(SPECIAL);
+  }, 300_000);
+
+  it('turning it off keeps every contact and leaves none synced', async () => {
+    // Act
+    expect((await toggle(false)).status).toBe(202);
+    const done = await waitForState('DISABLED');
+    // Assess
+    expect(done.progress).toMatchObject({ total: ELIGIBLE, processed: ELIGIBLE, failed: 0 });
+    const contacts = await allContacts();
+    expect(contacts).toHaveLength(ELIGIBLE);
+    expect(contacts.filter((contact) => contact.jiraUser !== null || contact.tags.includes('Jira User'))).toHaveLength(0);
+  }, 300_000);
+});
