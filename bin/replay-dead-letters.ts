@@ -4,7 +4,8 @@
  *
  * - On AWS (`DLQ_ARN` set; `QUEUE_ARN` optional, default: the queue they came from): starts an SQS
  *   message move task and prints its handle.
- * - Locally: asks the running service (`http://127.0.0.1:${PORT:-3000}`) to redrive; if no service
+ * - Locally: asks the running service (`http://127.0.0.1:${PORT:-3000}`, as the Jira administrator
+ *   named by `CONTACT_SYNC_AUTH="email:api-token"`) to redrive; if no service
  *   answers there, opens the queue in `DATA_DIR` (default `.data`) itself and redrives it, and the
  *   deliveries are processed at the next `npm start`.
  */
@@ -48,7 +49,7 @@ export async function replayDeadLetters(options: ReplayOptions = {}): Promise<Re
   if (env.DLQ_ARN) return startMessageMoveTask(options.sqs ?? new SQSClient({}), env.DLQ_ARN, env.QUEUE_ARN || undefined);
 
   const serviceUrl = options.serviceUrl ?? `http://127.0.0.1:${env.PORT || 3000}`;
-  const moved = await redriveThroughService(serviceUrl);
+  const moved = await redriveThroughService(serviceUrl, env.CONTACT_SYNC_AUTH);
   if (moved !== undefined) return { where: 'service', url: serviceUrl, moved };
 
   const dataDir = env.DATA_DIR ? path.resolve(env.DATA_DIR) : path.join(PROJECT_ROOT, '.data');
@@ -66,10 +67,12 @@ async function startMessageMoveTask(sqs: MessageMoveStarter, sourceArn: string, 
 }
 
 /** The number moved, or undefined when no service listens at `url`. */
-async function redriveThroughService(url: string): Promise<number | undefined> {
+async function redriveThroughService(url: string, credentials: string | undefined): Promise<number | undefined> {
   let response: Response;
+  // The service lets Jira administrators only: CONTACT_SYNC_AUTH="email:api-token".
+  const headers: Record<string, string> = credentials ? { Authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } : {};
   try {
-    response = await fetch(`${url}${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`, { method: 'POST', signal: AbortSignal.timeout(SERVICE_TIMEOUT_MS) });
+    response = await fetch(`${url}${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`, { method: 'POST', headers, signal: AbortSignal.timeout(SERVICE_TIMEOUT_MS) });
   } catch (error) {
     if (isConnectionRefused(error)) return undefined;
     throw new ReplayError(`The service at ${url} did not answer the redrive: ${(error as Error).message}`);

@@ -4,7 +4,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResp
 import { syncWorkflowAsl } from '../lib/sync-workflow-asl.js';
 import { SYNC_TASKS } from '../lib/sync-workflow-definition.js';
 import { WEBHOOK_RESOURCE } from '../lambdas/api-routes.js';
-import { LocalGateway, type ProxyHandler } from './api-gateway.js';
+import { errorResponse } from '../lambdas/http/error-response.js';
+import { LocalGateway, type ProxyHandler, type RawRoute } from './api-gateway.js';
 import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from './dynamo-server.js';
 import { type JiraSimulator, startJiraSimulator } from './jira-simulator/index.js';
 import { LocalQueue } from './queue/index.js';
@@ -94,8 +95,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       rawRoutes: {
         [`POST ${WEBHOOK_RESOURCE}`]: webhookIngestRoute((body, attributes) => queue.send(body, attributes)),
         // Local only (on AWS, `npm run replay-dead-letters` starts an SQS message move task instead).
-        [`GET ${LOCAL_DEAD_LETTERS_RESOURCE}`]: async () => ({ statusCode: 200, body: { items: queue.deadLetters() } }),
-        [`POST ${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`]: async () => ({ statusCode: 200, body: { moved: await queue.redriveDeadLetters() } }),
+        // Jira administrators only, like the toggle: every route but /health and the webhook needs a login.
+        [`GET ${LOCAL_DEAD_LETTERS_RESOURCE}`]: handlers.adminOnly(async () => ({ statusCode: 200, body: { items: queue.deadLetters() } })),
+        [`POST ${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`]: handlers.adminOnly(async () => ({
+          statusCode: 200,
+          body: { moved: await queue.redriveDeadLetters() },
+        })),
       },
     });
     const url = await gateway.listen();
@@ -182,6 +187,18 @@ async function loadHandlers() {
       await toggle.resume(store, deps.dependencies.workflow(), action, current.runId);
       return action;
     },
+    /** Guards a local-only route with the same Jira admin check the API handlers use. */
+    adminOnly:
+      (route: RawRoute): RawRoute =>
+      async (request) => {
+        try {
+          await deps.dependencies.callerAuth().authorize(request.headers.authorization, 'admin');
+        } catch (error) {
+          const response = errorResponse(error);
+          return { statusCode: response.statusCode, body: JSON.parse(response.body) as unknown };
+        }
+        return route(request);
+      },
     progressLine: async (): Promise<{ state: string; line: string }> => {
       const view = await toggle.describeUserSync(deps.dependencies.userSync());
       const { total, processed, created, linked, skipped, failed } = view.progress;

@@ -171,12 +171,17 @@ describe('webhook deliveries that must not change contacts', () => {
     expect((await postDelivery(service.url, delivery)).status).toBe(202);
     await eventually(async () => (service.runtime.queue.deadLetters().length === before + 1 ? true : undefined), 30_000, 'a dead letter');
     service.jira.failNext(0);
-    const listed = await request<{ items: DeadLetter[] }>(service.url, 'GET', '/local/dead-letters');
+    const anonymous = await request(service.url, 'GET', '/local/dead-letters');
+    const asAgent = await request(service.url, 'GET', '/local/dead-letters', { auth: service.agent });
+    const listed = await request<{ items: DeadLetter[] }>(service.url, 'GET', '/local/dead-letters', { auth: service.admin });
+    expect(anonymous.status).toBe(401);
+    expect(asAgent.status).toBe(403);
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((letter) => letter.body)).toContain(delivery.body);
 
     // Act
-    const result = await replayDeadLetters({ env: {}, serviceUrl: service.url });
+    const admin = service.jira.admin;
+    const result = await replayDeadLetters({ env: { CONTACT_SYNC_AUTH: `${admin.email}:${admin.apiToken}` }, serviceUrl: service.url });
 
     // Assess: the fixed one is processed; the broken one from before fails again and returns
     expect(result).toEqual({ where: 'service', url: service.url, moved: before + 1 });
