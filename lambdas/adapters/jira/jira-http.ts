@@ -3,6 +3,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy, jitteredDelayMs, retryAfterMs, 
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 const REQUEST_TIMEOUT_MS = 15_000;
+const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
  * GET a Jira REST resource, following 429 `Retry-After` and backing off with jitter on 5xx and
@@ -33,7 +34,8 @@ export async function jiraGet(
     if (response.status === 429 && rateLimited < policy.maxRateLimitedAttempts) {
       rateLimited += 1;
       await response.body?.cancel();
-      await sleep(retryAfterMs(response.headers.get('Retry-After'), jitteredDelayMs(rateLimited, policy)));
+      // Capped: a Lambda has minutes, not hours; the workflow's own retry takes over beyond that.
+      await sleep(Math.min(MAX_RETRY_AFTER_MS, retryAfterMs(response.headers.get('Retry-After'), jitteredDelayMs(rateLimited, policy))));
       continue;
     }
     if (RETRYABLE_STATUS.has(response.status) && failures + 1 < policy.maxAttempts) {

@@ -1,8 +1,10 @@
+import type { z } from 'zod';
 import type { JiraAccount, JiraCaller, JiraCallerCheck, JiraDirectory } from '../../domain/jira-account.js';
 import { UpstreamError } from '../../domain/errors.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 import { basicAuthorization, jiraGet } from './jira-http.js';
+import { jiraAccountSchema, jiraAccountsSchema } from './jira-schemas.js';
 
 /** Jira Cloud's REST API v3, as the sync and the CRM's login use it. */
 export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
@@ -14,14 +16,14 @@ export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
   async searchUsers(startAt: number, maxResults: number): Promise<JiraAccount[]> {
     const response = await this.serviceGet(`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`);
     await this.expectOk(response, 'users/search');
-    return (await response.json()) as JiraAccount[];
+    return this.parse(response, jiraAccountsSchema, 'users/search');
   }
 
   async getUser(accountId: string): Promise<JiraAccount | undefined> {
     const response = await this.serviceGet(`/rest/api/3/user?accountId=${encodeURIComponent(accountId)}`);
     if (response.status === 404) return undefined;
     await this.expectOk(response, 'user');
-    return (await response.json()) as JiraAccount;
+    return this.parse(response, jiraAccountSchema, 'user');
   }
 
   async whoIs(authorization: string): Promise<JiraCaller | undefined> {
@@ -43,6 +45,13 @@ export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
   private async serviceGet(path: string): Promise<Response> {
     const { email, apiToken } = await jiraServiceCredentials();
     return jiraGet(`${this.baseUrl()}${path}`, basicAuthorization(email, apiToken), this.policy);
+  }
+
+  /** Jira's answers are input too: a shape we do not understand is Jira's failure, not ours to guess. */
+  private async parse<T>(response: Response, schema: z.ZodType<T>, what: string): Promise<T> {
+    const result = schema.safeParse(await response.json().catch(() => undefined));
+    if (!result.success) throw new UpstreamError(`Jira answered ${what} with an unexpected shape: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    return result.data;
   }
 
   private async expectOk(response: Response, what: string): Promise<void> {
