@@ -4,8 +4,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type UserEventOutcome, applyUserEvent } from '../domain/sync/apply-user-event.js';
-import { USER_EVENTS, userEventSchema } from '../domain/sync/user-event.js';
+import { type UserEventOutcome, applyUserEventBatch } from '../domain/sync/apply-user-event.js';
+import { USER_EVENTS, type UserEvent, userEventSchema } from '../domain/sync/user-event.js';
 import { describeIssues } from '../http/request.js';
 import { jiraWebhookSecret } from '../shared/config.js';
 import { dependencies } from '../shared/dependencies.js';
@@ -31,7 +31,7 @@ class UnprocessableDeliveryError extends Error {
   override readonly name = 'UnprocessableDeliveryError';
 }
 
-async function processRecord(record: SQSRecord): Promise<void> {
+async function processRecord(record: SQSRecord, applyEvent: (event: UserEvent) => Promise<UserEventOutcome>): Promise<void> {
   const message = readWebhookMessage(record);
   const log = { messageId: record.messageId, deliveryId: message.deliveryId };
   try {
@@ -46,10 +46,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
       metrics.addMetric('DeliveriesIgnored', MetricUnit.Count, 1);
       return;
     }
-    const outcome = await applyUserEvent(
-      { jira: dependencies.jira(), links: dependencies.links(), settings: dependencies.userSync() },
-      event,
-    );
+    const outcome = await applyEvent(event);
     logger.info('Delivery applied', { ...log, webhookEvent: event.webhookEvent, accountId: event.user.accountId, outcome });
     metrics.addMetric('DeliveriesProcessed', MetricUnit.Count, 1);
     const metric = OUTCOME_METRICS[outcome];
@@ -87,5 +84,9 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(logMetrics(metrics))
   .handler(async (event, context) => {
     metrics.addMetric('DeliveriesReceived', MetricUnit.Count, event.Records.length);
-    return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+    const deps = { jira: dependencies.jira(), links: dependencies.links(), settings: dependencies.userSync() };
+    // Whether syncing is on is read once per batch, not once per delivery.
+    return applyUserEventBatch(deps, (applyEvent) =>
+      processPartialResponse(event, (record: SQSRecord) => processRecord(record, applyEvent), processor, { context, throwOnFullBatchFailure: false }),
+    );
   });

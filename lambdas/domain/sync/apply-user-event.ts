@@ -14,28 +14,39 @@ export interface UserEventDependencies {
 }
 
 /**
- * A Jira user event reaches its contact (live sync).
- * Primary course: syncing is on -> the account is read from the event (or from Jira when the event
- * hides its email) -> its contact is created, linked or updated, ordered by the event's own time;
- * a deleted, deactivated or app account's contact becomes a regular contact.
+ * A batch of Jira user events reaches their contacts (live sync).
+ * Primary course: syncing is on (read once per batch) -> each event is applied by `apply` ->
+ * syncing is read again, and if it was turned off meanwhile, the links just made are undone so that
+ * no synced contact outlives the switch (the demotion may already have passed those accounts).
  * While syncing is off or being turned off, events change nothing.
  */
-export async function applyUserEvent(deps: UserEventDependencies, event: UserEvent): Promise<UserEventOutcome> {
-  if (!acceptsUserEvents((await deps.settings.get()).state)) return 'ignored-sync-off';
-  const outcome = await applyToAccount(deps, event);
-  if (outcome === 'created' || outcome === 'linked' || outcome === 'updated') {
-    // Syncing may have been turned off while we wrote, after the demotion passed this account:
-    // undo our link so that no synced contact outlives the switch.
+export async function applyUserEventBatch<T>(
+  deps: UserEventDependencies,
+  apply: (applyEvent: (event: UserEvent) => Promise<UserEventOutcome>) => Promise<T>,
+): Promise<T> {
+  const accepting = acceptsUserEvents((await deps.settings.get()).state);
+  const linkedAccounts: string[] = [];
+  const result = await apply(async (event) => {
+    if (!accepting) return 'ignored-sync-off';
+    const outcome = await applyUserEvent(deps, event);
+    if (outcome === 'created' || outcome === 'linked' || outcome === 'updated') linkedAccounts.push(event.user.accountId);
+    return outcome;
+  });
+  if (linkedAccounts.length) {
     const now = await deps.settings.get();
     if (!acceptsUserEvents(now.state)) {
-      await unsyncAccount(deps.links, event.user.accountId, Date.now(), now.runId ?? undefined, true);
-      return 'ignored-sync-off';
+      for (const accountId of linkedAccounts) await unsyncAccount(deps.links, accountId, Date.now(), now.runId ?? undefined, true);
     }
   }
-  return outcome;
+  return result;
 }
 
-async function applyToAccount(deps: UserEventDependencies, event: UserEvent): Promise<UserEventOutcome> {
+/**
+ * One Jira user event, while syncing is on: the account is read from the event (or from Jira when
+ * the event hides its email) -> its contact is created, linked or updated, ordered by the event's
+ * own time; a deleted, deactivated or app account's contact becomes a regular contact.
+ */
+export async function applyUserEvent(deps: UserEventDependencies, event: UserEvent): Promise<UserEventOutcome> {
   const { accountId } = event.user;
   if (event.webhookEvent === 'user_deleted') return unsyncAccount(deps.links, accountId, event.timestamp);
 
