@@ -1,12 +1,9 @@
 import type { Company } from '../../lambdas/domain/company.js';
 import type { Contact } from '../../lambdas/domain/contact.js';
 import type { Page } from '../../lambdas/domain/page.js';
+import { expectError, listAll } from '../helpers/api.js';
 import { request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';
-
-interface ErrorBody {
-  error: { code: string; message: string };
-}
 
 let service: TestService;
 
@@ -17,27 +14,6 @@ async function createCompany(body: Record<string, unknown>): Promise<Company> {
   const response = await call('POST', '/companies', { body });
   expect(response.status).toBe(201);
   return response.body;
-}
-
-async function listAll(limit: number): Promise<Company[]> {
-  const items: Company[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = `?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = await call<Page<Company>>('GET', `/companies${query}`);
-    expect(page.status).toBe(200);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return items;
-}
-
-function expectError(response: { status: number; body: unknown }, status: number, code: string, message?: RegExp): void {
-  expect(response.status).toBe(status);
-  const body = response.body as ErrorBody;
-  expect(body).toEqual({ error: { code, message: expect.any(String) } });
-  expect(body.error.message.length).toBeGreaterThan(10);
-  if (message) expect(body.error.message).toMatch(message);
 }
 
 beforeAll(async () => {
@@ -82,8 +58,8 @@ describe('companies CRUD', () => {
     }
     // Act
     const first = await call<Page<Company>>('GET', '/companies?limit=6');
-    const everything = await listAll(100);
-    const paged = await listAll(4);
+    const everything = await listAll<Company>(service.url, service.agent, 'companies', 100);
+    const paged = await listAll<Company>(service.url, service.agent, 'companies', 4);
     // Assess
     expect(first.body.items.map((company) => company.id)).toEqual([...ids].reverse());
     expect(paged.map((company) => company.id)).toEqual(everything.map((company) => company.id));
@@ -173,7 +149,7 @@ describe('bad input on companies: a 4xx with the error body, and nothing changes
 
   beforeAll(async () => {
     victim = await createCompany({ name: 'Untouched Inc', domain: 'untouched.example' });
-    before = await listAll(100);
+    before = await listAll<Company>(service.url, service.agent, 'companies', 100);
   });
 
   it.each<[string, string, { body?: unknown; rawBody?: string }, number, string, RegExp]>([
@@ -238,7 +214,7 @@ describe('bad input on companies: a 4xx with the error body, and nothing changes
 
   it('created, changed and deleted no company in all of the above', async () => {
     // Act
-    const after = await listAll(100);
+    const after = await listAll<Company>(service.url, service.agent, 'companies', 100);
     // Assess
     expect(after).toEqual(before);
     expect((await call('GET', `/companies/${victim.id}`)).body).toEqual(victim);

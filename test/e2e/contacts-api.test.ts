@@ -1,11 +1,8 @@
 import type { Contact } from '../../lambdas/domain/contact.js';
 import type { Page } from '../../lambdas/domain/page.js';
-import { eventually, request } from '../helpers/http.js';
+import { expectError, listAll, setUserSync } from '../helpers/api.js';
+import { request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';
-
-interface ErrorBody {
-  error: { code: string; message: string };
-}
 
 let service: TestService;
 /** A contact the sync linked to the simulator's administrator account. */
@@ -20,42 +17,10 @@ async function createContact(body: Record<string, unknown>): Promise<Contact> {
   return response.body;
 }
 
-/** Every contact, newest first, read through the API's own paging. */
-async function listAll(limit = 100): Promise<Contact[]> {
-  const items: Contact[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = `?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = await call<Page<Contact>>('GET', `/contacts${query}`);
-    expect(page.status).toBe(200);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return items;
-}
-
-/** The contract's error body, with a message a person can act on. */
-function expectError(response: { status: number; body: unknown }, status: number, code: string, message?: RegExp): void {
-  expect(response.status).toBe(status);
-  const body = response.body as ErrorBody;
-  expect(body).toEqual({ error: { code, message: expect.any(String) } });
-  expect(body.error.message.length).toBeGreaterThan(10);
-  if (message) expect(body.error.message).toMatch(message);
-}
-
 beforeAll(async () => {
   service = await startTestService();
   // Turn user syncing on and wait for it to finish, so the synced contacts exist and stay put.
-  const put = await request(service.url, 'PUT', '/settings/user-sync', { auth: service.admin, body: { enabled: true } });
-  expect(put.status).toBe(202);
-  await eventually(
-    async () => {
-      const state = await request<{ state: string }>(service.url, 'GET', '/settings/user-sync', { auth: service.admin });
-      return state.body.state === 'ENABLED' ? true : undefined;
-    },
-    60_000,
-    'user sync ENABLED',
-  );
+  await setUserSync(service.url, service.admin, true, 60_000);
   const adminEmail = service.jira.admin.email;
   const found = await call<Page<Contact>>('GET', `/contacts?email=${encodeURIComponent(adminEmail)}`);
   const contact = found.body.items.find((item) => item.jiraUser !== null);
@@ -119,9 +84,9 @@ describe('GET /contacts', () => {
 
   it('pages through every contact with limit and cursor, without duplicates or gaps', async () => {
     // Prepare
-    const everything = await listAll(100);
+    const everything = await listAll<Contact>(service.url, service.admin, 'contacts', 100);
     // Act
-    const paged = await listAll(7);
+    const paged = await listAll<Contact>(service.url, service.admin, 'contacts', 7);
     // Assess
     expect(everything.length).toBeGreaterThan(20);
     expect(new Set(paged.map((contact) => contact.id)).size).toBe(paged.length);
@@ -303,7 +268,7 @@ describe('bad input: a 4xx with the error body, and nothing changes', () => {
   beforeAll(async () => {
     victim = await createContact({ name: 'Untouched', email: 'untouched@example.com', phone: '1', tags: ['keep'] });
     for (let i = 0; i < 2; i += 1) await createContact({ name: `Cursor Source ${i}`, email: 'cursor.source@example.com' });
-    before = await listAll();
+    before = await listAll<Contact>(service.url, service.admin, 'contacts');
   });
 
   const big = 'x'.repeat(70 * 1024);
@@ -426,7 +391,7 @@ describe('bad input: a 4xx with the error body, and nothing changes', () => {
 
   it('created, changed and deleted no contact in all of the above', async () => {
     // Act
-    const after = await listAll();
+    const after = await listAll<Contact>(service.url, service.admin, 'contacts');
     // Assess
     expect(after).toEqual(before);
   });
@@ -465,7 +430,7 @@ describe('who may call', () => {
     ['garbage', 'Basic !!!not-base64!!!'],
   ])('answers %s with 401 on every contacts route, changing nothing', async (_what, auth) => {
     // Prepare
-    const before = await listAll();
+    const before = await listAll<Contact>(service.url, service.admin, 'contacts');
     const headers: Record<string, string> = auth === undefined ? {} : { Authorization: auth };
     // Act
     const responses = await Promise.all([
@@ -477,7 +442,7 @@ describe('who may call', () => {
     ]);
     // Assess
     for (const response of responses) expectError(response, 401, 'UNAUTHORIZED', /Authorization header|Jira did not accept/);
-    expect(await listAll()).toEqual(before);
+    expect(await listAll<Contact>(service.url, service.admin, 'contacts')).toEqual(before);
   });
 
   it("answers 401 for a real Jira user's email with a wrong API token", async () => {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Company } from '../../lambdas/domain/company.js';
 import type { Contact } from '../../lambdas/domain/contact.js';
 import type { Page } from '../../lambdas/domain/page.js';
-import { eventually, request } from '../helpers/http.js';
+import { setUserSync } from '../helpers/api.js';
+import { request } from '../helpers/http.js';
 import { type SpawnedService, spawnService } from '../helpers/spawn-service.js';
 
 /** The real service (`tsx bin/local.ts`, as `npm start` runs it) in a child process. */
@@ -87,16 +88,7 @@ describe('the service across restarts', () => {
   it('keeps user syncing on, and the synced contacts, across a restart', async () => {
     // Prepare: syncing turned on and finished
     const service = await start();
-    const put = await request(service.url, 'PUT', '/settings/user-sync', { auth: service.admin, body: { enabled: true } });
-    expect(put.status).toBe(202);
-    await eventually(
-      async () => {
-        const state = await request<{ state: string }>(service.url, 'GET', '/settings/user-sync', { auth: service.admin });
-        return state.body.state === 'ENABLED' ? true : undefined;
-      },
-      60_000,
-      'user sync ENABLED',
-    );
+    await setUserSync(service.url, service.admin, true, 60_000);
     const before = await request<Page<Contact>>(service.url, 'GET', '/contacts?limit=100', { auth: service.admin });
     expect(before.body.items.filter((item) => item.jiraUser !== null).length).toBeGreaterThan(0);
     expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });

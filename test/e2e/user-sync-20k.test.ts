@@ -1,7 +1,8 @@
 import type { Contact } from '../../lambdas/domain/contact.js';
 import { PAGES_PER_WAVE } from '../../lambdas/domain/sync/page-plan.js';
-import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
-import { eventually, request } from '../helpers/http.js';
+import type { SyncState } from '../../lambdas/domain/sync/user-sync-state.js';
+import { listAll, putUserSync, waitForSyncState } from '../helpers/api.js';
+import { request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';
 
 /**
@@ -17,25 +18,9 @@ const PRE_EXISTING = 50;
 
 describe('user sync at 20,000 accounts', () => {
   let service: TestService;
-  const settings = () => request<UserSyncView>(service.url, 'GET', '/settings/user-sync', { auth: service.admin });
-  const toggle = (enabled: boolean) => request<UserSyncView>(service.url, 'PUT', '/settings/user-sync', { auth: service.admin, body: { enabled } });
-  const waitForState = (state: string) =>
-    eventually(async () => {
-      const { body } = await settings();
-      return body.state === state ? body : undefined;
-    }, 300_000, `state ${state}`);
-
-  async function allContacts(): Promise<Contact[]> {
-    const contacts: Contact[] = [];
-    let cursor: string | null = null;
-    do {
-      const query: string = cursor ? `&cursor=${cursor}` : '';
-      const { body } = await request<{ items: Contact[]; nextCursor: string | null }>(service.url, 'GET', `/contacts?limit=100${query}`, { auth: service.admin });
-      contacts.push(...body.items);
-      cursor = body.nextCursor;
-    } while (cursor);
-    return contacts;
-  }
+  const toggle = (enabled: boolean) => putUserSync(service.url, service.admin, enabled);
+  const waitForState = (state: SyncState) => waitForSyncState(service.url, service.admin, state, 300_000);
+  const allContacts = () => listAll<Contact>(service.url, service.admin, 'contacts');
 
   beforeAll(async () => {
     service = await startTestService({ simulator: { users: USERS, customers: CUSTOMERS } });

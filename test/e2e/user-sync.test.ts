@@ -1,6 +1,8 @@
 import type { Contact } from '../../lambdas/domain/contact.js';
+import type { SyncState } from '../../lambdas/domain/sync/user-sync-state.js';
 import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
-import { eventually, request } from '../helpers/http.js';
+import { type ErrorBody, listAll, putUserSync, waitForSyncState } from '../helpers/api.js';
+import { request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';
 
 /**
@@ -17,25 +19,9 @@ const ALL_ACCOUNTS = ELIGIBLE + 3 * SPECIAL;
 describe('user sync toggle', () => {
   let service: TestService;
   const settings = (auth?: string) => request<UserSyncView>(service.url, 'GET', '/settings/user-sync', auth ? { auth } : {});
-  const toggle = (enabled: unknown, auth = service.admin) =>
-    request<UserSyncView & { error: { code: string; message: string } }>(service.url, 'PUT', '/settings/user-sync', { auth, body: { enabled } });
-  const waitForState = (state: string) =>
-    eventually(async () => {
-      const { body } = await settings(service.admin);
-      return body.state === state ? body : undefined;
-    }, 120_000, `state ${state}`);
-
-  async function allContacts(): Promise<Contact[]> {
-    const contacts: Contact[] = [];
-    let cursor: string | null = null;
-    do {
-      const query: string = cursor ? `&cursor=${cursor}` : '';
-      const { body } = await request<{ items: Contact[]; nextCursor: string | null }>(service.url, 'GET', `/contacts?limit=100${query}`, { auth: service.admin });
-      contacts.push(...body.items);
-      cursor = body.nextCursor;
-    } while (cursor);
-    return contacts;
-  }
+  const toggle = (enabled: unknown, auth = service.admin) => putUserSync<UserSyncView & ErrorBody>(service.url, auth, enabled);
+  const waitForState = (state: SyncState) => waitForSyncState(service.url, service.admin, state, 120_000);
+  const allContacts = () => listAll<Contact>(service.url, service.admin, 'contacts');
 
   beforeAll(async () => {
     service = await startTestService({ simulator: { users: USERS, customers: CUSTOMERS } });

@@ -1,3 +1,4 @@
+import { setUserSync } from '../helpers/api.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,11 +42,7 @@ describe('webhook deliveries survive a crash', () => {
     // Prepare: the real service, syncing on
     const started = await startService(dataDir);
     first = started;
-    expect((await request(started.url, 'PUT', '/settings/user-sync', { auth: started.admin, body: { enabled: true } })).status).toBe(202);
-    await eventually(async () => {
-      const settings = await request<{ state: string }>(started.url, 'GET', '/settings/user-sync', { auth: started.admin });
-      return settings.body.state === 'ENABLED' ? true : undefined;
-    }, 60_000, 'user sync to be ENABLED');
+    await setUserSync(started.url, started.admin, true, 60_000);
     const accounts = Array.from({ length: BURST }, (_, index) => madeUpAccount(`Crash ${index}`));
 
     // Act: a burst of signed deliveries, killed (no clean stop) once some were accepted

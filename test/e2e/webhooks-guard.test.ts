@@ -1,3 +1,4 @@
+import { setUserSync } from '../helpers/api.js';
 import { randomUUID } from 'node:crypto';
 import { buildWebhookDelivery, signWebhookBody } from '../../local/jira-simulator/index.js';
 import type { DeadLetter } from '../../local/queue/index.js';
@@ -199,11 +200,7 @@ describe('webhook deliveries that must not change contacts', () => {
     const t0 = Date.now();
     await postDelivery(service.url, buildWebhookDelivery('user_created', account, t0));
     const [synced] = await eventuallyContacts(service, account.emailAddress, (found) => found[0]?.jiraUser != null);
-    expect((await request(service.url, 'PUT', '/settings/user-sync', { auth: service.admin, body: { enabled: false } })).status).toBe(202);
-    await eventually(async () => {
-      const settings = await request<{ state: string }>(service.url, 'GET', '/settings/user-sync', { auth: service.admin });
-      return settings.body.state === 'DISABLED' ? true : undefined;
-    }, 60_000, 'user sync to be DISABLED');
+    await setUserSync(service.url, service.admin, false, 60_000);
     const newcomer = madeUpAccount('Newcomer');
 
     // Act

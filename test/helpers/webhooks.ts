@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Contact } from '../../lambdas/domain/contact.js';
 import { type WebhookDelivery } from '../../local/jira-simulator/index.js';
+import { putUserSync, waitForSyncState } from './api.js';
 import { type JsonResponse, eventually, request } from './http.js';
 import type { TestService } from './runtime.js';
 
@@ -60,14 +61,7 @@ export function settled(service: TestService): Promise<void> {
 
 /** Turns user syncing on as a Jira administrator and waits for the initial sync to finish. */
 export async function enableUserSync(service: TestService): Promise<void> {
-  const response = await request(service.url, 'PUT', '/settings/user-sync', { auth: service.admin, body: { enabled: true } });
+  const response = await putUserSync(service.url, service.admin, true);
   if (response.status !== 202) throw new Error(`PUT /settings/user-sync answered ${response.status}: ${JSON.stringify(response.body)}`);
-  await eventually(
-    async () => {
-      const current = await request<{ state: string }>(service.url, 'GET', '/settings/user-sync', { auth: service.admin });
-      return current.body.state === 'ENABLED' ? true : undefined;
-    },
-    60_000,
-    'user sync to be ENABLED',
-  );
+  await waitForSyncState(service.url, service.admin, 'ENABLED', 60_000);
 }
