@@ -43,8 +43,8 @@ export interface DynamoCounts {
   contactsPut: number;
 }
 
-const READS = new Set(['GetCommand', 'BatchGetCommand', 'QueryCommand', 'ScanCommand']);
-const WRITES = new Set(['PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand']);
+const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand']);
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
 
 export class DynamoCounter {
   private counts: DynamoCounts = emptyCounts();
@@ -85,10 +85,10 @@ export class DynamoCounter {
     if (WRITES.has(command)) counts.writes += 1;
     const consistent = input.ConsistentRead === true;
     switch (command) {
-      case 'GetCommand':
+      case 'GetItemCommand':
         counts.readUnits += readUnits(approxSize(output?.Item)) * (consistent ? 1 : 0.5);
         break;
-      case 'BatchGetCommand': {
+      case 'BatchGetItemCommand': {
         const requestItems = (input.RequestItems ?? {}) as Record<string, { Keys?: unknown[]; ConsistentRead?: boolean }>;
         for (const table of Object.values(requestItems)) counts.readUnits += (table.Keys?.length ?? 0) * (table.ConsistentRead ? 1 : 0.5);
         break;
@@ -100,7 +100,7 @@ export class DynamoCounter {
         counts.readUnits += readUnits(bytes) * (consistent ? 1 : 0.5);
         break;
       }
-      case 'PutCommand': {
+      case 'PutItemCommand': {
         const item = input.Item as Record<string, unknown> | undefined;
         counts.writeUnits += writeUnits(approxSize(item));
         if (outcome === 'ok') {
@@ -109,12 +109,12 @@ export class DynamoCounter {
         }
         break;
       }
-      case 'UpdateCommand':
-      case 'DeleteCommand':
+      case 'UpdateItemCommand':
+      case 'DeleteItemCommand':
         counts.writeUnits += 1;
         if (outcome === 'ok') counts.indexWriteUnits += indexesOfKey(input.Key as Record<string, unknown>);
         break;
-      case 'BatchWriteCommand': {
+      case 'BatchWriteItemCommand': {
         const requestItems = (input.RequestItems ?? {}) as Record<string, unknown[]>;
         for (const writes of Object.values(requestItems)) counts.writeUnits += writes.length;
         break;

@@ -68,7 +68,11 @@ export async function startEmbeddedDynamo(options: { path?: string; port?: numbe
     endpoint: `http://127.0.0.1:${port}`,
     stop: () => {
       stopping ??= (async () => {
-        if (child.exitCode === null && child.connected) child.send('stop');
+        if (child.exitCode !== null) return;
+        // Keep this process alive until the store has flushed and exited.
+        child.ref();
+        if (child.connected) child.send('stop');
+        else child.kill('SIGTERM');
         await exited;
       })();
       return stopping;
