@@ -6,6 +6,7 @@ import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
 import { isConditionFailure } from './conditional.js';
 import { CONTACT_SK, type ContactRecord, contactPk, newContactRecord } from './contact-record.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { LinkableEmailHints } from './linkable-email-hints.js';
 import { EMAIL_INDEX, KIND_INDEX, LINK_SHARDS, tableName } from './table-schema.js';
 
 /** BatchGetItem's own limit. */
@@ -29,10 +30,18 @@ interface LinkRecord extends AccountLink {
 }
 
 export class DynamoDbAccountLinkStore implements AccountLinkStore {
+  private readonly hints: LinkableEmailHints;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string = tableName(),
-  ) {}
+  ) {
+    this.hints = new LinkableEmailHints(client, table);
+  }
+
+  linkableEmails(emails: readonly string[]): Promise<Set<string>> {
+    return this.hints.hinted(emails);
+  }
 
   async getLink(accountId: string): Promise<AccountLink | undefined> {
     const result = await this.client.send(
@@ -217,16 +226,27 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
   }
 
   async unlinkContact(contactId: string, accountId: string, eventTs: number, force = false): Promise<UnlinkContactResult> {
-    const unlinked = await this.conditionally(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: contactPk(contactId), sk: CONTACT_SK },
-        UpdateExpression: 'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now REMOVE jiraAccountId, jiraAccountType',
-        ConditionExpression: force ? 'jiraAccountId = :account' : 'jiraAccountId = :account AND jiraEventTs < :ts',
-        ExpressionAttributeValues: { ':account': accountId, ':ts': eventTs, ':now': new Date().toISOString() },
-      }),
-    );
-    if (unlinked) return 'unlinked';
+    let unlinked: ContactRecord | undefined;
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: contactPk(contactId), sk: CONTACT_SK },
+          UpdateExpression: 'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now REMOVE jiraAccountId, jiraAccountType',
+          ConditionExpression: force ? 'jiraAccountId = :account' : 'jiraAccountId = :account AND jiraEventTs < :ts',
+          ExpressionAttributeValues: { ':account': accountId, ':ts': eventTs, ':now': new Date().toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      unlinked = result.Attributes as ContactRecord | undefined;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    if (unlinked) {
+      // Regular again, so linkable by its email: say so to the sync's batched email check.
+      if (unlinked.email) await this.hints.add(unlinked.email);
+      return 'unlinked';
+    }
     const current = await this.getContactRecord(contactId);
     return current?.jiraAccountId === accountId ? 'stale' : 'not-linked';
   }

@@ -8,6 +8,7 @@ import type { Page, PageRequest } from '../../domain/page.js';
 import { isConditionFailure } from './conditional.js';
 import { CONTACT_SK, type ContactRecord, contactPk, newContactRecord, toContact } from './contact-record.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { LinkableEmailHints } from './linkable-email-hints.js';
 import { EMAIL_INDEX, KIND_INDEX, tableName } from './table-schema.js';
 import { buildUpdate } from './update-expression.js';
 
@@ -15,10 +16,14 @@ const LIST_CURSOR_ATTRIBUTES = ['pk', 'sk', KIND_INDEX.partitionKey, KIND_INDEX.
 const EMAIL_CURSOR_ATTRIBUTES = ['pk', 'sk', EMAIL_INDEX.partitionKey, EMAIL_INDEX.sortKey];
 
 export class DynamoDbContactStore implements ContactStore {
+  private readonly hints: LinkableEmailHints;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string = tableName(),
-  ) {}
+  ) {
+    this.hints = new LinkableEmailHints(client, table);
+  }
 
   async createContact(input: NewContact): Promise<Contact> {
     const record = newContactRecord({
@@ -30,6 +35,7 @@ export class DynamoDbContactStore implements ContactStore {
       tags: input.tags ?? [],
       now: new Date().toISOString(),
     });
+    if (record.email) await this.hints.add(record.email); // before the contact exists, so a sync never misses it
     await this.client.send(
       new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
@@ -109,6 +115,7 @@ export class DynamoDbContactStore implements ContactStore {
     // Name or email may only change while the contact is not synced; the condition closes the race
     // with a sync that links it between our read and this write.
     const touchesJiraFields = ownFields.name !== undefined || emailChanges;
+    if (emailChanges && ownFields.email) await this.hints.add(ownFields.email);
     try {
       const result = await this.client.send(
         new UpdateCommand({

@@ -9,7 +9,8 @@
  *                                               it names the account's only contact (the "one contact per account" lock)
  * - settings     SETTINGS / USER_SYNC           the toggle's state
  * - run progress RUN#<runId> / <part>           one item per page or batch of a sync run, summed for progress
- * - delivery     DELIVERY#<id> / DELIVERY       webhook deliveries already applied (dedupe), with a TTL
+ * - email hint   EMAIL#<email> / HINT           an email a regular contact has or had: lets a sync page skip
+ *                                               the byEmail query for emails no contact can be linked by
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 

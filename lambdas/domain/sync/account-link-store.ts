@@ -39,6 +39,11 @@ export interface AccountLinkStore {
   retargetLink(accountId: string, fromContactId: string, toContactId: string): Promise<boolean>;
   /** Marks the account unlinked as of `eventTs`, only if that is newer than what the link holds. */
   markUnlinked(accountId: string, eventTs: number, runId: string | undefined, expectedContactId: string | undefined): Promise<boolean>;
+  /**
+   * Which of these emails (normalized) may belong to a contact no account is synced with: never
+   * misses one, may name a few too many. Lets a page skip the per-account lookup for the rest.
+   */
+  linkableEmails(emails: readonly string[]): Promise<Set<string>>;
   /** The oldest contact with this email (any case) that no account is synced with. */
   findLinkableContactId(email: string): Promise<string | undefined>;
   /** Makes contact `contactId` carry the account's values, if it is free or holds an older event of it. */

@@ -36,7 +36,7 @@ export async function syncAccount(
     let link = round === 0 && options.knownLink !== undefined ? (options.knownLink ?? undefined) : await store.getLink(snapshot.accountId);
     if (link?.status === 'unlinked' && link.eventTs >= snapshot.eventTs) return 'stale';
     if (link?.status !== 'linked') {
-      const existing = await store.findLinkableContactId(snapshot.email);
+      const existing = options.mayBeLinkable === false ? undefined : await store.findLinkableContactId(snapshot.email);
       const claim = {
         accountId: snapshot.accountId,
         status: 'linked' as const,
@@ -79,6 +79,8 @@ export async function syncAccount(
 export interface SyncAccountOptions {
   /** The account's link as already read (null: known to have none); skips one read. */
   knownLink?: AccountLink | null;
+  /** False when the caller knows no contact with this email could be linked (skips the lookup). */
+  mayBeLinkable?: boolean;
   newContactId?: () => string;
 }
 

@@ -1,3 +1,4 @@
+import { normalizeEmail } from '../email.js';
 import type { JiraDirectory } from '../jira-account.js';
 import type { AccountLink, AccountLinkStore } from './account-link-store.js';
 import { eligibility } from './account-snapshot.js';
@@ -39,6 +40,8 @@ export async function syncUsersPage(
   let pendingSave: Promise<void> = Promise.resolve();
   // One batched read for the page's links instead of one read per account.
   const links = await deps.links.getLinks(accounts.map((account) => account.accountId));
+  // And one batched check of which emails could match an existing contact, instead of a lookup each.
+  const linkable = await deps.links.linkableEmails(accounts.flatMap((account) => (account.emailAddress ? [account.emailAddress] : [])));
 
   await forEachConcurrently(accounts, ACCOUNT_CONCURRENCY, async (account) => {
     try {
@@ -53,7 +56,8 @@ export async function syncUsersPage(
         const { snapshot } = verdict;
         let knownLink: AccountLink | null | undefined = links.get(snapshot.accountId) ?? null;
         const outcome = await withRetries(ACCOUNT_ATTEMPTS, async () => {
-          const options = knownLink === undefined ? {} : { knownLink };
+          const mayBeLinkable = linkable.has(normalizeEmail(snapshot.email));
+          const options = knownLink === undefined ? { mayBeLinkable } : { knownLink, mayBeLinkable };
           knownLink = undefined; // a retry reads the link afresh
           return syncAccount(deps.links, snapshot, runId, options);
         });
