@@ -5,13 +5,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type UserEventOutcome, applyUserEventBatch } from '../domain/sync/apply-user-event.js';
-import { USER_EVENTS, type UserEvent, userEventSchema } from '../domain/sync/user-event.js';
-import { describeIssues } from '../http/request.js';
+import type { UserEvent } from '../domain/sync/user-event.js';
 import { jiraWebhookSecret } from '../shared/config.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { readWebhookMessage } from '../webhook/read-webhook-message.js';
-import { hasValidSignature } from '../webhook/webhook-signature.js';
+import { type DeliveryReading, readDelivery } from '../webhook/read-delivery.js';
 
 /** Receives before SQS moves a message to the dead-letter queue (the queue's redrive policy says the same). */
 const MAX_RECEIVE_COUNT = Number(process.env.MAX_RECEIVE_COUNT ?? 5);
@@ -31,26 +30,33 @@ class UnprocessableDeliveryError extends Error {
   override readonly name = 'UnprocessableDeliveryError';
 }
 
-async function processRecord(record: SQSRecord, applyEvent: (event: UserEvent) => Promise<UserEventOutcome>): Promise<void> {
-  const message = readWebhookMessage(record);
-  const log = { messageId: record.messageId, deliveryId: message.deliveryId };
+async function processRecord(
+  record: SQSRecord,
+  reading: DeliveryReading,
+  applyEvent: (event: UserEvent) => Promise<UserEventOutcome>,
+): Promise<void> {
+  const log = { messageId: record.messageId, deliveryId: readWebhookMessage(record).deliveryId };
   try {
-    if (!hasValidSignature(message.body, message.signature, await jiraWebhookSecret())) {
-      // Forged or unsigned: changes nothing, and retrying cannot make it genuine.
-      logger.warn('Delivery rejected: missing or wrong X-Hub-Signature', log);
-      metrics.addMetric('RejectedSignatures', MetricUnit.Count, 1);
-      return;
+    switch (reading.kind) {
+      case 'forged':
+        // Forged or unsigned: changes nothing, and retrying cannot make it genuine.
+        logger.warn('Delivery rejected: missing or wrong X-Hub-Signature', log);
+        metrics.addMetric('RejectedSignatures', MetricUnit.Count, 1);
+        return;
+      case 'ignored':
+        metrics.addMetric('DeliveriesIgnored', MetricUnit.Count, 1);
+        return;
+      case 'malformed':
+        throw new UnprocessableDeliveryError(reading.reason);
+      case 'user-event': {
+        const { event } = reading;
+        const outcome = await applyEvent(event);
+        logger.info('Delivery applied', { ...log, webhookEvent: event.webhookEvent, accountId: event.user.accountId, outcome });
+        metrics.addMetric('DeliveriesProcessed', MetricUnit.Count, 1);
+        const metric = OUTCOME_METRICS[outcome];
+        if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
+      }
     }
-    const event = parseUserEvent(message.body);
-    if (!event) {
-      metrics.addMetric('DeliveriesIgnored', MetricUnit.Count, 1);
-      return;
-    }
-    const outcome = await applyEvent(event);
-    logger.info('Delivery applied', { ...log, webhookEvent: event.webhookEvent, accountId: event.user.accountId, outcome });
-    metrics.addMetric('DeliveriesProcessed', MetricUnit.Count, 1);
-    const metric = OUTCOME_METRICS[outcome];
-    if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
   } catch (error) {
     const receives = Number(record.attributes.ApproximateReceiveCount ?? 1);
     if (receives >= MAX_RECEIVE_COUNT) {
@@ -63,21 +69,6 @@ async function processRecord(record: SQSRecord, applyEvent: (event: UserEvent) =
   }
 }
 
-/** A user event, undefined for the other events Jira may send; a malformed user event cannot be processed. */
-function parseUserEvent(body: string) {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    throw new UnprocessableDeliveryError('The delivery body is not JSON.');
-  }
-  const name = (json as { webhookEvent?: unknown } | null)?.webhookEvent;
-  if (!USER_EVENTS.includes(name as (typeof USER_EVENTS)[number])) return undefined;
-  const parsed = userEventSchema.safeParse(json);
-  if (!parsed.success) throw new UnprocessableDeliveryError(`The ${String(name)} delivery is malformed: ${describeIssues(parsed.error)}`);
-  return parsed.data;
-}
-
 /** (SQS, partial batch responses) --> apply user event --> (DynamoDB, Jira) */
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger, { clearState: true }))
@@ -85,8 +76,16 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .handler(async (event, context) => {
     metrics.addMetric('DeliveriesReceived', MetricUnit.Count, event.Records.length);
     const deps = { jira: dependencies.jira(), links: dependencies.links(), settings: dependencies.userSync() };
-    // Whether syncing is on is read once per batch, not once per delivery.
-    return applyUserEventBatch(deps, (applyEvent) =>
-      processPartialResponse(event, (record: SQSRecord) => processRecord(record, applyEvent), processor, { context, throwOnFullBatchFailure: false }),
+    const secret = await jiraWebhookSecret();
+    const readings = new Map(event.Records.map((record) => [record.messageId, readDelivery(record, secret)]));
+    const userEvents = [...readings.values()].flatMap((reading) => (reading.kind === 'user-event' ? [reading.event] : []));
+    // Whether syncing is on, the links and the emails are read once per batch, not once per delivery.
+    return applyUserEventBatch(deps, userEvents, (applyEvent) =>
+      processPartialResponse(
+        event,
+        (record: SQSRecord) => processRecord(record, readings.get(record.messageId) ?? { kind: 'forged' }, applyEvent),
+        processor,
+        { context, throwOnFullBatchFailure: false },
+      ),
     );
   });

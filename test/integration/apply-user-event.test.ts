@@ -36,10 +36,26 @@ describe('applyUserEventBatch against the embedded store', () => {
 
   it('changes nothing while syncing is off', async () => {
     // Act
-    const outcomes = await applyUserEventBatch(deps, (apply) => Promise.all([apply(created('off-1', 'off.1@example.com'))]));
+    const event = created('off-1', 'off.1@example.com');
+    const outcomes = await applyUserEventBatch(deps, [event], (apply) => Promise.all([apply(event)]));
     // Assess
     expect(outcomes).toEqual(['ignored-sync-off']);
     expect((await contacts.findContactsByEmail('off.1@example.com', { limit: 10 })).items).toHaveLength(0);
+  });
+
+  it('applies a batch with two events for one account in time order, whatever their order in the batch', async () => {
+    // Prepare: syncing is on
+    expect(await settings.transition('DISABLED', 'ENABLING', 'run-batch')).toBe(true);
+    const older = created('batch-1', 'batch.1@example.com');
+    const newer: UserEvent = { ...older, timestamp: 2_000, webhookEvent: 'user_updated', user: { ...older.user, displayName: 'Renamed' } };
+    // Act: the newer event first, then the older one, with links and emails read up front
+    const outcomes = await applyUserEventBatch(deps, [newer, older], async (apply) => [await apply(newer), await apply(older)]);
+    // Assess
+    expect(outcomes).toEqual(['created', 'stale']);
+    const found = (await contacts.findContactsByEmail('batch.1@example.com', { limit: 10 })).items;
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ name: 'Renamed', jiraUser: { accountId: 'batch-1' } });
+    expect(await settings.transition('ENABLING', 'DISABLED', 'run-batch-off', 'run-batch')).toBe(true);
   });
 
   it('undoes the links a batch made when syncing was turned off while it ran', async () => {
@@ -48,8 +64,9 @@ describe('applyUserEventBatch against the embedded store', () => {
     expect(await settings.transition('ENABLING', 'ENABLED', 'run-on', 'run-on')).toBe(true);
 
     // Act: an admin turns syncing off between the batch's writes and its end
-    const outcomes = await applyUserEventBatch(deps, async (apply) => {
-      const outcome = await apply(created('race-1', 'race.1@example.com'));
+    const event = created('race-1', 'race.1@example.com');
+    const outcomes = await applyUserEventBatch(deps, [event], async (apply) => {
+      const outcome = await apply(event);
       await settings.transition('ENABLED', 'DISABLING', 'run-off', 'run-on');
       return [outcome];
     });

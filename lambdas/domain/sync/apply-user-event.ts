@@ -1,5 +1,6 @@
 import type { JiraAccount, JiraDirectory } from '../jira-account.js';
 import type { AccountLinkStore } from './account-link-store.js';
+import { type PrefetchedAccounts, prefetchAccounts } from './account-prefetch.js';
 import { eligibility } from './account-snapshot.js';
 import { type SyncOutcome, type UnsyncOutcome, syncAccount, unsyncAccount } from './sync-account.js';
 import type { UserEvent } from './user-event.js';
@@ -22,13 +23,21 @@ export interface UserEventDependencies {
  */
 export async function applyUserEventBatch<T>(
   deps: UserEventDependencies,
+  /** The batch's events, read up front so their links and emails are fetched in batched requests. */
+  events: readonly UserEvent[],
   apply: (applyEvent: (event: UserEvent) => Promise<UserEventOutcome>) => Promise<T>,
 ): Promise<T> {
   const accepting = acceptsUserEvents((await deps.settings.get()).state);
+  const prefetched = accepting
+    ? await prefetchAccounts(
+        deps.links,
+        events.filter((event) => event.webhookEvent !== 'user_deleted').map((event) => ({ accountId: event.user.accountId, email: event.user.emailAddress })),
+      )
+    : undefined;
   const linkedAccounts: string[] = [];
   const result = await apply(async (event) => {
     if (!accepting) return 'ignored-sync-off';
-    const outcome = await applyUserEvent(deps, event);
+    const outcome = await applyUserEvent(deps, event, prefetched);
     if (outcome === 'created' || outcome === 'linked' || outcome === 'updated') linkedAccounts.push(event.user.accountId);
     return outcome;
   });
@@ -46,7 +55,7 @@ export async function applyUserEventBatch<T>(
  * the event hides its email) -> its contact is created, linked or updated, ordered by the event's
  * own time; a deleted, deactivated or app account's contact becomes a regular contact.
  */
-export async function applyUserEvent(deps: UserEventDependencies, event: UserEvent): Promise<UserEventOutcome> {
+export async function applyUserEvent(deps: UserEventDependencies, event: UserEvent, prefetched?: PrefetchedAccounts): Promise<UserEventOutcome> {
   const { accountId } = event.user;
   if (event.webhookEvent === 'user_deleted') return unsyncAccount(deps.links, accountId, event.timestamp);
 
@@ -59,7 +68,7 @@ export async function applyUserEvent(deps: UserEventDependencies, event: UserEve
   const verdict = eligibility(account, event.timestamp);
   switch (verdict.kind) {
     case 'sync':
-      return syncAccount(deps.links, verdict.snapshot);
+      return syncAccount(deps.links, verdict.snapshot, undefined, prefetched?.optionsFor(verdict.snapshot));
     case 'unsync':
       return unsyncAccount(deps.links, accountId, event.timestamp);
     case 'hidden-email':

@@ -1,6 +1,6 @@
-import { normalizeEmail } from '../email.js';
 import type { JiraDirectory } from '../jira-account.js';
-import type { AccountLink, AccountLinkStore } from './account-link-store.js';
+import type { AccountLinkStore } from './account-link-store.js';
+import { prefetchAccounts } from './account-prefetch.js';
 import { eligibility } from './account-snapshot.js';
 import type { PageResult } from './page-plan.js';
 import { forEachConcurrently, withRetries } from './run-pool.js';
@@ -38,10 +38,10 @@ export async function syncUsersPage(
   const progress = { ...EMPTY_PROGRESS, total: accounts.length };
   const part = `PAGE#${String(startAt).padStart(12, '0')}`;
   let pendingSave: Promise<void> = Promise.resolve();
-  // One batched read for the page's links instead of one read per account.
-  const links = await deps.links.getLinks(accounts.map((account) => account.accountId));
-  // And one batched check of which emails could match an existing contact, instead of a lookup each.
-  const linkable = await deps.links.linkableEmails(accounts.flatMap((account) => (account.emailAddress ? [account.emailAddress] : [])));
+  const prefetched = await prefetchAccounts(
+    deps.links,
+    accounts.map((account) => ({ accountId: account.accountId, email: account.emailAddress })),
+  );
 
   await forEachConcurrently(accounts, ACCOUNT_CONCURRENCY, async (account) => {
     try {
@@ -54,13 +54,7 @@ export async function syncUsersPage(
         progress.skipped += 1;
       } else {
         const { snapshot } = verdict;
-        let knownLink: AccountLink | null | undefined = links.get(snapshot.accountId) ?? null;
-        const outcome = await withRetries(ACCOUNT_ATTEMPTS, async () => {
-          const mayBeLinkable = linkable.has(normalizeEmail(snapshot.email));
-          const options = knownLink === undefined ? { mayBeLinkable } : { knownLink, mayBeLinkable };
-          knownLink = undefined; // a retry reads the link afresh
-          return syncAccount(deps.links, snapshot, runId, options);
-        });
+        const outcome = await withRetries(ACCOUNT_ATTEMPTS, () => syncAccount(deps.links, snapshot, runId, prefetched.optionsFor(snapshot)));
         if (outcome === 'created') progress.created += 1;
         else progress.linked += 1;
       }

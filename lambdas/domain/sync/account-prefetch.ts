@@ -1,0 +1,36 @@
+import { normalizeEmail } from '../email.js';
+import type { AccountLink, AccountLinkStore } from './account-link-store.js';
+import type { AccountSnapshot } from './account-snapshot.js';
+import type { SyncAccountOptions } from './sync-account.js';
+
+/** What a batch of accounts' syncs read up front, so each account costs its writes and little else. */
+export interface PrefetchedAccounts {
+  /** Options for `syncAccount`: the link as read (first use only; a retry reads afresh) and whether its email could be linked. */
+  optionsFor(snapshot: AccountSnapshot): SyncAccountOptions;
+}
+
+/**
+ * Reads the links of a batch of accounts (a page, or a batch of webhook deliveries) and which of
+ * their emails could match an existing contact, in batched requests instead of per account.
+ * What is read may be stale by the time it is used; every write that follows is conditional, so a
+ * stale read costs a retry round, never a wrong result.
+ */
+export async function prefetchAccounts(
+  links: AccountLinkStore,
+  accounts: ReadonlyArray<{ accountId: string; email?: string | undefined }>,
+): Promise<PrefetchedAccounts> {
+  const [known, linkable] = await Promise.all([
+    links.getLinks(accounts.map((account) => account.accountId)),
+    links.linkableEmails(accounts.flatMap((account) => (account.email ? [account.email] : []))),
+  ]);
+  const used = new Set<string>();
+  return {
+    optionsFor(snapshot) {
+      const mayBeLinkable = linkable.has(normalizeEmail(snapshot.email));
+      if (used.has(snapshot.accountId)) return { mayBeLinkable };
+      used.add(snapshot.accountId);
+      const knownLink: AccountLink | null = known.get(snapshot.accountId) ?? null;
+      return { knownLink, mayBeLinkable };
+    },
+  };
+}
