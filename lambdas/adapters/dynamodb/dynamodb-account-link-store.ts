@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { normalizeEmail } from '../../domain/email.js';
 import type { AccountLink, AccountLinkStore, LinkContactResult, UnlinkContactResult } from '../../domain/sync/account-link-store.js';
 import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
@@ -7,26 +6,19 @@ import { isConditionFailure } from './conditional.js';
 import { CONTACT_SK, type ContactRecord, contactPk, newContactRecord } from './contact-record.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { LinkableEmailHints } from './linkable-email-hints.js';
-import { EMAIL_INDEX, KIND_INDEX, LINK_SHARDS, tableName } from './table-schema.js';
+import { EMAIL_INDEX, LINK_SHARDS, tableName } from './table-schema.js';
 
 /** BatchGetItem's own limit. */
 const BATCH_GET_LIMIT = 100;
-const LINK_CURSOR_ATTRIBUTES = ['pk', 'sk', KIND_INDEX.partitionKey, KIND_INDEX.sortKey];
+const SCAN_CURSOR_ATTRIBUTES = ['pk', 'sk'];
 
 export const linkPk = (accountId: string): string => `JIRA#${accountId}`;
 export const LINK_SK = 'LINK';
 
-/** Spreads link items over the byKind index so demotion can walk them in parallel. */
-export function linkShard(accountId: string): number {
-  return createHash('sha1').update(accountId).digest().readUInt16BE(0) % LINK_SHARDS;
-}
-export const linkKindKey = (shard: number): string => `LINK#${String(shard).padStart(2, '0')}`;
-
+/** Links are in no index: each is written once per claim, and demotion finds them with a parallel scan. */
 interface LinkRecord extends AccountLink {
   pk: string;
   sk: typeof LINK_SK;
-  kindKey: string;
-  kindSort: string;
 }
 
 export class DynamoDbAccountLinkStore implements AccountLinkStore {
@@ -73,8 +65,6 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
       ...link,
       pk: linkPk(link.accountId),
       sk: LINK_SK,
-      kindKey: linkKindKey(linkShard(link.accountId)),
-      kindSort: link.accountId,
     };
     return this.conditionally(
       new PutCommand({
@@ -118,10 +108,10 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: linkPk(accountId), sk: LINK_SK },
-        UpdateExpression: `SET #status = :unlinked, eventTs = :ts, kindKey = :kind, kindSort = :account${runId ? ', runId = :run' : ''} REMOVE contactId, origin${runId ? '' : ', runId'}`,
+        UpdateExpression: `SET #status = :unlinked, eventTs = :ts${runId ? ', runId = :run' : ''} REMOVE contactId, origin${runId ? '' : ', runId'}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ...values, ':kind': linkKindKey(linkShard(accountId)), ':account': accountId },
+        ExpressionAttributeValues: values,
       }),
     );
   }
@@ -149,15 +139,19 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
   }
 
   async listLinks(shard: number, limit: number, cursor?: string): Promise<{ links: AccountLink[]; cursor: string | null }> {
+    // A strongly consistent parallel scan: segment `shard` of LINK_SHARDS, `limit` items read per call
+    // (bounded work), links kept. It reads the whole table once per demotion, which costs less than
+    // keeping every link in an index on every claim.
     const result = await this.client.send(
-      new QueryCommand({
+      new ScanCommand({
         TableName: this.table,
-        IndexName: KIND_INDEX.name,
-        KeyConditionExpression: '#kind = :kind',
-        ExpressionAttributeNames: { '#kind': KIND_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':kind': linkKindKey(shard) },
+        Segment: shard,
+        TotalSegments: LINK_SHARDS,
+        FilterExpression: 'sk = :link',
+        ExpressionAttributeValues: { ':link': LINK_SK },
+        ConsistentRead: true,
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, LINK_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'JIRA#' }),
+        ExclusiveStartKey: decodeCursor(cursor, SCAN_CURSOR_ATTRIBUTES),
       }),
     );
     return { links: (result.Items ?? []) as AccountLink[], cursor: encodeCursor(result.LastEvaluatedKey) };

@@ -5,8 +5,8 @@
  * Items (pk / sk):
  * - contact      CONTACT#<id> / CONTACT         emailKey, createdKey (byEmail); kindKey=CONTACT, kindSort (byKind)
  * - company      COMPANY#<id> / COMPANY         kindKey=COMPANY, kindSort (byKind)
- * - account link JIRA#<accountId> / LINK        kindKey=LINK#<shard>, kindSort=<accountId> (byKind): one per Jira account,
- *                                               it names the account's only contact (the "one contact per account" lock)
+ * - account link JIRA#<accountId> / LINK        one per Jira account, in no index: it names the account's only
+ *                                               contact (the "one contact per account" lock); demotion scans for them
  * - settings     SETTINGS / USER_SYNC           the toggle's state
  * - run progress RUN#<runId> / <part>           one item per page or batch of a sync run, summed for progress
  * - email hint   EMAIL#<email> / HINT           an email a regular contact has or had: lets a sync page skip
@@ -17,7 +17,7 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const EMAIL_INDEX = { name: 'byEmail', partitionKey: 'emailKey', sortKey: 'createdKey' } as const;
 export const KIND_INDEX = { name: 'byKind', partitionKey: 'kindKey', sortKey: 'kindSort' } as const;
 
-/** Link items spread over this many index partitions so demotion can fan out in parallel. */
+/** Demotion scans the table in this many parallel segments (one Map branch each). */
 export const LINK_SHARDS = 16;
 
 /** The attribute DynamoDB's TTL deletes expired items by. */

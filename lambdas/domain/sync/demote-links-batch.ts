@@ -3,8 +3,8 @@ import { forEachConcurrently, withRetries } from './run-pool.js';
 import { unsyncAccount } from './sync-account.js';
 import { EMPTY_PROGRESS, type SyncProgress, type UserSyncSettingsStore } from './user-sync-state.js';
 
-/** Links per call: bounded work that fits a Lambda invocation whatever the number of contacts. */
-export const DEMOTION_BATCH_SIZE = 500;
+/** Items read per call: bounded work that fits a Lambda invocation whatever the size of the table. */
+export const DEMOTION_BATCH_SIZE = 1000;
 const LINK_CONCURRENCY = 32;
 
 export interface DemotionDependencies {
