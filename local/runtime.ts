@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { syncWorkflowAsl } from '../lib/sync-workflow-asl.js';
+import { MAX_RECEIVE_COUNT } from '../lib/stateful/webhook-queue.js';
+import { CONSUMER_EVENT_SOURCE } from '../lib/stateless/webhook-consumer.js';
 import { SYNC_TASKS } from '../lib/sync-workflow-definition.js';
 import { WEBHOOK_RESOURCE } from '../lambdas/api-routes.js';
 import { errorResponse } from '../lambdas/http/error-response.js';
@@ -18,8 +20,6 @@ const TABLE_NAME = 'contact-sync';
 export const LOCAL_DEAD_LETTERS_RESOURCE = '/local/dead-letters';
 /** The webhook queue's folder under DATA_DIR. */
 export const WEBHOOK_QUEUE_FOLDER = 'webhook-queue';
-/** The same receive limit the deployed queue's redrive policy uses. */
-const MAX_RECEIVE_COUNT = 5;
 
 export interface LocalRuntimeOptions {
   port?: number;
@@ -75,6 +75,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const queue = await LocalQueue.open({
       dir: dataDir ? path.join(dataDir, WEBHOOK_QUEUE_FOLDER) : path.join(PROJECT_ROOT, '.data', `memory-queue-${process.pid}-${Date.now()}`),
       maxReceiveCount: MAX_RECEIVE_COUNT,
+      // As deployed: up to 10 deliveries a batch, 5 batches at once (the window stays short locally).
+      batchSize: CONSUMER_EVENT_SOURCE.batchSize,
+      concurrency: CONSUMER_EVENT_SOURCE.maxConcurrency,
       functionName: 'webhook-consumer',
       log: (level, message, details) => {
         if (level !== 'info') log(`[queue] ${message}${details ? ` ${JSON.stringify(details)}` : ''}`);

@@ -18,9 +18,9 @@ export const CONSUMER_TIMEOUT = Duration.seconds(60);
  * How the consumer reads the queue.
  * - batch size 10, window 5 s: deliveries come in bursts (a bulk import in Jira fires one per user);
  *   gathering them for up to 5 s costs little latency and cuts invocations tenfold.
- * - at most 5 concurrent consumers: each applies its batch sequentially, so Jira sees at most five
- *   calls at a time from webhooks (leaving its rate limit to the sync, which runs PAGES_PER_WAVE
- *   pages at once), and DynamoDB on-demand absorbs a few hundred writes a second easily.
+ * - at most 5 concurrent consumers of up to 10 deliveries each: at most 50 deliveries in flight, so
+ *   Jira sees few calls from webhooks (only payloads without an email need one), leaving its rate
+ *   limit to the sync's PAGES_PER_WAVE pages, and DynamoDB on-demand absorbs the writes easily.
  * - partial batch responses: one bad delivery is retried (and finally dead-lettered) alone.
  */
 export const CONSUMER_EVENT_SOURCE = {
