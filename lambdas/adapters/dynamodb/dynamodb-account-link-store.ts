@@ -1,15 +1,14 @@
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { normalizeEmail } from '../../domain/email.js';
 import type { AccountLink, AccountLinkStore, LinkContactResult, UnlinkContactResult } from '../../domain/sync/account-link-store.js';
 import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
+import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditional.js';
 import { CONTACT_SK, type ContactRecord, contactPk, newContactRecord } from './contact-record.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { LinkableEmailHints } from './linkable-email-hints.js';
 import { EMAIL_INDEX, LINK_SHARDS, tableName } from './table-schema.js';
 
-/** BatchGetItem's own limit. */
-const BATCH_GET_LIMIT = 100;
 const SCAN_CURSOR_ATTRIBUTES = ['pk', 'sk'];
 
 export const linkPk = (accountId: string): string => `JIRA#${accountId}`;
@@ -43,21 +42,9 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
   }
 
   async getLinks(accountIds: readonly string[]): Promise<Map<string, AccountLink>> {
-    const links = new Map<string, AccountLink>();
-    const unique = [...new Set(accountIds)];
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] | undefined = unique
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((accountId) => ({ pk: linkPk(accountId), sk: LINK_SK }));
-      while (keys?.length) {
-        const result: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[this.table] ?? []) links.set(String(item.accountId), item as AccountLink);
-        keys = result.UnprocessedKeys?.[this.table]?.Keys;
-      }
-    }
-    return links;
+    const keys = [...new Set(accountIds)].map((accountId) => ({ pk: linkPk(accountId), sk: LINK_SK }));
+    const items = await batchGetAll(this.client, this.table, keys, { consistentRead: true });
+    return new Map(items.map((item) => [String(item.accountId), item as unknown as AccountLink]));
   }
 
   async claimLink(link: AccountLink & { contactId: string; status: 'linked' }): Promise<boolean> {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Company, CompanyChanges, NewCompany } from '../../domain/company.js';
 import type { CompanyStore } from '../../domain/contact-store.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Page, PageRequest } from '../../domain/page.js';
+import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditional.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { KIND_INDEX, tableName } from './table-schema.js';
@@ -19,8 +20,6 @@ interface CompanyRecord extends Company {
 const companyPk = (id: string): string => `COMPANY#${id}`;
 const COMPANY_SK = 'COMPANY';
 const LIST_CURSOR_ATTRIBUTES = ['pk', 'sk', KIND_INDEX.partitionKey, KIND_INDEX.sortKey];
-/** BatchGetItem's own limit. */
-const BATCH_GET_LIMIT = 100;
 
 function toCompany(record: CompanyRecord): Company {
   return { id: record.id, name: record.name, domain: record.domain ?? null, createdAt: record.createdAt, updatedAt: record.updatedAt };
@@ -109,19 +108,8 @@ export class DynamoDbCompanyStore implements CompanyStore {
 
   async missingCompanyIds(ids: readonly string[]): Promise<string[]> {
     const unique = [...new Set(ids)];
-    const found = new Set<string>();
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] | undefined = unique
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((id) => ({ pk: companyPk(id), sk: COMPANY_SK }));
-      while (keys?.length) {
-        const result: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'id' } } }),
-        );
-        for (const item of result.Responses?.[this.table] ?? []) found.add(String(item.id));
-        keys = result.UnprocessedKeys?.[this.table]?.Keys;
-      }
-    }
+    const keys = unique.map((id) => ({ pk: companyPk(id), sk: COMPANY_SK }));
+    const found = new Set((await batchGetAll(this.client, this.table, keys, { projection: 'id' })).map((item) => String(item.id)));
     return unique.filter((id) => !found.has(id));
   }
 }

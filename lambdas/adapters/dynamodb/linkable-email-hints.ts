@@ -1,4 +1,5 @@
-import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './batch-get.js';
 import { normalizeEmail } from '../../domain/email.js';
 
 /**
@@ -10,7 +11,6 @@ import { normalizeEmail } from '../../domain/email.js';
  * an email without a hint has no linkable contact.
  */
 const hintKey = (email: string) => ({ pk: `EMAIL#${normalizeEmail(email)}`, sk: 'HINT' });
-const BATCH_GET_LIMIT = 100;
 
 export class LinkableEmailHints {
   constructor(
@@ -25,18 +25,8 @@ export class LinkableEmailHints {
 
   /** The normalized emails among `emails` that may have a linkable contact. */
   async hinted(emails: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    const unique = [...new Set(emails.map(normalizeEmail))];
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + BATCH_GET_LIMIT).map(hintKey);
-      while (keys?.length) {
-        const result: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'email' } } }),
-        );
-        for (const item of result.Responses?.[this.table] ?? []) found.add(String(item.email));
-        keys = result.UnprocessedKeys?.[this.table]?.Keys;
-      }
-    }
-    return found;
+    const keys = [...new Set(emails.map(normalizeEmail))].map(hintKey);
+    const items = await batchGetAll(this.client, this.table, keys, { consistentRead: true, projection: 'email' });
+    return new Set(items.map((item) => String(item.email)));
   }
 }
