@@ -139,6 +139,11 @@ const errorBody = (message: string): { errorMessages: string[]; errors: Record<s
 });
 
 const accountTypeSchema = z.enum(['atlassian', 'customer', 'app']);
+const rateLimitSchema = z.strictObject({
+  every: z.number().int().min(1).max(1000),
+  retryAfterSeconds: z.number().int().min(0).max(60).default(1),
+});
+
 const newAccountSchema = z.strictObject({
   accountId: z.string().min(1).max(128).optional(),
   displayName: z.string().trim().min(1).max(255),
@@ -410,6 +415,17 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       if (accountType !== undefined) input.accountType = accountType;
       if (active !== undefined) input.active = active;
       return { status: 201, body: restUser(await createAccount(input)) };
+    }
+    if (path === '/simulator/rate-limit' && request.method === 'PUT') {
+      // Simulated load for people using `npm start`: 429 with Retry-After on every Nth API call.
+      const parsed = rateLimitSchema.safeParse(await readJson(request));
+      if (!parsed.success) return { status: 400, body: errorBody(zodMessage(parsed.error)) };
+      simulator.setRateLimit(parsed.data);
+      return { status: 200, body: parsed.data };
+    }
+    if (path === '/simulator/rate-limit' && request.method === 'DELETE') {
+      simulator.setRateLimit(undefined);
+      return { status: 204 };
     }
     const match = /^\/simulator\/users\/([^/]+)$/.exec(path);
     if (match?.[1]) {

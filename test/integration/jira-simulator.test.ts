@@ -408,6 +408,27 @@ describe('webhooks', () => {
 });
 
 describe('control routes', () => {
+  it('turn simulated load on and off over HTTP', async () => {
+    // Prepare
+    const jira = await simulator();
+    const json = { 'Content-Type': 'application/json' };
+
+    // Act
+    const on = await fetch(`${jira.url}/simulator/rate-limit`, { method: 'PUT', headers: json, body: JSON.stringify({ every: 2, retryAfterSeconds: 3 }) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await get(jira, '/rest/api/3/myself')).status);
+    const off = await fetch(`${jira.url}/simulator/rate-limit`, { method: 'DELETE' });
+    const afterwards = await get(jira, '/rest/api/3/myself');
+    const invalid = await fetch(`${jira.url}/simulator/rate-limit`, { method: 'PUT', headers: json, body: JSON.stringify({ every: 0 }) });
+
+    // Assess
+    expect(on.status).toBe(200);
+    expect(statuses).toEqual([200, 429, 200, 429]);
+    expect(off.status).toBe(204);
+    expect(afterwards.status).toBe(200);
+    expect(invalid.status).toBe(400);
+  });
+
   it('create, update and delete accounts over HTTP, each with its webhook', async () => {
     // Prepare
     const jira = await simulator();
