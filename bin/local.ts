@@ -24,15 +24,22 @@ const intFromEnv = (name: string, fallback: number) => {
 };
 
 const jira = jiraFromEnvironment();
+const port = intFromEnv('PORT', 3000);
 const runtime = await startLocalRuntime({
-  port: intFromEnv('PORT', 3000),
+  port,
   ...(process.env.DATA_DIR ? { dataDir: path.resolve(process.env.DATA_DIR) } : {}),
   ...(jira ? { jira } : {}),
   simulator: {
+    // Next to the service's port, so the README's commands work as printed (any free port if taken).
+    port: intFromEnv('JIRA_SIMULATOR_PORT', port + 1),
     users: intFromEnv('JIRA_SIMULATOR_USERS', 50),
     customers: intFromEnv('JIRA_SIMULATOR_CUSTOMERS', 20),
   },
   log,
+}).catch((error: unknown) => {
+  const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is in use (set PORT to another one)` : String(error);
+  process.stderr.write(`Contact Sync could not start: ${reason}\n`);
+  process.exit(1);
 });
 
 const simulator = runtime.jira.simulator;

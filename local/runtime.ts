@@ -59,7 +59,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     let simulator: JiraSimulator | undefined;
     let jira = options.jira;
     if (!jira) {
-      simulator = await startJiraSimulator(options.simulator);
+      simulator = await startSimulator(options.simulator);
       started.push(() => simulator!.stop());
       jira = { baseUrl: simulator.url, email: simulator.service.email, apiToken: simulator.service.apiToken, webhookSecret: simulator.webhookSecret };
     }
@@ -128,6 +128,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   } catch (error) {
     for (const stop of started.reverse()) await stop().catch(() => undefined);
     throw error;
+  }
+}
+
+/** The simulator on the port asked for, or on any free port if that one is taken. */
+async function startSimulator(options: Parameters<typeof startJiraSimulator>[0]): Promise<JiraSimulator> {
+  try {
+    return await startJiraSimulator(options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options?.port) throw error;
+    return startJiraSimulator({ ...options, port: 0 });
   }
 }
 
