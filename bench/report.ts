@@ -165,7 +165,7 @@ export async function renderReport(results: BenchResults, chartPath: string): Pr
   const hooks = results.webhooks;
   const baselineRate = median((baselineOf(10_000).length ? baselineOf(10_000) : results.baseline).map((run) => run.putsPerSecond));
   if (hooks.length) {
-    w(`${fmt(WEBHOOK_DELIVERIES)} signed \`user_created\` deliveries (new accounts, emails present, 30 % customers) POSTed to \`/webhooks/jira\` at ${WEBHOOK_RATE_PER_SECOND} per second on a schedule (open loop, keep-alive, from a separate process: bench/webhook-sender.ts), with syncing on. Then a burst of ${fmt(WEBHOOK_DELIVERIES)} more, sent as fast as the ingest takes them, so the queue backs up and the consumer (the local event source: 2 batches of up to 10 in flight) runs flat out.`);
+    w(`${fmt(WEBHOOK_DELIVERIES)} signed \`user_created\` deliveries (new accounts, emails present, 30 % customers) POSTed to \`/webhooks/jira\` at ${WEBHOOK_RATE_PER_SECOND} per second on a schedule (open loop, keep-alive, from a separate process: bench/webhook-sender.ts), with syncing on. Then a burst of ${fmt(WEBHOOK_DELIVERIES)} more, sent as fast as the ingest takes them, so the queue backs up and the consumer (the local event source, as deployed: 5 batches of up to 10 in flight) runs flat out.`);
     w();
     const s = (pick: (run: WebhookResult) => number, digits = 1, unit = '') => show(spread(hooks.map(pick)), digits, unit);
     const p99 = median(hooks.map((run) => run.paced.ingestMs.p99));
