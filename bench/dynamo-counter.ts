@@ -43,11 +43,17 @@ export interface DynamoCounts {
   contactsPut: number;
 }
 
+/** Where the consumer's worker thread publishes its counts (bench/worker-counter.ts). */
+export const WORKER_COUNTS_CHANNEL = 'bench-worker-dynamo-counts';
+
 const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand']);
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
 
 export class DynamoCounter {
   private counts: DynamoCounts = emptyCounts();
+
+  /** `onChange` hears every counted request (the consumer's worker publishes its counts with it). */
+  constructor(private readonly onChange?: (counts: DynamoCounts) => void) {}
 
   /** Adds the counting middleware to the client (once). */
   attach(client: DynamoDBDocumentClient): void {
@@ -122,7 +128,23 @@ export class DynamoCounter {
       default:
         break;
     }
+    this.onChange?.(counts);
   }
+}
+
+/** Two counts added up (the main thread's and the consumer worker's). */
+export function addCounts(a: DynamoCounts, b: DynamoCounts): DynamoCounts {
+  const requests = { ...a.requests };
+  for (const [name, count] of Object.entries(b.requests)) requests[name] = (requests[name] ?? 0) + count;
+  return {
+    requests,
+    reads: a.reads + b.reads,
+    writes: a.writes + b.writes,
+    readUnits: a.readUnits + b.readUnits,
+    writeUnits: a.writeUnits + b.writeUnits,
+    indexWriteUnits: a.indexWriteUnits + b.indexWriteUnits,
+    contactsPut: a.contactsPut + b.contactsPut,
+  };
 }
 
 function emptyCounts(): DynamoCounts {

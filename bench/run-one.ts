@@ -16,7 +16,8 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import { CUSTOMER_SHARE, EXTRA_ACCOUNTS, PRE_EXISTING_EVERY, PROJECT_ROOT, USERS_PAGE_SIZE, WEBHOOK_BURST_SENDERS, webhookEmail } from './config.js';
-import { type DynamoCounts, DynamoCounter } from './dynamo-counter.js';
+import { BroadcastChannel } from 'node:worker_threads';
+import { type DynamoCounts, DynamoCounter, WORKER_COUNTS_CHANNEL, addCounts } from './dynamo-counter.js';
 import type { SenderConfig, SenderResult } from './webhook-sender.js';
 
 export type RunConfig =
@@ -343,13 +344,28 @@ async function runBaseline(config: Extract<RunConfig, { mode: 'baseline' }>): Pr
 async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Promise<WebhookResult> {
   const dataDir = await tempDir();
   const { startLocalRuntime } = await import('../local/runtime.js');
-  const runtime = await startLocalRuntime({ port: 0, dataDir });
+  // The consumer runs in a worker thread: count its requests there too and add them up here.
+  const runtime = await startLocalRuntime({ port: 0, dataDir, consumerPreload: new URL('./worker-counter.ts', import.meta.url) });
+  const workerChannel = new BroadcastChannel(WORKER_COUNTS_CHANNEL);
+  let workerCounts: DynamoCounts | undefined;
+  workerChannel.onmessage = (message) => {
+    const data = (message as { data?: unknown }).data;
+    if (data && typeof data === 'object') workerCounts = data as DynamoCounts;
+  };
   try {
     const simulator = runtime.jira.simulator;
     if (!simulator) throw new Error('The benchmark needs the Jira simulator.');
     const { dynamoDocumentClient } = await import('../lambdas/adapters/dynamodb/client.js');
-    const counter = new DynamoCounter();
-    counter.attach(dynamoDocumentClient());
+    const mainCounter = new DynamoCounter();
+    mainCounter.attach(dynamoDocumentClient());
+    const counter = {
+      snapshot: (): DynamoCounts => (workerCounts ? addCounts(mainCounter.snapshot(), workerCounts) : mainCounter.snapshot()),
+      reset: (): void => {
+        mainCounter.reset();
+        workerCounts = undefined;
+        workerChannel.postMessage('reset');
+      },
+    };
 
     // Syncing must be on for deliveries to apply.
     progress({ phase: 'setup', detail: 'enabling user sync' });
@@ -443,6 +459,7 @@ async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Pr
       memory: memory.stop(),
     };
   } finally {
+    workerChannel.close();
     await runtime.stop();
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { syncWorkflowAsl } from '../lib/sync-workflow-asl.js';
 import { MAX_RECEIVE_COUNT } from '../lib/stateful/webhook-queue.js';
-import { CONSUMER_EVENT_SOURCE } from '../lib/stateless/webhook-consumer.js';
+import { CONSUMER_EVENT_SOURCE, CONSUMER_TIMEOUT } from '../lib/stateless/webhook-consumer.js';
 import { SYNC_TASKS } from '../lib/sync-workflow-definition.js';
 import { WEBHOOK_RESOURCE } from '../lambdas/api-routes.js';
 import { errorResponse } from '../lambdas/http/error-response.js';
@@ -13,6 +13,7 @@ import { type JiraSimulator, startJiraSimulator } from './jira-simulator/index.j
 import { LocalQueue } from './queue/index.js';
 import { LocalStepFunctions, type TaskFunction } from './step-functions.js';
 import { webhookIngestRoute } from './webhook-ingest.js';
+import { startWorkerFunction } from './worker-function.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TABLE_NAME = 'contact-sync';
@@ -30,6 +31,8 @@ export interface LocalRuntimeOptions {
   simulator?: Parameters<typeof startJiraSimulator>[0];
   /** Progress lines and lifecycle messages. */
   log?: (line: string) => void;
+  /** A module the consumer's worker loads before its handler (benchmarks count its requests with it). */
+  consumerPreload?: URL;
   /** Consumer tuning (tests use short timeouts). */
   queue?: { visibilityTimeoutMs?: number; retryDelayMs?: number; batchWindowMs?: number; concurrency?: number };
 }
@@ -84,7 +87,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
       ...options.queue,
     });
-    queue.start(handlers.webhookConsumer);
+    // The consumer runs in a worker thread, as Lambda runs apart from API Gateway: its batches stay
+    // off the event loop that answers webhook deliveries.
+    const consumer = await startWorkerFunction<SQSEvent, SQSBatchResponse>(
+      new URL('../lambdas/handlers/webhook-consumer.ts', import.meta.url),
+      'webhook-consumer',
+      CONSUMER_TIMEOUT.toMilliseconds(),
+      options.consumerPreload,
+    );
+    started.push(() => consumer.stop());
+    queue.start((event) => consumer.invoke(event));
     started.push(() => queue.stop());
 
     const gateway = new LocalGateway({
@@ -172,7 +184,6 @@ async function loadHandlers() {
   const contacts = await import('../lambdas/handlers/contacts-api.js');
   const companies = await import('../lambdas/handlers/companies-api.js');
   const settings = await import('../lambdas/handlers/user-sync-settings.js');
-  const consumer = await import('../lambdas/handlers/webhook-consumer.js');
   const planWave = await import('../lambdas/handlers/sync-plan-wave.js');
   const syncPage = await import('../lambdas/handlers/sync-users-page.js');
   const demote = await import('../lambdas/handlers/demote-links-batch.js');
@@ -186,7 +197,6 @@ async function loadHandlers() {
     contactsApi: proxy(contacts.handler),
     companiesApi: proxy(companies.handler),
     userSyncSettings: proxy(settings.handler),
-    webhookConsumer: consumer.handler as unknown as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
     planWave: task(planWave.handler),
     syncUsersPage: task(syncPage.handler),
     demoteLinksBatch: task(demote.handler),
