@@ -58,6 +58,23 @@ describe('applyUserEventBatch against the embedded store', () => {
     expect(await settings.transition('ENABLING', 'DISABLED', 'run-batch-off', 'run-batch')).toBe(true);
   });
 
+  it('links an existing contact when the email came from Jira, not from the batch read up front', async () => {
+    // Prepare: a regular contact, and a delivery without the user's email (privacy settings)
+    expect(await settings.transition('DISABLED', 'ENABLING', 'run-lookup')).toBe(true);
+    const existing = await contacts.createContact({ name: 'Known', email: 'Hidden.Then.Shown@example.com' });
+    const jira: JiraDirectory = {
+      searchUsers: () => Promise.reject(new Error('users/search was not expected')),
+      getUser: async (accountId) => ({ accountId, accountType: 'customer', displayName: 'Shown', emailAddress: 'hidden.then.shown@example.com', active: true }),
+    };
+    const event: UserEvent = { timestamp: 1_000, webhookEvent: 'user_created', user: { accountId: 'lookup-1' } };
+    // Act
+    const outcomes = await applyUserEventBatch({ ...deps, jira }, [event], async (apply) => [await apply(event)]);
+    // Assess
+    expect(outcomes).toEqual(['linked']);
+    expect(await contacts.getContact(existing.id)).toMatchObject({ name: 'Shown', jiraUser: { accountId: 'lookup-1', accountType: 'customer' } });
+    expect(await settings.transition('ENABLING', 'DISABLED', 'run-lookup-off', 'run-lookup')).toBe(true);
+  });
+
   it('undoes the links a batch made when syncing was turned off while it ran', async () => {
     // Prepare: syncing is on
     expect(await settings.transition('DISABLED', 'ENABLING', 'run-on')).toBe(true);

@@ -12,21 +12,23 @@ export interface PrefetchedAccounts {
 /**
  * Reads the links of a batch of accounts (a page, or a batch of webhook deliveries) and which of
  * their emails could match an existing contact, in batched requests instead of per account.
- * What is read may be stale by the time it is used; every write that follows is conditional, so a
- * stale read costs a retry round, never a wrong result.
+ * What is read may be stale by the time it is used: every write that follows is conditional, so a
+ * stale link costs a retry round; a hint written after the read is the same race as a contact
+ * created just after a byEmail query would be.
  */
 export async function prefetchAccounts(
   links: AccountLinkStore,
   accounts: ReadonlyArray<{ accountId: string; email?: string | undefined }>,
 ): Promise<PrefetchedAccounts> {
-  const [known, linkable] = await Promise.all([
-    links.getLinks(accounts.map((account) => account.accountId)),
-    links.linkableEmails(accounts.flatMap((account) => (account.email ? [account.email] : []))),
-  ]);
+  const emails = accounts.flatMap((account) => (account.email ? [account.email] : []));
+  const [known, linkable] = await Promise.all([links.getLinks(accounts.map((account) => account.accountId)), links.linkableEmails(emails)]);
+  const asked = new Set(emails.map(normalizeEmail));
   const used = new Set<string>();
   return {
     optionsFor(snapshot) {
-      const mayBeLinkable = linkable.has(normalizeEmail(snapshot.email));
+      // An email not asked about (it was looked up in Jira afterwards) may be linkable: look it up.
+      const email = normalizeEmail(snapshot.email);
+      const mayBeLinkable = !asked.has(email) || linkable.has(email);
       if (used.has(snapshot.accountId)) return { mayBeLinkable };
       used.add(snapshot.accountId);
       const knownLink: AccountLink | null = known.get(snapshot.accountId) ?? null;
