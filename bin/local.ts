@@ -6,6 +6,12 @@ import { startLocalRuntime } from '../local/runtime.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/** A configuration mistake: said plainly, no stack trace. */
+function fail(reason: string): never {
+  process.stderr.write(`Contact Sync could not start: ${reason}\n`);
+  process.exit(1);
+}
+
 function jiraFromEnvironment() {
   const baseUrl = process.env.JIRA_BASE_URL;
   if (!baseUrl) return undefined;
@@ -13,14 +19,17 @@ function jiraFromEnvironment() {
   const apiToken = process.env.JIRA_API_TOKEN;
   const webhookSecret = process.env.JIRA_WEBHOOK_SECRET;
   if (!email || !apiToken || !webhookSecret) {
-    throw new Error('With JIRA_BASE_URL set, JIRA_USER_EMAIL, JIRA_API_TOKEN and JIRA_WEBHOOK_SECRET are required too.');
+    fail('with JIRA_BASE_URL set, JIRA_USER_EMAIL, JIRA_API_TOKEN and JIRA_WEBHOOK_SECRET are required too.');
   }
   return { baseUrl, email, apiToken, webhookSecret };
 }
 
 const intFromEnv = (name: string, fallback: number) => {
   const value = process.env[name];
-  return value === undefined ? fallback : Number.parseInt(value, 10);
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) fail(`${name} must be a whole number, not "${value}".`);
+  return parsed;
 };
 
 const jira = jiraFromEnvironment();
@@ -36,11 +45,9 @@ const runtime = await startLocalRuntime({
     customers: intFromEnv('JIRA_SIMULATOR_CUSTOMERS', 20),
   },
   log,
-}).catch((error: unknown) => {
-  const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is in use (set PORT to another one)` : String(error);
-  process.stderr.write(`Contact Sync could not start: ${reason}\n`);
-  process.exit(1);
-});
+}).catch((error: unknown) =>
+  fail((error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is in use (set PORT to another one)` : String(error)),
+);
 
 const simulator = runtime.jira.simulator;
 if (simulator) {
