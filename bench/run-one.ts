@@ -17,6 +17,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import { CUSTOMER_SHARE, EXTRA_ACCOUNTS, PRE_EXISTING_EVERY, PROJECT_ROOT, USERS_PAGE_SIZE, WEBHOOK_BURST_SENDERS, webhookEmail } from './config.js';
 import { BroadcastChannel } from 'node:worker_threads';
+import { parseChildResult, runChild } from './child-result.js';
 import { type DynamoCounts, DynamoCounter, WORKER_COUNTS_CHANNEL, addCounts } from './dynamo-counter.js';
 import type { SenderConfig, SenderResult } from './webhook-sender.js';
 
@@ -478,14 +479,14 @@ function sendWebhooks(config: SenderConfig): Promise<SenderResult> {
     child.stderr.on('data', (chunk: Buffer) => (stderr = `${stderr}${chunk.toString('utf8')}`.slice(-4000)));
     child.on('error', reject);
     child.on('exit', (code) => {
-      const line = stdout.split('\n').find((candidate) => candidate.startsWith('@result '));
-      if (code !== 0 || !line) reject(new Error(`The webhook sender failed (exit ${code}): ${stderr}`));
-      else resolve(JSON.parse(line.slice('@result '.length)) as SenderResult);
+      const result = parseChildResult<SenderResult>(stdout);
+      if (code !== 0 || !result) reject(new Error(`The webhook sender failed (exit ${code}): ${stderr}`));
+      else resolve(result);
     });
   });
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<RunResult> {
   const config = JSON.parse(process.argv[2] ?? '{}') as RunConfig;
   let result: RunResult;
   switch (config.mode) {
@@ -501,13 +502,7 @@ async function main(): Promise<void> {
     default:
       throw new Error(`Unknown run: ${process.argv[2] ?? ''}`);
   }
-  await new Promise<void>((resolve) => process.stdout.write(`@result ${JSON.stringify(result)}\n`, () => resolve()));
+  return result;
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runChild(main);

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parseChildResult } from './child-result.js';
 import { PROJECT_ROOT, WEBHOOK_DELIVERIES, WEBHOOK_RATE_PER_SECOND, syncInFlight } from './config.js';
 import { renderReport, type BenchResults } from './report.js';
 import type { BaselineResult, RunConfig, RunResult, SyncResult, WebhookResult } from './run-one.js';
@@ -100,12 +101,12 @@ function runOne(config: RunConfig, label: string): Promise<RunResult> {
     });
     child.on('error', reject);
     child.on('exit', (code) => {
-      const resultLine = stdout.split('\n').find((line) => line.startsWith('@result '));
-      if (code !== 0 || !resultLine) {
+      const result = parseChildResult<RunResult>(stdout);
+      if (code !== 0 || !result) {
         reject(new Error(`${label} failed (exit ${code}):\n${stderrTail}`));
         return;
       }
-      resolve(JSON.parse(resultLine.slice('@result '.length)) as RunResult);
+      resolve(result);
     });
   });
 }

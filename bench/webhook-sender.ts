@@ -14,6 +14,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { buildWebhookDelivery } from '../local/jira-simulator/index.js';
 import { webhookEmail } from './config.js';
+import { runChild } from './child-result.js';
 import { percentile } from './stats.js';
 
 export interface SenderConfig {
@@ -34,7 +35,7 @@ export interface SenderResult {
 
 const now = (): number => performance.timeOrigin + performance.now();
 
-async function main(): Promise<void> {
+async function main(): Promise<SenderResult> {
   const config = JSON.parse(process.argv[2] ?? '{}') as SenderConfig;
   const target = new URL(config.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -95,13 +96,7 @@ async function main(): Promise<void> {
     ingestMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
     statuses,
   };
-  await new Promise<void>((resolve) => process.stdout.write(`@result ${JSON.stringify(result)}\n`, () => resolve()));
+  return result;
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runChild(main);
