@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -8,7 +10,8 @@ import { type SyncWorkflowFunctions, buildSyncWorkflowDefinition } from './sync-
  * stay unresolved tokens: the local runner binds tasks by state name instead.
  */
 export function syncWorkflowAsl(): Record<string, unknown> {
-  const stack = new Stack(new App(), 'AslOnly');
+  // Nothing is synthesized; one fixed assembly folder keeps each call from leaving a temporary one.
+  const stack = new Stack(new App({ outdir: path.join(tmpdir(), 'contact-sync-asl') }), 'AslOnly');
   const placeholder = (name: string) => lambda.Function.fromFunctionName(stack, name, name);
   const functions: SyncWorkflowFunctions = {
     planWave: placeholder('planWave'),

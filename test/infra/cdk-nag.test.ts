@@ -1,8 +1,8 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { synthesizeContactSyncStack } from './synthesized-stack.js';
+import { synthesizeContactSyncStack, testApp } from './synthesized-stack.js';
 
 const { stack } = synthesizeContactSyncStack();
 
@@ -34,8 +34,9 @@ describe("cdk-nag's AWS Solutions rules", () => {
     expect(report.success).toBe(true);
   });
 
+  const carelessApp = testApp();
   it('do find the usual faults: the check is not vacuous', () => {
-    const careless = new Stack(new App(), 'Careless');
+    const careless = new Stack(carelessApp, 'Careless');
     new sqs.Queue(careless, 'Queue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
     const report = new AwsSolutionsChecks(undefined).validateScope(careless);
     expect(report.violations.map((violation) => violation.ruleName)).toEqual(

@@ -1,4 +1,7 @@
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, type AppProps, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { ContactSyncStack } from '../../lib/contact-sync-stack.js';
@@ -17,13 +20,23 @@ export interface SynthesizedStack {
  */
 export function synthesizeContactSyncStack(options: { bundle?: boolean } = {}): SynthesizedStack {
   const context = options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] };
-  const stack = new ContactSyncStack(new App({ context }), 'ContactSync');
+  const stack = new ContactSyncStack(testApp({ context }), 'ContactSync');
   const template = Template.fromStack(stack);
   const logicalId = (construct: IConstruct) => {
     const resource = (construct.node.defaultChild ?? construct) as CfnElement;
     return stack.getLogicalId(resource);
   };
   return { stack, template, logicalId };
+}
+
+/**
+ * A CDK app whose cloud assembly (template, bundles) goes to a folder of its own, removed after the
+ * test file, rather than a new temporary folder left behind by every synthesis.
+ */
+export function testApp(props: AppProps = {}): App {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'contact-sync-cdk-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  return new App({ ...props, outdir });
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
