@@ -40,7 +40,8 @@ export async function describeUserSync(store: UserSyncSettingsStore): Promise<Us
  * Primary course: the state moves (conditionally) to ENABLING or DISABLING under a new run id ->
  * the workflow starts -> the new state is returned at once.
  * Asking for the current wish again changes nothing, except that it resumes a run that stopped on
- * an error. Asking for the opposite while a change runs is a conflict.
+ * an error. Asking for the opposite while a change runs is a conflict; once that change has stopped
+ * on an error, the opposite may be asked for (an admin is never stuck behind a broken Jira).
  */
 export async function requestUserSync(
   store: UserSyncSettingsStore,
@@ -58,7 +59,9 @@ export async function requestUserSync(
       }
       return describeUserSync(store);
     }
-    if (settings.state !== from) {
+    // The opposite change stopped on an error (its workflow no longer runs): it may be reversed.
+    const reversible = settings.state !== from && settings.error !== null;
+    if (settings.state !== from && !reversible) {
       const running = settings.state === 'ENABLING' ? 'turned on' : 'turned off';
       const progress = settings.runId ? await store.progress(settings.runId) : EMPTY_PROGRESS;
       throw new ConflictError(
@@ -67,7 +70,7 @@ export async function requestUserSync(
       );
     }
     const runId = newRunId();
-    if (await store.transition(from, during, runId, settings.runId)) {
+    if (await store.transition(settings.state, during, runId, settings.runId)) {
       await startOrRecord(store, workflow, action, runId, `${action}-${runId}`);
       return describeUserSync(store);
     }

@@ -1,0 +1,74 @@
+import { DynamoDbUserSyncStore } from '../../lambdas/adapters/dynamodb/dynamodb-user-sync-store.js';
+import { ConflictError } from '../../lambdas/domain/errors.js';
+import type { SyncAction } from '../../lambdas/domain/sync/user-sync-state.js';
+import { type SyncWorkflowStarter, finishSyncRun, requestUserSync } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import { type TestTable, startTestTable } from '../helpers/dynamo.js';
+
+/** Step Functions is outside: this stand-in records the executions the toggle starts. */
+class RecordingWorkflow implements SyncWorkflowStarter {
+  readonly started: Array<{ action: SyncAction; runId: string; executionName: string }> = [];
+  async start(input: { action: SyncAction; runId: string }, executionName: string): Promise<void> {
+    this.started.push({ ...input, executionName });
+  }
+}
+
+describe('the toggle against the embedded store', () => {
+  let db: TestTable;
+  let store: DynamoDbUserSyncStore;
+
+  beforeEach(async () => {
+    db = await startTestTable();
+    store = new DynamoDbUserSyncStore(db.client, db.table);
+  });
+  afterEach(async () => {
+    await db.stop();
+  });
+
+  it('refuses the opposite change while one runs, and allows it once that run stopped on an error', async () => {
+    // Prepare: turning on, then the run fails
+    const workflow = new RecordingWorkflow();
+    const enabling = await requestUserSync(store, workflow, true);
+    const enableRun = workflow.started[0]?.runId ?? '';
+    await expect(requestUserSync(store, workflow, false)).rejects.toBeInstanceOf(ConflictError);
+    await finishSyncRun(store, 'enable', enableRun, 'UpstreamError: Jira is down');
+
+    // Act
+    const disabling = await requestUserSync(store, workflow, false);
+
+    // Assess
+    expect(enabling.state).toBe('ENABLING');
+    expect(disabling).toMatchObject({ state: 'DISABLING', enabled: false, error: null });
+    expect(workflow.started.map((start) => start.action)).toEqual(['enable', 'disable']);
+    expect(workflow.started[1]?.runId).not.toBe(enableRun);
+  });
+
+  it('resumes a run that stopped on an error when the same state is asked for again, and only then', async () => {
+    // Prepare
+    const workflow = new RecordingWorkflow();
+    await requestUserSync(store, workflow, true);
+    const runId = workflow.started[0]?.runId ?? '';
+    await requestUserSync(store, workflow, true); // still running: nothing new starts
+    await finishSyncRun(store, 'enable', runId, 'States.Timeout: a page took too long');
+
+    // Act
+    const resumed = await requestUserSync(store, workflow, true);
+
+    // Assess
+    expect(workflow.started).toHaveLength(2);
+    expect(workflow.started[1]).toMatchObject({ action: 'enable', runId });
+    expect(workflow.started[1]?.executionName).not.toBe(workflow.started[0]?.executionName);
+    expect(resumed).toMatchObject({ state: 'ENABLING', error: null });
+  });
+
+  it('reaches ENABLED when the run finishes, and a repeated wish then starts nothing', async () => {
+    // Prepare
+    const workflow = new RecordingWorkflow();
+    await requestUserSync(store, workflow, true);
+    await finishSyncRun(store, 'enable', workflow.started[0]?.runId ?? '');
+    // Act
+    const again = await requestUserSync(store, workflow, true);
+    // Assess
+    expect(again).toMatchObject({ state: 'ENABLED', enabled: true });
+    expect(workflow.started).toHaveLength(1);
+  });
+});
