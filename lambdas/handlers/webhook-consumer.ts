@@ -9,7 +9,6 @@ import type { UserEvent } from '../domain/sync/user-event.js';
 import { jiraWebhookSecret } from '../shared/config.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger, metrics } from '../shared/powertools.js';
-import { readWebhookMessage } from '../webhook/read-webhook-message.js';
 import { type DeliveryReading, readDelivery } from '../webhook/read-delivery.js';
 
 /** Receives before SQS moves a message to the dead-letter queue (the queue's redrive policy says the same). */
@@ -35,7 +34,7 @@ async function processRecord(
   reading: DeliveryReading,
   applyEvent: (event: UserEvent) => Promise<UserEventOutcome>,
 ): Promise<void> {
-  const log = { messageId: record.messageId, deliveryId: readWebhookMessage(record).deliveryId };
+  const log = { messageId: record.messageId, deliveryId: reading.deliveryId };
   try {
     switch (reading.kind) {
       case 'forged':
@@ -83,7 +82,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
     return applyUserEventBatch(deps, userEvents, (applyEvent) =>
       processPartialResponse(
         event,
-        (record: SQSRecord) => processRecord(record, readings.get(record.messageId) ?? { kind: 'forged' }, applyEvent),
+        (record: SQSRecord) => processRecord(record, readings.get(record.messageId) ?? { deliveryId: undefined, kind: 'forged' }, applyEvent),
         processor,
         { context, throwOnFullBatchFailure: false },
       ),

@@ -11,8 +11,8 @@ import { EMAIL_INDEX, LINK_SHARDS, tableName } from './table-schema.js';
 
 const SCAN_CURSOR_ATTRIBUTES = ['pk', 'sk'];
 
-export const linkPk = (accountId: string): string => `JIRA#${accountId}`;
-export const LINK_SK = 'LINK';
+const linkPk = (accountId: string): string => `JIRA#${accountId}`;
+const LINK_SK = 'LINK';
 
 /** Links are in no index: each is written once per claim, and demotion finds them with a parallel scan. */
 interface LinkRecord extends AccountLink {
