@@ -4,9 +4,11 @@ import type { JiraAccountType } from './contact.js';
 export interface JiraAccount {
   accountId: string;
   accountType: JiraAccountType | string;
-  displayName: string;
-  /** Missing when the user's privacy settings hide it. */
+  /** Jira may send it `null` or leave it out: adapters turn both into undefined. */
+  displayName?: string | undefined;
+  /** Undefined when the user's privacy settings hide it (Jira sends `null` or leaves it out). */
   emailAddress?: string | undefined;
+  /** A record without `active` is taken as active (Jira leaves it out of some shapes). */
   active: boolean;
 }
 
