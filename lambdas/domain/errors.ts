@@ -49,4 +49,10 @@ export class PayloadTooLargeError extends DomainError {
 /** Jira (or another dependency) could not answer; the caller may retry later. */
 export class UpstreamError extends DomainError {
   readonly code = 'UPSTREAM_UNAVAILABLE';
+  /** How long Jira asked us to wait, when it said so (for the caller's `Retry-After`). */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, options: { retryAfterSeconds?: number } = {}) {
+    super(message);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
 }
