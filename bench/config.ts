@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PAGES_PER_WAVE, USERS_PAGE_SIZE } from '../lambdas/domain/sync/page-plan.js';
+import { SEGMENTS_PER_WAVE, USERS_PAGE_SIZE } from '../lambdas/domain/sync/page-plan.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,15 +17,15 @@ export const EXTRA_ACCOUNTS = { apps: 3, inactive: 3, hiddenEmails: 3 } as const
  * export it): read from the source so the baseline follows the code when it changes.
  */
 export function accountConcurrency(): number {
-  const source = readFileSync(path.join(PROJECT_ROOT, 'lambdas/domain/sync/sync-users-page.ts'), 'utf8');
+  const source = readFileSync(path.join(PROJECT_ROOT, 'lambdas/domain/sync/sync-users-segment.ts'), 'utf8');
   const match = /const ACCOUNT_CONCURRENCY = (\d+)/.exec(source);
   return match?.[1] ? Number(match[1]) : 32;
 }
 
 /** Requests the sync has in flight at most: pages per wave times accounts per page. */
-export const syncInFlight = (): number => PAGES_PER_WAVE * accountConcurrency();
+export const syncInFlight = (): number => SEGMENTS_PER_WAVE * accountConcurrency();
 
-export { PAGES_PER_WAVE, USERS_PAGE_SIZE };
+export { SEGMENTS_PER_WAVE, USERS_PAGE_SIZE };
 
 export const WEBHOOK_DELIVERIES = 2_000;
 export const WEBHOOK_RATE_PER_SECOND = 200;

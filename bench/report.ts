@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LAMBDA_MEMORY_MB, PAGES_PER_WAVE, PROJECT_ROOT, USERS_PAGE_SIZE, WEBHOOK_DELIVERIES, WEBHOOK_RATE_PER_SECOND, accountConcurrency } from './config.js';
+import { LAMBDA_MEMORY_MB, SEGMENTS_PER_WAVE, PROJECT_ROOT, USERS_PAGE_SIZE, WEBHOOK_DELIVERIES, WEBHOOK_RATE_PER_SECOND, accountConcurrency } from './config.js';
 import type { BaselineResult, SyncResult, WebhookResult } from './run-one.js';
 import { median, type Spread, spread } from './stats.js';
 
@@ -78,7 +78,7 @@ export async function renderReport(results: BenchResults, chartPath: string): Pr
   w(`- **Repeats**: ${Object.entries(results.repeats).map(([n, r]) => `${r} at N = ${fmt(Number(n))}`).join(', ')}; webhooks ${results.webhooks.length}.`);
   w('- **Setup**: the whole local service (`startLocalRuntime`: dynalite on disk in a child process, the Jira simulator, the Step Functions definition run by aws-local-stepfunctions, the journaled queue, the HTTP gateway), all on 127.0.0.1, data in a fresh temporary folder per run.');
   w(`- **Accounts**: N synced accounts: ${fmt(70)} % Jira users, 30 % JSM customers, plus 3 apps, 3 inactive and 3 with hidden emails (never synced; the hidden ones cost one \`user\` lookup each). One synced account in 20 already has a contact with its email in other case, to be linked.`);
-  w(`- **Baseline**: N conditional \`PutItem\` (\`attribute_not_exists(pk)\`, one new contact item each, the same shape and size as the contact the sync creates, into the same table with the same two GSIs) through the service's own DynamoDB client, ${results.syncInFlight} in flight (the sync's ${PAGES_PER_WAVE} pages × ${accountConcurrency()} accounts), against a fresh embedded store on disk. Run right before each sync run.`);
+  w(`- **Baseline**: N conditional \`PutItem\` (\`attribute_not_exists(pk)\`, one new contact item each, the same shape and size as the contact the sync creates, into the same table with the same two GSIs) through the service's own DynamoDB client, ${results.syncInFlight} in flight (the sync's ${SEGMENTS_PER_WAVE} pages × ${accountConcurrency()} accounts), against a fresh embedded store on disk. Run right before each sync run.`);
   w();
 
   // 1. Initial sync
@@ -132,7 +132,7 @@ export async function renderReport(results: BenchResults, chartPath: string): Pr
   if (bigRun) {
     const conditionFailures = Object.entries(bigRun.dynamo.requests).filter(([key]) => key.includes(':'));
     w(
-      `Aim: one \`users/search\` call per 1,000 accounts: ${aim(((bigRun.jira['users/search'] ?? 0) / bigRun.synced) * 1000 <= 1.1)} within one wave (the sync reads pages in waves of ${PAGES_PER_WAVE} without knowing the total, so the last wave reads up to ${PAGES_PER_WAVE - 1} empty pages past the end: ⌈(N+9)/1000⌉ rounded up to a multiple of ${PAGES_PER_WAVE}). No per-user Jira call when emails are present: ${aim((bigRun.jira.user ?? 0) <= 3)} (the \`user\` calls are the 3 accounts with hidden emails). Failed conditional writes at N = ${fmt(big ?? 0)}: ${conditionFailures.length ? conditionFailures.map(([key, count]) => `${key} ${count}`).join(', ') : 'none'}.`,
+      `Aim: one \`users/search\` call per 1,000 accounts: ${aim(((bigRun.jira['users/search'] ?? 0) / bigRun.synced) * 1000 <= 1.1)} within one wave (the sync reads pages in waves of ${SEGMENTS_PER_WAVE} without knowing the total, so the last wave reads up to ${SEGMENTS_PER_WAVE - 1} empty pages past the end: ⌈(N+9)/1000⌉ rounded up to a multiple of ${SEGMENTS_PER_WAVE}). No per-user Jira call when emails are present: ${aim((bigRun.jira.user ?? 0) <= 3)} (the \`user\` calls are the 3 accounts with hidden emails). Failed conditional writes at N = ${fmt(big ?? 0)}: ${conditionFailures.length ? conditionFailures.map(([key, count]) => `${key} ${count}`).join(', ') : 'none'}.`,
     );
     w();
   }
@@ -211,8 +211,8 @@ export async function renderReport(results: BenchResults, chartPath: string): Pr
     const otherSeconds = perAccount((run) => ['Plan sync wave', 'Finish sync run'].reduce((sum, state) => sum + (run.taskMs[state] ?? []).reduce((a, b) => a + b, 0), 0) / 1000);
     const million = 1_000_000;
     const pages = Math.ceil((million + 9) / USERS_PAGE_SIZE);
-    const pagesRead = Math.ceil(pages / PAGES_PER_WAVE) * PAGES_PER_WAVE;
-    const waves = pagesRead / PAGES_PER_WAVE + 1;
+    const pagesRead = Math.ceil(pages / SEGMENTS_PER_WAVE) * SEGMENTS_PER_WAVE;
+    const waves = pagesRead / SEGMENTS_PER_WAVE + 1;
     const invocations = pagesRead + waves + 1;
     // Start, choice; per wave: plan, choice, map, and per page the iteration and its task; finish, succeed.
     const transitions = 2 + waves * 3 + pagesRead * 2 + 2;
@@ -239,7 +239,7 @@ export async function renderReport(results: BenchResults, chartPath: string): Pr
     const pageOnAws = AWS_ASSUMPTIONS.jiraPageSeconds + (USERS_PAGE_SIZE * sequentialPerAccount * AWS_ASSUMPTIONS.dynamoRequestMs) / 1000 / accountConcurrency();
     const awsMinutes = (waves * pageOnAws) / 60;
     const localRate = median(runs.map((run) => run.accountsPerSecond));
-    w('**How long 1,000,000 accounts take.** The workflow reads ' + `${PAGES_PER_WAVE} pages at once, each page syncing ${accountConcurrency()} accounts at once, one wave after another. Assumed on AWS: a \`users/search\` page of 1,000 answers in ${AWS_ASSUMPTIONS.jiraPageSeconds} s and a DynamoDB request takes ${AWS_ASSUMPTIONS.dynamoRequestMs} ms. A page is then ${AWS_ASSUMPTIONS.jiraPageSeconds} s + 1,000 × ${fmt(sequentialPerAccount, 2)} requests × ${AWS_ASSUMPTIONS.dynamoRequestMs} ms / ${accountConcurrency()} ≈ ${fmt(pageOnAws, 1)} s, a wave as long as its slowest page, so ${fmt(waves)} waves ≈ **${fmt(awsMinutes, 0)} minutes** (about ${fmt(million / (waves * pageOnAws))} accounts/s and ${fmt((PAGES_PER_WAVE * USERS_PAGE_SIZE * requestsPerAccount) / pageOnAws)} DynamoDB requests/s, which on-demand tables absorb after warming up; a new table starts at 4,000 writes/s). Jira sees ${fmt(pagesRead)} \`users/search\` calls, at most ${PAGES_PER_WAVE} at once, about ${fmt(PAGES_PER_WAVE / pageOnAws, 1)} a second: Jira Cloud's rate limits are per site and cost-based and not published as a fixed number, so a 429 is expected now and then; the client backs off on \`Retry-After\` and the workflow retries a page, which lengthens the run but never fails it. At this machine's measured rate (${fmt(localRate)} accounts/s) the same million would take ${fmt(million / localRate / 60, 0)} minutes locally.`);
+    w('**How long 1,000,000 accounts take.** The workflow reads ' + `${SEGMENTS_PER_WAVE} pages at once, each page syncing ${accountConcurrency()} accounts at once, one wave after another. Assumed on AWS: a \`users/search\` page of 1,000 answers in ${AWS_ASSUMPTIONS.jiraPageSeconds} s and a DynamoDB request takes ${AWS_ASSUMPTIONS.dynamoRequestMs} ms. A page is then ${AWS_ASSUMPTIONS.jiraPageSeconds} s + 1,000 × ${fmt(sequentialPerAccount, 2)} requests × ${AWS_ASSUMPTIONS.dynamoRequestMs} ms / ${accountConcurrency()} ≈ ${fmt(pageOnAws, 1)} s, a wave as long as its slowest page, so ${fmt(waves)} waves ≈ **${fmt(awsMinutes, 0)} minutes** (about ${fmt(million / (waves * pageOnAws))} accounts/s and ${fmt((SEGMENTS_PER_WAVE * USERS_PAGE_SIZE * requestsPerAccount) / pageOnAws)} DynamoDB requests/s, which on-demand tables absorb after warming up; a new table starts at 4,000 writes/s). Jira sees ${fmt(pagesRead)} \`users/search\` calls, at most ${SEGMENTS_PER_WAVE} at once, about ${fmt(SEGMENTS_PER_WAVE / pageOnAws, 1)} a second: Jira Cloud's rate limits are per site and cost-based and not published as a fixed number, so a 429 is expected now and then; the client backs off on \`Retry-After\` and the workflow retries a page, which lengthens the run but never fails it. At this machine's measured rate (${fmt(localRate)} accounts/s) the same million would take ${fmt(million / localRate / 60, 0)} minutes locally.`);
     w();
   }
   if (hooks.length) {

@@ -32,6 +32,7 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
   ...crud('companies', 'companiesApi'),
   { method: 'GET', resource: '/settings/user-sync', handler: 'userSyncSettings' },
   { method: 'PUT', resource: '/settings/user-sync', handler: 'userSyncSettings' },
+  { method: 'POST', resource: '/settings/user-sync/reconcile', handler: 'userSyncSettings' },
 ];
 
 /** Where the webhook is received; on AWS it goes straight to SQS, with no handler in front. */

@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { SyncAlarms } from './observability/sync-alarms.js';
 import { SyncDashboard } from './observability/sync-dashboard.js';
@@ -29,8 +29,10 @@ export class ContactSyncStack extends Stack {
 
     // Stateless
     const jira: JiraConnection = { baseUrl: parameters.jiraBaseUrl, userEmail: parameters.jiraUserEmail, apiToken: secrets.apiToken };
-    const tasks = new SyncTaskFunctions(this, 'SyncTasks', { table: data.table, jira });
-    const workflow = new SyncWorkflow(this, 'SyncWorkflow', { functions: tasks.workflowFunctions });
+    const stateMachineName = `${this.stackName}-user-sync`;
+    const stateMachineArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const tasks = new SyncTaskFunctions(this, 'SyncTasks', { table: data.table, jira, stateMachineArn });
+    const workflow = new SyncWorkflow(this, 'SyncWorkflow', { functions: tasks.workflowFunctions, stateMachineName });
     const apiFunctions = new ApiFunctions(this, 'ApiFunctions', {
       table: data.table,
       jiraBaseUrl: parameters.jiraBaseUrl,
@@ -91,7 +93,12 @@ function stackParameters(stack: Stack): StackParameters {
     new CfnParameter(stack, id, { type: 'String', description, allowedPattern, constraintDescription }).valueAsString;
   return {
     alarmEmail: parameter('AlarmEmail', 'Email address subscribed to the alarm topic (confirm the subscription email).', EMAIL_PATTERN, 'An email address.'),
-    jiraBaseUrl: parameter('JiraBaseUrl', 'The Jira site to sync from, e.g. https://example.atlassian.net', '^https://[^/\\s]+/?$', 'An https:// site address without a path.'),
+    jiraBaseUrl: parameter(
+      'JiraBaseUrl',
+      'The Jira site to sync from: https://example.atlassian.net for a classic API token, https://api.atlassian.com/ex/jira/<cloudId> for a scoped token or a service account.',
+      '^https://[^/\\s]+(/[^\\s]*)?$',
+      'An https:// address, with or without a path.',
+    ),
     jiraUserEmail: parameter('JiraUserEmail', "The Jira service account's email (its API token goes into the JiraApiToken secret).", EMAIL_PATTERN, 'An email address.'),
   };
 }

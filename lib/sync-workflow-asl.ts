@@ -16,6 +16,8 @@ export function syncWorkflowAsl(): Record<string, unknown> {
   const functions: SyncWorkflowFunctions = {
     planWave: placeholder('planWave'),
     syncUsersPage: placeholder('syncUsersPage'),
+    continueSyncRun: placeholder('continueSyncRun'),
+    beginScheduledRun: placeholder('beginScheduledRun'),
     demoteLinksBatch: placeholder('demoteLinksBatch'),
     finishSyncRun: placeholder('finishSyncRun'),
   };

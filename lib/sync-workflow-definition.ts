@@ -4,14 +4,16 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { LINK_SHARDS } from '../lambdas/adapters/dynamodb/table-schema.js';
-import { PAGES_PER_WAVE } from '../lambdas/domain/sync/page-plan.js';
+import { SEGMENTS_PER_WAVE } from '../lambdas/domain/sync/page-plan.js';
 
 /** The Lambda functions behind the workflow's tasks. */
 export interface SyncWorkflowFunctions {
-  planWave: IFunction;
-  syncUsersPage: IFunction;
-  demoteLinksBatch: IFunction;
-  finishSyncRun: IFunction;
+  readonly planWave: IFunction;
+  readonly syncUsersPage: IFunction;
+  readonly continueSyncRun: IFunction;
+  readonly beginScheduledRun: IFunction;
+  readonly demoteLinksBatch: IFunction;
+  readonly finishSyncRun: IFunction;
 }
 
 /**
@@ -21,6 +23,8 @@ export interface SyncWorkflowFunctions {
 export const SYNC_TASKS = {
   planWave: 'Plan sync wave',
   syncUsersPage: 'Sync users page',
+  continueSyncRun: 'Continue in new execution',
+  beginScheduledRun: 'Begin scheduled reconcile',
   demoteLinksBatch: 'Demote contacts batch',
   finishSyncRun: 'Finish sync run',
   recordFailure: 'Record sync failure',
@@ -29,10 +33,12 @@ export const SYNC_TASKS = {
 export const DEMOTION_MAP_CONCURRENCY = LINK_SHARDS;
 
 /**
- * One state machine for both changes of the toggle.
- * - enable: waves of `users/search` pages (PAGES_PER_WAVE in parallel, Jira has no total) until a
- *   short page; each page is one bounded Lambda call.
- * - disable: every shard of account links in parallel, each walked in bounded batches.
+ * One state machine for every run: enable, disable and reconcile.
+ * - enable and reconcile: waves of `users/search` segments (SEGMENTS_PER_WAVE in parallel, Jira has
+ *   no total) until a segment meets an empty page; each segment is one bounded Lambda call. Every
+ *   so many waves the run continues in a new execution, so no history outgrows Step Functions' limit.
+ * - disable, and a reconcile's sweep once every segment succeeded: every shard of account links in
+ *   parallel, each walked in bounded batches.
  * Every task retries with backoff; whatever still fails is recorded and the run can be resumed.
  */
 export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWorkflowFunctions): sfn.IChainable {
@@ -47,47 +53,19 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
     });
     return task;
   };
+  const runOnly = { action: sfn.JsonPath.stringAt('$.action'), runId: sfn.JsonPath.stringAt('$.runId') };
 
   const recordFailure = invoke(SYNC_TASKS.recordFailure, functions.finishSyncRun, {
-    payload: sfn.TaskInput.fromObject({
-      action: sfn.JsonPath.stringAt('$.action'),
-      runId: sfn.JsonPath.stringAt('$.runId'),
-      failure: sfn.JsonPath.objectAt('$.failure'),
-    }),
+    payload: sfn.TaskInput.fromObject({ ...runOnly, failure: sfn.JsonPath.objectAt('$.failure') }),
   }).next(new sfn.Fail(scope, 'Sync failed', { stateName: 'Sync failed', error: 'SyncRunFailed', cause: 'See the run error in the settings and the task logs.' }));
   const onFailure = { resultPath: '$.failure', errors: ['States.ALL'] };
 
   const finish = invoke(SYNC_TASKS.finishSyncRun, functions.finishSyncRun, {
-    payload: sfn.TaskInput.fromObject({ action: sfn.JsonPath.stringAt('$.action'), runId: sfn.JsonPath.stringAt('$.runId') }),
+    payload: sfn.TaskInput.fromObject(runOnly),
     resultPath: sfn.JsonPath.DISCARD,
   }).next(new sfn.Succeed(scope, 'Sync finished', { stateName: 'Sync finished' }));
 
-  // Enable: plan a wave -> read its pages in parallel -> plan the next wave, until a short page.
-  const planWave = invoke(SYNC_TASKS.planWave, functions.planWave, {
-    payload: sfn.TaskInput.fromObject({
-      runId: sfn.JsonPath.stringAt('$.runId'),
-      'wave.$': '$.wave',
-      'results.$': '$.results',
-    }),
-    resultPath: '$.wave',
-  });
-  planWave.addCatch(recordFailure, onFailure);
-  const syncPages = new sfn.Map(scope, 'Sync user pages', {
-    stateName: 'Sync user pages',
-    itemsPath: '$.wave.pages',
-    itemSelector: { runId: sfn.JsonPath.stringAt('$.runId'), startAt: sfn.JsonPath.numberAt('$$.Map.Item.Value') },
-    maxConcurrency: PAGES_PER_WAVE,
-    resultPath: '$.results',
-  });
-  syncPages.itemProcessor(invoke(SYNC_TASKS.syncUsersPage, functions.syncUsersPage));
-  syncPages.addCatch(recordFailure, onFailure);
-  const enable = planWave.next(
-    new sfn.Choice(scope, 'All pages read?', { stateName: 'All pages read?' })
-      .when(sfn.Condition.booleanEquals('$.wave.done', true), finish)
-      .otherwise(syncPages.next(planWave)),
-  );
-
-  // Disable: walk every shard of account links in parallel, a bounded batch per call.
+  // Demote: walk every shard of account links in parallel, a bounded batch per call.
   const demoteBatch = invoke(SYNC_TASKS.demoteLinksBatch, functions.demoteLinksBatch);
   const demoteShard = demoteBatch.next(
     new sfn.Choice(scope, 'More in shard?', { stateName: 'More in shard?' })
@@ -97,29 +75,69 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
   const demoteAll = new sfn.Map(scope, 'Demote synced contacts', {
     stateName: 'Demote synced contacts',
     itemsPath: '$.shards',
-    itemSelector: { runId: sfn.JsonPath.stringAt('$.runId'), shard: sfn.JsonPath.numberAt('$$.Map.Item.Value'), cursor: null },
+    itemSelector: { ...runOnly, shard: sfn.JsonPath.numberAt('$$.Map.Item.Value'), cursor: null },
     maxConcurrency: DEMOTION_MAP_CONCURRENCY,
     resultPath: sfn.JsonPath.DISCARD,
   });
   demoteAll.itemProcessor(demoteShard);
   demoteAll.addCatch(recordFailure, onFailure);
-  const disable = new sfn.Pass(scope, 'List link shards', {
+  const demote = new sfn.Pass(scope, 'List link shards', {
     stateName: 'List link shards',
-    parameters: {
-      action: sfn.JsonPath.stringAt('$.action'),
-      runId: sfn.JsonPath.stringAt('$.runId'),
-      shards: Array.from({ length: LINK_SHARDS }, (_, shard) => shard),
-    },
+    parameters: { ...runOnly, shards: Array.from({ length: LINK_SHARDS }, (_, shard) => shard) },
   }).next(demoteAll.next(finish));
 
-  // The first wave has no previous wave or results yet.
+  // Read: plan a wave -> read its segments in parallel -> plan the next wave, until the list ends.
+  const planWave = invoke(SYNC_TASKS.planWave, functions.planWave, {
+    payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), 'wave.$': '$.wave', 'results.$': '$.results' }),
+    resultPath: '$.wave',
+  });
+  planWave.addCatch(recordFailure, onFailure);
+  const syncSegments = new sfn.Map(scope, 'Sync user pages', {
+    stateName: 'Sync user pages',
+    itemsPath: '$.wave.segments',
+    itemSelector: { ...runOnly, startAt: sfn.JsonPath.numberAt('$$.Map.Item.Value') },
+    maxConcurrency: SEGMENTS_PER_WAVE,
+    resultPath: '$.results',
+  });
+  syncSegments.itemProcessor(invoke(SYNC_TASKS.syncUsersPage, functions.syncUsersPage));
+  syncSegments.addCatch(recordFailure, onFailure);
+  const continueRun = invoke(SYNC_TASKS.continueSyncRun, functions.continueSyncRun, {
+    payload: sfn.TaskInput.fromObject({ ...runOnly, wave: sfn.JsonPath.objectAt('$.wave'), execution: sfn.JsonPath.stringAt('$$.Execution.Name') }),
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  continueRun.addCatch(recordFailure, onFailure);
+  const read = planWave.next(
+    new sfn.Choice(scope, 'All pages read?', { stateName: 'All pages read?' })
+      .when(
+        sfn.Condition.booleanEquals('$.wave.done', true),
+        // A reconcile sweeps only once every segment of the run has succeeded.
+        new sfn.Choice(scope, 'Sweep?', { stateName: 'Sweep?' }).when(sfn.Condition.stringEquals('$.action', 'reconcile'), demote).otherwise(finish),
+      )
+      .when(sfn.Condition.booleanEquals('$.wave.continueAsNew', true), continueRun.next(new sfn.Succeed(scope, 'Continued', { stateName: 'Continued' })))
+      .otherwise(syncSegments.next(planWave)),
+  );
+
+  // A new run starts at the top of the list; a continued one where its previous execution stopped.
   const start = new sfn.Pass(scope, 'Start run', {
     stateName: 'Start run',
-    parameters: { action: sfn.JsonPath.stringAt('$.action'), runId: sfn.JsonPath.stringAt('$.runId'), wave: { nextStartAt: 0 }, results: [] },
+    parameters: { ...runOnly, wave: { nextStartAt: 0, wavesInExecution: 0 }, results: [] },
   });
-  return start.next(
-    new sfn.Choice(scope, 'Enable or disable?', { stateName: 'Enable or disable?' })
-      .when(sfn.Condition.stringEquals('$.action', 'enable'), enable)
-      .otherwise(disable),
+  const resumeAt = new sfn.Pass(scope, 'Continue run', {
+    stateName: 'Continue run',
+    parameters: { ...runOnly, wave: sfn.JsonPath.objectAt('$.wave'), results: [] },
+  });
+  const route = new sfn.Choice(scope, 'Which run?', { stateName: 'Which run?' })
+    .when(sfn.Condition.stringEquals('$.action', 'disable'), demote)
+    .otherwise(read);
+  // The schedule starts the machine with only `{"action": "reconcile"}`: the run is claimed first.
+  const begin = invoke(SYNC_TASKS.beginScheduledRun, functions.beginScheduledRun).next(
+    new sfn.Choice(scope, 'Reconcile claimed?', { stateName: 'Reconcile claimed?' })
+      .when(sfn.Condition.isPresent('$.runId'), start)
+      .otherwise(new sfn.Succeed(scope, 'Nothing to reconcile', { stateName: 'Nothing to reconcile', comment: 'Syncing is off or another run is active.' })),
   );
+  start.next(route);
+  return new sfn.Choice(scope, 'New or continued?', { stateName: 'New or continued?' })
+    .when(sfn.Condition.isPresent('$.wave'), resumeAt.next(route))
+    .when(sfn.Condition.isNotPresent('$.runId'), begin)
+    .otherwise(start);
 }

@@ -12,6 +12,7 @@ import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from './dynamo-
 import { type JiraSimulator, startJiraSimulator } from './jira-simulator/index.js';
 import { LocalQueue } from './queue/index.js';
 import { LocalStepFunctions, type TaskFunction } from './step-functions.js';
+import { scheduleReconcile } from './reconcile-schedule.js';
 import { webhookIngestRoute } from './webhook-ingest.js';
 import { startWorkerFunction } from './worker-function.js';
 
@@ -33,6 +34,8 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** A module the consumer's worker loads before its handler (benchmarks count its requests with it). */
   consumerPreload?: URL;
+  /** When reconcile runs: a cron expression or `off`. Default: `RECONCILE_SCHEDULE`, else daily at 03:00 UTC. */
+  reconcileSchedule?: string;
   /** Consumer tuning (tests use short timeouts). */
   queue?: { visibilityTimeoutMs?: number; retryDelayMs?: number; batchWindowMs?: number; concurrency?: number };
 }
@@ -125,6 +128,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const resumed = await handlers.resumeUnfinishedRun();
     if (resumed) log(`[workflow] resuming the unfinished ${resumed} run`);
     const stopProgress = reportProgress(handlers.progressLine, log);
+    // As EventBridge Scheduler does on AWS: the state machine starts with only the action.
+    const schedule = scheduleReconcile(
+      options.reconcileSchedule ?? process.env.RECONCILE_SCHEDULE,
+      async () => void stepFunctions.start(`scheduled-reconcile-${Date.now()}`, { action: 'reconcile' }),
+      log,
+    );
+    started.push(async () => schedule.stop());
+    if (schedule.next) log(`[reconcile] next scheduled reconcile: ${schedule.next.toISOString()} (RECONCILE_SCHEDULE)`);
 
     return {
       url,
@@ -186,6 +197,8 @@ async function loadHandlers() {
   const settings = await import('../lambdas/handlers/user-sync-settings.js');
   const planWave = await import('../lambdas/handlers/sync-plan-wave.js');
   const syncPage = await import('../lambdas/handlers/sync-users-page.js');
+  const continueRun = await import('../lambdas/handlers/continue-sync-run.js');
+  const beginScheduled = await import('../lambdas/handlers/begin-scheduled-run.js');
   const demote = await import('../lambdas/handlers/demote-links-batch.js');
   const finish = await import('../lambdas/handlers/finish-sync-run.js');
   const toggle = await import('../lambdas/domain/sync/user-sync-toggle.js');
@@ -199,16 +212,17 @@ async function loadHandlers() {
     userSyncSettings: proxy(settings.handler),
     planWave: task(planWave.handler),
     syncUsersPage: task(syncPage.handler),
+    continueSyncRun: task(continueRun.handler),
+    beginScheduledRun: task(beginScheduled.handler),
     demoteLinksBatch: task(demote.handler),
     finishSyncRun: task(finish.handler),
     /** A run that a stop interrupted goes on where it was: every step is idempotent. */
     resumeUnfinishedRun: async (): Promise<string | undefined> => {
       const store = deps.dependencies.userSync();
-      const current = await store.get();
-      if (!current.runId || (current.state !== 'ENABLING' && current.state !== 'DISABLING')) return undefined;
-      const action = current.state === 'ENABLING' ? 'enable' : 'disable';
-      await toggle.resume(store, deps.dependencies.workflow(), action, current.runId);
-      return action;
+      const unfinished = toggle.unfinishedRun(await store.get());
+      if (!unfinished) return undefined;
+      await toggle.resume(store, deps.dependencies.workflow(), unfinished.action, unfinished.runId);
+      return unfinished.action;
     },
     /** Guards a local-only route with the same Jira admin check the API handlers use. */
     adminOnly:
@@ -224,10 +238,11 @@ async function loadHandlers() {
       },
     progressLine: async (): Promise<{ state: string; line: string }> => {
       const view = await toggle.describeUserSync(deps.dependencies.userSync());
-      const { total, processed, created, linked, skipped, failed } = view.progress;
+      const { total = 0, processed = 0, created = 0, linked = 0, skipped = 0, failed = 0, updated, unlinked } = view.progress;
+      const repaired = updated === undefined ? '' : `, ${updated} updated, ${unlinked ?? 0} unlinked`;
       return {
         state: view.state,
-        line: `[user sync] ${view.state}: ${processed}/${total} accounts processed, ${created} created, ${linked} linked, ${skipped} skipped, ${failed} failed${view.error ? ` (${view.error})` : ''}`,
+        line: `[user sync] ${view.state}: ${processed}/${total} accounts processed, ${created} created, ${linked} linked${repaired}, ${skipped} skipped, ${failed} failed${view.error ? ` (${view.error})` : ''}`,
       };
     },
   };
@@ -237,6 +252,8 @@ function workflowTasks(handlers: Awaited<ReturnType<typeof loadHandlers>>): Reco
   return {
     [SYNC_TASKS.planWave]: handlers.planWave,
     [SYNC_TASKS.syncUsersPage]: handlers.syncUsersPage,
+    [SYNC_TASKS.continueSyncRun]: handlers.continueSyncRun,
+    [SYNC_TASKS.beginScheduledRun]: handlers.beginScheduledRun,
     [SYNC_TASKS.demoteLinksBatch]: handlers.demoteLinksBatch,
     [SYNC_TASKS.finishSyncRun]: handlers.finishSyncRun,
     [SYNC_TASKS.recordFailure]: handlers.finishSyncRun,
@@ -250,7 +267,7 @@ function reportProgress(progressLine: () => Promise<{ state: string; line: strin
   const timer = setInterval(() => {
     progressLine()
       .then(({ state, line }) => {
-        const running = state === 'ENABLING' || state === 'DISABLING';
+        const running = state === 'ENABLING' || state === 'DISABLING' || state === 'RECONCILING';
         if ((running || wasRunning) && line !== lastLine) log(line);
         lastLine = line;
         wasRunning = running;

@@ -12,10 +12,22 @@ export interface JiraAccount {
   active: boolean;
 }
 
+/** One page of `users/search`, as Jira returned it. */
+export interface JiraUsersPage {
+  /** Records Jira returned, readable or not: the next page starts this many further on. */
+  returned: number;
+  accounts: JiraAccount[];
+  /** Records that could not be read as an account at all (no `accountId`): skipped and counted. */
+  unreadable: number;
+}
+
 /** The directory of Jira accounts the sync reads, with the service's own credentials. */
 export interface JiraDirectory {
-  /** One page of `users/search`; a page shorter than `maxResults` is the last. */
-  searchUsers(startAt: number, maxResults: number): Promise<JiraAccount[]>;
+  /**
+   * One page of `users/search`. Jira may return fewer than asked anywhere in the list (page maxima
+   * change without notice): only an empty page is the last.
+   */
+  searchUsers(startAt: number, maxResults: number): Promise<JiraUsersPage>;
   /** One account, or undefined when Jira no longer knows it. */
   getUser(accountId: string): Promise<JiraAccount | undefined>;
 }

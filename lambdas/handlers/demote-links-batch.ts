@@ -1,25 +1,48 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { demoteLinksBatch } from '../domain/sync/demote-links-batch.js';
+import { type DemotionMode, demoteLinksBatch } from '../domain/sync/demote-links-batch.js';
+import { sweepSince } from '../domain/sync/user-sync-toggle.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 
 export interface DemoteBatchInput {
   runId: string;
+  /** `disable` demotes every synced contact; `reconcile` sweeps those of accounts the run did not see. */
+  action?: 'disable' | 'reconcile';
   shard: number;
   cursor: string | null;
 }
 
+/** The accounts a reconcile saw, read once per container and run (shards share it). */
+let sweepCache: { runId: string; mode: Promise<DemotionMode | undefined> } | undefined;
+
+/** Undefined when nothing may be swept. */
+function sweepMode(runId: string): Promise<DemotionMode | undefined> {
+  if (sweepCache?.runId !== runId) {
+    const mode = (async (): Promise<DemotionMode | undefined> => {
+      const store = dependencies.userSync();
+      const [{ accountIds, unreadable }, since] = await Promise.all([store.seenAccounts(runId), sweepSince(store, runId)]);
+      // A record without an account id might be any linked account: then nobody is swept this time.
+      if (unreadable > 0) logger.warn('Reconcile sweeps nothing: Jira listed records without an account id', { runId, unreadable });
+      return unreadable > 0 ? undefined : { kind: 'sweep', seen: accountIds, since };
+    })();
+    mode.catch(() => (sweepCache = undefined));
+    sweepCache = { runId, mode };
+  }
+  return sweepCache.mode;
+}
+
 /** (Step Functions "Demote contacts batch") --> synced contacts become regular --> (DynamoDB) */
 export const handler = taskHandler(async (input: DemoteBatchInput): Promise<DemoteBatchInput> => {
+  const action = input.action ?? 'disable';
+  const mode = action === 'reconcile' ? await sweepMode(input.runId) : { kind: 'disable' as const };
+  if (!mode) return { runId: input.runId, action, shard: input.shard, cursor: null };
   const { cursor, progress } = await demoteLinksBatch(
     { links: dependencies.links(), settings: dependencies.userSync(), log: (message, details) => logger.warn(message, details) },
-    input.runId,
-    input.shard,
-    input.cursor,
+    { runId: input.runId, shard: input.shard, cursor: input.cursor, mode },
   );
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('ContactsUnlinked', MetricUnit.Count, progress.processed);
+  metrics.addMetric('ContactsUnlinked', MetricUnit.Count, action === 'reconcile' ? progress.unlinked : progress.processed);
   metrics.addMetric('AccountsFailed', MetricUnit.Count, progress.failed);
-  return { runId: input.runId, shard: input.shard, cursor };
+  return { runId: input.runId, action, shard: input.shard, cursor };
 });

@@ -12,11 +12,18 @@ export interface FinishRunInput {
   failure?: { Error?: string; Cause?: string };
 }
 
-/** (Step Functions "Finish sync run" / "Record sync failure") --> the toggle's final state --> (DynamoDB) */
+/** (Step Functions "Finish sync run" / "Record sync failure") --> the run's final state --> (DynamoDB) */
 export const handler = taskHandler(async (input: FinishRunInput): Promise<{ runId: string }> => {
   const failure = input.failure ? `${input.failure.Error ?? 'Error'}: ${(input.failure.Cause ?? '').slice(0, 500)}` : undefined;
-  await finishSyncRun(dependencies.userSync(), input.action, input.runId, failure);
+  const reconcile = await finishSyncRun(dependencies.userSync(), input.action, input.runId, failure);
   if (failure) logger.error('Sync run failed', { runId: input.runId, action: input.action, failure });
   metrics.addMetric(failure ? 'SyncRunsFailed' : 'SyncRunsSucceeded', MetricUnit.Count, 1);
+  if (reconcile) {
+    // The drift one reconcile repaired, per run (the dashboard's reconcile widgets and alarm).
+    metrics.addMetric(failure ? 'ReconcileRunsFailed' : 'ReconcileRunsSucceeded', MetricUnit.Count, 1);
+    metrics.addMetric('ReconcileCreated', MetricUnit.Count, reconcile.progress.created + reconcile.progress.linked);
+    metrics.addMetric('ReconcileUpdated', MetricUnit.Count, reconcile.progress.updated);
+    metrics.addMetric('ReconcileUnlinked', MetricUnit.Count, reconcile.progress.unlinked);
+  }
   return { runId: input.runId };
 });

@@ -1,18 +1,18 @@
-import { type PageResult, type WavePlan, planNextWave } from '../domain/sync/page-plan.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type SegmentResult, type WavePlan, planNextWave } from '../domain/sync/page-plan.js';
 import { metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 
 export interface PlanWaveInput {
   runId: string;
-  wave?: WavePlan;
-  results?: PageResult[];
+  wave?: Partial<WavePlan>;
+  results?: SegmentResult[];
 }
 
-/** (Step Functions "Plan sync wave") --> the next pages to read in parallel, or done. */
+/** (Step Functions "Plan sync wave") --> the next segments to read in parallel, done, or continue anew. */
 export const handler = taskHandler(async (input: PlanWaveInput): Promise<WavePlan> => {
   const plan = planNextWave(input.wave, input.results);
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('SyncPagesPlanned', MetricUnit.Count, plan.pages.length);
+  metrics.addMetric('SyncPagesPlanned', MetricUnit.Count, plan.segments.length);
   return plan;
 });

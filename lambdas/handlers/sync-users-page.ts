@@ -1,30 +1,35 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { PageResult } from '../domain/sync/page-plan.js';
-import { USERS_PAGE_SIZE } from '../domain/sync/page-plan.js';
-import { syncUsersPage } from '../domain/sync/sync-users-page.js';
+import type { SegmentResult } from '../domain/sync/page-plan.js';
+import { syncUsersSegment } from '../domain/sync/sync-users-segment.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger, metrics } from '../shared/powertools.js';
-import { taskHandler } from '../shared/task-handler.js';
+import { taskDeadline, taskHandler } from '../shared/task-handler.js';
 
-export interface SyncPageInput {
+export interface SyncSegmentInput {
   runId: string;
+  action: 'enable' | 'reconcile';
   startAt: number;
 }
 
-/** (Step Functions "Sync users page") --> initial sync of one page --> (Jira, DynamoDB) */
-export const handler = taskHandler(async (input: SyncPageInput): Promise<PageResult> => {
-  const result = await syncUsersPage(
-    { jira: dependencies.jira(), links: dependencies.links(), settings: dependencies.userSync(), log: (message, details) => logger.warn(message, details) },
-    input.runId,
-    input.startAt,
-    USERS_PAGE_SIZE,
+/** (Step Functions "Sync users page") --> sync of one segment of Jira's user list --> (Jira, DynamoDB) */
+export const handler = taskHandler(async (input: SyncSegmentInput, context): Promise<SegmentResult> => {
+  const result = await syncUsersSegment(
+    {
+      jira: dependencies.jira().until(taskDeadline(context)),
+      links: dependencies.links(),
+      settings: dependencies.userSync(),
+      log: (message, details) => logger.warn(message, details),
+    },
+    { runId: input.runId, action: input.action ?? 'enable', startAt: input.startAt },
   );
   const { progress } = result;
   metrics.addMetadata('runId', input.runId);
   metrics.addMetric('AccountsProcessed', MetricUnit.Count, progress.processed);
   metrics.addMetric('ContactsCreated', MetricUnit.Count, progress.created);
   metrics.addMetric('ContactsLinked', MetricUnit.Count, progress.linked);
+  metrics.addMetric('ContactsUpdated', MetricUnit.Count, progress.updated);
+  metrics.addMetric('ContactsUnlinked', MetricUnit.Count, progress.unlinked);
   metrics.addMetric('AccountsSkipped', MetricUnit.Count, progress.skipped);
   metrics.addMetric('AccountsFailed', MetricUnit.Count, progress.failed);
-  return { startAt: result.startAt, count: result.count, full: result.full };
+  return { startAt: result.startAt, count: result.count, reachedEnd: result.reachedEnd };
 });

@@ -1,4 +1,4 @@
-import { describeUserSync, requestUserSync } from '../domain/sync/user-sync-toggle.js';
+import { describeUserSync, requestReconcile, requestUserSync } from '../domain/sync/user-sync-toggle.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseBody } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
@@ -7,7 +7,7 @@ import { userSyncRequestSchema } from '../http/user-sync-schemas.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger } from '../shared/powertools.js';
 
-/** (API Gateway /settings/user-sync, Jira admins only) --> toggle use case --> (DynamoDB, Step Functions) */
+/** (API Gateway /settings/user-sync[/reconcile], Jira admins only) --> toggle and reconcile use cases --> (DynamoDB, Step Functions) */
 export const handler = apiHandler(
   'admin',
   routeByMethod({
@@ -16,6 +16,11 @@ export const handler = apiHandler(
       const { enabled } = parseBody(event, userSyncRequestSchema);
       const view = await requestUserSync(dependencies.userSync(), dependencies.workflow(), enabled);
       logger.info('User sync requested', { enabled, state: view.state, by: caller?.accountId });
+      return jsonResponse(202, view);
+    },
+    'POST /settings/user-sync/reconcile': async (_event, caller) => {
+      const view = await requestReconcile(dependencies.userSync(), dependencies.workflow());
+      logger.info('Reconcile requested', { state: view.state, by: caller?.accountId });
       return jsonResponse(202, view);
     },
   }),

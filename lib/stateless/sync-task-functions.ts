@@ -1,20 +1,26 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { SyncWorkflowFunctions } from '../sync-workflow-definition.js';
 import { type JiraConnection, serviceAccountEnvironment } from './jira-connection.js';
 import { ServiceFunction } from './service-function.js';
 
 export interface SyncTaskFunctionsProps {
-  table: dynamodb.ITable;
-  jira: JiraConnection;
+  /** The contacts table every task reads and writes. */
+  readonly table: dynamodb.ITable;
+  /** The Jira site and the service account's token. */
+  readonly jira: JiraConnection;
+  /** The sync state machine's ARN (built from its name: the workflow needs these functions first). */
+  readonly stateMachineArn: string;
 }
 
 /**
  * The workflow's task functions, each with only what its task touches:
  * - plan wave: pure arithmetic, no grant at all;
+ * - continue run: starting the sync state machine, nothing else;
  * - sync users page: Jira as the service account (its token's secret) and the table;
- * - demote batch, finish run: the table.
+ * - demote batch, begin scheduled run, finish run: the table.
  */
 export class SyncTaskFunctions extends Construct {
   readonly workflowFunctions: SyncWorkflowFunctions;
@@ -44,6 +50,21 @@ export class SyncTaskFunctions extends Construct {
       timeout: Duration.minutes(5),
       environment: tableName,
     });
+    const continueSyncRun = new ServiceFunction(this, 'ContinueSyncRun', {
+      entry: 'handlers/continue-sync-run.ts',
+      description: 'Sync workflow: continues a long run in a new execution, so no history grows past its limit.',
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      environment: { STATE_MACHINE_ARN: props.stateMachineArn },
+    });
+    continueSyncRun.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }));
+    const beginScheduledRun = new ServiceFunction(this, 'BeginScheduledRun', {
+      entry: 'handlers/begin-scheduled-run.ts',
+      description: 'Sync workflow: claims the scheduled reconcile run, or declines while another run is active.',
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      environment: tableName,
+    });
     const finishSyncRun = new ServiceFunction(this, 'FinishSyncRun', {
       entry: 'handlers/finish-sync-run.ts',
       description: "Sync workflow: records the run's outcome in the toggle's state.",
@@ -52,13 +73,15 @@ export class SyncTaskFunctions extends Construct {
       environment: tableName,
     });
 
-    for (const task of [syncUsersPage, demoteLinksBatch, finishSyncRun]) task.grantTableReadWrite(props.table);
+    for (const task of [syncUsersPage, demoteLinksBatch, beginScheduledRun, finishSyncRun]) task.grantTableReadWrite(props.table);
     props.jira.apiToken.grantRead(syncUsersPage.function);
 
-    this.byName = { planWave, syncUsersPage, demoteLinksBatch, finishSyncRun };
+    this.byName = { planWave, syncUsersPage, continueSyncRun, beginScheduledRun, demoteLinksBatch, finishSyncRun };
     this.workflowFunctions = {
       planWave: planWave.function,
       syncUsersPage: syncUsersPage.function,
+      continueSyncRun: continueSyncRun.function,
+      beginScheduledRun: beginScheduledRun.function,
       demoteLinksBatch: demoteLinksBatch.function,
       finishSyncRun: finishSyncRun.function,
     };

@@ -6,7 +6,10 @@ import { acknowledgeWorkflowRole } from '../nag-acknowledgements.js';
 import { type SyncWorkflowFunctions, buildSyncWorkflowDefinition } from '../sync-workflow-definition.js';
 
 export interface SyncWorkflowProps {
-  functions: SyncWorkflowFunctions;
+  /** The task functions. */
+  readonly functions: SyncWorkflowFunctions;
+  /** A fixed name, so the continuation task can be granted its own state machine before it exists. */
+  readonly stateMachineName: string;
 }
 
 /**
@@ -24,6 +27,7 @@ export class SyncWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(buildSyncWorkflowDefinition(this, props.functions)),
       tracingEnabled: true,

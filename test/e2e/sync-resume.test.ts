@@ -36,7 +36,7 @@ describe('a sync run interrupted by a crash', () => {
     expect((await putUserSync(first.url, admin, true)).status).toBe(202);
     const partial = await eventually(async () => {
       const { body } = await request<UserSyncView>(first.url, 'GET', '/settings/user-sync', { auth: admin });
-      return body.progress.processed > 0 && body.state === 'ENABLING' ? body : undefined;
+      return (body.progress.processed ?? 0) > 0 && body.state === 'ENABLING' ? body : undefined;
     }, 120_000, 'some progress');
 
     // Act: crash, then start again on the same data

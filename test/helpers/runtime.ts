@@ -24,6 +24,7 @@ export async function startTestService(options: Omit<LocalRuntimeOptions, 'port'
     port: 0,
     dataDir,
     queue: { visibilityTimeoutMs: 5_000, retryDelayMs: 50, batchWindowMs: 5 },
+    reconcileSchedule: 'off',
     ...options,
   });
   const jira = runtime.jira.simulator;

@@ -21,6 +21,8 @@ const FUNCTIONS = {
   userSyncSettings: 'ApiFunctions/UserSyncSettings',
   planWave: 'SyncTasks/PlanWave',
   syncUsersPage: 'SyncTasks/SyncUsersPage',
+  continueSyncRun: 'SyncTasks/ContinueSyncRun',
+  beginScheduledRun: 'SyncTasks/BeginScheduledRun',
   demoteLinksBatch: 'SyncTasks/DemoteLinksBatch',
   finishSyncRun: 'SyncTasks/FinishSyncRun',
   webhookConsumer: 'WebhookConsumer/Consumer',
@@ -54,8 +56,8 @@ const QUEUE_CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:
 const sorted = (...groups: string[][]) => groups.flat().sort();
 
 describe('every function, built by the one ServiceFunction construct', () => {
-  it('is one of nine, on Node.js 22, ARM64, traced, with Powertools configured and source maps enabled', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 9);
+  it('is one of eleven, on Node.js 22, ARM64, traced, with Powertools configured and source maps enabled', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 11);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -107,6 +109,8 @@ describe('least privilege', () => {
     ['userSyncSettings', sorted(LOGS, XRAY, TABLE_READ_WRITE, ['states:StartExecution'])],
     ['planWave', sorted(LOGS, XRAY)],
     ['syncUsersPage', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
+    ['continueSyncRun', sorted(LOGS, XRAY, ['states:StartExecution'])],
+    ['beginScheduledRun', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
     ['demoteLinksBatch', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
     ['finishSyncRun', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
     ['webhookConsumer', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ, QUEUE_CONSUME)],

@@ -1,4 +1,4 @@
-import { PAGES_PER_WAVE } from '../../lambdas/domain/sync/page-plan.js';
+import { SEGMENTS_PER_WAVE } from '../../lambdas/domain/sync/page-plan.js';
 import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { syncWorkflowAsl } from '../../lib/sync-workflow-asl.js';
 import { SYNC_TASKS } from '../../lib/sync-workflow-definition.js';
@@ -60,15 +60,17 @@ describe('the sync state machine', () => {
   it('invokes each task`s own function', () => {
     expect(state(SYNC_TASKS.planWave).Resource).toBe(`GetAtt:${functionId('PlanWave')}.Arn`);
     expect(state(SYNC_TASKS.syncUsersPage).Resource).toBe(`GetAtt:${functionId('SyncUsersPage')}.Arn`);
+    expect(state(SYNC_TASKS.continueSyncRun).Resource).toBe(`GetAtt:${functionId('ContinueSyncRun')}.Arn`);
+    expect(state(SYNC_TASKS.beginScheduledRun).Resource).toBe(`GetAtt:${functionId('BeginScheduledRun')}.Arn`);
     expect(state(SYNC_TASKS.demoteLinksBatch).Resource).toBe(`GetAtt:${functionId('DemoteLinksBatch')}.Arn`);
     expect(state(SYNC_TASKS.finishSyncRun).Resource).toBe(`GetAtt:${functionId('FinishSyncRun')}.Arn`);
     expect(state(SYNC_TASKS.recordFailure).Resource).toBe(`GetAtt:${functionId('FinishSyncRun')}.Arn`);
   });
 
   it('fans out over pages and link shards with bounded Map concurrency', () => {
-    expect(state('Sync user pages')).toMatchObject({ Type: 'Map', ItemsPath: '$.wave.pages', MaxConcurrency: PAGES_PER_WAVE });
+    expect(state('Sync user pages')).toMatchObject({ Type: 'Map', ItemsPath: '$.wave.segments', MaxConcurrency: SEGMENTS_PER_WAVE });
     expect(state('Demote synced contacts')).toMatchObject({ Type: 'Map', ItemsPath: '$.shards', MaxConcurrency: LINK_SHARDS });
-    expect(PAGES_PER_WAVE).toBeLessThanOrEqual(10);
+    expect(SEGMENTS_PER_WAVE).toBeLessThanOrEqual(10);
     for (const map of ['Sync user pages', 'Demote synced contacts']) {
       expect(state(map).Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: SYNC_TASKS.recordFailure })]);
     }
@@ -81,7 +83,7 @@ describe('the sync state machine', () => {
     ]);
   });
 
-  it('has a role that may invoke the four task functions and nothing else of Lambda', () => {
+  it('has a role that may invoke the six task functions and nothing else of Lambda', () => {
     const roleId = logicalId(stack.node.findChild('SyncWorkflow').node.findChild('StateMachine').node.findChild('Role'));
     expect(actionsOfRole(template, roleId).filter((action) => action.startsWith('lambda:'))).toEqual(['lambda:InvokeFunction']);
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
@@ -91,8 +93,14 @@ describe('the sync state machine', () => {
       .flatMap((statement) => statement.Resource)
       .map((resource) => JSON.stringify(resource))
       .filter((resource) => !resource.includes(':*'));
-    const expected = ['PlanWave', 'SyncUsersPage', 'DemoteLinksBatch', 'FinishSyncRun'].map((name) => JSON.stringify({ 'Fn::GetAtt': [functionId(name), 'Arn'] }));
+    const expected = ['PlanWave', 'SyncUsersPage', 'ContinueSyncRun', 'BeginScheduledRun', 'DemoteLinksBatch', 'FinishSyncRun'].map((name) => JSON.stringify({ 'Fn::GetAtt': [functionId(name), 'Arn'] }));
     expect(invoked.sort()).toEqual(expected.sort());
     expect(stateMachineId).toBeDefined();
+  });
+
+  it('lets only the continuation task start the state machine again, by its fixed name', () => {
+    const continueRoleId = logicalId(stack.node.findChild('SyncTasks').node.findChild('ContinueSyncRun').node.findChild('Role'));
+    expect(actionsOfRole(template, continueRoleId)).toContain('states:StartExecution');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-user-sync']] } });
   });
 });

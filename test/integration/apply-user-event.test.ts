@@ -45,7 +45,7 @@ describe('applyUserEventBatch against the embedded store', () => {
 
   it('applies a batch with two events for one account in time order, whatever their order in the batch', async () => {
     // Prepare: syncing is on
-    expect(await settings.transition('DISABLED', 'ENABLING', 'run-batch')).toBe(true);
+    expect(await settings.transition({ from: 'DISABLED', to: 'ENABLING', runId: 'run-batch', action: 'enable' })).toBe(true);
     const older = created('batch-1', 'batch.1@example.com');
     const newer: UserEvent = { ...older, timestamp: 2_000, webhookEvent: 'user_updated', user: { ...older.user, displayName: 'Renamed' } };
     // Act: the newer event first, then the older one, with links and emails read up front
@@ -55,12 +55,12 @@ describe('applyUserEventBatch against the embedded store', () => {
     const found = (await contacts.findContactsByEmail('batch.1@example.com', { limit: 10 })).items;
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ name: 'Renamed', jiraUser: { accountId: 'batch-1' } });
-    expect(await settings.transition('ENABLING', 'DISABLED', 'run-batch-off', 'run-batch')).toBe(true);
+    expect(await settings.transition({ from: 'ENABLING', to: 'DISABLED', runId: 'run-batch-off', action: 'disable', expectedRunId: 'run-batch' })).toBe(true);
   });
 
   it('links an existing contact when the email came from Jira, not from the batch read up front', async () => {
     // Prepare: a regular contact, and a delivery without the user's email (privacy settings)
-    expect(await settings.transition('DISABLED', 'ENABLING', 'run-lookup')).toBe(true);
+    expect(await settings.transition({ from: 'DISABLED', to: 'ENABLING', runId: 'run-lookup', action: 'enable' })).toBe(true);
     const existing = await contacts.createContact({ name: 'Known', email: 'Hidden.Then.Shown@example.com' });
     const jira: JiraDirectory = {
       searchUsers: () => Promise.reject(new Error('users/search was not expected')),
@@ -72,19 +72,19 @@ describe('applyUserEventBatch against the embedded store', () => {
     // Assess
     expect(outcomes).toEqual(['linked']);
     expect(await contacts.getContact(existing.id)).toMatchObject({ name: 'Shown', jiraUser: { accountId: 'lookup-1', accountType: 'customer' } });
-    expect(await settings.transition('ENABLING', 'DISABLED', 'run-lookup-off', 'run-lookup')).toBe(true);
+    expect(await settings.transition({ from: 'ENABLING', to: 'DISABLED', runId: 'run-lookup-off', action: 'disable', expectedRunId: 'run-lookup' })).toBe(true);
   });
 
   it('undoes the links a batch made when syncing was turned off while it ran', async () => {
     // Prepare: syncing is on
-    expect(await settings.transition('DISABLED', 'ENABLING', 'run-on')).toBe(true);
-    expect(await settings.transition('ENABLING', 'ENABLED', 'run-on', 'run-on')).toBe(true);
+    expect(await settings.transition({ from: 'DISABLED', to: 'ENABLING', runId: 'run-on', action: 'enable' })).toBe(true);
+    expect(await settings.transition({ from: 'ENABLING', to: 'ENABLED', runId: 'run-on', action: 'enable', expectedRunId: 'run-on' })).toBe(true);
 
     // Act: an admin turns syncing off between the batch's writes and its end
     const event = created('race-1', 'race.1@example.com');
     const outcomes = await applyUserEventBatch(deps, [event], async (apply) => {
       const outcome = await apply(event);
-      await settings.transition('ENABLED', 'DISABLING', 'run-off', 'run-on');
+      await settings.transition({ from: 'ENABLED', to: 'DISABLING', runId: 'run-off', action: 'disable', expectedRunId: 'run-on' });
       return [outcome];
     });
 

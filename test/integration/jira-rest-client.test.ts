@@ -1,25 +1,29 @@
-import { JiraRestClient } from '../../lambdas/adapters/jira/jira-rest-client.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { JiraRestClient, readUsers } from '../../lambdas/adapters/jira/jira-rest-client.js';
 import type { RetryPolicy } from '../../lambdas/adapters/jira/backoff.js';
 import type { JiraAccount } from '../../lambdas/domain/jira-account.js';
 import { UpstreamError } from '../../lambdas/domain/errors.js';
 import { startJiraSimulator, type JiraSimulator } from '../../local/jira-simulator/index.js';
 
 /** Short waits, so backoff is exercised without slowing the suite. */
-const FAST_POLICY: RetryPolicy = { maxAttempts: 4, maxRateLimitedAttempts: 20, baseDelayMs: 2, maxDelayMs: 10 };
+const FAST_POLICY: RetryPolicy = { maxAttempts: 4, maxRateLimitedAttempts: 20, baseDelayMs: 2, maxDelayMs: 10, requestTimeoutMs: 5_000, budgetMs: 30_000 };
 const ENV_KEYS = ['JIRA_USER_EMAIL', 'JIRA_API_TOKEN', 'JIRA_API_TOKEN_SECRET_ARN'] as const;
 
 let jira: JiraSimulator;
 let client: JiraRestClient;
 const savedEnv: Partial<Record<(typeof ENV_KEYS)[number], string>> = {};
 
+/** Pages until an empty page, moving on by what each page returned. */
 async function allAccounts(pageSize: number): Promise<{ accounts: JiraAccount[]; pages: number }> {
   const accounts: JiraAccount[] = [];
   let pages = 0;
-  for (let startAt = 0; ; startAt += pageSize) {
+  for (let startAt = 0; ; ) {
     const page = await client.searchUsers(startAt, pageSize);
     pages += 1;
-    accounts.push(...page);
-    if (page.length < pageSize) return { accounts, pages };
+    if (page.returned === 0) return { accounts, pages };
+    accounts.push(...page.accounts);
+    startAt += page.returned;
   }
 }
 
@@ -29,7 +33,7 @@ beforeAll(async () => {
   delete process.env.JIRA_API_TOKEN_SECRET_ARN;
   process.env.JIRA_USER_EMAIL = jira.service.email;
   process.env.JIRA_API_TOKEN = jira.service.apiToken;
-  client = new JiraRestClient(() => jira.url, FAST_POLICY);
+  client = new JiraRestClient({ baseUrl: () => jira.url, syncPolicy: FAST_POLICY, loginPolicy: { ...FAST_POLICY, maxAttempts: 2, maxRateLimitedAttempts: 2, budgetMs: 2_000 } });
 });
 
 afterAll(async () => {
@@ -57,7 +61,8 @@ describe('JiraRestClient against the Jira simulator', () => {
 
     // Assess
     expect(accounts.map((account) => account.accountId)).toEqual(expected);
-    expect(pages).toBe(Math.ceil(expected.length / 1000));
+    // Only an empty page ends the list: one call more than the pages holding accounts.
+    expect(pages).toBe(Math.ceil(expected.length / 1000) + 1);
     expect(jira.callCounts()).toEqual({ 'users/search': pages });
   });
 
@@ -89,6 +94,7 @@ describe('JiraRestClient against the Jira simulator', () => {
     expect(accounts).toHaveLength(jira.accountCount());
     // Calls 2, 4, 6, ... were refused and asked again: every page but the first took two calls.
     expect(jira.callCounts()['users/search']).toBe(pages * 2 - 1);
+    expect(new Set(accounts.map((account) => account.accountId)).size).toBe(accounts.length);
   });
 
   it('waits as long as Retry-After says', async () => {
@@ -101,7 +107,7 @@ describe('JiraRestClient against the Jira simulator', () => {
     const page = await client.searchUsers(0, 10);
 
     // Assess
-    expect(page).toHaveLength(10);
+    expect(page.accounts).toHaveLength(10);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(jira.callCounts()['users/search']).toBe(2);
   });
@@ -114,13 +120,13 @@ describe('JiraRestClient against the Jira simulator', () => {
     const page = await client.searchUsers(0, 5);
 
     // Assess
-    expect(page).toHaveLength(5);
+    expect(page.accounts).toHaveLength(5);
     expect(jira.callCounts()['users/search']).toBe(FAST_POLICY.maxAttempts);
   });
 
   it('gives up with an UpstreamError when Jira keeps failing', async () => {
     // Prepare
-    jira.failNext(FAST_POLICY.maxAttempts + 5, 503);
+    jira.failNext(FAST_POLICY.maxAttempts + 5, 502);
 
     // Act
     const outcome = client.searchUsers(0, 5);
@@ -161,5 +167,111 @@ describe('JiraRestClient against the Jira simulator', () => {
     expect(agent).toBe(false);
     expect(nobody).toBe(false);
     expect(jira.callCounts()).toEqual({ mypermissions: 3 });
+  });
+
+  it('asks again with a smaller page when users/search answers 409 (a request past 10 s)', async () => {
+    // Prepare
+    jira.failNext(2, 409);
+
+    // Act
+    const page = await client.searchUsers(0, 1000);
+
+    // Assess: 1000, then 500, then 250 answered
+    expect(page.returned).toBe(250);
+    expect(page.accounts.map((account) => account.accountId)).toEqual(
+      jira
+        .accounts()
+        .slice(0, 250)
+        .map((account) => account.accountId),
+    );
+    expect(jira.callCounts()['users/search']).toBe(3);
+  });
+
+  it('fails before its deadline instead of waiting past it, saying how long Jira asked to wait', async () => {
+    // Prepare: Jira asks for 30 s; the caller has 1 s left
+    jira.setRateLimit({ every: 1, retryAfterSeconds: 30 });
+    const bounded = client.until(Date.now() + 1_000);
+
+    // Act
+    const started = Date.now();
+    const outcome = await bounded.searchUsers(0, 10).catch((error: unknown) => error);
+
+    // Assess
+    expect(outcome).toBeInstanceOf(UpstreamError);
+    expect((outcome as UpstreamError).retryAfterSeconds).toBe(30);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('fails a login check fast when Jira is busy, passing on its Retry-After', async () => {
+    // Prepare
+    jira.setRateLimit({ every: 1, retryAfterSeconds: 20 });
+
+    // Act
+    const outcome = await client.whoIs(jira.admin.authorization).catch((error: unknown) => error);
+
+    // Assess: no 20 s wait, one call
+    expect(outcome).toBeInstanceOf(UpstreamError);
+    expect((outcome as UpstreamError).retryAfterSeconds).toBe(20);
+    expect(jira.callCounts().myself).toBe(1);
+  });
+
+  it('reaches Jira through a base URL with a path (scoped tokens: api.atlassian.com/ex/jira/<cloudId>)', async () => {
+    // Prepare: a gateway that serves Jira under /ex/jira/<cloudId>, as api.atlassian.com does
+    const cloudId = '11111111-2222-3333-4444-555555555555';
+    const prefix = `/ex/jira/${cloudId}`;
+    const seen: string[] = [];
+    const gateway = createServer((request, response) => {
+      const url = request.url ?? '';
+      seen.push(url);
+      if (!url.startsWith(`${prefix}/rest/`)) {
+        response.writeHead(404).end();
+        return;
+      }
+      fetch(`${jira.url}${url.slice(prefix.length)}`, { headers: { Authorization: String(request.headers.authorization) } })
+        .then(async (upstream) => response.writeHead(upstream.status, { 'Content-Type': 'application/json' }).end(await upstream.text()))
+        .catch(() => response.writeHead(502).end());
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    const scoped = new JiraRestClient({ baseUrl: () => `http://127.0.0.1:${(gateway.address() as AddressInfo).port}${prefix}`, syncPolicy: FAST_POLICY });
+
+    try {
+      // Act
+      const page = await scoped.searchUsers(0, 5);
+      const admin = await scoped.whoIs(jira.admin.authorization);
+
+      // Assess
+      expect(page.accounts).toHaveLength(5);
+      expect(admin?.accountId).toBe(jira.accounts()[0]?.accountId);
+      expect(seen.every((url) => url.startsWith(`${prefix}/rest/api/3/`))).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => gateway.close(() => resolve()));
+    }
+  });
+});
+
+describe('readUsers', () => {
+  it('reads null and missing fields as Jira means them, and counts a record it cannot use without failing the page', () => {
+    // Prepare: records as Jira Cloud's spec allows them
+    const records = [
+      { accountId: 'a-1', accountType: 'atlassian', displayName: 'Ada', emailAddress: null, active: true },
+      { accountId: 'a-2', accountType: 'customer', displayName: null, emailAddress: 'b@example.com' },
+      { accountId: 'a-3' },
+      { accountType: 'atlassian', name: 'dc-style', key: 'JIRAUSER1' },
+      null,
+      { accountId: 'unknown', accountType: 'unknown' },
+    ];
+
+    // Act
+    const page = readUsers(records);
+
+    // Assess
+    expect(page.returned).toBe(6);
+    expect(page.unreadable).toBe(2);
+    expect(page.accounts).toEqual([
+      { accountId: 'a-1', accountType: 'atlassian', displayName: 'Ada', emailAddress: undefined, active: true },
+      { accountId: 'a-2', accountType: 'customer', displayName: undefined, emailAddress: 'b@example.com', active: true },
+      { accountId: 'a-3', accountType: 'unknown', displayName: undefined, emailAddress: undefined, active: true },
+      { accountId: 'unknown', accountType: 'unknown', displayName: undefined, emailAddress: undefined, active: true },
+    ]);
   });
 });

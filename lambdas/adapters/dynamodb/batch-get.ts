@@ -11,7 +11,7 @@ export async function batchGetAll(
   client: DynamoDBDocumentClient,
   table: string,
   keys: ReadonlyArray<Record<string, unknown>>,
-  options: { consistentRead?: boolean; projection?: string } = {},
+  options: { consistentRead?: boolean; projection?: string; names?: Record<string, string> } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
@@ -24,6 +24,7 @@ export async function batchGetAll(
               Keys: pending,
               ...(options.consistentRead ? { ConsistentRead: true } : {}),
               ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+              ...(options.names ? { ExpressionAttributeNames: options.names } : {}),
             },
           },
         }),

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { normalizeEmail } from '../../domain/email.js';
-import type { AccountLink, AccountLinkStore, LinkContactResult, UnlinkContactResult } from '../../domain/sync/account-link-store.js';
-import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
+import type { AccountLink, AccountLinkStore, LinkContactResult, SyncedContactValues, UnlinkContactResult } from '../../domain/sync/account-link-store.js';
+import { type AccountSnapshot, nameForNewContact } from '../../domain/sync/account-snapshot.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditional.js';
 import { CONTACT_SK, type ContactRecord, contactPk, newContactRecord } from './contact-record.js';
@@ -125,6 +125,26 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     return undefined;
   }
 
+  async syncedContacts(contactIds: readonly string[]): Promise<Map<string, SyncedContactValues>> {
+    const keys = [...new Set(contactIds)].map((contactId) => ({ pk: contactPk(contactId), sk: CONTACT_SK }));
+    const items = await batchGetAll(this.client, this.table, keys, {
+      consistentRead: true,
+      projection: 'id, #name, email, jiraAccountId, jiraAccountType',
+      names: { '#name': 'name' },
+    });
+    return new Map(
+      items.map((item) => [
+        String(item.id),
+        {
+          name: String(item.name ?? ''),
+          email: (item.email as string | null | undefined) ?? null,
+          jiraAccountId: item.jiraAccountId as string | undefined,
+          jiraAccountType: item.jiraAccountType as string | undefined,
+        },
+      ]),
+    );
+  }
+
   async listLinks(shard: number, limit: number, cursor?: string): Promise<{ links: AccountLink[]; cursor: string | null }> {
     // A strongly consistent parallel scan: segment `shard` of LINK_SHARDS, `limit` items read per call
     // (bounded work), links kept. It reads the whole table once per demotion, which costs less than
@@ -150,9 +170,10 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: contactPk(contactId), sk: CONTACT_SK },
+          // Without a display name from Jira, the contact keeps the name it has.
           UpdateExpression:
-            'SET #name = :name, email = :email, emailKey = :emailKey, jiraAccountId = :account, jiraAccountType = :type, ' +
-            'jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now',
+            `SET ${snapshot.displayName === undefined ? '' : '#name = :name, '}email = :email, emailKey = :emailKey, ` +
+            'jiraAccountId = :account, jiraAccountType = :type, jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now',
           // Either this account's contact holding an older event, or a free contact that does not hold
           // a newer event of this account. Written without parentheses: AND binds tighter than OR, and
           // dynalite's expression parser slows down sharply with nesting.
@@ -162,9 +183,9 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
             'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND lastJiraAccountId <> :account',
             'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND jiraEventTs < :ts',
           ].join(' OR '),
-          ExpressionAttributeNames: { '#name': 'name' },
+          ...(snapshot.displayName === undefined ? {} : { ExpressionAttributeNames: { '#name': 'name' } }),
           ExpressionAttributeValues: {
-            ':name': snapshot.displayName,
+            ...(snapshot.displayName === undefined ? {} : { ':name': snapshot.displayName }),
             ':email': snapshot.email,
             ':emailKey': normalizeEmail(snapshot.email),
             ':account': snapshot.accountId,
@@ -189,7 +210,7 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     const record: ContactRecord = {
       ...newContactRecord({
         id: contactId,
-        name: snapshot.displayName,
+        name: nameForNewContact(snapshot),
         email: snapshot.email,
         phone: null,
         companyIds: [],

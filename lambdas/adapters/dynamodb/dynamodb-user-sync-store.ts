@@ -1,18 +1,35 @@
 import { GetCommand, PutCommand, type QueryCommandOutput, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DEFAULT_SETTINGS,
-  EMPTY_PROGRESS,
+  MAX_FAILURES_SHOWN,
+  type ProgressPart,
+  type ReconcileSummary,
+  type RunSummary,
+  type SyncAction,
+  type SyncFailure,
   type SyncProgress,
   type SyncState,
   type UserSyncSettings,
   type UserSyncSettingsStore,
   addProgress,
+  emptyProgress,
 } from '../../domain/sync/user-sync-state.js';
 import { isConditionFailure } from './conditional.js';
 import { tableName } from './table-schema.js';
 
 const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'USER_SYNC' };
+/** A run's parts: counts and a few failures each (small, read on every progress poll). */
 const runPk = (runId: string): string => `RUN#${runId}`;
+/**
+ * A reconcile's mark: per part, the ids of the accounts it saw (up to 1000 a part, about 64 KB), kept
+ * apart from the counts so that polling progress never reads them. One write per part, not per account.
+ */
+const seenPk = (runId: string): string => `RUNSEEN#${runId}`;
+
+interface PartItem {
+  progress?: SyncProgress;
+  failures?: SyncFailure[];
+}
 
 export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
   constructor(
@@ -27,27 +44,33 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
     return {
       state: item.state ?? 'DISABLED',
       runId: item.runId ?? null,
+      action: item.action ?? null,
+      startedAt: item.startedAt ?? null,
       error: item.error ?? null,
       updatedAt: item.updatedAt ?? null,
+      lastReconcile: item.lastReconcile ?? null,
     };
   }
 
-  async transition(from: SyncState, to: SyncState, runId: string, expectedRunId?: string | null): Promise<boolean> {
-    const fromDefault = from === 'DISABLED' ? 'attribute_not_exists(#state) OR ' : '';
-    const values: Record<string, unknown> = { ':from': from, ':to': to, ':run': runId, ':now': new Date().toISOString() };
+  async transition(move: { from: SyncState; to: SyncState; runId: string; action: SyncAction; expectedRunId?: string | null }): Promise<boolean> {
+    const fromDefault = move.from === 'DISABLED' ? 'attribute_not_exists(#state) OR ' : '';
+    const now = new Date().toISOString();
+    const values: Record<string, unknown> = { ':from': move.from, ':to': move.to, ':run': move.runId, ':action': move.action, ':now': now };
     let condition = `(${fromDefault}#state = :from)`;
-    if (expectedRunId) {
+    if (move.expectedRunId) {
       condition += ' AND runId = :expectedRun';
-      values[':expectedRun'] = expectedRunId;
+      values[':expectedRun'] = move.expectedRunId;
     }
+    // A new run starts its clock; the end of a run keeps the clock of its start.
+    const startsRun = move.runId !== move.expectedRunId;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: SETTINGS_KEY,
-          UpdateExpression: 'SET #state = :to, runId = :run, updatedAt = :now REMOVE #error',
+          UpdateExpression: `SET #state = :to, runId = :run, #action = :action, updatedAt = :now${startsRun ? ', startedAt = :now' : ''} REMOVE #error`,
           ConditionExpression: condition,
-          ExpressionAttributeNames: { '#state': 'state', '#error': 'error' },
+          ExpressionAttributeNames: { '#state': 'state', '#error': 'error', '#action': 'action' },
           ExpressionAttributeValues: values,
         }),
       );
@@ -59,42 +82,80 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
   }
 
   async recordError(runId: string, message: string | null): Promise<void> {
-    try {
+    await this.updateIfRun(runId, {
+      expression: message === null ? 'SET updatedAt = :now REMOVE #error' : 'SET #error = :message, updatedAt = :now',
+      names: { '#error': 'error' },
+      values: message === null ? {} : { ':message': message },
+    });
+  }
+
+  async recordReconcile(runId: string, summary: ReconcileSummary): Promise<void> {
+    await this.updateIfRun(runId, { expression: 'SET lastReconcile = :summary, updatedAt = :now', names: {}, values: { ':summary': summary } });
+  }
+
+  async saveProgressPart(runId: string, part: string, value: ProgressPart): Promise<void> {
+    const counts: PartItem = { progress: value.progress, failures: value.failures.slice(0, MAX_FAILURES_SHOWN) };
+    await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: runPk(runId), sk: part, ...counts } }));
+    if (value.seenAccountIds) {
       await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: SETTINGS_KEY,
-          UpdateExpression: message === null ? 'SET updatedAt = :now REMOVE #error' : 'SET #error = :message, updatedAt = :now',
-          ConditionExpression: 'runId = :run',
-          ExpressionAttributeNames: { '#error': 'error' },
-          ExpressionAttributeValues: { ':run': runId, ':now': new Date().toISOString(), ...(message === null ? {} : { ':message': message }) },
-        }),
+        new PutCommand({ TableName: this.table, Item: { pk: seenPk(runId), sk: part, accountIds: value.seenAccountIds, unreadable: value.unreadable ?? 0 } }),
       );
-    } catch (error) {
-      // Another run has started since: this run's error no longer describes the state.
-      if (!isConditionFailure(error)) throw error;
     }
   }
 
-  async saveProgressPart(runId: string, part: string, progress: SyncProgress): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: runPk(runId), sk: part, ...progress } }));
+  async summary(runId: string): Promise<RunSummary> {
+    let progress = emptyProgress();
+    const failures: SyncFailure[] = [];
+    for await (const item of this.query(runPk(runId))) {
+      const part = item as PartItem;
+      if (part.progress) progress = addProgress(progress, part.progress);
+      for (const failure of part.failures ?? []) if (failures.length < MAX_FAILURES_SHOWN) failures.push(failure);
+    }
+    return { progress, failures };
   }
 
-  async progress(runId: string): Promise<SyncProgress> {
-    let total = EMPTY_PROGRESS;
+  async seenAccounts(runId: string): Promise<{ accountIds: Set<string>; unreadable: number }> {
+    const accountIds = new Set<string>();
+    let unreadable = 0;
+    for await (const item of this.query(seenPk(runId))) {
+      for (const accountId of (item.accountIds as string[] | undefined) ?? []) accountIds.add(accountId);
+      unreadable += Number(item.unreadable ?? 0);
+    }
+    return { accountIds, unreadable };
+  }
+
+  private async *query(pk: string): AsyncGenerator<Record<string, unknown>> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const result: QueryCommandOutput = await this.client.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': runPk(runId) },
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of result.Items ?? []) total = addProgress(total, item as SyncProgress);
+      yield* result.Items ?? [];
       startKey = result.LastEvaluatedKey;
     } while (startKey);
-    return total;
+  }
+
+  /** Writes to the settings only while `runId` is still the current run: an older run no longer describes the state. */
+  private async updateIfRun(runId: string, update: { expression: string; names: Record<string, string>; values: Record<string, unknown> }): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: SETTINGS_KEY,
+          UpdateExpression: update.expression,
+          ConditionExpression: 'runId = :run',
+          ...(Object.keys(update.names).length ? { ExpressionAttributeNames: update.names } : {}),
+          ExpressionAttributeValues: { ':run': runId, ':now': new Date().toISOString(), ...update.values },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 }

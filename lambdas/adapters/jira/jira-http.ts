@@ -1,51 +1,75 @@
 import { UpstreamError } from '../../domain/errors.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, jitteredDelayMs, retryAfterMs, sleep } from './backoff.js';
+import { type RetryPolicy, jitteredDelayMs, requestedWaitMs, sleep } from './backoff.js';
 
-const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
-const REQUEST_TIMEOUT_MS = 15_000;
-const MAX_RETRY_AFTER_MS = 60_000;
+/** Jira is busy and names a wait (Retry-After / X-RateLimit-Reset): wait as told, never fail for it. */
+const BUSY_STATUS = new Set([429, 503]);
+/** Transient: a gateway or the node behind it failed; try again after a jittered pause. */
+const TRANSIENT_STATUS = new Set([500, 502, 504]);
+/** Kept back from the deadline so the caller can still report and the step ends cleanly. */
+const DEADLINE_HEADROOM_MS = 250;
+
+export interface JiraGetOptions {
+  policy: RetryPolicy;
+  /** Epoch ms by which the call must have returned or failed (the Lambda's time, less headroom). */
+  deadline?: number | undefined;
+}
 
 /**
- * GET a Jira REST resource, following 429 `Retry-After` and backing off with jitter on 5xx and
- * network errors. Answers the final response, whatever its status, for the caller to interpret.
+ * GET a Jira REST resource. Waits as Jira asks on 429 and 503, retries 5xx, connection resets and
+ * timeouts with jittered backoff, and gives each request its own timeout. It never waits past the
+ * deadline: it fails first with an `UpstreamError`, so a workflow step ends cleanly and the state
+ * machine's own retry takes over. Answers the final response, whatever its status.
  */
-export async function jiraGet(
-  url: string,
-  authorization: string,
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<Response> {
+export async function jiraGet(url: string, authorization: string, options: JiraGetOptions): Promise<Response> {
+  const { policy } = options;
+  const deadline = Math.min(options.deadline ?? Number.POSITIVE_INFINITY, Date.now() + policy.budgetMs) - DEADLINE_HEADROOM_MS;
   let failures = 0;
-  let rateLimited = 0;
+  let busy = 0;
   for (;;) {
-    let response: Response | undefined;
+    const timeLeft = deadline - Date.now();
+    if (timeLeft <= 0) throw new UpstreamError('Jira did not answer in time. Try again later.');
+    let response: Response;
     try {
       response = await fetch(url, {
         headers: { Authorization: authorization, Accept: 'application/json' },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(Math.min(policy.requestTimeoutMs, timeLeft)),
       });
     } catch (error) {
       failures += 1;
-      if (failures >= policy.maxAttempts) {
-        throw new UpstreamError(`Jira could not be reached (${(error as Error).message}). Try again later.`);
-      }
-      await sleep(jitteredDelayMs(failures, policy));
+      const reason = `Jira could not be reached (${describeNetworkError(error)})`;
+      await waitOrGiveUp({ waitMs: jitteredDelayMs(failures, policy), deadline, reason, attemptsLeft: failures < policy.maxAttempts });
       continue;
     }
-    if (response.status === 429 && rateLimited < policy.maxRateLimitedAttempts) {
-      rateLimited += 1;
+    if (BUSY_STATUS.has(response.status)) {
+      busy += 1;
       await response.body?.cancel();
-      // Capped: a Lambda has minutes, not hours; the workflow's own retry takes over beyond that.
-      await sleep(Math.min(MAX_RETRY_AFTER_MS, retryAfterMs(response.headers.get('Retry-After'), jitteredDelayMs(rateLimited, policy))));
+      const waitMs = requestedWaitMs(response.headers, jitteredDelayMs(busy, policy));
+      await waitOrGiveUp({ waitMs, deadline, reason: `Jira is busy (${response.status})`, attemptsLeft: busy < policy.maxRateLimitedAttempts });
       continue;
     }
-    if (RETRYABLE_STATUS.has(response.status) && failures + 1 < policy.maxAttempts) {
+    if (TRANSIENT_STATUS.has(response.status) && failures + 1 < policy.maxAttempts) {
       failures += 1;
       await response.body?.cancel();
-      await sleep(jitteredDelayMs(failures, policy));
+      await waitOrGiveUp({ waitMs: jitteredDelayMs(failures, policy), deadline, reason: `Jira answered ${response.status}`, attemptsLeft: true });
       continue;
     }
     return response;
   }
+}
+
+/** Sleeps before the next attempt, or fails now when no attempt is left or the wait would pass the deadline. */
+async function waitOrGiveUp(wait: { waitMs: number; deadline: number; reason: string; attemptsLeft: boolean }): Promise<void> {
+  const retryAfterSeconds = Math.max(1, Math.ceil(wait.waitMs / 1000));
+  if (!wait.attemptsLeft || Date.now() + wait.waitMs >= wait.deadline) {
+    throw new UpstreamError(`${wait.reason}. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  }
+  await sleep(wait.waitMs);
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  if ((error as Error).name === 'TimeoutError') return 'timed out';
+  return cause?.code ?? (error as Error).message;
 }
 
 export function basicAuthorization(email: string, apiToken: string): string {

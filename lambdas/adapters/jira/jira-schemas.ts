@@ -1,12 +1,36 @@
 import { z } from 'zod';
+import type { JiraAccount } from '../../domain/jira-account.js';
 
-/** The fields of a Jira user the service reads; Jira sends many more, which are ignored. */
-export const jiraAccountSchema = z.object({
-  accountId: z.string().min(1),
-  accountType: z.string(),
-  displayName: z.string().default(''),
-  emailAddress: z.string().optional(),
-  active: z.boolean(),
-});
+/** A string Jira may also send as `null` or leave out: both become undefined. */
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? undefined);
 
-export const jiraAccountsSchema = z.array(jiraAccountSchema);
+/**
+ * The fields of a Jira user the service reads; Jira sends many more, which are ignored. Every field
+ * but `accountId` may be `null` or missing (Jira's own spec says so of the email and display name).
+ */
+export const jiraAccountSchema = z
+  .object({
+    accountId: z.string().min(1),
+    accountType: optionalText,
+    displayName: optionalText,
+    emailAddress: optionalText,
+    active: z
+      .boolean()
+      .nullish()
+      .transform((value) => value ?? true),
+  })
+  .transform(
+    (user): JiraAccount => ({
+      accountId: user.accountId,
+      accountType: user.accountType ?? 'unknown',
+      displayName: user.displayName,
+      emailAddress: user.emailAddress,
+      active: user.active,
+    }),
+  );
+
+/** `myself`: only who the caller is matters. */
+export const jiraCallerSchema = z.object({ accountId: z.string().min(1), displayName: optionalText });

@@ -1,6 +1,5 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SyncWorkflowStarter } from '../../domain/sync/user-sync-toggle.js';
-import type { SyncAction } from '../../domain/sync/user-sync-state.js';
 
 /**
  * Starts the sync state machine. Locally the same call reaches the local runner, through the SDK's
@@ -11,7 +10,7 @@ export class SfnWorkflowStarter implements SyncWorkflowStarter {
 
   constructor(private readonly stateMachineArn: () => string = requiredStateMachineArn) {}
 
-  async start(input: { action: SyncAction; runId: string }, executionName: string): Promise<void> {
+  async start(input: Parameters<SyncWorkflowStarter['start']>[0], executionName: string): Promise<void> {
     try {
       await this.client.send(
         new StartExecutionCommand({ stateMachineArn: this.stateMachineArn(), name: executionName, input: JSON.stringify(input) }),

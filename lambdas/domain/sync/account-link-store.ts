@@ -26,6 +26,14 @@ export type LinkContactResult =
   | 'missing' // no contact has this id
   | 'taken'; // the contact belongs to another account
 
+/** What a synced contact holds of its Jira account, to tell whether a reconcile must write at all. */
+export interface SyncedContactValues {
+  name: string;
+  email: string | null;
+  jiraAccountId: string | undefined;
+  jiraAccountType: string | undefined;
+}
+
 export type UnlinkContactResult = 'unlinked' | 'stale' | 'not-linked';
 
 /** The conditional writes the sync rules are built from. Each one is atomic on its own. */
@@ -53,6 +61,8 @@ export interface AccountLinkStore {
    * `createdAt` comes from the claim, so a create repeated after a crash writes the very same item.
    */
   createLinkedContact(contactId: string, snapshot: AccountSnapshot, createdAt: string): Promise<boolean>;
+  /** The Jira-owned values of many contacts at once (a page's worth); absent contacts are left out. */
+  syncedContacts(contactIds: readonly string[]): Promise<Map<string, SyncedContactValues>>;
   /** One page of the links in `shard` (linked ones and tombstones), for demotion to walk. */
   listLinks(shard: number, limit: number, cursor?: string): Promise<{ links: AccountLink[]; cursor: string | null }>;
   /** Turns the account's contact into a regular contact, unless it holds a newer event (or `force`). */

@@ -7,6 +7,8 @@ import type { SyncAccountOptions } from './sync-account.js';
 export interface PrefetchedAccounts {
   /** Options for `syncAccount`: the link as read (first use only; a retry reads afresh) and whether its email could be linked. */
   optionsFor(snapshot: AccountSnapshot): SyncAccountOptions;
+  /** The account's link as read up front (undefined: none). */
+  linkOf(accountId: string): AccountLink | undefined;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function prefetchAccounts(
   const asked = new Set(emails.map(normalizeEmail));
   const used = new Set<string>();
   return {
+    linkOf: (accountId) => known.get(accountId),
     optionsFor(snapshot) {
       // An email not asked about (it was looked up in Jira afterwards) may be linkable: look it up.
       const email = normalizeEmail(snapshot.email);

@@ -6,7 +6,7 @@ import { type SyncOutcome, type UnsyncOutcome, syncAccount, unsyncAccount } from
 import type { UserEvent } from './user-event.js';
 import { type UserSyncSettingsStore, acceptsUserEvents } from './user-sync-state.js';
 
-export type UserEventOutcome = SyncOutcome | UnsyncOutcome | 'skipped-hidden-email' | 'ignored-sync-off';
+export type UserEventOutcome = SyncOutcome | UnsyncOutcome | 'skipped-hidden-email' | 'skipped-unusable' | 'ignored-sync-off';
 
 export interface UserEventDependencies {
   jira: JiraDirectory;
@@ -71,8 +71,8 @@ export async function applyUserEvent(deps: UserEventDependencies, event: UserEve
       return syncAccount(deps.links, verdict.snapshot, undefined, prefetched?.optionsFor(verdict.snapshot));
     case 'unsync':
       return unsyncAccount(deps.links, accountId, event.timestamp);
-    case 'hidden-email':
-      return 'skipped-hidden-email';
+    case 'skip':
+      return verdict.reason === 'hiddenEmail' ? 'skipped-hidden-email' : 'skipped-unusable';
   }
 }
 
@@ -82,7 +82,7 @@ function completeAccount(user: UserEvent['user']): JiraAccount | undefined {
   return {
     accountId: user.accountId,
     accountType: user.accountType,
-    displayName: user.displayName ?? '',
+    displayName: user.displayName,
     emailAddress: user.emailAddress,
     active: user.active,
   };

@@ -1,7 +1,7 @@
 import type { AccountLinkStore } from './account-link-store.js';
 import { forEachConcurrently, withRetries } from './run-pool.js';
 import { unsyncAccount } from './sync-account.js';
-import { EMPTY_PROGRESS, type SyncProgress, type UserSyncSettingsStore } from './user-sync-state.js';
+import { type SyncFailure, type SyncProgress, type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js';
 
 /** Items read per call: bounded work that fits a Lambda invocation whatever the size of the table. */
 export const DEMOTION_BATCH_SIZE = 1000;
@@ -14,34 +14,59 @@ export interface DemotionDependencies {
 }
 
 /**
- * Turning syncing off, for one batch of one shard of account links.
- * Primary course: read the next links -> each synced contact becomes a regular contact (nothing is
- * deleted) -> the batch's counts are stored under the run -> the next cursor is returned.
- * `total` and `processed` count synced contacts found and made regular; a retried batch counts
- * again the ones its first attempt already unlinked (they carry this run's id).
+ * Which synced contacts a batch makes regular:
+ * - `disable`: all of them (syncing is being turned off);
+ * - `sweep`: those of accounts a reconcile did not see in Jira (deleted users), as of the run's
+ *   start, so that a webhook newer than the run keeps its account linked.
+ */
+export type DemotionMode = { kind: 'disable' } | { kind: 'sweep'; seen: ReadonlySet<string>; since: number };
+
+export interface DemotionRequest {
+  runId: string;
+  shard: number;
+  cursor: string | null;
+  mode: DemotionMode;
+  limit?: number;
+}
+
+/**
+ * Turning syncing off, or a reconcile's sweep, for one batch of one shard of account links.
+ * Primary course: read the next links -> each synced contact concerned becomes a regular contact
+ * (nothing is deleted) -> the batch's counts are stored under the run -> the next cursor is returned.
+ * Turning off counts synced contacts found and made regular in `total` and `processed` (a retried
+ * batch counts again the ones its first attempt already unlinked: they carry this run's id);
+ * a sweep counts them in `unlinked`.
  */
 export async function demoteLinksBatch(
   deps: DemotionDependencies,
-  runId: string,
-  shard: number,
-  cursor: string | null,
-  limit = DEMOTION_BATCH_SIZE,
+  request: DemotionRequest,
 ): Promise<{ cursor: string | null; progress: SyncProgress }> {
-  const unlinkedAt = Date.now();
-  const page = await deps.links.listLinks(shard, limit, cursor ?? undefined);
-  const progress = { ...EMPTY_PROGRESS };
+  const { runId, shard, cursor, mode } = request;
+  const disabling = mode.kind === 'disable';
+  const unlinkedAt = disabling ? Date.now() : mode.since;
+  const page = await deps.links.listLinks(shard, request.limit ?? DEMOTION_BATCH_SIZE, cursor ?? undefined);
+  const progress = emptyProgress();
+  const failures: SyncFailure[] = [];
   await forEachConcurrently(page.links, LINK_CONCURRENCY, async (link) => {
+    if (mode.kind === 'sweep' && mode.seen.has(link.accountId)) return;
     const unlinkedEarlierInThisRun = link.status === 'unlinked' && link.runId === runId;
     if (link.status !== 'linked' && !unlinkedEarlierInThisRun) return;
-    progress.total += 1;
+    if (disabling) progress.total += 1;
     try {
-      if (link.status === 'linked') await withRetries(3, () => unsyncAccount(deps.links, link.accountId, unlinkedAt, runId, true, link));
-      progress.processed += 1;
+      if (link.status === 'linked') {
+        const outcome = await withRetries(3, () =>
+          unsyncAccount(deps.links, link.accountId, unlinkedAt, runId, disabling, link),
+        );
+        if (!disabling && outcome === 'stale') return; // a newer webhook has it: it stays as it is
+      }
+      if (disabling) progress.processed += 1;
+      else progress.unlinked += 1;
     } catch (error) {
       progress.failed += 1;
+      failures.push({ accountId: link.accountId, reason: String(error).slice(0, 300) });
       deps.log?.('Contact could not be made regular', { accountId: link.accountId, error: String(error) });
     }
   });
-  await deps.settings.saveProgressPart(runId, `SHARD#${String(shard).padStart(2, '0')}#${cursor ?? 'START'}`, progress);
+  await deps.settings.saveProgressPart(runId, `SHARD#${String(shard).padStart(2, '0')}#${cursor ?? 'START'}`, { progress, failures });
   return { cursor: page.cursor, progress };
 }
