@@ -10,6 +10,8 @@ import { ContactSyncApi } from './stateless/contact-sync-api.js';
 import type { JiraConnection } from './stateless/jira-connection.js';
 import { SyncTaskFunctions } from './stateless/sync-task-functions.js';
 import { SyncWorkflow } from './stateless/sync-workflow.js';
+import { ReconcileSchedule } from './stateless/reconcile-schedule.js';
+import { DEFAULT_RECONCILE_SCHEDULE } from './reconcile-schedule.js';
 import { CONSUMER_TIMEOUT, WebhookConsumer } from './stateless/webhook-consumer.js';
 
 /**
@@ -44,6 +46,7 @@ export class ContactSyncStack extends Stack {
       jira,
       webhookSecret: secrets.webhookSecret,
     });
+    new ReconcileSchedule(this, 'Reconcile', { stateMachine: workflow.stateMachine, expression: parameters.reconcileSchedule });
     const api = new ContactSyncApi(this, 'Api', { handlers: apiFunctions.byHandler, webhookQueue: webhookQueue.queue });
 
     // Observability
@@ -82,6 +85,7 @@ export class ContactSyncStack extends Stack {
 
 interface StackParameters {
   alarmEmail: string;
+  reconcileSchedule: string;
   jiraBaseUrl: string;
   jiraUserEmail: string;
 }
@@ -92,6 +96,13 @@ function stackParameters(stack: Stack): StackParameters {
   const parameter = (id: string, description: string, allowedPattern: string, constraintDescription: string) =>
     new CfnParameter(stack, id, { type: 'String', description, allowedPattern, constraintDescription }).valueAsString;
   return {
+    reconcileSchedule: new CfnParameter(stack, 'ReconcileSchedule', {
+      type: 'String',
+      description: 'When the reconcile runs, in EventBridge Scheduler syntax (UTC), e.g. cron(0 3 * * ? *) or rate(12 hours).',
+      default: DEFAULT_RECONCILE_SCHEDULE,
+      allowedPattern: '^(cron|rate)\\(.+\\)$',
+      constraintDescription: 'cron(...) or rate(...).',
+    }).valueAsString,
     alarmEmail: parameter('AlarmEmail', 'Email address subscribed to the alarm topic (confirm the subscription email).', EMAIL_PATTERN, 'An email address.'),
     jiraBaseUrl: parameter(
       'JiraBaseUrl',

@@ -51,7 +51,11 @@ export class LocalStepFunctions {
     const handlers = Object.fromEntries(
       Object.entries(this.tasks).map(([state, task]) => [state, (taskInput: unknown) => task(taskInput, lambdaContext(state)) as Promise<never>]),
     );
-    const execution = this.machine.run(input as never, { overrides: { taskResourceLocalHandlers: handlers }, noThrowOnAbort: true });
+    const execution = this.machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: handlers },
+      context: { Execution: { Id: arn, Name: name, Input: input as never, StartTime: new Date().toISOString() } },
+      noThrowOnAbort: true,
+    });
     const done = execution.result.then(
       () => this.log(`execution ${name} finished`),
       (error: unknown) => this.log(`execution ${name} failed: ${String(error)}`),

@@ -9,6 +9,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from '../stateless/service-function.js';
+import { serviceMetric } from './sync-metrics.js';
 
 /** A delivery waiting this long means the consumer is stuck or failing (it normally takes seconds). */
 export const QUEUE_AGE_ALARM_SECONDS = 600;
@@ -65,6 +66,13 @@ export class SyncAlarms extends Construct {
     this.add('SyncExecutionsFailed', {
       alarmDescription: "A user sync execution failed: the toggle's state shows the error; the workflow's log group has each step.",
       metric: props.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    this.add('ReconcileFailed', {
+      alarmDescription:
+        'A reconcile (scheduled or asked for) failed and swept nothing: see lastReconcile.error in GET /settings/user-sync; the next run starts afresh.',
+      metric: serviceMetric('ReconcileRunsFailed', Duration.minutes(5)),
       threshold: 1,
       evaluationPeriods: 1,
     });

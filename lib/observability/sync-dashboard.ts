@@ -5,7 +5,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from '../stateless/service-function.js';
-import { SYNC_PROGRESS_METRICS, SYNC_RUN_METRICS, WEBHOOK_METRICS, serviceMetric } from './sync-metrics.js';
+import { RECONCILE_METRICS, RECONCILE_RUN_METRICS, SYNC_PROGRESS_METRICS, SYNC_RUN_METRICS, WEBHOOK_METRICS, serviceMetric } from './sync-metrics.js';
 
 export interface SyncDashboardProps {
   queue: sqs.IQueue;
@@ -37,12 +37,13 @@ export class SyncDashboard extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
         markdown:
-          '# Contact Sync\nInitial sync (per run and over time), webhook deliveries, functions and the sync workflow.',
+          '# Contact Sync\nInitial sync (per run and over time), reconcile runs and the drift they repaired, webhook deliveries, functions and the sync workflow.',
         width: WIDTH,
         height: 2,
       }),
     );
     this.dashboard.addWidgets(...syncProgressWidgets(props.syncTaskLogGroups));
+    this.dashboard.addWidgets(...reconcileWidgets());
     this.dashboard.addWidgets(...webhookWidgets(props.queue, props.deadLetterQueue));
     this.dashboard.addWidgets(...functionWidgets(props.functions));
     this.dashboard.addWidgets(...workflowWidgets(props.stateMachine));
@@ -72,6 +73,27 @@ function syncProgressWidgets(syncTaskLogGroups: logs.ILogGroup[]): cloudwatch.IW
         'sort lastUpdate desc',
         'limit 20',
       ],
+      width: HALF,
+      height: 6,
+    }),
+  ];
+}
+
+function reconcileWidgets(): cloudwatch.IWidget[] {
+  // One data point per run: a day's period shows each daily reconcile as one bar of repaired drift.
+  const perRun = Duration.days(1);
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Reconcile runs',
+      left: RECONCILE_RUN_METRICS.map((name) => serviceMetric(name, perRun)),
+      view: cloudwatch.GraphWidgetView.BAR,
+      width: HALF,
+      height: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Drift repaired per reconcile (created, updated, unlinked)',
+      left: RECONCILE_METRICS.map((name) => serviceMetric(name, perRun)),
+      view: cloudwatch.GraphWidgetView.BAR,
       width: HALF,
       height: 6,
     }),

@@ -10,7 +10,14 @@ export const SYNC_PROGRESS_METRICS = [
   'AccountsSkipped',
   'AccountsFailed',
   'ContactsUnlinked',
+  'ContactsUpdated',
 ] as const;
+
+/** The drift one reconcile repaired, emitted once per run when it finishes. */
+export const RECONCILE_METRICS = ['ReconcileCreated', 'ReconcileUpdated', 'ReconcileUnlinked'] as const;
+
+/** Reconcile runs: finished, failed, and scheduled ones skipped because syncing was off or busy. */
+export const RECONCILE_RUN_METRICS = ['ReconcileRunsSucceeded', 'ReconcileRunsFailed', 'ScheduledReconcilesSkipped'] as const;
 
 /** The EMF metrics of whole runs and of the workflow's planning. */
 export const SYNC_RUN_METRICS = ['SyncRunsSucceeded', 'SyncRunsFailed', 'SyncPagesPlanned'] as const;

@@ -70,6 +70,8 @@ describe("cdk-nag's AWS Solutions rules", () => {
         'ApiFunctions/ContactsApi',
         'ApiFunctions/Health',
         'ApiFunctions/UserSyncSettings',
+        'SyncTasks/BeginScheduledRun',
+        'SyncTasks/ContinueSyncRun',
         'SyncTasks/DemoteLinksBatch',
         'SyncTasks/FinishSyncRun',
         'SyncTasks/PlanWave',

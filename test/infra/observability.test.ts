@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { SYNC_PROGRESS_METRICS, SYNC_RUN_METRICS, WEBHOOK_METRICS } from '../../lib/observability/sync-metrics.js';
+import { RECONCILE_METRICS, RECONCILE_RUN_METRICS, SYNC_PROGRESS_METRICS, SYNC_RUN_METRICS, WEBHOOK_METRICS } from '../../lib/observability/sync-metrics.js';
 import { parseJoinedJson, synthesizeContactSyncStack } from './synthesized-stack.js';
 
 const { stack, template, logicalId } = synthesizeContactSyncStack();
@@ -63,10 +63,15 @@ describe('the dashboard', () => {
     ['Lambda errors', 'Errors'],
     ['Lambda throttles', 'Throttles'],
     ['Lambda duration p99 (ms)', 'Duration'],
-  ])('shows %s for all nine functions', (title, metricName) => {
+  ])('shows %s for all eleven functions', (title, metricName) => {
     const metrics = metricsOf(title);
-    expect(metrics).toHaveLength(9);
+    expect(metrics).toHaveLength(11);
     expect(metrics.every((metric) => metric.startsWith(`AWS/Lambda/${metricName} FunctionName=Ref:`))).toBe(true);
+  });
+
+  it('shows reconcile runs and the drift each repaired', () => {
+    expect(metricsOf('Reconcile runs')).toEqual(RECONCILE_RUN_METRICS.map(emf));
+    expect(metricsOf('Drift repaired per reconcile (created, updated, unlinked)')).toEqual(RECONCILE_METRICS.map(emf));
   });
 
   it('shows the workflow`s executions running, succeeded and failed', () => {
@@ -86,8 +91,8 @@ describe('the dashboard', () => {
 describe('the alarms', () => {
   const topic = () => logicalId(stack.node.findChild('Alarms').node.findChild('Topic'));
 
-  it('are twelve, every one notifying the alarm topic', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
+  it('are fifteen, every one notifying the alarm topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: topic() }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -114,9 +119,9 @@ describe('the alarms', () => {
     });
   });
 
-  it('fire on any error of each of the nine functions', () => {
+  it('fire on any error of each of the eleven functions', () => {
     const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
-    expect(functionIds).toHaveLength(9);
+    expect(functionIds).toHaveLength(11);
     for (const functionId of functionIds) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',

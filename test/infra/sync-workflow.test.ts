@@ -101,6 +101,6 @@ describe('the sync state machine', () => {
   it('lets only the continuation task start the state machine again, by its fixed name', () => {
     const continueRoleId = logicalId(stack.node.findChild('SyncTasks').node.findChild('ContinueSyncRun').node.findChild('Role'));
     expect(actionsOfRole(template, continueRoleId)).toContain('states:StartExecution');
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-user-sync']] } });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: `${stack.stackName}-user-sync` });
   });
 });

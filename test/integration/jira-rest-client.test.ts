@@ -98,18 +98,18 @@ describe('JiraRestClient against the Jira simulator', () => {
   });
 
   it('waits as long as Retry-After says', async () => {
-    // Prepare
-    jira.setRateLimit({ every: 1, retryAfterSeconds: 1 });
-    setTimeout(() => jira.setRateLimit(undefined), 50);
+    // Prepare: every second call is refused with Retry-After: 1; the first call goes through
+    jira.setRateLimit({ every: 2, retryAfterSeconds: 1 });
+    await client.searchUsers(0, 1);
 
-    // Act
+    // Act: refused once, then asked again after the wait
     const started = Date.now();
     const page = await client.searchUsers(0, 10);
 
     // Assess
     expect(page.accounts).toHaveLength(10);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(jira.callCounts()['users/search']).toBe(2);
+    expect(jira.callCounts()['users/search']).toBe(3);
   });
 
   it('backs off on 503 and succeeds when Jira recovers', async () => {

@@ -1,4 +1,4 @@
-import { eligibility } from '../../lambdas/domain/sync/account-snapshot.js';
+import { eligibility, nameForNewContact } from '../../lambdas/domain/sync/account-snapshot.js';
 import type { JiraAccount } from '../../lambdas/domain/jira-account.js';
 
 const EVENT_TS = 1_700_000_000_000;
@@ -40,11 +40,15 @@ describe('eligibility', () => {
     expect(result).toEqual({ kind: 'unsync', reason: 'app' });
   });
 
-  it('treats an unknown account type like an app', () => {
+  it.each([
+    ['an account type Jira calls unknown', { accountType: 'unknown' }],
+    ['an account type it does not document', { accountType: 'bot' }],
+    ['a corrupted record (accountId "unknown")', { accountId: 'unknown' }],
+  ])('skips %s with the reason "other", touching no contact', (_name, overrides) => {
     // Act
-    const result = eligibility(account({ accountType: 'unknown' }), EVENT_TS);
+    const result = eligibility(account(overrides), EVENT_TS);
     // Assess
-    expect(result).toEqual({ kind: 'unsync', reason: 'app' });
+    expect(result).toEqual({ kind: 'skip', reason: 'other' });
   });
 
   it('unsyncs an inactive account', () => {
@@ -61,15 +65,26 @@ describe('eligibility', () => {
     const missing = eligibility(account({ emailAddress: undefined }), EVENT_TS);
     const blank = eligibility(account({ emailAddress: '   ' }), EVENT_TS);
     // Assess
-    expect(missing).toEqual({ kind: 'hidden-email' });
-    expect(blank).toEqual({ kind: 'hidden-email' });
+    expect(missing).toEqual({ kind: 'skip', reason: 'hiddenEmail' });
+    expect(blank).toEqual({ kind: 'skip', reason: 'hiddenEmail' });
   });
 
-  it('trims the email and falls back to it when the display name is blank', () => {
+  it('trims the email, and leaves a blank or missing display name unsaid (the store keeps or derives the name)', () => {
     // Act
-    const result = eligibility(account({ displayName: '  ', emailAddress: ' grace@example.com ' }), EVENT_TS);
+    const blank = eligibility(account({ displayName: '  ', emailAddress: ' grace@example.com ' }), EVENT_TS);
+    const missing = eligibility(account({ displayName: undefined }), EVENT_TS);
     // Assess
-    expect(result.kind === 'sync' && result.snapshot).toMatchObject({ displayName: 'grace@example.com', email: 'grace@example.com' });
+    expect(blank.kind === 'sync' && blank.snapshot).toMatchObject({ displayName: undefined, email: 'grace@example.com' });
+    expect(missing.kind === 'sync' && missing.snapshot.displayName).toBeUndefined();
+  });
+
+  it('names a new contact after the email`s local part when Jira gives no display name', () => {
+    // Act
+    const named = nameForNewContact({ displayName: undefined, email: 'grace.hopper@example.com' });
+    const kept = nameForNewContact({ displayName: 'Grace Hopper', email: 'grace.hopper@example.com' });
+    // Assess
+    expect(named).toBe('grace.hopper');
+    expect(kept).toBe('Grace Hopper');
   });
 
   it('trims the display name', () => {
