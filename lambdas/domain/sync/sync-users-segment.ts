@@ -61,13 +61,14 @@ export async function syncUsersSegment(
 
   while (position < end) {
     const asked = Math.min(request.pageSize ?? USERS_PAGE_SIZE, end - position);
+    // The page's accounts are at least as fresh as the moment it was asked for: any webhook newer
+    // than that wins over them (a change Jira made while answering carries a newer webhook too).
+    const readAt = Date.now();
     const page = await deps.jira.searchUsers(position, asked);
     if (page.returned === 0) {
       reachedEnd = true;
       break;
     }
-    // The page's accounts are as of this moment: newer webhooks win over them.
-    const readAt = Date.now();
     progress.total += page.returned;
     progress.processed += page.unreadable;
     progress.skipped += page.unreadable;
