@@ -55,6 +55,7 @@ describe('a sync run interrupted by a crash', () => {
       linked: 0,
       skipped: 3 * SPECIAL,
       failed: 0,
+      skippedBy: { hiddenEmail: SPECIAL, app: SPECIAL, inactive: SPECIAL, other: 0 },
     });
     const contacts = await listAll<Contact>(second.url, admin, 'contacts');
     expect(contacts).toHaveLength(USERS + CUSTOMERS);

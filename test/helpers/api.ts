@@ -57,3 +57,27 @@ export async function setUserSync(baseUrl: string, auth: string, enabled: boolea
   expect(response.status).toBe(202);
   return waitForSyncState(baseUrl, auth, enabled ? 'ENABLED' : 'DISABLED', timeoutMs);
 }
+
+/** POST /settings/user-sync/reconcile (expecting 202), then waits until that reconcile has finished. */
+export async function reconcileNow(baseUrl: string, auth: string, timeoutMs: number): Promise<UserSyncView> {
+  const asked = new Date().toISOString();
+  const response = await request<UserSyncView>(baseUrl, 'POST', '/settings/user-sync/reconcile', { auth });
+  expect(response.status).toBe(202);
+  expect(response.body.state).toBe('RECONCILING');
+  return waitForReconcile(baseUrl, auth, asked, timeoutMs);
+}
+
+/** Polls until a reconcile that started at or after `since` has finished (its `lastReconcile`). */
+export function waitForReconcile(baseUrl: string, auth: string, since: string, timeoutMs: number): Promise<UserSyncView> {
+  return eventually(
+    async () => {
+      const { body } = await request<UserSyncView>(baseUrl, 'GET', '/settings/user-sync', { auth });
+      const last = body.lastReconcile;
+      // Clocks are the same machine's: a run asked for at `since` started no earlier (less a second of slack).
+      const finished = body.state === 'ENABLED' && last?.finishedAt && Date.parse(last.startedAt) >= Date.parse(since) - 1000;
+      return finished ? body : undefined;
+    },
+    timeoutMs,
+    'the reconcile to finish',
+  );
+}
