@@ -1,7 +1,7 @@
 import type { Contact } from '../../lambdas/domain/contact.js';
 import { SEGMENTS_PER_WAVE } from '../../lambdas/domain/sync/page-plan.js';
 import type { SyncState } from '../../lambdas/domain/sync/user-sync-state.js';
-import { listAll, putUserSync, waitForSyncState } from '../helpers/api.js';
+import { listAll, putUserSync, reconcileNow, waitForSyncState } from '../helpers/api.js';
 import { request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';
 
@@ -66,6 +66,31 @@ describe('user sync at 20,000 accounts', () => {
     expect(calls['users/search']).toBeGreaterThanOrEqual(22);
     expect(calls['users/search']).toBeLessThanOrEqual(22 + SEGMENTS_PER_WAVE - 1);
     expect(calls.user ?? 0).toBe(0);
+  }, 300_000);
+
+  it('a reconcile of the 20,000 unchanged accounts reads them all and writes no contact (counted)', async () => {
+    // Prepare: count the contact writes the service's own DynamoDB client sends (the handlers run in this process)
+    const { dynamoDocumentClient } = await import('../../lambdas/adapters/dynamodb/client.js');
+    let contactWrites = 0;
+    let reads = 0;
+    dynamoDocumentClient().middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Item?: { sk?: { S?: string } }; Key?: { sk?: { S?: string } } };
+        if (/Put|Update|Delete|BatchWrite/.test(context.commandName ?? '') && (input.Item?.sk?.S ?? input.Key?.sk?.S) === 'CONTACT') contactWrites += 1;
+        if (/Get|Query|Scan/.test(context.commandName ?? '')) reads += 1;
+        return next(args);
+      },
+      { step: 'build', name: 'countReconcileWrites' },
+    );
+
+    // Act
+    const done = await reconcileNow(service.url, service.admin, 300_000);
+
+    // Assess
+    dynamoDocumentClient().middlewareStack.remove('countReconcileWrites');
+    expect(contactWrites).toBe(0);
+    expect(reads).toBeGreaterThan(0);
+    expect(done.lastReconcile?.progress).toMatchObject({ total: ELIGIBLE + 3 * SPECIAL, processed: ELIGIBLE + 3 * SPECIAL, created: 0, linked: 0, updated: 0, unlinked: 0, failed: 0 });
   }, 300_000);
 
   it('turning it off keeps every contact and leaves none synced', async () => {
