@@ -94,6 +94,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       'webhook-consumer',
       CONSUMER_TIMEOUT.toMilliseconds(),
       options.consumerPreload,
+      (accountId) => handlers.revokeLogins(accountId),
     );
     started.push(() => consumer.stop());
     queue.start((event) => consumer.invoke(event));
@@ -111,8 +112,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         [`POST ${WEBHOOK_RESOURCE}`]: webhookIngestRoute((body, attributes) => queue.send(body, attributes)),
         // Local only (on AWS, `npm run replay-dead-letters` starts an SQS message move task instead).
         // Jira administrators only, like the toggle: every route but /health and the webhook needs a login.
-        [`GET ${LOCAL_DEAD_LETTERS_RESOURCE}`]: handlers.adminOnly(async () => ({ statusCode: 200, body: { items: queue.deadLetters() } })),
-        [`POST ${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`]: handlers.adminOnly(async () => ({
+        [`GET ${LOCAL_DEAD_LETTERS_RESOURCE}`]: handlers.adminOnly({ resource: LOCAL_DEAD_LETTERS_RESOURCE, change: false }, async () => ({
+          statusCode: 200,
+          body: { items: queue.deadLetters() },
+        })),
+        [`POST ${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`]: handlers.adminOnly({ resource: `${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`, change: true }, async () => ({
           statusCode: 200,
           body: { moved: await queue.redriveDeadLetters() },
         })),
@@ -210,12 +214,14 @@ async function loadHandlers() {
       await toggle.resume(store, deps.dependencies.workflow(), action, current.runId);
       return action;
     },
+    /** A Jira account was deactivated or deleted: its cached logins end now (the consumer runs in a worker). */
+    revokeLogins: (accountId: string): void => deps.dependencies.callerAuth().revoke(accountId),
     /** Guards a local-only route with the same Jira admin check the API handlers use. */
     adminOnly:
-      (route: RawRoute): RawRoute =>
+      (access: { resource: string; change: boolean }, route: RawRoute): RawRoute =>
       async (request) => {
         try {
-          await deps.dependencies.callerAuth().authorize(request.headers.authorization, 'admin');
+          await deps.dependencies.callerAuth().authorize(request.headers.authorization, { level: 'admin', ...access });
         } catch (error) {
           const response = errorResponse(error);
           return { statusCode: response.statusCode, body: JSON.parse(response.body) as unknown };
