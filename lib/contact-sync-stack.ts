@@ -6,7 +6,7 @@ import { ContactTable } from './stateful/contact-table.js';
 import { JiraSecrets } from './stateful/jira-secrets.js';
 import { WebhookQueue } from './stateful/webhook-queue.js';
 import { ApiFunctions } from './stateless/api-functions.js';
-import { ContactSyncApi } from './stateless/contact-sync-api.js';
+import { API_THROTTLING, ContactSyncApi, type Throttling, WEBHOOK_THROTTLING } from './stateless/contact-sync-api.js';
 import type { JiraConnection } from './stateless/jira-connection.js';
 import { SyncTaskFunctions } from './stateless/sync-task-functions.js';
 import { SyncWorkflow } from './stateless/sync-workflow.js';
@@ -42,7 +42,12 @@ export class ContactSyncStack extends Stack {
       jira,
       webhookSecret: secrets.webhookSecret,
     });
-    const api = new ContactSyncApi(this, 'Api', { handlers: apiFunctions.byHandler, webhookQueue: webhookQueue.queue });
+    const api = new ContactSyncApi(this, 'Api', {
+      handlers: apiFunctions.byHandler,
+      webhookQueue: webhookQueue.queue,
+      throttling: parameters.apiThrottling,
+      webhookThrottling: parameters.webhookThrottling,
+    });
 
     // Observability
     const functions = { ...apiFunctions.byHandler, webhookConsumer: consumer.handler, ...tasks.byName };
@@ -82,16 +87,28 @@ interface StackParameters {
   alarmEmail: string;
   jiraBaseUrl: string;
   jiraUserEmail: string;
+  apiThrottling: Throttling;
+  webhookThrottling: Throttling;
 }
 
 const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 
 function stackParameters(stack: Stack): StackParameters {
+  const limit = (id: string, description: string, defaultValue: number) =>
+    new CfnParameter(stack, id, { type: 'Number', description, default: defaultValue, minValue: 1 }).valueAsNumber;
   const parameter = (id: string, description: string, allowedPattern: string, constraintDescription: string) =>
     new CfnParameter(stack, id, { type: 'String', description, allowedPattern, constraintDescription }).valueAsString;
   return {
     alarmEmail: parameter('AlarmEmail', 'Email address subscribed to the alarm topic (confirm the subscription email).', EMAIL_PATTERN, 'An email address.'),
     jiraBaseUrl: parameter('JiraBaseUrl', 'The Jira site to sync from, e.g. https://example.atlassian.net', '^https://[^/\\s]+/?$', 'An https:// site address without a path.'),
     jiraUserEmail: parameter('JiraUserEmail', "The Jira service account's email (its API token goes into the JiraApiToken secret).", EMAIL_PATTERN, 'An email address.'),
+    apiThrottling: {
+      rateLimit: limit('ApiRateLimit', 'Requests a second the whole API takes steadily (stage throttling); above it, 429.', API_THROTTLING.rateLimit),
+      burstLimit: limit('ApiBurstLimit', 'Requests the whole API takes at once (stage throttling).', API_THROTTLING.burstLimit),
+    },
+    webhookThrottling: {
+      rateLimit: limit('WebhookRateLimit', 'Deliveries a second POST /webhooks/jira takes steadily; Jira retries a 429.', WEBHOOK_THROTTLING.rateLimit),
+      burstLimit: limit('WebhookBurstLimit', 'Deliveries POST /webhooks/jira takes at once.', WEBHOOK_THROTTLING.burstLimit),
+    },
   };
 }
