@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { SyncAlarms } from './observability/sync-alarms.js';
 import { SyncDashboard } from './observability/sync-dashboard.js';
 import { ContactTable } from './stateful/contact-table.js';
+import { CursorKey } from './stateful/cursor-key.js';
 import { JiraSecrets } from './stateful/jira-secrets.js';
 import { WebhookQueue } from './stateful/webhook-queue.js';
 import { ApiFunctions } from './stateless/api-functions.js';
@@ -26,6 +27,7 @@ export class ContactSyncStack extends Stack {
     const data = new ContactTable(this, 'Data');
     const webhookQueue = new WebhookQueue(this, 'WebhookQueue', { consumerTimeout: CONSUMER_TIMEOUT });
     const secrets = new JiraSecrets(this, 'JiraSecrets');
+    const cursorKey = new CursorKey(this, 'CursorKey');
 
     // Stateless
     const jira: JiraConnection = { baseUrl: parameters.jiraBaseUrl, userEmail: parameters.jiraUserEmail, apiToken: secrets.apiToken };
@@ -35,6 +37,7 @@ export class ContactSyncStack extends Stack {
       table: data.table,
       jiraBaseUrl: parameters.jiraBaseUrl,
       syncWorkflow: workflow.stateMachine,
+      cursorKey: cursorKey.secret,
     });
     const consumer = new WebhookConsumer(this, 'WebhookConsumer', {
       queue: webhookQueue.queue,

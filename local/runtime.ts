@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -71,7 +73,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const sfnEndpoint = await stepFunctions.listen();
     started.push(() => stepFunctions.stop());
 
-    configureEnvironment({ dynamoEndpoint: dynamo.endpoint, sfnEndpoint, jira });
+    const cursorKey = await cursorSigningKey(dataDir);
+    configureEnvironment({ dynamoEndpoint: dynamo.endpoint, sfnEndpoint, jira, cursorKey });
     const handlers = await loadHandlers();
     stepFunctions.bind(workflowTasks(handlers));
 
@@ -147,6 +150,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 }
 
+/**
+ * The key that signs paging cursors, kept in the data folder (as the stack keeps it in a secret),
+ * so cursors stay valid across restarts; made at the first start. In memory without a data folder.
+ */
+async function cursorSigningKey(dataDir: string | null): Promise<string> {
+  if (!dataDir) return randomBytes(32).toString('hex');
+  const file = path.join(dataDir, 'cursor-signing-key');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = randomBytes(32).toString('hex');
+  await mkdir(dataDir, { recursive: true });
+  // `wx`: two starts racing on a new folder keep the first key.
+  await writeFile(file, key, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  return (await readFile(file, 'utf8')).trim();
+}
+
 /** The simulator on the port asked for, or on any free port if that one is taken. */
 async function startSimulator(options: Parameters<typeof startJiraSimulator>[0]): Promise<JiraSimulator> {
   try {
@@ -161,6 +185,7 @@ function configureEnvironment(settings: {
   dynamoEndpoint: string;
   sfnEndpoint: string;
   jira: { baseUrl: string; email: string; apiToken: string; webhookSecret: string };
+  cursorKey: string;
 }): void {
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
@@ -174,6 +199,7 @@ function configureEnvironment(settings: {
     JIRA_USER_EMAIL: settings.jira.email,
     JIRA_API_TOKEN: settings.jira.apiToken,
     JIRA_WEBHOOK_SECRET: settings.jira.webhookSecret,
+    CURSOR_SIGNING_KEY: settings.cursorKey,
     MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
     POWERTOOLS_SERVICE_NAME: 'contact-sync',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
 import { expectError } from '../helpers/api.js';
 import { request } from '../helpers/http.js';
@@ -68,6 +69,29 @@ describe('every error in the contract JSON body', () => {
     const response = await request(service.url, 'POST', '/contacts', { auth: service.admin, rawBody: 'x'.repeat(2 * 1024 * 1024) });
     // Assess
     expectError(response, 413, 'PAYLOAD_TOO_LARGE', /KiB/);
+  });
+});
+
+describe('paging cursors', () => {
+  it('refuse a flipped character, an unsigned key and a key signed with another key with 400; the cursor as given works', async () => {
+    // Prepare: two contacts, pages of one
+    for (const name of ['Cursor Ada', 'Cursor Grace']) {
+      expect((await request(service.url, 'POST', '/contacts', { auth: service.admin, body: { name } })).status).toBe(201);
+    }
+    const first = await request<{ nextCursor: string | null }>(service.url, 'GET', '/contacts?limit=1', { auth: service.admin });
+    const cursor = first.body.nextCursor ?? '';
+    const [payload = '', mac = ''] = cursor.split('.');
+    const flip = (text: string, at: number) => `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
+    const otherKey = createHmac('sha256', 'not-the-key').update(payload).digest().subarray(0, 16).toString('base64url');
+    const tampered = [flip(cursor, 5), `${payload}.${flip(mac, 0)}`, payload, `${payload}.${otherKey}`];
+    // Act
+    const genuine = await request(service.url, 'GET', `/contacts?limit=1&cursor=${encodeURIComponent(cursor)}`, { auth: service.admin });
+    const refused = await Promise.all(
+      tampered.map((bad) => request(service.url, 'GET', `/contacts?limit=1&cursor=${encodeURIComponent(bad)}`, { auth: service.admin })),
+    );
+    // Assess
+    expect(genuine.status).toBe(200);
+    for (const response of refused) expectError(response, 400, 'BAD_REQUEST', /cursor is not valid/);
   });
 });
 

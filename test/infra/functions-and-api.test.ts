@@ -101,8 +101,8 @@ describe('every function, built by the one ServiceFunction construct', () => {
 describe('least privilege', () => {
   it.each<[FunctionName, string[]]>([
     ['health', sorted(LOGS, XRAY)],
-    ['contactsApi', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
-    ['companiesApi', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
+    ['contactsApi', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
+    ['companiesApi', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['userSyncSettings', sorted(LOGS, XRAY, TABLE_READ_WRITE, ['states:StartExecution'])],
     ['planWave', sorted(LOGS, XRAY)],
     ['syncUsersPage', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
@@ -132,6 +132,8 @@ describe('least privilege', () => {
       JIRA_BASE_URL: { Ref: 'JiraBaseUrl' },
       MAX_RECEIVE_COUNT: '5',
     });
+    const cursorKey = logicalId(child('CursorKey/Secret'));
+    for (const name of ['contactsApi', 'companiesApi'] as const) expect(environmentOf(name)).toMatchObject({ CURSOR_KEY_SECRET_ARN: { Ref: cursorKey } });
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       expect(Object.keys(environmentOf(name))).not.toEqual(expect.arrayContaining(['JIRA_API_TOKEN']));
       expect(Object.keys(environmentOf(name))).not.toEqual(expect.arrayContaining(['JIRA_WEBHOOK_SECRET']));
