@@ -69,7 +69,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       jira = { baseUrl: simulator.url, email: simulator.service.email, apiToken: simulator.service.apiToken, webhookSecret: simulator.webhookSecret };
     }
 
-    const stepFunctions = new LocalStepFunctions(syncWorkflowAsl(), {}, (line) => log(`[workflow] ${line}`));
+    // A finished execution is told by the run's finish line; a failed one is worth its own.
+    const stepFunctions = new LocalStepFunctions(syncWorkflowAsl(), {}, (line) => {
+      if (verboseLogs() || !line.endsWith(' finished')) log(`[workflow] ${line}`);
+    });
     const sfnEndpoint = await stepFunctions.listen();
     started.push(() => stepFunctions.stop());
 
@@ -86,7 +89,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       concurrency: CONSUMER_EVENT_SOURCE.maxConcurrency,
       functionName: 'webhook-consumer',
       log: (level, message, details) => {
-        if (level !== 'info') log(`[queue] ${message}${details ? ` ${JSON.stringify(details)}` : ''}`);
+        if (level !== 'info' || verboseLogs()) log(`[queue] ${message}${details ? ` (${readableDetails(details)})` : ''}`);
       },
       ...options.queue,
     });
@@ -131,7 +134,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const resumed = await handlers.resumeUnfinishedRun();
     if (resumed) log(`[workflow] resuming the unfinished ${resumed} run`);
-    const stopProgress = reportProgress(handlers.progressLine, log);
+    const stopProgress = await reportProgress(handlers.progressLine, log);
 
     return {
       url,
@@ -202,7 +205,9 @@ function configureEnvironment(settings: {
     CURSOR_SIGNING_KEY: settings.cursorKey,
     MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
     POWERTOOLS_SERVICE_NAME: 'contact-sync',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || process.env.LOG_LEVEL || 'WARN',
+    // One readable line per entry on the console, unless full structured logs are asked for.
+    CONTACT_SYNC_READABLE_LOGS: String(!verboseLogs()),
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
 }
@@ -275,20 +280,54 @@ function workflowTasks(handlers: Awaited<ReturnType<typeof loadHandlers>>): Reco
   };
 }
 
-/** Prints a progress line every two seconds while a change runs, and once when it ends. */
-function reportProgress(progressLine: () => Promise<{ state: string; line: string }>, log: (line: string) => void): () => void {
+/** `LOG_LEVEL=debug` (or `POWERTOOLS_LOG_LEVEL`) brings back Powertools' full JSON entries and every queue and workflow line. */
+function verboseLogs(): boolean {
+  const level = (process.env.POWERTOOLS_LOG_LEVEL || process.env.LOG_LEVEL || '').toUpperCase();
+  return level === 'DEBUG' || level === 'TRACE';
+}
+
+function readableDetails(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(', ');
+}
+
+const RUNNING_STATES = new Set(['ENABLING', 'DISABLING', 'RECONCILING']);
+
+/**
+ * The sync on the console: one line per change of state, a progress line every two seconds while
+ * a change runs, and one line with its counts and time taken when it ends.
+ */
+async function reportProgress(progressLine: () => Promise<{ state: string; line: string }>, log: (line: string) => void): Promise<() => void> {
+  let lastState: string | undefined;
   let lastLine = '';
-  let wasRunning = false;
-  const timer = setInterval(() => {
-    progressLine()
+  let runStartedAt = Date.now();
+  let lastPrintedAt = 0;
+  let sampling = false;
+  const sample = async (): Promise<void> => {
+    if (sampling) return;
+    sampling = true;
+    await progressLine()
       .then(({ state, line }) => {
-        const running = state === 'ENABLING' || state === 'DISABLING';
-        if ((running || wasRunning) && line !== lastLine) log(line);
+        const now = Date.now();
+        if (lastState !== undefined && state !== lastState) {
+          log(`[user sync] ${lastState} -> ${state}`);
+          if (RUNNING_STATES.has(state)) runStartedAt = now;
+          else if (RUNNING_STATES.has(lastState)) log(`${line.replace(/^\[user sync\] \w+:/, `[user sync] finished ${state} in ${((now - runStartedAt) / 1000).toFixed(1)} s:`)}`);
+        } else if (RUNNING_STATES.has(state) && line !== lastLine && now - lastPrintedAt >= 2000) {
+          log(line);
+          lastPrintedAt = now;
+        }
+        lastState = state;
         lastLine = line;
-        wasRunning = running;
       })
-      .catch(() => undefined);
-  }, 2000);
+      .catch(() => undefined)
+      .finally(() => (sampling = false));
+  };
+  // The state at start is known before the service takes requests, so the first change is told too.
+  await sample();
+  // Sampled often so a short run still shows its start and end; progress printed every two seconds.
+  const timer = setInterval(() => void sample(), 250);
   timer.unref();
   return () => clearInterval(timer);
 }
