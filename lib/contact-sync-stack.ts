@@ -3,10 +3,11 @@ import type { Construct } from 'constructs';
 import { SyncAlarms } from './observability/sync-alarms.js';
 import { SyncDashboard } from './observability/sync-dashboard.js';
 import { ContactTable } from './stateful/contact-table.js';
+import { CursorKey } from './stateful/cursor-key.js';
 import { JiraSecrets } from './stateful/jira-secrets.js';
 import { WebhookQueue } from './stateful/webhook-queue.js';
 import { ApiFunctions } from './stateless/api-functions.js';
-import { ContactSyncApi } from './stateless/contact-sync-api.js';
+import { API_THROTTLING, ContactSyncApi, type Throttling, WEBHOOK_THROTTLING } from './stateless/contact-sync-api.js';
 import type { JiraConnection } from './stateless/jira-connection.js';
 import { SyncTaskFunctions } from './stateless/sync-task-functions.js';
 import { SyncWorkflow } from './stateless/sync-workflow.js';
@@ -28,6 +29,7 @@ export class ContactSyncStack extends Stack {
     const data = new ContactTable(this, 'Data');
     const webhookQueue = new WebhookQueue(this, 'WebhookQueue', { consumerTimeout: CONSUMER_TIMEOUT });
     const secrets = new JiraSecrets(this, 'JiraSecrets');
+    const cursorKey = new CursorKey(this, 'CursorKey');
 
     // Stateless
     const jira: JiraConnection = { baseUrl: parameters.jiraBaseUrl, userEmail: parameters.jiraUserEmail, apiToken: secrets.apiToken };
@@ -39,6 +41,7 @@ export class ContactSyncStack extends Stack {
       table: data.table,
       jiraBaseUrl: parameters.jiraBaseUrl,
       syncWorkflow: workflow.stateMachine,
+      cursorKey: cursorKey.secret,
     });
     const consumer = new WebhookConsumer(this, 'WebhookConsumer', {
       queue: webhookQueue.queue,
@@ -47,7 +50,12 @@ export class ContactSyncStack extends Stack {
       webhookSecret: secrets.webhookSecret,
     });
     new ReconcileSchedule(this, 'Reconcile', { stateMachine: workflow.stateMachine, expression: parameters.reconcileSchedule });
-    const api = new ContactSyncApi(this, 'Api', { handlers: apiFunctions.byHandler, webhookQueue: webhookQueue.queue });
+    const api = new ContactSyncApi(this, 'Api', {
+      handlers: apiFunctions.byHandler,
+      webhookQueue: webhookQueue.queue,
+      throttling: parameters.apiThrottling,
+      webhookThrottling: parameters.webhookThrottling,
+    });
 
     // Observability
     const functions = { ...apiFunctions.byHandler, webhookConsumer: consumer.handler, ...tasks.byName };
@@ -88,11 +96,15 @@ interface StackParameters {
   reconcileSchedule: string;
   jiraBaseUrl: string;
   jiraUserEmail: string;
+  apiThrottling: Throttling;
+  webhookThrottling: Throttling;
 }
 
 const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 
 function stackParameters(stack: Stack): StackParameters {
+  const limit = (id: string, description: string, defaultValue: number) =>
+    new CfnParameter(stack, id, { type: 'Number', description, default: defaultValue, minValue: 1 }).valueAsNumber;
   const parameter = (id: string, description: string, allowedPattern: string, constraintDescription: string) =>
     new CfnParameter(stack, id, { type: 'String', description, allowedPattern, constraintDescription }).valueAsString;
   return {
@@ -111,5 +123,13 @@ function stackParameters(stack: Stack): StackParameters {
       'An https:// address, with or without a path.',
     ),
     jiraUserEmail: parameter('JiraUserEmail', "The Jira service account's email (its API token goes into the JiraApiToken secret).", EMAIL_PATTERN, 'An email address.'),
+    apiThrottling: {
+      rateLimit: limit('ApiRateLimit', 'Requests a second the whole API takes steadily (stage throttling); above it, 429.', API_THROTTLING.rateLimit),
+      burstLimit: limit('ApiBurstLimit', 'Requests the whole API takes at once (stage throttling).', API_THROTTLING.burstLimit),
+    },
+    webhookThrottling: {
+      rateLimit: limit('WebhookRateLimit', 'Deliveries a second POST /webhooks/jira takes steadily; Jira retries a 429.', WEBHOOK_THROTTLING.rateLimit),
+      burstLimit: limit('WebhookBurstLimit', 'Deliveries POST /webhooks/jira takes at once.', WEBHOOK_THROTTLING.burstLimit),
+    },
   };
 }

@@ -75,3 +75,12 @@ export function acknowledgeJiraSecret(secret: IConstruct): void {
     "Issued by Jira (the service account's API token, the webhook's secret), not by a database Secrets Manager could rotate; rotate in Jira and put-secret-value.",
   );
 }
+
+/** The key that signs paging cursors. */
+export function acknowledgeCursorKey(secret: IConstruct): void {
+  acknowledge(
+    secret,
+    'AwsSolutions-SMG4',
+    'Only signs paging cursors: replacing it (put-secret-value with a new random value) merely invalidates cursors in use; no rotation Lambda is needed.',
+  );
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_ROUTES, type ApiRouteDefinition } from '../lambdas/api-routes.js';
@@ -36,6 +37,9 @@ function errorBody(code: string, message: string): string {
   return JSON.stringify({ error: { code, message } });
 }
 
+/** Node's own limit on a request's headers, named here so the answer can say it. */
+const MAX_HEADER_KIB = 16;
+
 /**
  * Stands in for API Gateway: turns HTTP requests into proxy events for the same handlers that
  * deploy, with the same route table (`lambdas/api-routes.ts`).
@@ -47,12 +51,14 @@ export class LocalGateway {
 
   constructor(private readonly options: LocalGatewayOptions) {
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-    this.server = createServer((request, response) => {
+    this.server = createServer({ maxHeaderSize: MAX_HEADER_KIB * 1024 }, (request, response) => {
       this.serve(request, response).catch((error: unknown) => {
         if (!response.headersSent) send(response, 500, errorBody('INTERNAL', String(error)));
       });
     });
     this.server.keepAliveTimeout = 5000;
+    // Requests Node refuses before any route sees them get the contract's JSON body too.
+    this.server.on('clientError', answerClientError);
   }
 
   async listen(): Promise<string> {
@@ -76,7 +82,7 @@ export class LocalGateway {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const body = await readBody(request, this.maxBodyBytes);
     if (body === 'too-large') {
-      send(response, 413, errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than ${this.maxBodyBytes} bytes.`));
+      send(response, 413, errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than ${this.maxBodyBytes / 1024} KiB.`));
       request.resume();
       return;
     }
@@ -180,6 +186,26 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** Node's parser refused the request (headers too large, a method it does not know): answer in JSON, then close. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', `The request headers are larger than ${MAX_HEADER_KIB} KiB in all; send smaller ones.`]
+      : error.code === 'HPE_INVALID_METHOD'
+        ? [405, 'METHOD_NOT_ALLOWED', 'Unknown HTTP method: use GET, POST, PUT, PATCH or DELETE, in capitals.']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive; send it again.']
+          : [400, 'BAD_REQUEST', 'The request is not valid HTTP.'];
+  const body = errorBody(code, message);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

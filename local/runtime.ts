@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -70,11 +72,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       jira = { baseUrl: simulator.url, email: simulator.service.email, apiToken: simulator.service.apiToken, webhookSecret: simulator.webhookSecret };
     }
 
-    const stepFunctions = new LocalStepFunctions(syncWorkflowAsl(), {}, (line) => log(`[workflow] ${line}`));
+    // A finished execution is told by the run's finish line; a failed one is worth its own.
+    const stepFunctions = new LocalStepFunctions(syncWorkflowAsl(), {}, (line) => {
+      if (verboseLogs() || !line.endsWith(' finished')) log(`[workflow] ${line}`);
+    });
     const sfnEndpoint = await stepFunctions.listen();
     started.push(() => stepFunctions.stop());
 
-    configureEnvironment({ dynamoEndpoint: dynamo.endpoint, sfnEndpoint, jira });
+    const cursorKey = await cursorSigningKey(dataDir);
+    configureEnvironment({ dynamoEndpoint: dynamo.endpoint, sfnEndpoint, jira, cursorKey });
     const handlers = await loadHandlers();
     stepFunctions.bind(workflowTasks(handlers));
 
@@ -86,7 +92,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       concurrency: CONSUMER_EVENT_SOURCE.maxConcurrency,
       functionName: 'webhook-consumer',
       log: (level, message, details) => {
-        if (level !== 'info') log(`[queue] ${message}${details ? ` ${JSON.stringify(details)}` : ''}`);
+        if (level !== 'info' || verboseLogs()) log(`[queue] ${message}${details ? ` (${readableDetails(details)})` : ''}`);
       },
       ...options.queue,
     });
@@ -97,6 +103,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       'webhook-consumer',
       CONSUMER_TIMEOUT.toMilliseconds(),
       options.consumerPreload,
+      (accountId) => handlers.revokeLogins(accountId),
     );
     started.push(() => consumer.stop());
     queue.start((event) => consumer.invoke(event));
@@ -114,8 +121,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         [`POST ${WEBHOOK_RESOURCE}`]: webhookIngestRoute((body, attributes) => queue.send(body, attributes)),
         // Local only (on AWS, `npm run replay-dead-letters` starts an SQS message move task instead).
         // Jira administrators only, like the toggle: every route but /health and the webhook needs a login.
-        [`GET ${LOCAL_DEAD_LETTERS_RESOURCE}`]: handlers.adminOnly(async () => ({ statusCode: 200, body: { items: queue.deadLetters() } })),
-        [`POST ${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`]: handlers.adminOnly(async () => ({
+        [`GET ${LOCAL_DEAD_LETTERS_RESOURCE}`]: handlers.adminOnly({ resource: LOCAL_DEAD_LETTERS_RESOURCE, change: false }, async () => ({
+          statusCode: 200,
+          body: { items: queue.deadLetters() },
+        })),
+        [`POST ${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`]: handlers.adminOnly({ resource: `${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`, change: true }, async () => ({
           statusCode: 200,
           body: { moved: await queue.redriveDeadLetters() },
         })),
@@ -127,7 +137,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const resumed = await handlers.resumeUnfinishedRun();
     if (resumed) log(`[workflow] resuming the unfinished ${resumed} run`);
-    const stopProgress = reportProgress(handlers.progressLine, log);
+    const stopProgress = await reportProgress(handlers.progressLine, log);
     // As EventBridge Scheduler does on AWS: the state machine starts with only the action.
     const schedule = scheduleReconcile(
       options.reconcileSchedule ?? process.env.RECONCILE_SCHEDULE,
@@ -154,6 +164,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 }
 
+/**
+ * The key that signs paging cursors, kept in the data folder (as the stack keeps it in a secret),
+ * so cursors stay valid across restarts; made at the first start. In memory without a data folder.
+ */
+async function cursorSigningKey(dataDir: string | null): Promise<string> {
+  if (!dataDir) return randomBytes(32).toString('hex');
+  const file = path.join(dataDir, 'cursor-signing-key');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = randomBytes(32).toString('hex');
+  await mkdir(dataDir, { recursive: true });
+  // `wx`: two starts racing on a new folder keep the first key.
+  await writeFile(file, key, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  return (await readFile(file, 'utf8')).trim();
+}
+
 /** The simulator on the port asked for, or on any free port if that one is taken. */
 async function startSimulator(options: Parameters<typeof startJiraSimulator>[0]): Promise<JiraSimulator> {
   try {
@@ -168,6 +199,7 @@ function configureEnvironment(settings: {
   dynamoEndpoint: string;
   sfnEndpoint: string;
   jira: { baseUrl: string; email: string; apiToken: string; webhookSecret: string };
+  cursorKey: string;
 }): void {
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
@@ -181,9 +213,12 @@ function configureEnvironment(settings: {
     JIRA_USER_EMAIL: settings.jira.email,
     JIRA_API_TOKEN: settings.jira.apiToken,
     JIRA_WEBHOOK_SECRET: settings.jira.webhookSecret,
+    CURSOR_SIGNING_KEY: settings.cursorKey,
     MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
     POWERTOOLS_SERVICE_NAME: 'contact-sync',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || process.env.LOG_LEVEL || 'WARN',
+    // One readable line per entry on the console, unless full structured logs are asked for.
+    CONTACT_SYNC_READABLE_LOGS: String(!verboseLogs()),
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
 }
@@ -224,12 +259,14 @@ async function loadHandlers() {
       await toggle.resume(store, deps.dependencies.workflow(), unfinished.action, unfinished.runId);
       return unfinished.action;
     },
+    /** A Jira account was deactivated or deleted: its cached logins end now (the consumer runs in a worker). */
+    revokeLogins: (accountId: string): void => deps.dependencies.callerAuth().revoke(accountId),
     /** Guards a local-only route with the same Jira admin check the API handlers use. */
     adminOnly:
-      (route: RawRoute): RawRoute =>
+      (access: { resource: string; change: boolean }, route: RawRoute): RawRoute =>
       async (request) => {
         try {
-          await deps.dependencies.callerAuth().authorize(request.headers.authorization, 'admin');
+          await deps.dependencies.callerAuth().authorize(request.headers.authorization, { level: 'admin', ...access });
         } catch (error) {
           const response = errorResponse(error);
           return { statusCode: response.statusCode, body: JSON.parse(response.body) as unknown };
@@ -260,20 +297,54 @@ function workflowTasks(handlers: Awaited<ReturnType<typeof loadHandlers>>): Reco
   };
 }
 
-/** Prints a progress line every two seconds while a change runs, and once when it ends. */
-function reportProgress(progressLine: () => Promise<{ state: string; line: string }>, log: (line: string) => void): () => void {
+/** `LOG_LEVEL=debug` (or `POWERTOOLS_LOG_LEVEL`) brings back Powertools' full JSON entries and every queue and workflow line. */
+function verboseLogs(): boolean {
+  const level = (process.env.POWERTOOLS_LOG_LEVEL || process.env.LOG_LEVEL || '').toUpperCase();
+  return level === 'DEBUG' || level === 'TRACE';
+}
+
+function readableDetails(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(', ');
+}
+
+const RUNNING_STATES = new Set(['ENABLING', 'DISABLING', 'RECONCILING']);
+
+/**
+ * The sync on the console: one line per change of state, a progress line every two seconds while
+ * a change runs, and one line with its counts and time taken when it ends.
+ */
+async function reportProgress(progressLine: () => Promise<{ state: string; line: string }>, log: (line: string) => void): Promise<() => void> {
+  let lastState: string | undefined;
   let lastLine = '';
-  let wasRunning = false;
-  const timer = setInterval(() => {
-    progressLine()
+  let runStartedAt = Date.now();
+  let lastPrintedAt = 0;
+  let sampling = false;
+  const sample = async (): Promise<void> => {
+    if (sampling) return;
+    sampling = true;
+    await progressLine()
       .then(({ state, line }) => {
-        const running = state === 'ENABLING' || state === 'DISABLING' || state === 'RECONCILING';
-        if ((running || wasRunning) && line !== lastLine) log(line);
+        const now = Date.now();
+        if (lastState !== undefined && state !== lastState) {
+          log(`[user sync] ${lastState} -> ${state}`);
+          if (RUNNING_STATES.has(state)) runStartedAt = now;
+          else if (RUNNING_STATES.has(lastState)) log(`${line.replace(/^\[user sync\] \w+:/, `[user sync] finished ${state} in ${((now - runStartedAt) / 1000).toFixed(1)} s:`)}`);
+        } else if (RUNNING_STATES.has(state) && line !== lastLine && now - lastPrintedAt >= 2000) {
+          log(line);
+          lastPrintedAt = now;
+        }
+        lastState = state;
         lastLine = line;
-        wasRunning = running;
       })
-      .catch(() => undefined);
-  }, 2000);
+      .catch(() => undefined)
+      .finally(() => (sampling = false));
+  };
+  // The state at start is known before the service takes requests, so the first change is told too.
+  await sample();
+  // Sampled often so a short run still shows its start and end; progress printed every two seconds.
+  const timer = setInterval(() => void sample(), 250);
   timer.unref();
   return () => clearInterval(timer);
 }

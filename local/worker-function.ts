@@ -15,6 +15,8 @@ export async function startWorkerFunction<TEvent, TResult>(
   timeoutMs: number,
   /** Loaded in the worker before the handler, as a Lambda extension would be (benchmarks count requests with it). */
   preloadUrl?: URL,
+  /** Called when the function revokes a Jira account's logins (the API's cache is in this thread). */
+  onLoginRevoked?: (accountId: string) => void,
 ): Promise<WorkerFunction<TEvent, TResult>> {
   const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : ['--import', 'tsx'];
   const worker = new Worker(new URL('./function-worker.ts', import.meta.url), {
@@ -29,7 +31,11 @@ export async function startWorkerFunction<TEvent, TResult>(
     worker.once('error', reject);
     worker.once('message', () => resolve());
   });
-  worker.on('message', (message: { id: number; result?: TResult; error?: string }) => {
+  worker.on('message', (message: { id: number; result?: TResult; error?: string; loginRevoked?: string }) => {
+    if (message.loginRevoked !== undefined) {
+      onLoginRevoked?.(message.loginRevoked);
+      return;
+    }
     const call = pending.get(message.id);
     pending.delete(message.id);
     if (message.error !== undefined) call?.reject(new Error(message.error));

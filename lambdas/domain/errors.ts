@@ -56,3 +56,13 @@ export class UpstreamError extends DomainError {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
+
+/** The caller spent its allowance (failed logins from one address); it may retry after the wait. */
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'TOO_MANY_REQUESTS';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: { retryAfterSeconds: number }) {
+    super(message);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}

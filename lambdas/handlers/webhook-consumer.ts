@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type UserEventOutcome, applyUserEventBatch } from '../domain/sync/apply-user-event.js';
 import type { UserEvent } from '../domain/sync/user-event.js';
+import { revokesLogin } from '../domain/login-revocations.js';
 import { jiraWebhookSecret } from '../shared/config.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger, metrics } from '../shared/powertools.js';
@@ -50,6 +51,7 @@ async function processRecord(
       case 'user-event': {
         const { event } = reading;
         const outcome = await applyEvent(event);
+        if (revokesLogin(event)) await dependencies.loginRevocations().revoke(event.user.accountId);
         logger.info('Delivery applied', { ...log, webhookEvent: event.webhookEvent, accountId: event.user.accountId, outcome });
         metrics.addMetric('DeliveriesProcessed', MetricUnit.Count, 1);
         const metric = OUTCOME_METRICS[outcome];

@@ -1,12 +1,15 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, UpstreamError } from '../domain/errors.js';
 import type { JiraCaller } from '../domain/jira-account.js';
 import { logger } from '../shared/powertools.js';
 import { dependencies } from '../shared/dependencies.js';
 import type { AccessLevel } from './caller-auth.js';
 import { errorResponse } from './error-response.js';
+
+/** Methods that change nothing; every other one is a change (its admin check is never cached). */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export type ApiRoute = (event: APIGatewayProxyEvent, caller: JiraCaller | undefined) => Promise<APIGatewayProxyResult>;
 
@@ -26,13 +29,22 @@ export function apiHandler(level: AccessLevel, route: ApiRoute) {
     .use({
       onError: async (request) => {
         const error = request.error;
+        // Expected conditions (a refused login, Jira busy) are answers, not faults: no stack trace.
         if (!(error instanceof DomainError)) logger.error('Unhandled error', error as Error);
+        else if (error instanceof UpstreamError) logger.warn(`Jira could not answer: ${error.message}`);
         request.response = errorResponse(error);
       },
     })
     .handler(async (event) => {
       const caller =
-        level === 'public' ? undefined : await dependencies.callerAuth().authorize(headerValue(event, 'authorization'), level);
+        level === 'public'
+          ? undefined
+          : await dependencies.callerAuth().authorize(headerValue(event, 'authorization'), {
+              level,
+              sourceIp: event.requestContext?.identity?.sourceIp,
+              change: !READ_METHODS.has(event.httpMethod),
+              resource: event.resource,
+            });
       return route(event, caller);
     });
 }

@@ -1,57 +1,115 @@
 import { createHash } from 'node:crypto';
 import type { JiraCaller, JiraCallerCheck } from '../domain/jira-account.js';
-import { ForbiddenError, UnauthorizedError } from '../domain/errors.js';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../domain/errors.js';
+import { FailedLoginLimit, type FailedLoginLimitOptions } from './failed-login-limit.js';
 
 export type AccessLevel = 'public' | 'user' | 'admin';
 
-interface CachedCaller {
-  caller: JiraCaller;
-  admin?: boolean;
-  expiresAt: number;
+export interface AuthorizeOptions {
+  level: Exclude<AccessLevel, 'public'>;
+  /** The caller's address (API Gateway's `requestContext.identity.sourceIp`): failed logins are limited per address. */
+  sourceIp?: string | undefined;
+  /** A state-changing request: its admin check is asked of Jira every time, never served from the cache. */
+  change?: boolean;
+  /** What the caller asked for (`/settings/user-sync`), for a message that says what was refused. */
+  resource?: string;
 }
+
+export interface CallerAuthOptions {
+  /** How long a login Jira accepted is remembered. @default 60000 */
+  ttlMs?: number;
+  /** How long a login Jira refused is remembered: long enough to blunt a flood, short enough that a fixed token works at once. @default 5000 */
+  failedTtlMs?: number;
+  /** Logins remembered at most, accepted and refused alike (the oldest is forgotten first). @default 10000 */
+  maxEntries?: number;
+  failedLogins?: FailedLoginLimitOptions;
+  now?: () => number;
+}
+
+type CachedLogin = { caller: JiraCaller; admin?: boolean; expiresAt: number } | { caller: undefined; expiresAt: number };
+
+const REFUSED = 'Jira did not accept these credentials. Check the email and API token.';
 
 /**
  * Checks a caller's `Authorization` header with Jira (a Jira login is the CRM login) and remembers
- * positive answers briefly, keyed by a hash of the header (never the header itself), so a busy
- * client does not cost one Jira call per request. Negative answers are not cached: a fixed token
- * works at once.
+ * the answer briefly, keyed by a SHA-256 of the header (never the header itself), so a busy
+ * client, or a flood of junk, does not cost one Jira call per request. Refusals are remembered for
+ * a few seconds only, and each address may spend only so many Jira calls on failed logins.
  */
 export class CallerAuth {
-  private readonly cache = new Map<string, CachedCaller>();
+  private readonly cache = new Map<string, CachedLogin>();
+  /** Checks in flight, so concurrent requests with one header ask Jira once. */
+  private readonly pending = new Map<string, Promise<CachedLogin>>();
+  private readonly failedLogins: FailedLoginLimit;
+  private readonly ttlMs: number;
+  private readonly failedTtlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly jira: JiraCallerCheck,
-    private readonly ttlMs = 60_000,
-    private readonly maxEntries = 10_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: CallerAuthOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 60_000;
+    this.failedTtlMs = options.failedTtlMs ?? 5_000;
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.now = options.now ?? Date.now;
+    this.failedLogins = new FailedLoginLimit({ now: this.now, ...options.failedLogins });
+  }
 
-  async authorize(authorization: string | undefined, level: Exclude<AccessLevel, 'public'>): Promise<JiraCaller> {
+  async authorize(authorization: string | undefined, options: AuthorizeOptions): Promise<JiraCaller> {
     if (!authorization?.trim()) {
       throw new UnauthorizedError('Send your Jira credentials in the Authorization header (Basic email:API token).');
     }
     const key = createHash('sha256').update(authorization).digest('hex');
-    let entry = this.fresh(key);
-    if (!entry) {
-      const caller = await this.jira.whoIs(authorization);
-      if (!caller) throw new UnauthorizedError('Jira did not accept these credentials. Check the email and API token.');
-      entry = this.remember(key, { caller, expiresAt: this.now() + this.ttlMs });
+    const source = options.sourceIp ?? 'unknown';
+    const fresh = options.level === 'admin' && options.change === true;
+    const login = (!fresh && this.fresh(key)) || (await this.check(key, authorization, source));
+    if (!login.caller) throw new UnauthorizedError(REFUSED);
+    if (options.level === 'admin') {
+      const admin = fresh ? await this.jira.isAdministrator(authorization) : (login.admin ??= await this.jira.isAdministrator(authorization));
+      if (!admin) {
+        const action = options.change ? 'change' : 'read';
+        throw new ForbiddenError(`Only Jira administrators can ${action} ${options.resource ?? 'this'}. Sign in as one, or ask one to do it.`);
+      }
     }
-    if (level === 'admin') {
-      entry.admin ??= await this.jira.isAdministrator(authorization);
-      if (!entry.admin) throw new ForbiddenError('Only Jira administrators can change user syncing.');
-    }
-    return entry.caller;
+    return login.caller;
   }
 
-  private fresh(key: string): CachedCaller | undefined {
+  /** Forgets every remembered login of `accountId` (deactivated or deleted in Jira): its next request asks Jira. */
+  revoke(accountId: string): void {
+    for (const [key, login] of this.cache) if (login.caller?.accountId === accountId) this.cache.delete(key);
+  }
+
+  private async check(key: string, authorization: string, source: string): Promise<CachedLogin> {
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const waitSeconds = this.failedLogins.waitSeconds(source);
+    if (waitSeconds > 0) {
+      throw new TooManyRequestsError(`Too many failed logins from your address. Try again in ${waitSeconds} s with valid Jira credentials.`, {
+        retryAfterSeconds: waitSeconds,
+      });
+    }
+    const asking = this.jira
+      .whoIs(authorization)
+      .then((caller): CachedLogin => {
+        if (!caller) this.failedLogins.spend(source);
+        return this.remember(key, caller ? { caller, expiresAt: this.now() + this.ttlMs } : { caller, expiresAt: this.now() + this.failedTtlMs });
+      })
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, asking);
+    return asking;
+  }
+
+  private fresh(key: string): CachedLogin | undefined {
     const entry = this.cache.get(key);
     if (entry && entry.expiresAt > this.now()) return entry;
     if (entry) this.cache.delete(key);
     return undefined;
   }
 
-  private remember(key: string, entry: CachedCaller): CachedCaller {
+  private remember(key: string, entry: CachedLogin): CachedLogin {
+    this.cache.delete(key);
     if (this.cache.size >= this.maxEntries) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);

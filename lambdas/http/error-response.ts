@@ -7,6 +7,7 @@ import {
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
+  TooManyRequestsError,
   UnauthorizedError,
   UpstreamError,
   ValidationError,
@@ -23,15 +24,25 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => DomainError, num
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
   [ValidationError, 422],
+  [TooManyRequestsError, 429],
   [UpstreamError, 503],
 ];
 
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof DomainError) {
     const status = STATUS_BY_ERROR.find(([type]) => error instanceof type)?.[1] ?? 500;
-    return jsonResponse(status, { error: { code: error.code, message: error.message } });
+    return jsonResponse(status, errorBody(error.code, error.message), retryAfter(error));
   }
-  return jsonResponse(500, {
-    error: { code: 'INTERNAL', message: 'Something went wrong on our side. Try again; if it persists, contact the operators.' },
-  });
+  return jsonResponse(500, errorBody('INTERNAL', 'Something went wrong on our side. Try again; if it persists, contact the operators.'));
+}
+
+/** The contract's error body, the one shape of every error the service answers. */
+export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+/** `Retry-After` when the error knows how long to wait (Jira said so, or a limit refills). */
+function retryAfter(error: DomainError): Record<string, string> {
+  const seconds = error instanceof UpstreamError || error instanceof TooManyRequestsError ? error.retryAfterSeconds : undefined;
+  return seconds === undefined ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(seconds))) };
 }

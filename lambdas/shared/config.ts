@@ -39,3 +39,8 @@ export async function jiraServiceCredentials(): Promise<JiraServiceCredentials> 
 export function jiraWebhookSecret(): Promise<string> {
   return secretOrEnv('JIRA_WEBHOOK_SECRET_ARN', 'JIRA_WEBHOOK_SECRET');
 }
+
+/** The key that signs API paging cursors (HMAC), so a client cannot alter or forge one. */
+export function cursorSigningKey(): Promise<string> {
+  return secretOrEnv('CURSOR_KEY_SECRET_ARN', 'CURSOR_SIGNING_KEY');
+}

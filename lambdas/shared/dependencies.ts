@@ -6,6 +6,7 @@ import { DynamoDbAccountLinkStore } from '../adapters/dynamodb/dynamodb-account-
 import { DynamoDbUserSyncStore } from '../adapters/dynamodb/dynamodb-user-sync-store.js';
 import { SfnWorkflowStarter } from '../adapters/stepfunctions/sfn-workflow-starter.js';
 import { CallerAuth } from '../http/caller-auth.js';
+import { type LoginRevocations, NO_LOGIN_REVOCATIONS } from '../domain/login-revocations.js';
 
 /**
  * The adapters every handler shares, built once per container on first use (never per invocation).
@@ -18,6 +19,7 @@ let callerAuth: CallerAuth | undefined;
 let links: DynamoDbAccountLinkStore | undefined;
 let userSync: DynamoDbUserSyncStore | undefined;
 let workflow: SfnWorkflowStarter | undefined;
+let loginRevocations: LoginRevocations = NO_LOGIN_REVOCATIONS;
 
 export const dependencies = {
   jira: (): JiraRestClient => (jira ??= new JiraRestClient()),
@@ -27,4 +29,9 @@ export const dependencies = {
   links: (): DynamoDbAccountLinkStore => (links ??= new DynamoDbAccountLinkStore(dynamoDocumentClient())),
   userSync: (): DynamoDbUserSyncStore => (userSync ??= new DynamoDbUserSyncStore(dynamoDocumentClient())),
   workflow: (): SfnWorkflowStarter => (workflow ??= new SfnWorkflowStarter()),
+  loginRevocations: (): LoginRevocations => loginRevocations,
+  /** The local runtime plugs in a port that reaches the API's login cache in the main thread. */
+  useLoginRevocations: (port: LoginRevocations): void => {
+    loginRevocations = port;
+  },
 };

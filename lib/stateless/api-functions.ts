@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { API_HANDLERS, type ApiHandlerName } from '../../lambdas/api-routes.js';
@@ -11,6 +12,8 @@ export interface ApiFunctionsProps {
   jiraBaseUrl: string;
   /** The settings route starts it; the route is not one of its tasks, so there is no cycle. */
   syncWorkflow: sfn.IStateMachine;
+  /** Signs the paging cursors of the contacts and companies listings. */
+  cursorKey: secretsmanager.ISecret;
 }
 
 /**
@@ -31,11 +34,12 @@ export class ApiFunctions extends Construct {
         environment,
       });
     const storeEnvironment = { TABLE_NAME: props.table.tableName, JIRA_BASE_URL: props.jiraBaseUrl };
+    const pagingEnvironment = { CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn };
 
     this.byHandler = {
       health: api('health', 'API: GET /health.'),
-      contactsApi: api('contactsApi', 'API: /contacts.', storeEnvironment),
-      companiesApi: api('companiesApi', 'API: /companies.', storeEnvironment),
+      contactsApi: api('contactsApi', 'API: /contacts.', { ...storeEnvironment, ...pagingEnvironment }),
+      companiesApi: api('companiesApi', 'API: /companies.', { ...storeEnvironment, ...pagingEnvironment }),
       userSyncSettings: api('userSyncSettings', 'API: /settings/user-sync (Jira administrators).', {
         ...storeEnvironment,
         STATE_MACHINE_ARN: props.syncWorkflow.stateMachineArn,
@@ -44,5 +48,6 @@ export class ApiFunctions extends Construct {
     const { contactsApi, companiesApi, userSyncSettings } = this.byHandler;
     for (const handler of [contactsApi, companiesApi, userSyncSettings]) handler.grantTableReadWrite(props.table);
     props.syncWorkflow.grantStartExecution(userSyncSettings.function);
+    for (const handler of [contactsApi, companiesApi]) props.cursorKey.grantRead(handler.function);
   }
 }

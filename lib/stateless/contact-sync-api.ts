@@ -4,17 +4,32 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeApi } from '../nag-acknowledgements.js';
-import { API_ROUTES, type ApiHandlerName } from '../../lambdas/api-routes.js';
+import { API_ROUTES, type ApiHandlerName, WEBHOOK_RESOURCE } from '../../lambdas/api-routes.js';
 import type { ServiceFunction } from './service-function.js';
 import { WebhookQueueRoute } from './webhook-queue-route.js';
 
 /** Steady rate and burst for the whole stage: far above a CRM's and Jira's webhook traffic, far below Lambda's and DynamoDB's limits. */
 export const API_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
+/**
+ * Tighter for the webhook, which anyone can reach: Jira's user events are few, and a throttled
+ * delivery (429) is one Jira retries.
+ */
+export const WEBHOOK_THROTTLING = { rateLimit: 10, burstLimit: 20 } as const;
+
+/** Requests a second (steady) and at once (burst); API Gateway answers 429 above them. */
+export interface Throttling {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
 export const STAGE_NAME = 'v1';
 
 export interface ContactSyncApiProps {
   handlers: Record<ApiHandlerName, ServiceFunction>;
   webhookQueue: sqs.IQueue;
+  /** The whole stage's throttling. @default API_THROTTLING */
+  readonly throttling?: Throttling;
+  /** `POST /webhooks/jira`'s own, tighter throttling. @default WEBHOOK_THROTTLING */
+  readonly webhookThrottling?: Throttling;
 }
 
 /**
@@ -29,6 +44,8 @@ export class ContactSyncApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ContactSyncApiProps) {
     super(scope, id);
+    const throttling = props.throttling ?? API_THROTTLING;
+    const webhookThrottling = props.webhookThrottling ?? WEBHOOK_THROTTLING;
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -43,8 +60,14 @@ export class ContactSyncApi extends Construct {
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         accessLogFormat: accessLogFormat(),
         tracingEnabled: true,
-        throttlingRateLimit: API_THROTTLING.rateLimit,
-        throttlingBurstLimit: API_THROTTLING.burstLimit,
+        throttlingRateLimit: throttling.rateLimit,
+        throttlingBurstLimit: throttling.burstLimit,
+        methodOptions: {
+          [`${WEBHOOK_RESOURCE}/POST`]: {
+            throttlingRateLimit: webhookThrottling.rateLimit,
+            throttlingBurstLimit: webhookThrottling.burstLimit,
+          },
+        },
       },
     });
     addContractGatewayResponses(this.api);

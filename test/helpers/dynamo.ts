@@ -17,6 +17,8 @@ export interface TestTable {
  * table definition, and a document client pointing at it. Stop it in `afterAll`.
  */
 export async function startTestTable(): Promise<TestTable> {
+  // The stores sign their paging cursors; the local runtime keeps this key in the data folder.
+  process.env.CURSOR_SIGNING_KEY ??= 'test-cursor-signing-key';
   const dynamo: EmbeddedDynamo = await startEmbeddedDynamo();
   const table = `test-${randomUUID()}`;
   await ensureTable(dynamo.endpoint, table);

@@ -4,7 +4,6 @@ import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
 import { API_HANDLERS, API_ROUTES } from '../../lambdas/api-routes.js';
-import { API_THROTTLING } from '../../lib/stateless/contact-sync-api.js';
 import type { ServiceFunction } from '../../lib/stateless/service-function.js';
 import { CONSUMER_EVENT_SOURCE } from '../../lib/stateless/webhook-consumer.js';
 import { actionsOfRole, synthesizeContactSyncStack } from './synthesized-stack.js';
@@ -104,8 +103,8 @@ describe('every function, built by the one ServiceFunction construct', () => {
 describe('least privilege', () => {
   it.each<[FunctionName, string[]]>([
     ['health', sorted(LOGS, XRAY)],
-    ['contactsApi', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
-    ['companiesApi', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
+    ['contactsApi', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
+    ['companiesApi', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['userSyncSettings', sorted(LOGS, XRAY, TABLE_READ_WRITE, ['states:StartExecution'])],
     ['planWave', sorted(LOGS, XRAY)],
     ['syncUsersPage', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
@@ -137,6 +136,8 @@ describe('least privilege', () => {
       JIRA_BASE_URL: { Ref: 'JiraBaseUrl' },
       MAX_RECEIVE_COUNT: '5',
     });
+    const cursorKey = logicalId(child('CursorKey/Secret'));
+    for (const name of ['contactsApi', 'companiesApi'] as const) expect(environmentOf(name)).toMatchObject({ CURSOR_KEY_SECRET_ARN: { Ref: cursorKey } });
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       expect(Object.keys(environmentOf(name))).not.toEqual(expect.arrayContaining(['JIRA_API_TOKEN']));
       expect(Object.keys(environmentOf(name))).not.toEqual(expect.arrayContaining(['JIRA_WEBHOOK_SECRET']));
@@ -185,7 +186,7 @@ describe('the REST API', () => {
     template.resourceCountIs('AWS::ApiGateway::Method', API_ROUTES.length + 1);
   });
 
-  it('has one stage, with JSON access logs, X-Ray and throttling', () => {
+  it('has one stage, with JSON access logs and X-Ray (throttling: throttling.test.ts)', () => {
     template.resourceCountIs('AWS::ApiGateway::Stage', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       AccessLogSetting: {
@@ -193,9 +194,6 @@ describe('the REST API', () => {
         Format: Match.stringLikeRegexp('"status":"\\$context.status".*"integrationError":"\\$context.integrationErrorMessage"'),
       },
       TracingEnabled: true,
-      MethodSettings: [
-        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: API_THROTTLING.rateLimit, ThrottlingBurstLimit: API_THROTTLING.burstLimit }),
-      ],
     });
   });
 

@@ -1,6 +1,6 @@
 import { DynamoDbCompanyStore } from '../../lambdas/adapters/dynamodb/dynamodb-company-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
-import { encodeCursor } from '../../lambdas/adapters/dynamodb/cursor.js';
+import { encodePageCursor } from '../../lambdas/adapters/dynamodb/cursor.js';
 import { BadRequestError, NotFoundError } from '../../lambdas/domain/errors.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
 
@@ -68,7 +68,7 @@ describe('DynamoDbCompanyStore against the embedded DynamoDB', () => {
 
   it('refuses a tampered cursor or a contact cursor with BadRequestError', async () => {
     // Prepare
-    const contactCursor = encodeCursor({ pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: 'x' }) ?? '';
+    const contactCursor = (await encodePageCursor({ pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: 'x' })) ?? '';
     // Act / Assess
     await expect(store.listCompanies({ limit: 2, cursor: 'eyJ0YW1wZXJlZCI6dHJ1ZX0' })).rejects.toThrow(BadRequestError);
     await expect(store.listCompanies({ limit: 2, cursor: contactCursor })).rejects.toThrow(BadRequestError);

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAccountLinkStore } from '../../lambdas/adapters/dynamodb/dynamodb-account-link-store.js';
 import { DynamoDbCompanyStore } from '../../lambdas/adapters/dynamodb/dynamodb-company-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
-import { encodeCursor } from '../../lambdas/adapters/dynamodb/cursor.js';
+import { encodePageCursor } from '../../lambdas/adapters/dynamodb/cursor.js';
 import type { Contact } from '../../lambdas/domain/contact.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lambdas/domain/errors.js';
 import type { Page, PageRequest } from '../../lambdas/domain/page.js';
@@ -150,12 +150,13 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
     });
 
     it.each([
-      ['garbage', 'not-a-cursor'],
-      ['a company cursor', encodeCursor({ pk: 'COMPANY#1', sk: 'COMPANY', kindKey: 'COMPANY', kindSort: 'x' }) ?? ''],
-      ['an email-index cursor', encodeCursor({ pk: 'CONTACT#1', sk: 'CONTACT', emailKey: 'a@b.c', createdKey: 'x' }) ?? ''],
-    ])('refuses %s as a cursor with BadRequestError', async (_what, cursor) => {
+      ['garbage', async () => 'not-a-cursor'],
+      // Signed with the right key, so only the key's shape can be what is refused.
+      ['a company cursor', async () => (await encodePageCursor({ pk: 'COMPANY#1', sk: 'COMPANY', kindKey: 'COMPANY', kindSort: 'x' })) ?? ''],
+      ['an email-index cursor', async () => (await encodePageCursor({ pk: 'CONTACT#1', sk: 'CONTACT', emailKey: 'a@b.c', createdKey: 'x' })) ?? ''],
+    ])('refuses %s as a cursor with BadRequestError', async (_what, makeCursor) => {
       // Act / Assess
-      await expect(listStore.listContacts({ limit: 5, cursor })).rejects.toThrow(BadRequestError);
+      await expect(listStore.listContacts({ limit: 5, cursor: await makeCursor() })).rejects.toThrow(BadRequestError);
     });
   });
 
@@ -188,7 +189,7 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
 
     it('refuses a listing cursor for an email search', async () => {
       // Prepare
-      const cursor = encodeCursor({ pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: 'x' }) ?? '';
+      const cursor = (await encodePageCursor({ pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: 'x' })) ?? '';
       // Act / Assess
       await expect(store.findContactsByEmail('dup@example.com', { limit: 2, cursor })).rejects.toThrow(BadRequestError);
     });

@@ -1,9 +1,12 @@
 import type { JiraCaller, JiraCallerCheck } from '../../lambdas/domain/jira-account.js';
-import { ForbiddenError, UnauthorizedError } from '../../lambdas/domain/errors.js';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../lambdas/domain/errors.js';
 import { CallerAuth } from '../../lambdas/http/caller-auth.js';
 
 const ADMIN = 'Basic YWRtaW46dG9rZW4=';
 const AGENT = 'Basic YWdlbnQ6dG9rZW4=';
+const USER = { level: 'user', sourceIp: '192.0.2.1' } as const;
+const ADMIN_READ = { level: 'admin', sourceIp: '192.0.2.1', resource: '/settings/user-sync' } as const;
+const ADMIN_CHANGE = { ...ADMIN_READ, change: true } as const;
 
 /** Stands in for Jira (an outside system): knows two logins and counts what it is asked. */
 class FakeJira implements JiraCallerCheck {
@@ -33,29 +36,88 @@ describe('CallerAuth', () => {
   beforeEach(() => {
     jira = new FakeJira();
     clock = 1_000_000;
-    auth = new CallerAuth(jira, 60_000, 3, () => clock);
+    auth = new CallerAuth(jira, { ttlMs: 60_000, failedTtlMs: 5_000, maxEntries: 3, failedLogins: { burst: 3, refillEveryMs: 6_000 }, now: () => clock });
   });
 
   it('refuses a missing or blank header without asking Jira', async () => {
     // Act / Assess
-    await expect(auth.authorize(undefined, 'user')).rejects.toThrow(UnauthorizedError);
-    await expect(auth.authorize('  ', 'user')).rejects.toThrow(/Authorization header/);
+    await expect(auth.authorize(undefined, USER)).rejects.toThrow(UnauthorizedError);
+    await expect(auth.authorize('  ', USER)).rejects.toThrow(/Authorization header/);
     expect(jira.whoIsCalls).toHaveLength(0);
   });
 
-  it('refuses credentials Jira rejects, and asks again next time', async () => {
+  it('refuses credentials Jira rejects, remembers the refusal a few seconds, then asks again', async () => {
     // Act
-    const first = auth.authorize('Basic bad', 'user');
-    await expect(first).rejects.toThrow(UnauthorizedError);
-    await expect(auth.authorize('Basic bad', 'user')).rejects.toThrow(/Jira did not accept/);
+    await expect(auth.authorize('Basic bad', USER)).rejects.toThrow(UnauthorizedError);
+    await expect(auth.authorize('Basic bad', USER)).rejects.toThrow(/Jira did not accept/);
+    clock += 5_000;
+    await expect(auth.authorize('Basic bad', USER)).rejects.toThrow(UnauthorizedError);
     // Assess
     expect(jira.whoIsCalls).toEqual(['Basic bad', 'Basic bad']);
+  });
+
+  it('asks Jira once for concurrent requests with one header', async () => {
+    // Act
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => auth.authorize('Basic junk', USER)));
+    // Assess
+    expect(results.every((result) => result.status === 'rejected')).toBe(true);
+    expect(jira.whoIsCalls).toEqual(['Basic junk']);
+  });
+
+  it('limits the failed logins one address may spend on Jira, with a Retry-After, and keeps known logins working', async () => {
+    // Prepare: room for every login; a known login, then the burst of three failures spent
+    auth = new CallerAuth(jira, { failedLogins: { burst: 3, refillEveryMs: 6_000 }, now: () => clock });
+    await auth.authorize(AGENT, USER);
+    for (const header of ['Basic x1', 'Basic x2', 'Basic x3']) await expect(auth.authorize(header, USER)).rejects.toThrow(UnauthorizedError);
+    // Act
+    const limited = await auth.authorize('Basic x4', USER).catch((error: unknown) => error);
+    const otherAddress = await auth.authorize('Basic x5', { level: 'user', sourceIp: '192.0.2.2' }).catch((error: unknown) => error);
+    const known = await auth.authorize(AGENT, USER);
+    // Assess
+    expect(limited).toBeInstanceOf(TooManyRequestsError);
+    expect(limited).toMatchObject({ retryAfterSeconds: 6 });
+    expect(otherAddress).toBeInstanceOf(UnauthorizedError);
+    expect(known.accountId).toBe('agent-1');
+    expect(jira.whoIsCalls).not.toContain('Basic x4');
+    // Act: a token comes back
+    clock += 6_000;
+    await expect(auth.authorize('Basic x4', USER)).rejects.toThrow(UnauthorizedError);
+    expect(jira.whoIsCalls).toContain('Basic x4');
+  });
+
+  it('forgets every login of a revoked account at once', async () => {
+    // Prepare
+    await auth.authorize(AGENT, USER);
+    await auth.authorize(ADMIN, USER);
+    jira.accepted.delete(AGENT);
+    // Act
+    auth.revoke('agent-1');
+    // Assess
+    await expect(auth.authorize(AGENT, USER)).rejects.toThrow(UnauthorizedError);
+    await expect(auth.authorize(ADMIN, USER)).resolves.toMatchObject({ accountId: 'admin-1' });
+    expect(jira.whoIsCalls).toEqual([AGENT, ADMIN, AGENT]);
+  });
+
+  it('never serves the admin check of a change from the cache', async () => {
+    // Act
+    await auth.authorize(ADMIN, ADMIN_READ);
+    await auth.authorize(ADMIN, ADMIN_CHANGE);
+    await auth.authorize(ADMIN, ADMIN_CHANGE);
+    // Assess
+    expect(jira.adminCalls).toBe(3);
+    expect(jira.whoIsCalls).toEqual([ADMIN, ADMIN, ADMIN]);
+  });
+
+  it('says what a non-administrator tried: read or change', async () => {
+    // Act / Assess
+    await expect(auth.authorize(AGENT, ADMIN_READ)).rejects.toThrow('Only Jira administrators can read /settings/user-sync');
+    await expect(auth.authorize(AGENT, ADMIN_CHANGE)).rejects.toThrow('Only Jira administrators can change /settings/user-sync');
   });
 
   it('asks Jira once per header within the time to live', async () => {
     // Act
     const callers = [];
-    for (let i = 0; i < 10; i += 1) callers.push(await auth.authorize(AGENT, 'user'));
+    for (let i = 0; i < 10; i += 1) callers.push(await auth.authorize(AGENT, USER));
     // Assess
     expect(jira.whoIsCalls).toEqual([AGENT]);
     expect(new Set(callers.map((caller) => caller.accountId))).toEqual(new Set(['agent-1']));
@@ -63,13 +125,13 @@ describe('CallerAuth', () => {
 
   it('asks again once the time to live has passed, and notices a revoked token', async () => {
     // Prepare
-    await auth.authorize(AGENT, 'user');
+    await auth.authorize(AGENT, USER);
     jira.accepted.delete(AGENT);
     // Act
     clock += 59_999;
-    const stillCached = await auth.authorize(AGENT, 'user');
+    const stillCached = await auth.authorize(AGENT, USER);
     clock += 1;
-    const afterExpiry = auth.authorize(AGENT, 'user');
+    const afterExpiry = auth.authorize(AGENT, USER);
     // Assess
     expect(stillCached.accountId).toBe('agent-1');
     await expect(afterExpiry).rejects.toThrow(UnauthorizedError);
@@ -78,8 +140,8 @@ describe('CallerAuth', () => {
 
   it('keeps different headers apart', async () => {
     // Act
-    const admin = await auth.authorize(ADMIN, 'user');
-    const agent = await auth.authorize(AGENT, 'user');
+    const admin = await auth.authorize(ADMIN, USER);
+    const agent = await auth.authorize(AGENT, USER);
     // Assess
     expect(admin.accountId).toBe('admin-1');
     expect(agent.accountId).toBe('agent-1');
@@ -87,16 +149,16 @@ describe('CallerAuth', () => {
 
   it('lets administrators through to admin routes and remembers it', async () => {
     // Act
-    await auth.authorize(ADMIN, 'admin');
-    await auth.authorize(ADMIN, 'admin');
+    await auth.authorize(ADMIN, ADMIN_READ);
+    await auth.authorize(ADMIN, ADMIN_READ);
     // Assess
     expect(jira.adminCalls).toBe(1);
   });
 
   it('refuses a non-administrator on admin routes with 403, not 401', async () => {
     // Act / Assess
-    await expect(auth.authorize(AGENT, 'admin')).rejects.toThrow(ForbiddenError);
-    await expect(auth.authorize(AGENT, 'user')).resolves.toMatchObject({ accountId: 'agent-1' });
+    await expect(auth.authorize(AGENT, ADMIN_READ)).rejects.toThrow(ForbiddenError);
+    await expect(auth.authorize(AGENT, USER)).resolves.toMatchObject({ accountId: 'agent-1' });
   });
 
   it('forgets the oldest entry when full', async () => {
@@ -104,9 +166,9 @@ describe('CallerAuth', () => {
     const headers = ['Basic a', 'Basic b', 'Basic c', 'Basic d'];
     for (const [index, header] of headers.entries()) jira.accepted.set(header, { accountId: `u${index}`, displayName: header });
     // Act
-    for (const header of headers) await auth.authorize(header, 'user');
-    await auth.authorize('Basic d', 'user');
-    await auth.authorize('Basic a', 'user');
+    for (const header of headers) await auth.authorize(header, USER);
+    await auth.authorize('Basic d', USER);
+    await auth.authorize('Basic a', USER);
     // Assess: d was cached, a had been evicted
     expect(jira.whoIsCalls).toEqual([...headers, 'Basic a']);
   });

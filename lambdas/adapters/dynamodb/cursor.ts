@@ -1,5 +1,7 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { BadRequestError } from '../../domain/errors.js';
+import { cursorSigningKey } from '../../shared/config.js';
 
 /**
  * Every key attribute of the table and its indexes is a non-empty string of at most 1,024 bytes
@@ -29,7 +31,7 @@ export function decodeCursor(
   expectedValues: Readonly<Record<string, string>> = {},
 ): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = new BadRequestError('The cursor is not valid. Use the nextCursor of a previous page, unchanged.');
+  const invalid = invalidCursor();
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -44,4 +46,39 @@ export function decodeCursor(
   if (expectedPrefix && !String(key[expectedPrefix.attribute]).startsWith(expectedPrefix.value)) throw invalid;
   if (Object.entries(expectedValues).some(([attribute, value]) => key[attribute] !== value)) throw invalid;
   return key;
+}
+
+function invalidCursor(): BadRequestError {
+  return new BadRequestError('The cursor is not valid. Use the nextCursor of a previous page, unchanged.');
+}
+
+/** 128 bits of HMAC-SHA256: a forged or altered cursor is refused before DynamoDB sees its key. */
+function signature(payload: string, key: string): Buffer {
+  return createHmac('sha256', key).update(payload).digest().subarray(0, 16);
+}
+
+/**
+ * A cursor handed to API clients: the key as {@link encodeCursor} writes it, a dot, and an HMAC of
+ * it with the service's cursor key (Secrets Manager on AWS, the data folder locally).
+ */
+export async function encodePageCursor(key: Record<string, unknown> | undefined): Promise<string | null> {
+  const payload = encodeCursor(key);
+  if (payload === null) return null;
+  return `${payload}.${signature(payload, await cursorSigningKey()).toString('base64url')}`;
+}
+
+/** Reads a client's cursor back: 400 unless its HMAC matches, then the checks of {@link decodeCursor}. */
+export async function decodePageCursor(
+  cursor: string | undefined,
+  ...expected: Parameters<typeof decodeCursor> extends [unknown, ...infer Rest] ? Rest : never
+): Promise<Record<string, string> | undefined> {
+  if (cursor === undefined) return undefined;
+  const [payload, mac, ...extra] = cursor.split('.');
+  if (!payload || !mac || extra.length > 0) throw invalidCursor();
+  const expectedMac = signature(payload, await cursorSigningKey());
+  const givenMac = Buffer.from(mac, 'base64url');
+  if (givenMac.length !== expectedMac.length || !timingSafeEqual(givenMac, expectedMac) || givenMac.toString('base64url') !== mac) {
+    throw invalidCursor();
+  }
+  return decodeCursor(payload, ...expected);
 }

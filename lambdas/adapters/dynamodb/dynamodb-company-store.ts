@@ -6,7 +6,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import type { Page, PageRequest } from '../../domain/page.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditional.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodePageCursor, encodePageCursor } from './cursor.js';
 import { KIND_INDEX, tableName } from './table-schema.js';
 import { buildUpdate } from './update-expression.js';
 
@@ -66,14 +66,14 @@ export class DynamoDbCompanyStore implements CompanyStore {
         ExpressionAttributeValues: { ':kind': 'COMPANY' },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'COMPANY#' }, {
+        ExclusiveStartKey: await decodePageCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'COMPANY#' }, {
           [KIND_INDEX.partitionKey]: 'COMPANY',
         }),
       }),
     );
     return {
       items: (result.Items ?? []).map((item) => toCompany(item as CompanyRecord)),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
+      nextCursor: await encodePageCursor(result.LastEvaluatedKey),
     };
   }
 

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { Page, PageRequest } from '../../domain/page.js';
 import { isConditionFailure } from './conditional.js';
 import { CONTACT_SK, type ContactRecord, contactPk, newContactRecord, toContact } from './contact-record.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodePageCursor, encodePageCursor } from './cursor.js';
 import { LinkableEmailHints } from './linkable-email-hints.js';
 import { EMAIL_INDEX, KIND_INDEX, tableName } from './table-schema.js';
 import { buildUpdate } from './update-expression.js';
@@ -57,14 +57,14 @@ export class DynamoDbContactStore implements ContactStore {
         ExpressionAttributeValues: { ':kind': 'CONTACT' },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'CONTACT#' }, {
+        ExclusiveStartKey: await decodePageCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'CONTACT#' }, {
           [KIND_INDEX.partitionKey]: 'CONTACT',
         }),
       }),
     );
     return {
       items: (result.Items ?? []).map((item) => toContact(item as ContactRecord)),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
+      nextCursor: await encodePageCursor(result.LastEvaluatedKey),
     };
   }
 
@@ -79,14 +79,14 @@ export class DynamoDbContactStore implements ContactStore {
         ExpressionAttributeValues: { ':email': emailKey },
         Limit: page.limit,
         // A cursor of another email's search would start outside this query.
-        ExclusiveStartKey: decodeCursor(page.cursor, EMAIL_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'CONTACT#' }, {
+        ExclusiveStartKey: await decodePageCursor(page.cursor, EMAIL_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'CONTACT#' }, {
           [EMAIL_INDEX.partitionKey]: emailKey,
         }),
       }),
     );
     return {
       items: (result.Items ?? []).map((item) => toContact(item as ContactRecord)),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
+      nextCursor: await encodePageCursor(result.LastEvaluatedKey),
     };
   }
 
