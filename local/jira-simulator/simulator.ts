@@ -301,10 +301,12 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
 
   /** Quirks that shape the accounts themselves go to the directory; the schedule restarts its count. */
   function useQuirks(next: JiraQuirks): void {
+    const failuresChanged = !faultSchedule || JSON.stringify(next.transientFailures) !== JSON.stringify(quirks.transientFailures);
     quirks = next;
     directory.setShape({ nullEmailRatio: quirks.nullEmailRatio, nullDisplayNameRatio: quirks.nullDisplayNameRatio });
     directory.setUnknownAccounts(quirks.unknownAccounts);
-    faultSchedule = quirks.transientFailures ? new TransientFaultSchedule(quirks.transientFailures) : undefined;
+    // Changing another switch does not restart the count of the failures.
+    if (failuresChanged) faultSchedule = quirks.transientFailures ? new TransientFaultSchedule(quirks.transientFailures) : undefined;
   }
 
   /** The email as Jira sends it: the address, `null` (hidden, by the quirks), or undefined (the key left out). */

@@ -601,6 +601,8 @@ describe('Real Jira Cloud quirks (all off by default)', () => {
       } else {
         outcomes.push(await outcome(jira, '/rest/api/3/users/search'));
       }
+      // Another switch changed midway does not restart the count.
+      if (i === 0) jira.setQuirks({ pageCap: 500 });
     }
     jira.setQuirks({ transientFailures: { every: 1, routes: ['user'] } });
     const onUser = await get(jira, `/rest/api/3/user?accountId=${encodeURIComponent(jira.accounts()[0]?.accountId ?? '')}`);
