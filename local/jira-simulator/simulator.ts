@@ -299,7 +299,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
   const stopping = new AbortController();
   useQuirks(quirks);
 
-  /** Quirks that shape the accounts themselves go to the directory; the schedule restarts its count. */
+  /** Quirks that shape the accounts themselves go to the directory; the failures get a schedule of their own. */
   function useQuirks(next: JiraQuirks): void {
     const failuresChanged = !faultSchedule || JSON.stringify(next.transientFailures) !== JSON.stringify(quirks.transientFailures);
     quirks = next;
