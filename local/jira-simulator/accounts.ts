@@ -4,12 +4,14 @@
  * Only accounts that were created, changed or deleted after the start are kept in memory.
  */
 
-export type SimulatedAccountType = 'atlassian' | 'customer' | 'app';
+/** `unknown`: a record Jira cannot identify (a corrupted one); only made by the `unknownAccounts` switch. */
+export type SimulatedAccountType = 'atlassian' | 'customer' | 'app' | 'unknown';
 
 export interface SimulatedAccount {
   accountId: string;
   accountType: SimulatedAccountType;
-  displayName: string;
+  /** null when Jira sends none (the `nullDisplayNameRatio` switch, and `unknown` records). */
+  displayName: string | null;
   /** Missing when the account's privacy settings hide it (and for apps, which have none). */
   emailAddress?: string;
   active: boolean;
@@ -24,6 +26,14 @@ export interface DirectoryLayout {
   inactive: number;
   hiddenEmails: number;
   emailDomain: string;
+  /** `short`: `qm:<uuid>`; `real`: `qm:<uuid>:<24 hex>`, as JSM customers' ids look on a real site. */
+  customerIdStyle: 'short' | 'real';
+}
+
+/** Switches that change seeded accounts while the simulator runs (see quirks.ts). */
+export interface DirectoryShape {
+  nullEmailRatio: number;
+  nullDisplayNameRatio: number;
 }
 
 export type AccountChanges = Partial<Omit<SimulatedAccount, 'accountId'>>;
@@ -97,6 +107,17 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** The greatest common divisor, to pick a multiplier that permutes 0..n-1. */
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** Salts of the two seeded selections, so the null-email and null-name accounts are not the same ones. */
+const NULL_EMAIL_SALT = 20;
+const NULL_NAME_SALT = 21;
+/** The first `unknown` record's id, as Jira's docs describe a corrupted record. */
+export const UNKNOWN_ACCOUNT_ID = 'unknown';
+
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 interface SlotKind {
@@ -117,6 +138,9 @@ export class AccountDirectory {
   /** The slot number is folded into the last 8 hex digits of every derived account id. */
   private readonly slotMask: number;
   private nextSlot: number;
+  private shape: DirectoryShape = { nullEmailRatio: 0, nullDisplayNameRatio: 0 };
+  /** Slots of the live `unknown` records, oldest first. */
+  private unknownSlots: number[] = [];
 
   constructor(private readonly layout: DirectoryLayout) {
     this.seededCount = layout.users + layout.customers + layout.apps + layout.inactive + layout.hiddenEmails;
@@ -132,6 +156,42 @@ export class AccountDirectory {
       this.order[i] = this.order[j] as number;
       this.order[j] = swap;
     }
+  }
+
+  /** Takes effect at once for the seeded accounts not changed since the start. */
+  setShape(shape: DirectoryShape): void {
+    this.shape = { ...shape };
+  }
+
+  /**
+   * Add or remove `unknown` records until there are `count`. They sit at seeded places in the
+   * listing (never before the administrator and the agent); the first is `accountId: "unknown"`.
+   */
+  setUnknownAccounts(count: number): void {
+    this.unknownSlots = this.unknownSlots.filter((slot) => !this.deleted.has(slot));
+    while (this.unknownSlots.length > count) {
+      const slot = this.unknownSlots.pop() as number;
+      this.remove(slot);
+    }
+    while (this.unknownSlots.length < count) {
+      const slot = this.nextSlot;
+      const named = this.get(UNKNOWN_ACCOUNT_ID) === undefined;
+      const accountId = named ? UNKNOWN_ACCOUNT_ID : this.derivedId(slot, 'unknown');
+      this.nextSlot += 1;
+      if (named) this.customIds.set(accountId, slot);
+      this.stored.set(slot, { accountId, accountType: 'unknown', displayName: null, active: true });
+      this.order.splice(2 + (hash(this.layout.seed, slot, 31) % Math.max(1, this.order.length - 1)), 0, slot);
+      this.unknownSlots.push(slot);
+    }
+  }
+
+  /**
+   * Whether this account's hidden email is sent as `null` rather than left out: the seeded ones
+   * picked by `nullEmailRatio` (not their later changes' doing).
+   */
+  emailSentAsNull(accountId: string): boolean {
+    const slot = this.slotOf(accountId);
+    return slot !== undefined && this.picked(slot, this.shape.nullEmailRatio, NULL_EMAIL_SALT);
   }
 
   get size(): number {
@@ -207,11 +267,30 @@ export class AccountDirectory {
     const slot = this.slotOf(accountId);
     const current = slot === undefined ? undefined : this.atSlot(slot);
     if (slot === undefined || !current) throw new UnknownAccountError(accountId);
+    this.remove(slot);
+    return current;
+  }
+
+  private remove(slot: number): void {
     this.deleted.add(slot);
     this.stored.delete(slot);
     const position = this.order.indexOf(slot);
     if (position >= 0) this.order.splice(position, 1);
-    return current;
+  }
+
+  /**
+   * Whether a seeded active user or customer (never the administrator or the agent) is among the
+   * `ratio` picked with `salt`: exactly ⌊n·ratio⌋ of the n of them, spread by a seeded permutation.
+   */
+  private picked(slot: number, ratio: number, salt: number): boolean {
+    const first = 2;
+    const end = this.layout.users + this.layout.customers;
+    if (ratio <= 0 || slot < first || slot >= end) return false;
+    const n = end - first;
+    let multiplier = (hash(this.layout.seed, 0, salt) % n) | 1;
+    while (gcd(multiplier, n) !== 1) multiplier += 1;
+    const rank = ((slot - first) * multiplier + hash(this.layout.seed, 1, salt)) % n;
+    return Math.floor((rank + 1) * ratio) > Math.floor(rank * ratio);
   }
 
   private slotOf(accountId: string): number | undefined {
@@ -239,7 +318,10 @@ export class AccountDirectory {
     return { accountType: (rest - inactive) % 2 === 0 ? 'atlassian' : 'customer', active: true, emailHidden: true };
   }
 
-  /** Jira's shapes: `712020:<uuid>` for Atlassian accounts, `qm:<uuid>` for customers, 24 hex for apps. */
+  /**
+   * Jira's shapes: `712020:<uuid>` for Atlassian accounts (and unknown records), `qm:<uuid>` or
+   * `qm:<uuid>:<24 hex>` for customers, 24 hex for apps. The last 8 hex digits always encode the slot.
+   */
   private derivedId(slot: number, accountType: SimulatedAccountType): string {
     const { seed } = this.layout;
     const tail = hex8(encodeSlot(slot, this.slotMask));
@@ -249,8 +331,11 @@ export class AccountDirectory {
     const c = hash(seed, slot, 12);
     const hc = hex8(c);
     const variant = (8 + (c & 3)).toString(16);
-    const uuid = `${a}-${b.slice(0, 4)}-4${b.slice(4, 7)}-${variant}${hc.slice(0, 3)}-${hc.slice(3, 7)}${tail}`;
-    return accountType === 'customer' ? `qm:${uuid}` : `712020:${uuid}`;
+    const uuidHead = `${a}-${b.slice(0, 4)}-4${b.slice(4, 7)}-${variant}${hc.slice(0, 3)}-${hc.slice(3, 7)}`;
+    if (accountType !== 'customer') return `712020:${uuidHead}${tail}`;
+    if (this.layout.customerIdStyle === 'short') return `qm:${uuidHead}${tail}`;
+    const uuid = `${uuidHead}${hex8(hash(seed, slot, 13))}`;
+    return `qm:${uuid}:${hex8(hash(seed, slot, 14))}${hex8(hash(seed, slot, 15))}${tail}`;
   }
 
   private generate(slot: number): SimulatedAccount {
@@ -263,8 +348,9 @@ export class AccountDirectory {
     }
     const first = pick(FIRST_NAMES, hash(seed, slot, 1));
     const last = pick(LAST_NAMES, hash(seed, slot, 2));
-    const account: SimulatedAccount = { accountId, accountType: kind.accountType, displayName: `${first} ${last}`, active: kind.active };
-    if (!kind.emailHidden) {
+    const displayName = this.picked(slot, this.shape.nullDisplayNameRatio, NULL_NAME_SALT) ? null : `${first} ${last}`;
+    const account: SimulatedAccount = { accountId, accountType: kind.accountType, displayName, active: kind.active };
+    if (!kind.emailHidden && !this.picked(slot, this.shape.nullEmailRatio, NULL_EMAIL_SALT)) {
       const domain = kind.accountType === 'customer' ? pick(CUSTOMER_DOMAINS, hash(seed, slot, 3)) : emailDomain;
       // One account in seven writes its email in mixed case, as people do, so that matching
       // on email has to ignore case. Slots 0 and 1 (administrator, agent) stay lower case.

@@ -4,6 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { AccountDirectory, UnknownAccountError, type AccountChanges, type SimulatedAccount } from './accounts.js';
 import {
+  DEFAULT_QUIRKS,
+  InvalidQuirksError,
+  TransientFaultSchedule,
+  applyQuirks,
+  type JiraQuirks,
+  type QuirksInput,
+  type TransientFaultKind,
+} from './quirks.js';
+import {
   DEFAULT_WEBHOOK_SECRET,
   buildWebhookDelivery,
   deliverWebhook,
@@ -11,7 +20,7 @@ import {
   type WebhookDeliveryRecord,
 } from './webhooks.js';
 
-export interface JiraSimulatorOptions {
+export interface JiraSimulatorOptions extends QuirksInput {
   /** 0 picks a free port (the default). */
   port?: number;
   /** Jira users (`atlassian`, active, email visible), the administrator and the agent included; at least 2. Default 50. */
@@ -34,6 +43,8 @@ export interface JiraSimulatorOptions {
   webhookRetries?: number;
   /** The first retry waits this long, each further one twice as long. Default 200. */
   webhookRetryBaseDelayMs?: number;
+  /** `real` gives customers Jira's long ids, `qm:<uuid>:<24 hex>`. Fixed at start: an account id never changes. Default `short` (`qm:<uuid>`). */
+  customerIdStyle?: 'short' | 'real';
 }
 
 export interface SimulatorCredentials {
@@ -69,13 +80,24 @@ export interface JiraSimulator {
   failNext(count: number, status?: number): void;
   /** API calls per route (`users/search`, `user`, `myself`, `mypermissions`, `unknown`), failed ones included. */
   callCounts(): Record<string, number>;
+  /** Resets the call counts and the fault counts. */
   resetCallCounts(): void;
+  /** Change any of the quirks (see quirks.ts); answers all of them. Throws InvalidQuirksError for a value out of range. */
+  setQuirks(changes: QuirksInput): JiraQuirks;
+  quirks(): JiraQuirks;
+  /**
+   * Faults injected so far, by kind: `409`, `502`, `503`, `504`, `reset` (transient failures),
+   * `429` (rate limit), and the status of each `failNext` failure.
+   */
+  faultCounts(): Record<string, number>;
   /** The last 1,000 webhook deliveries, oldest first. */
   webhookDeliveries(): WebhookDeliveryRecord[];
   stop(): Promise<void>;
 }
 
 const MAX_PAGE = 1000;
+/** What a 429 says the limit is; the simulated load itself is counted in calls (`every`). */
+const RATE_LIMIT_HEADER_LIMIT = 350;
 const DEFAULT_PAGE = 50;
 const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 const MAX_DELIVERY_LOG = 1000;
@@ -130,8 +152,15 @@ interface Credential {
 interface Reply {
   status: number;
   body?: unknown;
+  /** An HTML page instead of JSON, as Atlassian's edge answers 502 and 504. */
+  html?: string;
   headers?: Record<string, string>;
+  /** Drop the connection without answering (a connection reset, as the client sees it). */
+  resetConnection?: boolean;
 }
+
+const edgePage = (status: number, title: string): string =>
+  `<!DOCTYPE html><html><head><title>${status} ${title}</title></head><body><h1>${status} ${title}</h1></body></html>`;
 
 const errorBody = (message: string): { errorMessages: string[]; errors: Record<string, string> } => ({
   errorMessages: [message],
@@ -216,6 +245,14 @@ function zodMessage(error: z.ZodError): string {
 /** Start a Jira Cloud simulator on 127.0.0.1. Stop it with `stop()`. */
 export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Promise<JiraSimulator> {
   const seed = options.seed ?? 1;
+  let quirks = applyQuirks(DEFAULT_QUIRKS, {
+    nullEmailRatio: options.nullEmailRatio,
+    hiddenEmailStyle: options.hiddenEmailStyle,
+    nullDisplayNameRatio: options.nullDisplayNameRatio,
+    unknownAccounts: options.unknownAccounts,
+    pageCap: options.pageCap,
+    transientFailures: options.transientFailures,
+  });
   const directory = new AccountDirectory({
     seed,
     users: Math.max(2, options.users ?? 50),
@@ -224,6 +261,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     inactive: Math.max(0, options.inactive ?? 3),
     hiddenEmails: Math.max(0, options.hiddenEmails ?? 3),
     emailDomain: options.emailDomain ?? 'example.com',
+    customerIdStyle: options.customerIdStyle ?? 'short',
   });
   const webhookSecret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
   const deliveryPolicy = { retries: options.webhookRetries ?? 3, baseDelayMs: options.webhookRetryBaseDelayMs ?? 200 };
@@ -251,23 +289,48 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
   let rateLimit: { every: number; retryAfterSeconds: number } | undefined;
   let callsSinceRateLimitSet = 0;
   let failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
+  let faultSchedule: TransientFaultSchedule | undefined;
+  let faults: Record<string, number> = {};
+  const countFault = (kind: string): void => {
+    faults[kind] = (faults[kind] ?? 0) + 1;
+  };
   let webhookTarget: string | undefined;
   const deliveryLog: WebhookDeliveryRecord[] = [];
   const stopping = new AbortController();
+  useQuirks(quirks);
+
+  /** Quirks that shape the accounts themselves go to the directory; the failures get a schedule of their own. */
+  function useQuirks(next: JiraQuirks): void {
+    const failuresChanged = !faultSchedule || JSON.stringify(next.transientFailures) !== JSON.stringify(quirks.transientFailures);
+    quirks = next;
+    directory.setShape({ nullEmailRatio: quirks.nullEmailRatio, nullDisplayNameRatio: quirks.nullDisplayNameRatio });
+    directory.setUnknownAccounts(quirks.unknownAccounts);
+    // Changing another switch does not restart the count of the failures.
+    if (failuresChanged) faultSchedule = quirks.transientFailures ? new TransientFaultSchedule(quirks.transientFailures) : undefined;
+  }
+
+  /** The email as Jira sends it: the address, `null` (hidden, by the quirks), or undefined (the key left out). */
+  function sentEmail(account: SimulatedAccount): string | null | undefined {
+    if (account.emailAddress !== undefined) return account.emailAddress;
+    if (account.accountType !== 'atlassian' && account.accountType !== 'customer') return undefined;
+    return quirks.hiddenEmailStyle === 'null' || directory.emailSentAsNull(account.accountId) ? null : undefined;
+  }
 
   function restUser(account: SimulatedAccount): Record<string, unknown> {
-    const avatar = `https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net/initials/${initials(account.displayName)}-4.png`;
+    const avatar = `https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net/initials/${initials(account.displayName ?? '')}-4.png`;
     const { timeZone, locale } = directory.profileOf(account.accountId);
     const user: Record<string, unknown> = {
       self: `${url}/rest/api/3/user?accountId=${encodeURIComponent(account.accountId)}`,
       accountId: account.accountId,
       accountType: account.accountType,
     };
-    if (account.emailAddress !== undefined) user.emailAddress = account.emailAddress;
+    const email = sentEmail(account);
+    if (email !== undefined) user.emailAddress = email;
     user.avatarUrls = { '48x48': avatar, '24x24': avatar, '16x16': avatar, '32x32': avatar };
-    user.displayName = account.displayName;
+    // A corrupted (`unknown`) record leaves the name out altogether; a user without one sends null.
+    if (account.accountType !== 'unknown' || account.displayName !== null) user.displayName = account.displayName;
     user.active = account.active;
-    if (account.accountType !== 'app') {
+    if (account.accountType === 'atlassian' || account.accountType === 'customer') {
       user.timeZone = timeZone;
       user.locale = locale;
     }
@@ -304,18 +367,28 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
 
     if (failures.remaining > 0) {
       failures.remaining -= 1;
+      countFault(String(failures.status));
       return { status: failures.status, body: errorBody(`Simulated failure (${failures.status}).`) };
     }
     if (rateLimit) {
       callsSinceRateLimitSet += 1;
       if (callsSinceRateLimitSet % rateLimit.every === 0) {
+        countFault('429');
         return {
           status: 429,
-          headers: { 'Retry-After': String(rateLimit.retryAfterSeconds), 'RateLimit-Reason': 'jira-burst-based' },
+          headers: {
+            'Retry-After': String(rateLimit.retryAfterSeconds),
+            'X-RateLimit-Limit': String(RATE_LIMIT_HEADER_LIMIT),
+            'X-RateLimit-Remaining': '0',
+            'X-RateLimit-Reset': new Date(Date.now() + rateLimit.retryAfterSeconds * 1000).toISOString(),
+            'RateLimit-Reason': 'jira-burst-based',
+          },
           body: errorBody('Rate limit exceeded.'),
         };
       }
     }
+    const fault = faultSchedule?.next(route);
+    if (fault) return transientFault(fault, route);
     const caller = authenticate(request);
     if (!caller) {
       return {
@@ -331,7 +404,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       case 'users/search': {
         const startAt = Math.max(0, integerParam(query.get('startAt'), 0));
         const requested = integerParam(query.get('maxResults'), DEFAULT_PAGE);
-        const maxResults = Math.min(MAX_PAGE, Math.max(0, requested));
+        const maxResults = Math.min(MAX_PAGE, quirks.pageCap, Math.max(0, requested));
         return { status: 200, body: directory.page(startAt, maxResults).map(restUser) };
       }
       case 'user': {
@@ -364,10 +437,38 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     }
   }
 
+  function transientFault(kind: TransientFaultKind, route: string): Reply {
+    switch (kind) {
+      case 'timeout':
+        // Jira stops a users/search that runs past 10 s with 409; elsewhere the edge gives up with 502.
+        if (route === 'users/search') {
+          countFault('409');
+          return { status: 409, body: errorBody('The request took longer than 10 seconds and was cancelled. Try again, or ask for fewer results.') };
+        }
+        countFault('502');
+        return { status: 502, html: edgePage(502, 'Bad Gateway') };
+      case '503': {
+        countFault('503');
+        const retryAfterSeconds = quirks.transientFailures?.retryAfterSeconds ?? 1;
+        return { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) }, body: errorBody('Service temporarily unavailable.') };
+      }
+      case 'reset':
+        countFault('reset');
+        return { status: 0, resetConnection: true };
+      case '504':
+        countFault('504');
+        return { status: 504, html: edgePage(504, 'Gateway Time-out') };
+    }
+  }
+
   async function emit(event: JiraUserWebhookEvent, account: SimulatedAccount): Promise<void> {
     const target = webhookTarget;
     if (!target || stopping.signal.aborted) return;
-    const delivery = buildWebhookDelivery(event, account, Date.now(), { secret: webhookSecret, baseUrl: url });
+    const delivery = buildWebhookDelivery(event, account, Date.now(), {
+      secret: webhookSecret,
+      baseUrl: url,
+      hiddenEmailAs: sentEmail(account) === null ? 'null' : 'missing',
+    });
     const record = await deliverWebhook(target, event, account.accountId, delivery, deliveryPolicy, stopping.signal);
     deliveryLog.push(record);
     if (deliveryLog.length > MAX_DELIVERY_LOG) deliveryLog.shift();
@@ -402,8 +503,22 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
           agent: simulator.agent,
           webhookTarget: webhookTarget ?? null,
           callCounts: counts,
+          quirks,
+          faultCounts: faults,
         },
       };
+    }
+    if (path === '/simulator/quirks' && request.method === 'GET') {
+      return { status: 200, body: { quirks, faultCounts: faults } };
+    }
+    if (path === '/simulator/quirks' && (request.method === 'PUT' || request.method === 'PATCH')) {
+      // For people trying the service with `npm start`: Jira at its least convenient, any subset of the switches.
+      useQuirks(applyQuirks(quirks, await readJson(request)));
+      return { status: 200, body: simulator.quirks() };
+    }
+    if (path === '/simulator/quirks' && request.method === 'DELETE') {
+      useQuirks(DEFAULT_QUIRKS);
+      return { status: 204 };
     }
     if (path === '/simulator/users' && request.method === 'POST') {
       const parsed = newAccountSchema.safeParse(await readJson(request));
@@ -463,12 +578,20 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       else reply = { status: 404, body: errorBody('Not found.') };
     } catch (error) {
       if (error instanceof UnknownAccountError) reply = { status: 404, body: errorBody(error.message) };
-      else if (error instanceof InvalidBodyError) reply = { status: 400, body: errorBody(error.message) };
+      else if (error instanceof InvalidBodyError || error instanceof InvalidQuirksError) reply = { status: 400, body: errorBody(error.message) };
       else reply = { status: 500, body: errorBody(error instanceof Error ? error.message : 'Internal error.') };
+    }
+    if (reply.resetConnection) {
+      request.socket.destroy();
+      return;
     }
     const headers: Record<string, string> = { ...reply.headers };
     let payload: string | undefined;
-    if (reply.body !== undefined) {
+    if (reply.html !== undefined) {
+      payload = reply.html;
+      headers['Content-Type'] = 'text/html;charset=UTF-8';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    } else if (reply.body !== undefined) {
       payload = JSON.stringify(reply.body);
       headers['Content-Type'] = 'application/json;charset=UTF-8';
       headers['Content-Length'] = String(Buffer.byteLength(payload));
@@ -517,7 +640,14 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     callCounts: () => ({ ...counts }),
     resetCallCounts: () => {
       counts = {};
+      faults = {};
     },
+    setQuirks: (changes) => {
+      useQuirks(applyQuirks(quirks, changes));
+      return simulator.quirks();
+    },
+    quirks: () => ({ ...quirks, transientFailures: quirks.transientFailures ? { ...quirks.transientFailures, routes: [...quirks.transientFailures.routes] } : null }),
+    faultCounts: () => ({ ...faults }),
     webhookDeliveries: () => [...deliveryLog],
     stop: async () => {
       stopping.abort();

@@ -17,8 +17,10 @@ export interface WebhookDeliveryOptions {
   secret?: string;
   /** `X-Atlassian-Webhook-Identifier`; Jira keeps it across retries. Defaults to a fresh UUID. */
   identifier?: string;
-  /** `X-Atlassian-Webhook-Retry`, 0 for the first attempt. */
+  /** `X-Atlassian-Webhook-Retry`: Jira sends it on retries only (1, 2, ...); 0 or unset leaves it out. */
   retry?: number;
+  /** How a hidden email (`emailAddress` undefined) is sent: left out (the default) or as `null`. */
+  hiddenEmailAs?: 'missing' | 'null';
   /** The site's URL, for the user's `self` link; omitted when not given. */
   baseUrl?: string;
 }
@@ -54,25 +56,34 @@ export function buildWebhookDelivery(
   options: WebhookDeliveryOptions = {},
 ): WebhookDelivery {
   const self = options.baseUrl ? `${options.baseUrl}/rest/api/3/user?accountId=${encodeURIComponent(account.accountId)}` : undefined;
-  const user: Record<string, string | boolean> = { accountId: account.accountId };
+  const user: Record<string, string | boolean | null> = { accountId: account.accountId };
   if (event !== 'user_deleted') {
     if (account.accountType !== undefined) user.accountType = account.accountType;
     if (account.displayName !== undefined) user.displayName = account.displayName;
     if (account.emailAddress !== undefined) user.emailAddress = account.emailAddress;
+    else if (options.hiddenEmailAs === 'null') user.emailAddress = null;
     if (account.active !== undefined) user.active = account.active;
   }
   if (self) user.self = self;
   const body = JSON.stringify({ timestamp, webhookEvent: event, user });
-  return {
-    body,
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Hub-Signature': signWebhookBody(body, options.secret ?? DEFAULT_WEBHOOK_SECRET),
-      'X-Atlassian-Webhook-Identifier': options.identifier ?? randomUUID(),
-      'X-Atlassian-Webhook-Retry': String(options.retry ?? 0),
-      'X-Atlassian-Webhook-Flow': 'Primary',
-    },
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'X-Hub-Signature': signWebhookBody(body, options.secret ?? DEFAULT_WEBHOOK_SECRET),
+    'X-Atlassian-Webhook-Identifier': options.identifier ?? randomUUID(),
+    'X-Atlassian-Webhook-Flow': 'Primary',
   };
+  if (options.retry !== undefined && options.retry > 0) headers[RETRY_HEADER] = String(options.retry);
+  return { body, headers };
+}
+
+const RETRY_HEADER = 'X-Atlassian-Webhook-Retry';
+
+/** The delivery's headers for one attempt: Jira sends `X-Atlassian-Webhook-Retry` on retries only. */
+function headersForAttempt(headers: Record<string, string>, attempt: number): Record<string, string> {
+  const forAttempt = { ...headers };
+  delete forAttempt[RETRY_HEADER];
+  if (attempt > 0) forAttempt[RETRY_HEADER] = String(attempt);
+  return forAttempt;
 }
 
 /** Jira tries a delivery again when the target answers one of these (or any 5xx). */
@@ -92,7 +103,8 @@ export interface DeliveryPolicy {
 
 /**
  * POST one delivery, retrying as Jira does: on 408, 409, 425, 429, 5xx and unreachable targets,
- * with exponential backoff, the same body and identifier, and a growing `X-Atlassian-Webhook-Retry`.
+ * with exponential backoff, the same body and identifier, and `X-Atlassian-Webhook-Retry: 1, 2, ...`
+ * on the retries (none on the first attempt).
  */
 export async function deliverWebhook(
   target: string,
@@ -108,7 +120,7 @@ export async function deliverWebhook(
     try {
       const response = await fetch(target, {
         method: 'POST',
-        headers: { ...delivery.headers, 'X-Atlassian-Webhook-Retry': String(attempt) },
+        headers: headersForAttempt(delivery.headers, attempt),
         body: delivery.body,
         signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(DELIVERY_TIMEOUT_MS)]) : AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });

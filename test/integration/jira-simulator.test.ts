@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  InvalidQuirksError,
   buildWebhookDelivery,
   signWebhookBody,
   startJiraSimulator,
@@ -13,9 +14,9 @@ interface RestUser {
   self: string;
   accountId: string;
   accountType: string;
-  emailAddress?: string;
+  emailAddress?: string | null;
   avatarUrls: Record<string, string>;
-  displayName: string;
+  displayName?: string | null;
   active: boolean;
 }
 
@@ -64,6 +65,32 @@ async function getJson<T>(jira: JiraSimulator, path: string, authorization?: str
   const response = await get(jira, path, authorization);
   expect(response.status).toBe(200);
   return (await response.json()) as T;
+}
+
+/** Every account over users/search, page after page until an empty one (a short page is not the end). */
+async function listAll(jira: JiraSimulator, maxResults = 1000): Promise<{ users: RestUser[]; pageSizes: number[] }> {
+  const users: RestUser[] = [];
+  const pageSizes: number[] = [];
+  for (;;) {
+    const page = await getJson<RestUser[]>(jira, `/rest/api/3/users/search?startAt=${users.length}&maxResults=${maxResults}`);
+    pageSizes.push(page.length);
+    if (page.length === 0) return { users, pageSizes };
+    users.push(...page);
+  }
+}
+
+/** The status of a call, or `reset` when the connection was dropped without an answer. */
+async function outcome(jira: JiraSimulator, path: string): Promise<number | 'reset'> {
+  try {
+    const response = await get(jira, path);
+    await response.arrayBuffer();
+    return response.status;
+  } catch (error) {
+    // fetch's own TypeError comes from another realm than Jest's, so look at its cause: undici's socket error.
+    const cause: unknown = error !== null && typeof error === 'object' && 'cause' in error ? error.cause : undefined;
+    if (cause !== null && typeof cause === 'object' && 'code' in cause && cause.code === 'UND_ERR_SOCKET') return 'reset';
+    throw error;
+  }
 }
 
 const basic = (email: string, token: string): string => `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
@@ -173,7 +200,7 @@ describe('users/search', () => {
     expect(emails.some((email) => email !== email.toLowerCase())).toBe(true);
     expect(new Set(emails.map((email) => email.toLowerCase())).size).toBe(emails.length);
     for (const account of accounts) {
-      const pattern = { atlassian: /^712020:[0-9a-f-]{36}$/, customer: /^qm:[0-9a-f-]{36}$/, app: /^[0-9a-f]{24}$/ }[account.accountType];
+      const pattern = { atlassian: /^712020:[0-9a-f-]{36}$/, customer: /^qm:[0-9a-f-]{36}$/, app: /^[0-9a-f]{24}$/, unknown: /^unknown$/ }[account.accountType];
       expect(account.accountId).toMatch(pattern);
     }
   });
@@ -340,7 +367,8 @@ describe('webhooks', () => {
     for (const delivery of receiver.received) {
       expect(signatureIsValid(delivery.rawBody, delivery.headers['x-hub-signature'], 'test-secret')).toBe(true);
       expect(delivery.headers['content-type']).toBe('application/json');
-      expect(delivery.headers['x-atlassian-webhook-retry']).toBe('0');
+      // Jira sends X-Atlassian-Webhook-Retry on retries only.
+      expect(delivery.headers['x-atlassian-webhook-retry']).toBeUndefined();
     }
     expect(new Set(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-identifier'])).size).toBe(3);
     expect(bodies.every((body) => typeof body.timestamp === 'number')).toBe(true);
@@ -361,7 +389,7 @@ describe('webhooks', () => {
     const account = await jira.createAccount({ displayName: 'Grace Hopper', emailAddress: 'grace@example.com', accountType: 'customer' });
 
     // Assess
-    expect(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-retry'])).toEqual(['0', '1', '2']);
+    expect(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-retry'])).toEqual([undefined, '1', '2']);
     expect(new Set(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-identifier'])).size).toBe(1);
     expect(new Set(receiver.received.map((delivery) => delivery.rawBody)).size).toBe(1);
     expect(jira.webhookDeliveries()).toEqual([expect.objectContaining({ accountId: account.accountId, attempts: 3, status: 200, delivered: true })]);
@@ -468,5 +496,207 @@ describe('control routes', () => {
       'user_updated',
       'user_deleted',
     ]);
+  });
+});
+
+describe('Real Jira Cloud quirks (all off by default)', () => {
+  it('sends a seeded fraction of hidden emails as null in users/search, user and webhooks, never the logins', async () => {
+    // Prepare
+    const jira = await simulator({ users: 100, customers: 50, hiddenEmails: 2, nullEmailRatio: 0.2, seed: 5 });
+    const twin = await simulator({ users: 100, customers: 50, hiddenEmails: 2, nullEmailRatio: 0.2, seed: 5 });
+    const receiver = await webhookReceiver();
+    jira.setWebhookTarget(receiver.url);
+
+    // Act
+    const { users } = await listAll(jira);
+    const nulls = users.filter((user) => user.emailAddress === null);
+    const missing = users.filter((user) => !('emailAddress' in user));
+    const first = nulls[0]?.accountId ?? '';
+    const oneRaw = await (await get(jira, `/rest/api/3/user?accountId=${encodeURIComponent(first)}`)).text();
+    await jira.updateAccount(first, { displayName: 'Renamed' });
+    const myself = await getJson<RestUser>(jira, '/rest/api/3/myself', jira.agent.authorization);
+
+    // Assess
+    // ⌊148 × 0.2⌋ of the active users and customers other than the administrator and the agent.
+    expect(nulls).toHaveLength(29);
+    expect(new Set(nulls.map((user) => user.accountType))).toEqual(new Set(['atlassian', 'customer']));
+    expect(missing.map((user) => user.accountType).sort()).toEqual(['app', 'app', 'app', 'atlassian', 'customer']);
+    expect(oneRaw).toContain('"emailAddress":null');
+    const body = JSON.parse(receiver.received[0]?.rawBody ?? '{}') as WebhookBody;
+    expect(body.user).toEqual(expect.objectContaining({ accountId: first, displayName: 'Renamed', emailAddress: null }));
+    expect(users.slice(0, 2).map((user) => user.emailAddress)).toEqual([jira.admin.email, jira.agent.email]);
+    expect(myself.emailAddress).toBe(jira.agent.email);
+    // The directory agrees: those accounts hide their email; the same seed hides the same ones.
+    expect(jira.accounts().filter((account) => nulls.some((user) => user.accountId === account.accountId)).every((account) => account.emailAddress === undefined)).toBe(true);
+    expect((await listAll(twin)).users.filter((user) => user.emailAddress === null).map((user) => user.accountId)).toEqual(nulls.map((user) => user.accountId));
+  });
+
+  it('renders the other hidden emails as missing or null, as asked', async () => {
+    // Prepare
+    const jira = await simulator({ users: 5, customers: 2, apps: 1, inactive: 0, hiddenEmails: 2 });
+
+    // Act
+    const before = (await listAll(jira)).users;
+    const quirks = jira.setQuirks({ hiddenEmailStyle: 'null' });
+    const after = (await listAll(jira)).users;
+
+    // Assess
+    expect(quirks.hiddenEmailStyle).toBe('null');
+    expect(before.filter((user) => user.emailAddress === null)).toHaveLength(0);
+    expect(after.filter((user) => user.emailAddress === null).map((user) => user.accountType).sort()).toEqual(['atlassian', 'customer']);
+    expect(after.find((user) => user.accountType === 'app')).not.toHaveProperty('emailAddress');
+  });
+
+  it('sends null display names and corrupted unknown records, and counts them', async () => {
+    // Prepare
+    const jira = await simulator({ users: 20, customers: 10, apps: 1, inactive: 1, hiddenEmails: 1, nullDisplayNameRatio: 0.5, unknownAccounts: 2 });
+
+    // Act
+    const { users } = await listAll(jira);
+    const corrupted = await getJson<RestUser>(jira, '/rest/api/3/user?accountId=unknown');
+    jira.setQuirks({ unknownAccounts: 0, nullDisplayNameRatio: 0 });
+    const afterwards = (await listAll(jira)).users;
+
+    // Assess
+    expect(users.filter((user) => user.displayName === null)).toHaveLength(14);
+    const unknown = users.filter((user) => user.accountType === 'unknown');
+    expect(unknown).toHaveLength(2);
+    expect(unknown.map((user) => user.accountId)).toContain('unknown');
+    expect(unknown.every((user) => !('displayName' in user) && !('emailAddress' in user))).toBe(true);
+    expect(corrupted).toEqual(expect.objectContaining({ accountId: 'unknown', accountType: 'unknown' }));
+    expect(jira.accountCount()).toBe(20 + 10 + 1 + 1 + 1);
+    expect(users).toHaveLength(35);
+    expect(users.map((user) => user.accountId)).toEqual(expect.arrayContaining(unknown.map((user) => user.accountId)));
+    expect(afterwards).toHaveLength(33);
+    expect(afterwards.map((user) => user.accountId)).toEqual(jira.accounts().map((account) => account.accountId));
+    expect(afterwards.every((user) => typeof user.displayName === 'string')).toBe(true);
+  });
+
+  it('caps a page below maxResults, so only an empty page ends the list', async () => {
+    // Prepare
+    const jira = await simulator({ users: 250, pageCap: 100 });
+
+    // Act
+    const { users, pageSizes } = await listAll(jira);
+
+    // Assess
+    expect(pageSizes).toEqual([100, 100, 79, 0]);
+    expect(users.map((user) => user.accountId)).toEqual(jira.accounts().map((account) => account.accountId));
+  });
+
+  it('fails every Nth read in turn with 409, 503 and Retry-After, a connection reset and 504, sparing the logins', async () => {
+    // Prepare
+    const jira = await simulator({ transientFailures: { every: 2, retryAfterSeconds: 3 } });
+
+    // Act
+    const outcomes: Array<number | 'reset'> = [];
+    const logins: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 8; i += 1) {
+      logins.push((await get(jira, '/rest/api/3/myself')).status);
+      if (i === 3) {
+        const response = await get(jira, '/rest/api/3/users/search');
+        retryAfter = response.headers.get('Retry-After');
+        outcomes.push(response.status);
+      } else {
+        outcomes.push(await outcome(jira, '/rest/api/3/users/search'));
+      }
+      // Another switch changed midway does not restart the count.
+      if (i === 0) jira.setQuirks({ pageCap: 500 });
+    }
+    jira.setQuirks({ transientFailures: { every: 1, routes: ['user'] } });
+    const onUser = await get(jira, `/rest/api/3/user?accountId=${encodeURIComponent(jira.accounts()[0]?.accountId ?? '')}`);
+    const searchUnaffected = await outcome(jira, '/rest/api/3/users/search');
+    jira.setQuirks({ transientFailures: null });
+    const healed = await outcome(jira, `/rest/api/3/user?accountId=${encodeURIComponent(jira.accounts()[0]?.accountId ?? '')}`);
+
+    // Assess
+    expect(outcomes).toEqual([200, 409, 200, 503, 200, 'reset', 200, 504]);
+    expect(retryAfter).toBe('3');
+    expect(logins.every((status) => status === 200)).toBe(true);
+    expect(onUser.status).toBe(502);
+    expect(onUser.headers.get('Content-Type')).toMatch(/^text\/html/);
+    expect(searchUnaffected).toBe(200);
+    expect(healed).toBe(200);
+    expect(jira.faultCounts()).toEqual({ '409': 1, '503': 1, reset: 1, '504': 1, '502': 1 });
+  });
+
+  it('answers 429 with Retry-After and the X-RateLimit headers', async () => {
+    // Prepare
+    const jira = await simulator();
+    jira.setRateLimit({ every: 1, retryAfterSeconds: 2 });
+
+    // Act
+    const response = await get(jira, '/rest/api/3/users/search');
+
+    // Assess
+    expect(response.status).toBe(429);
+    expect(response.headers.get('Retry-After')).toBe('2');
+    expect(response.headers.get('X-RateLimit-Limit')).toMatch(/^[1-9][0-9]*$/);
+    expect(response.headers.get('X-RateLimit-Remaining')).toBe('0');
+    expect(response.headers.get('X-RateLimit-Reset')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    expect(response.headers.get('RateLimit-Reason')).toBe('jira-burst-based');
+    expect(jira.faultCounts()).toEqual({ '429': 1 });
+  });
+
+  it("gives customers Jira's long ids when asked, the same for a seed", async () => {
+    // Prepare
+    const jira = await simulator({ customerIdStyle: 'real', customers: 30, seed: 9 });
+    const twin = await simulator({ customerIdStyle: 'real', customers: 30, seed: 9 });
+
+    // Act
+    const customers = jira.accounts().filter((account) => account.accountType === 'customer');
+    const created = await jira.createAccount({ displayName: 'New Customer', accountType: 'customer' });
+    const one = await getJson<RestUser>(jira, `/rest/api/3/user?accountId=${encodeURIComponent(customers[0]?.accountId ?? '')}`);
+
+    // Assess
+    expect(customers.length).toBeGreaterThanOrEqual(30);
+    for (const customer of [...customers, created]) expect(customer.accountId).toMatch(/^qm:[0-9a-f-]{36}:[0-9a-f]{24}$/);
+    expect(twin.accounts().filter((account) => account.accountType === 'customer')).toEqual(customers);
+    expect(one.accountId).toBe(customers[0]?.accountId);
+  });
+
+  it('refuses switches out of range, from code and at start', async () => {
+    // Prepare
+    const jira = await simulator();
+
+    // Act
+    const fromCode = (): unknown => jira.setQuirks({ pageCap: 0 });
+    const atStart = startJiraSimulator({ nullEmailRatio: 2 });
+
+    // Assess
+    expect(fromCode).toThrow(InvalidQuirksError);
+    await expect(atStart).rejects.toThrow(InvalidQuirksError);
+    expect(jira.quirks().pageCap).toBe(1000);
+  });
+
+  it('turn on and off over HTTP', async () => {
+    // Prepare
+    const jira = await simulator({ users: 30 });
+    const json = { 'Content-Type': 'application/json' };
+    const quirksUrl = `${jira.url}/simulator/quirks`;
+
+    // Act
+    const on = await fetch(quirksUrl, { method: 'PUT', headers: json, body: JSON.stringify({ pageCap: 10, hiddenEmailStyle: 'null', transientFailures: { every: 2 } }) });
+    const shown = (await (await fetch(quirksUrl)).json()) as { quirks: Record<string, unknown>; faultCounts: Record<string, number> };
+    const outcomes = [await outcome(jira, '/rest/api/3/users/search?maxResults=50'), await outcome(jira, '/rest/api/3/users/search')];
+    const page = await getJson<RestUser[]>(jira, '/rest/api/3/users/search?maxResults=50');
+    const invalid = await fetch(quirksUrl, { method: 'PUT', headers: json, body: JSON.stringify({ pageCap: 0 }) });
+    const unknownSwitch = await fetch(quirksUrl, { method: 'PUT', headers: json, body: JSON.stringify({ nope: true }) });
+    const off = await fetch(quirksUrl, { method: 'DELETE' });
+    const afterwards = await getJson<RestUser[]>(jira, '/rest/api/3/users/search?maxResults=1000');
+
+    // Assess
+    expect(on.status).toBe(200);
+    expect(shown.quirks).toEqual(
+      expect.objectContaining({ pageCap: 10, hiddenEmailStyle: 'null', transientFailures: { every: 2, retryAfterSeconds: 1, routes: ['users/search', 'user'] } }),
+    );
+    expect(outcomes).toEqual([200, 409]);
+    expect(page).toHaveLength(10);
+    expect(invalid.status).toBe(400);
+    expect(unknownSwitch.status).toBe(400);
+    expect(off.status).toBe(204);
+    expect(afterwards).toHaveLength(jira.accountCount());
+    expect(jira.quirks()).toEqual(expect.objectContaining({ pageCap: 1000, hiddenEmailStyle: 'missing', transientFailures: null }));
   });
 });
