@@ -5,16 +5,20 @@ import type { RawRoute } from './api-gateway.js';
 
 export type EnqueueWebhook = (body: string, attributes: Record<string, string>) => Promise<{ messageId: string }>;
 
+/** The webhook route, with the request model it validates against (API Gateway's, the very object). */
+export type WebhookIngestRoute = RawRoute & { readonly requestSchema: typeof WEBHOOK_REQUEST_SCHEMA };
+
 /**
  * The local stand-in for API Gateway's direct SQS integration: the same request model, the same
  * message shape, no business logic. Answers 202 only once the queue has the message on disk.
  */
-export function webhookIngestRoute(enqueue: EnqueueWebhook): RawRoute {
+export function webhookIngestRoute(enqueue: EnqueueWebhook): WebhookIngestRoute {
+  // Ajv speaks draft-07 by default; the draft-04 envelope uses nothing that differs between them.
   const { $schema: _dialect, ...schema } = WEBHOOK_REQUEST_SCHEMA;
   const validateDelivery = new Ajv({ allErrors: true, strict: false }).compile(schema);
   const invalid = (message: string) => ({ statusCode: 400, body: { error: { code: 'BAD_REQUEST', message } } });
 
-  return async ({ body, headers }) => {
+  const route: RawRoute = async ({ body, headers }) => {
     if (body.length > MAX_WEBHOOK_BYTES) {
       return { statusCode: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'A webhook delivery may be at most 256 KiB.' } } };
     }
@@ -27,9 +31,10 @@ export function webhookIngestRoute(enqueue: EnqueueWebhook): RawRoute {
     }
     if (!validateDelivery(json)) {
       const details = (validateDelivery.errors ?? []).map((error) => `${error.instancePath || 'body'} ${error.message}`).join('; ');
-      return invalid(`The delivery is not a Jira webhook: ${details}.`);
+      return invalid(`The delivery is not a Jira webhook (a JSON object with a string webhookEvent and a numeric timestamp): ${details}.`);
     }
     const attributes: Record<string, string> = {};
+    // Node lower-cases header names, whatever spelling the sender used.
     const signature = headers[WEBHOOK_HEADERS.signature];
     const deliveryId = headers[WEBHOOK_HEADERS.deliveryId];
     if (signature) attributes[WEBHOOK_ATTRIBUTES.signature] = signature;
@@ -37,4 +42,5 @@ export function webhookIngestRoute(enqueue: EnqueueWebhook): RawRoute {
     const { messageId } = await enqueue(text, attributes);
     return { statusCode: 202, body: { accepted: true, messageId } };
   };
+  return Object.assign(route, { requestSchema: WEBHOOK_REQUEST_SCHEMA });
 }

@@ -9,6 +9,7 @@ import type { UserEvent } from '../domain/sync/user-event.js';
 import { revokesLogin } from '../domain/login-revocations.js';
 import { jiraWebhookSecret } from '../shared/config.js';
 import { dependencies } from '../shared/dependencies.js';
+import { OccurrenceSampler } from '../shared/occurrence-sampler.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { type DeliveryReading, readDelivery } from '../webhook/read-delivery.js';
 
@@ -16,6 +17,10 @@ import { type DeliveryReading, readDelivery } from '../webhook/read-delivery.js'
 const MAX_RECEIVE_COUNT = Number(process.env.MAX_RECEIVE_COUNT ?? 5);
 
 const processor = new BatchProcessor(EventType.SQS);
+
+/** Forged deliveries are counted each (`ForgedDeliveries`) but logged one in this many. */
+const FORGED_LOG_EVERY = 100;
+const forgedLogSampler = new OccurrenceSampler({ every: FORGED_LOG_EVERY });
 
 /** Named apart from the initial sync's counts so the dashboard can tell live sync from the sync runs. */
 const OUTCOME_METRICS: Partial<Record<UserEventOutcome, string>> = {
@@ -38,13 +43,18 @@ async function processRecord(
   const log = { messageId: record.messageId, deliveryId: reading.deliveryId };
   try {
     switch (reading.kind) {
-      case 'forged':
-        // Forged or unsigned: changes nothing, and retrying cannot make it genuine.
-        logger.warn('Delivery rejected: missing or wrong X-Hub-Signature', log);
-        metrics.addMetric('RejectedSignatures', MetricUnit.Count, 1);
+      case 'forged': {
+        // Forged or unsigned: changes nothing, and retrying cannot make it genuine. Anyone can send
+        // these, so each is counted but only a sample is logged, in one short line.
+        metrics.addMetric('ForgedDeliveries', MetricUnit.Count, 1);
+        const { log: logThis, seen } = forgedLogSampler.next();
+        if (logThis) logger.warn(`Forged delivery ${reading.deliveryId ?? '-'}: ${reading.problem} signature (${seen} so far, 1 in ${FORGED_LOG_EVERY} logged)`);
         return;
+      }
       case 'ignored':
+        // Jira sends these too (other events, Data Center-style users): counted, never refused.
         metrics.addMetric('DeliveriesIgnored', MetricUnit.Count, 1);
+        logger.debug('Delivery ignored', { deliveryId: reading.deliveryId, webhookEvent: reading.webhookEvent, reason: reading.reason });
         return;
       case 'malformed':
         throw new UnprocessableDeliveryError(reading.reason);
@@ -78,13 +88,13 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
     metrics.addMetric('DeliveriesReceived', MetricUnit.Count, event.Records.length);
     const deps = { jira: dependencies.jira(), links: dependencies.links(), settings: dependencies.userSync() };
     const secret = await jiraWebhookSecret();
-    const readings = new Map(event.Records.map((record) => [record.messageId, readDelivery(record, secret)]));
+    const readings = new Map(event.Records.map((record) => [record.messageId, readDelivery({ record, secret })]));
     const userEvents = [...readings.values()].flatMap((reading) => (reading.kind === 'user-event' ? [reading.event] : []));
     // Whether syncing is on, the links and the emails are read once per batch, not once per delivery.
     return applyUserEventBatch(deps, userEvents, (applyEvent) =>
       processPartialResponse(
         event,
-        (record: SQSRecord) => processRecord(record, readings.get(record.messageId) ?? { deliveryId: undefined, kind: 'forged' }, applyEvent),
+        (record: SQSRecord) => processRecord(record, readings.get(record.messageId) ?? { deliveryId: undefined, kind: 'forged', problem: 'missing' }, applyEvent),
         processor,
         { context, throwOnFullBatchFailure: false },
       ),

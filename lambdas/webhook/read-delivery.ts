@@ -1,31 +1,43 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describeIssues } from '../http/request.js';
-import { USER_EVENTS, type UserEvent, userEventSchema } from '../domain/sync/user-event.js';
+import { type UserEvent, isUserEventName } from '../domain/sync/user-event.js';
 import { readWebhookMessage } from './read-webhook-message.js';
-import { hasValidSignature } from './webhook-signature.js';
+import { identifiedUserSchema, userEventSchema } from './user-event-schema.js';
+import { webhookEnvelopeSchema } from './webhook-request-schema.js';
+import { type SignatureProblem, signatureProblem } from './webhook-signature.js';
+
+/** Why a genuine delivery changes nothing: Jira may send both, so they are counted, not refused. */
+export type IgnoredReason = 'unhandled-event' | 'no-account-id';
 
 /** What one queued delivery turned out to be, before anything is applied. */
 export type DeliveryReading = { deliveryId: string | undefined } & (
-  | { kind: 'forged' } // missing or wrong signature: changes nothing, never retried
-  | { kind: 'ignored' } // a genuine event that is not a user event
-  | { kind: 'malformed'; reason: string } // genuine but unusable: retried, then dead-lettered
+  | { kind: 'forged'; problem: SignatureProblem } // changes nothing, never retried
+  | { kind: 'ignored'; webhookEvent: string; reason: IgnoredReason }
+  | { kind: 'malformed'; reason: string } // signed, yet no Jira delivery: retried, then dead-lettered
   | { kind: 'user-event'; event: UserEvent }
 );
 
-/** Verifies the signature over the raw body (constant time) and parses the user event. */
-export function readDelivery(record: SQSRecord, secret: string): DeliveryReading {
-  const message = readWebhookMessage(record);
+/**
+ * Verifies the signature over the raw body, then reads the delivery: a user event with a Cloud
+ * account is applied; any other event, or a user without `accountId`, is ignored.
+ */
+export function readDelivery(options: { record: SQSRecord; secret: string }): DeliveryReading {
+  const message = readWebhookMessage(options.record);
   const { deliveryId } = message;
-  if (!hasValidSignature(message.body, message.signature, secret)) return { deliveryId, kind: 'forged' };
+  const problem = signatureProblem({ rawBody: message.body, signature: message.signature, secret: options.secret });
+  if (problem) return { deliveryId, kind: 'forged', problem };
   let json: unknown;
   try {
     json = JSON.parse(message.body);
   } catch {
     return { deliveryId, kind: 'malformed', reason: 'The delivery body is not JSON.' };
   }
-  const name = (json as { webhookEvent?: unknown } | null)?.webhookEvent;
-  if (!USER_EVENTS.includes(name as (typeof USER_EVENTS)[number])) return { deliveryId, kind: 'ignored' };
+  const envelope = webhookEnvelopeSchema.safeParse(json);
+  if (!envelope.success) return { deliveryId, kind: 'malformed', reason: `The delivery is not a Jira webhook: ${describeIssues(envelope.error)}` };
+  const { webhookEvent } = envelope.data;
+  if (!isUserEventName(webhookEvent)) return { deliveryId, kind: 'ignored', webhookEvent, reason: 'unhandled-event' };
+  if (!identifiedUserSchema.safeParse(json).success) return { deliveryId, kind: 'ignored', webhookEvent, reason: 'no-account-id' };
   const parsed = userEventSchema.safeParse(json);
-  if (!parsed.success) return { deliveryId, kind: 'malformed', reason: `The ${String(name)} delivery is malformed: ${describeIssues(parsed.error)}` };
+  if (!parsed.success) return { deliveryId, kind: 'malformed', reason: `The ${webhookEvent} delivery is malformed: ${describeIssues(parsed.error)}` };
   return { deliveryId, kind: 'user-event', event: parsed.data };
 }

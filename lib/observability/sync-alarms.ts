@@ -9,10 +9,13 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from '../stateless/service-function.js';
-import { serviceMetric } from './sync-metrics.js';
+import { FORGED_DELIVERIES_METRIC, serviceMetric } from './sync-metrics.js';
 
 /** A delivery waiting this long means the consumer is stuck or failing (it normally takes seconds). */
 export const QUEUE_AGE_ALARM_SECONDS = 600;
+
+/** Forged deliveries in five minutes that mean someone is probing the webhook, or the secret is out of step with Jira's. */
+export const FORGED_SURGE_THRESHOLD = 100;
 
 export interface SyncAlarmsProps {
   /** Where alarm notifications go (the `AlarmEmail` stack parameter). */
@@ -25,7 +28,7 @@ export interface SyncAlarmsProps {
 
 /**
  * The alarms an operator must act on, sent to one encrypted SNS topic: a dead-lettered delivery,
- * deliveries waiting too long, any function's errors, a failed sync execution.
+ * deliveries waiting too long, a surge of forged deliveries, any function's errors, a failed sync execution.
  */
 export class SyncAlarms extends Construct {
   readonly topic: sns.Topic;
@@ -54,6 +57,14 @@ export class SyncAlarms extends Construct {
       metric: props.queue.metricApproximateAgeOfOldestMessage({ period: minute, statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: QUEUE_AGE_ALARM_SECONDS,
       evaluationPeriods: 3,
+    });
+    this.add('ForgedDeliveriesSurge', {
+      alarmDescription:
+        `Over ${FORGED_SURGE_THRESHOLD} webhook deliveries in 5 minutes had a missing or wrong X-Hub-Signature: someone is probing the webhook, ` +
+        "or JIRA_WEBHOOK_SECRET no longer matches the Jira webhook's secret (then genuine changes are being dropped).",
+      metric: serviceMetric(FORGED_DELIVERIES_METRIC, Duration.minutes(5)),
+      threshold: FORGED_SURGE_THRESHOLD,
+      evaluationPeriods: 1,
     });
     for (const [name, fn] of Object.entries(props.functions)) {
       this.add(`${name}Errors`, {

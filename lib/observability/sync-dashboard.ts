@@ -5,7 +5,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from '../stateless/service-function.js';
-import { RECONCILE_METRICS, RECONCILE_RUN_METRICS, SYNC_PROGRESS_METRICS, SYNC_RUN_METRICS, WEBHOOK_METRICS, serviceMetric } from './sync-metrics.js';
+import { FORGED_DELIVERIES_METRIC, RECONCILE_METRICS, RECONCILE_RUN_METRICS, SYNC_PROGRESS_METRICS, SYNC_RUN_METRICS, WEBHOOK_METRICS, serviceMetric } from './sync-metrics.js';
 
 export interface SyncDashboardProps {
   queue: sqs.IQueue;
@@ -20,6 +20,7 @@ export interface SyncDashboardProps {
 const WIDTH = 24;
 const HALF = WIDTH / 2;
 const THIRD = WIDTH / 3;
+const QUARTER = WIDTH / 4;
 
 /**
  * One page for the sync's progress and health: the sync's own counts per run and over time, the
@@ -106,23 +107,45 @@ function webhookWidgets(queue: sqs.IQueue, deadLetterQueue: sqs.IQueue): cloudwa
     new cloudwatch.GraphWidget({
       title: 'Webhook deliveries',
       left: WEBHOOK_METRICS.map((name) => serviceMetric(name)),
-      width: THIRD,
+      width: QUARTER,
       height: 6,
     }),
+    forgedDeliveriesWidget(),
     new cloudwatch.GraphWidget({
       title: 'Webhook queue: depth and age of the oldest message',
       left: [queue.metricApproximateNumberOfMessagesVisible({ ...minute, label: 'visible' }), queue.metricApproximateNumberOfMessagesNotVisible({ ...minute, label: 'in flight' })],
       right: [queue.metricApproximateAgeOfOldestMessage({ ...minute, label: 'oldest message age (s)' })],
-      width: THIRD,
+      width: QUARTER,
       height: 6,
     }),
     new cloudwatch.GraphWidget({
       title: 'Dead-letter queue depth',
       left: [deadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...minute, label: 'dead letters' })],
-      width: THIRD,
+      width: QUARTER,
       height: 6,
     }),
   ];
+}
+
+/** Unsigned or wrongly signed deliveries per minute, and their share of all deliveries: a probe or a secret out of step. */
+function forgedDeliveriesWidget(): cloudwatch.IWidget {
+  const minute = Duration.minutes(1);
+  const forged = serviceMetric(FORGED_DELIVERIES_METRIC, minute);
+  const received = serviceMetric('DeliveriesReceived', minute);
+  return new cloudwatch.GraphWidget({
+    title: 'Forged deliveries',
+    left: [forged.with({ label: 'forged per minute' })],
+    right: [
+      new cloudwatch.MathExpression({
+        label: '% of deliveries',
+        expression: '100 * FILL(forged, 0) / received',
+        usingMetrics: { forged, received },
+        period: minute,
+      }),
+    ],
+    width: QUARTER,
+    height: 6,
+  });
 }
 
 function functionWidgets(functions: Record<string, ServiceFunction>): cloudwatch.IWidget[] {

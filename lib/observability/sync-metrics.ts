@@ -31,9 +31,11 @@ export const WEBHOOK_METRICS = [
   'WebhookContactsLinked',
   'WebhookContactsUpdated',
   'WebhookContactsUnlinked',
-  'RejectedSignatures',
   'DeadLettered',
 ] as const;
+
+/** Deliveries without Jira's signature (missing, malformed or wrong), one per delivery: shown and alarmed apart. */
+export const FORGED_DELIVERIES_METRIC = 'ForgedDeliveries';
 
 /** One of the service's own metrics: namespace ContactSync, Powertools' `service` dimension. */
 export function serviceMetric(metricName: string, period: Duration = Duration.minutes(5)): cloudwatch.Metric {

@@ -7,11 +7,20 @@ import { WEBHOOK_RESOURCE } from '../../lambdas/api-routes.js';
 import { WEBHOOK_ATTRIBUTES } from '../../lambdas/webhook/webhook-message.js';
 import { WEBHOOK_REQUEST_SCHEMA } from '../../lambdas/webhook/webhook-request-schema.js';
 
-/** Jira's headers as API Gateway reads them, and the message attribute each becomes. */
+/** Jira's headers as Jira spells them, and the message attribute each becomes. */
 export const WEBHOOK_HEADER_ATTRIBUTES = [
   { header: 'X-Hub-Signature', attribute: WEBHOOK_ATTRIBUTES.signature },
   { header: 'X-Atlassian-Webhook-Identifier', attribute: WEBHOOK_ATTRIBUTES.deliveryId },
 ] as const;
+
+/**
+ * `$input.params()` matches header names case-sensitively, and a sender (or a proxy on the way, as
+ * HTTP/2 does) may lower-case them: each header is read as Jira spells it, else in lower case.
+ */
+function readHeader(header: string): string {
+  const [first, ...others] = [...new Set([header, header.toLowerCase()])];
+  return `#set($value = $input.params('${first}'))` + others.map((spelling) => `#if($value == "")#set($value = $input.params('${spelling}'))#end`).join('');
+}
 
 /**
  * The form-encoded SendMessage call: the raw body as the message body (the signature covers those
@@ -19,11 +28,11 @@ export const WEBHOOK_HEADER_ATTRIBUTES = [
  * so a missing header adds no attribute; `$n` keeps the attribute numbers contiguous. One line, so
  * no stray newline ends up in the last value.
  */
-export function sendMessageTemplate(): string {
+function sendMessageTemplate(): string {
   const attributes = WEBHOOK_HEADER_ATTRIBUTES.map(({ header, attribute }) => {
     const prefix = '&MessageAttribute.${n}';
     return (
-      `#set($value = $input.params('${header}'))#if($value != "")#set($n = $n + 1)` +
+      `${readHeader(header)}#if($value != "")#set($n = $n + 1)` +
       `${prefix}.Name=${attribute}${prefix}.Value.DataType=String${prefix}.Value.StringValue=$util.urlEncode($value)#end`
     );
   });
@@ -95,7 +104,7 @@ export class WebhookQueueRoute extends Construct {
     const model = props.api.addModel('JiraWebhookDelivery', {
       modelName: 'JiraWebhookDelivery',
       contentType: 'application/json',
-      // Replaced below by the shared schema object itself, verbatim.
+      // Replaced below by the schema generated from the consumer's zod envelope, verbatim.
       schema: { schema: apigw.JsonSchemaVersion.DRAFT4, type: apigw.JsonSchemaType.OBJECT },
     });
     (model.node.defaultChild as apigw.CfnModel).schema = WEBHOOK_REQUEST_SCHEMA;

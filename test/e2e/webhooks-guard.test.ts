@@ -12,20 +12,8 @@ import {
   madeUpAccount,
   postDelivery,
   settled,
+  signedDelivery,
 } from '../helpers/webhooks.js';
-
-/** A signed delivery with an arbitrary JSON body, as Jira's signature would cover it. */
-function signedDelivery(payload: unknown): { body: string; headers: Record<string, string> } {
-  const body = JSON.stringify(payload);
-  return {
-    body,
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Hub-Signature': signWebhookBody(body, service.jira.webhookSecret),
-      'X-Atlassian-Webhook-Identifier': randomUUID(),
-    },
-  };
-}
 
 let service: TestService;
 
@@ -77,6 +65,10 @@ describe('webhook deliveries that must not change contacts', () => {
     // The genuine signature on a body that names another account.
     const tampered = { body: genuine.body.replace(genuineAccount.emailAddress, tamperedAccount.emailAddress), headers: genuine.headers };
     const badSignature = { body: unsignedDelivery.body, headers: { ...unsignedHeaders, 'X-Hub-Signature': 'sha256=zz-not-hex' } };
+    // Its own genuine signature with junk after it: Buffer.from(hex) alone would stop at the junk and accept it.
+    const suffixedAccount = madeUpAccount('Suffixed');
+    const suffixedDelivery = buildWebhookDelivery('user_created', suffixedAccount);
+    const suffixed = { body: suffixedDelivery.body, headers: { ...suffixedDelivery.headers, 'X-Hub-Signature': `${suffixedDelivery.headers['X-Hub-Signature']}zz-not-hex` } };
 
     // Act
     const statuses = [
@@ -84,15 +76,20 @@ describe('webhook deliveries that must not change contacts', () => {
       (await postDelivery(service.url, { body: unsignedDelivery.body, headers: unsignedHeaders })).status,
       (await postDelivery(service.url, tampered)).status,
       (await postDelivery(service.url, badSignature)).status,
+      (await postDelivery(service.url, suffixed)).status,
     ];
     await settled(service);
 
     // Assess: accepted (Jira must not retry them) but without any effect, and not dead-lettered
-    expect(statuses).toEqual([202, 202, 202, 202]);
+    expect(statuses).toEqual([202, 202, 202, 202, 202]);
     expect(await contactsWithEmail(service, forgedAccount.emailAddress)).toHaveLength(0);
     expect(await contactsWithEmail(service, unsignedAccount.emailAddress)).toHaveLength(0);
     expect(await contactsWithEmail(service, tamperedAccount.emailAddress)).toHaveLength(0);
+    expect(await contactsWithEmail(service, suffixedAccount.emailAddress)).toHaveLength(0);
     expect(service.runtime.queue.deadLetters()).toHaveLength(0);
+    // The very delivery, correctly signed, is applied: only the signature kept it out.
+    expect((await postDelivery(service.url, suffixedDelivery)).status).toBe(202);
+    await eventuallyContacts(service, suffixedAccount.emailAddress, (found) => found.length === 1);
   });
 
   it('refuses what is not a webhook with 400 and a body over 256 KiB with 413', async () => {
@@ -122,22 +119,37 @@ describe('webhook deliveries that must not change contacts', () => {
     expect(await contactsWithEmail(service, account.emailAddress)).toHaveLength(0);
   });
 
-  it('accepts and ignores other webhook events', async () => {
+  it('accepts and ignores other webhook events and users without an accountId', async () => {
     // Prepare
-    const delivery = signedDelivery({ timestamp: Date.now(), webhookEvent: 'jira:issue_created', issue: { key: 'CRM-1' } });
+    const issueCreated = signedDelivery(service, { timestamp: Date.now(), webhookEvent: 'jira:issue_created', issue: { key: 'CRM-1' } });
+    const dataCenterEmail = `dc.${randomUUID().slice(0, 8)}@example.com`;
+    const dataCenterUser = signedDelivery(service, {
+      timestamp: Date.now(),
+      webhookEvent: 'user_created',
+      user: { name: 'dc.user', key: 'JIRAUSER10100', displayName: 'Data Center', emailAddress: dataCenterEmail, active: true },
+    });
+    const noUser = signedDelivery(service, { timestamp: Date.now(), webhookEvent: 'user_updated' });
+    service.jira.resetCallCounts();
 
     // Act
-    const response = await postDelivery(service.url, delivery);
+    const statuses = [
+      (await postDelivery(service.url, issueCreated)).status,
+      (await postDelivery(service.url, dataCenterUser)).status,
+      (await postDelivery(service.url, noUser)).status,
+    ];
     await settled(service);
 
-    // Assess
-    expect(response.status).toBe(202);
+    // Assess: accepted (a 4xx would make Jira give up on the webhook's other events), changing nothing
+    expect(statuses).toEqual([202, 202, 202]);
+    expect(await contactsWithEmail(service, dataCenterEmail)).toHaveLength(0);
+    expect(service.jira.callCounts().user ?? 0).toBe(0);
     expect(service.runtime.queue.deadLetters()).toHaveLength(0);
+    expect(service.runtime.queue.stats().visible).toBe(0);
   });
 
   it('dead-letters a delivery that can never be processed, without holding back the others', async () => {
     // Prepare: the envelope passes the gateway's schema; the consumer's user event schema refuses it
-    const broken = signedDelivery({
+    const broken = signedDelivery(service, {
       timestamp: -5,
       webhookEvent: 'user_created',
       user: { accountId: `712020:${randomUUID()}`, accountType: 'atlassian', displayName: 'Broken', emailAddress: 'broken@example.com', active: true },

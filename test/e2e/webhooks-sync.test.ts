@@ -10,6 +10,7 @@ import {
   madeUpAccount,
   postDelivery,
   settled,
+  signedDelivery,
 } from '../helpers/webhooks.js';
 
 /**
@@ -276,6 +277,61 @@ describe('webhooks keep contacts in step with Jira users', () => {
     const contacts = await contactsWithEmail(service, email);
     expect(contacts).toHaveLength(1);
     expect(contacts[0]).toMatchObject({ name: 'Private Person', jiraUser: { accountId: account.accountId } });
+  });
+
+  it.each([
+    ['a null email and display name', { emailAddress: null, displayName: null, accountType: 'atlassian', active: true }],
+    ['no account type and no active', { emailAddress: null, displayName: 'Whoever' }],
+    ['an email but no account type', { displayName: null }],
+  ])('applies a delivery with %s, looking the user up in Jira', async (_case, fields) => {
+    // Prepare: Jira knows the account; the delivery says less (or null) about it
+    service.jira.setWebhookTarget(undefined);
+    const email = `nulls.${randomUUID().slice(0, 8)}@example.com`;
+    const account = await service.jira.createAccount({ displayName: 'Null Person', emailAddress: email }).finally(() =>
+      service.jira.setWebhookTarget(`${service.url}/webhooks/jira`),
+    );
+    const user = { accountId: account.accountId, ...('emailAddress' in fields ? {} : { emailAddress: email }), ...fields };
+    const delivery = signedDelivery(service, { timestamp: Date.now(), webhookEvent: 'user_created', user });
+    service.jira.resetCallCounts();
+
+    // Act
+    const response = await postDelivery(service.url, delivery);
+    await settled(service);
+
+    // Assess: applied with what Jira says, not refused or dead-lettered
+    expect(response.status).toBe(202);
+    expect(service.jira.callCounts().user).toBe(1);
+    const contacts = await contactsWithEmail(service, email);
+    expect(contacts).toEqual([expect.objectContaining({ name: 'Null Person', jiraUser: { accountId: account.accountId, accountType: 'atlassian' } })]);
+    expect(service.runtime.queue.deadLetters()).toHaveLength(0);
+  });
+
+  it('applies a delivery with a null display name and no active without asking Jira', async () => {
+    // Prepare: a synced contact
+    const account = madeUpAccount('Nameless');
+    const t0 = Date.now();
+    await postDelivery(service.url, buildWebhookDelivery('user_created', account, t0));
+    const [before] = await eventuallyContacts(service, account.emailAddress, one);
+    const newEmail = `renamed.${randomUUID().slice(0, 8)}@example.com`;
+    const update = signedDelivery(service, {
+      timestamp: t0 + 1_000,
+      webhookEvent: 'user_updated',
+      user: { accountId: account.accountId, accountType: 'atlassian', displayName: null, emailAddress: newEmail },
+    });
+    service.jira.resetCallCounts();
+
+    // Act
+    const response = await postDelivery(service.url, update);
+    await settled(service);
+
+    // Assess: the email follows Jira; the contact stays synced (a missing `active` means active)
+    expect(response.status).toBe(202);
+    expect(service.jira.callCounts().user ?? 0).toBe(0);
+    const [after] = await contactsWithEmail(service, newEmail);
+    expect(after).toMatchObject({ id: before?.id, jiraUser: { accountId: account.accountId } });
+    expect(after?.name).toEqual(expect.any(String));
+    expect(after?.name).not.toBe('');
+    expect(service.runtime.queue.deadLetters()).toHaveLength(0);
   });
 
   it('skips a user whose email stays hidden, and syncs it once the email shows', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Contact } from '../../lambdas/domain/contact.js';
-import { type WebhookDelivery } from '../../local/jira-simulator/index.js';
+import { type WebhookDelivery, signWebhookBody } from '../../local/jira-simulator/index.js';
 import { putUserSync, waitForSyncState } from './api.js';
 import { type JsonResponse, eventually, request } from './http.js';
 import type { TestService } from './runtime.js';
@@ -24,6 +24,19 @@ export function madeUpAccount(label: string, overrides: Partial<MadeUpAccount> =
     emailAddress: `${label.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${unique}@example.com`,
     active: true,
     ...overrides,
+  };
+}
+
+/** A delivery of any JSON payload (nulls, other events, other user shapes), signed as Jira signs it. */
+export function signedDelivery(service: TestService, payload: unknown): WebhookDelivery {
+  const body = JSON.stringify(payload);
+  return {
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Hub-Signature': signWebhookBody(body, service.jira.webhookSecret),
+      'X-Atlassian-Webhook-Identifier': randomUUID(),
+    },
   };
 }
 

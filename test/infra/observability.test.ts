@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { FORGED_SURGE_THRESHOLD } from '../../lib/observability/sync-alarms.js';
 import { RECONCILE_METRICS, RECONCILE_RUN_METRICS, SYNC_PROGRESS_METRICS, SYNC_RUN_METRICS, WEBHOOK_METRICS } from '../../lib/observability/sync-metrics.js';
 import { parseJoinedJson, synthesizeContactSyncStack } from './synthesized-stack.js';
 
@@ -59,6 +60,16 @@ describe('the dashboard', () => {
     expect(metricsOf('Dead-letter queue depth')).toEqual([`AWS/SQS/ApproximateNumberOfMessagesVisible QueueName=GetAtt:${deadLetterQueue}.QueueName`]);
   });
 
+  it('shows the rate of forged deliveries, and their share of all deliveries', () => {
+    const metrics = metricsOf('Forged deliveries');
+    expect(metrics).toEqual([emf('ForgedDeliveries'), 'expression 100 * FILL(forged, 0) / received', emf('DeliveriesReceived')]);
+    const [perMinute, share, received] = widget('Forged deliveries').properties.metrics ?? [];
+    expect(perMinute?.at(-1)).toMatchObject({ id: 'forged', label: 'forged per minute', period: 60, stat: 'Sum' });
+    expect(share?.at(-1)).toMatchObject({ label: '% of deliveries', yAxis: 'right' });
+    expect(received?.at(-1)).toMatchObject({ id: 'received', visible: false, stat: 'Sum' });
+    expect(metricsOf('Webhook deliveries')).not.toContain(emf('ForgedDeliveries'));
+  });
+
   it.each([
     ['Lambda errors', 'Errors'],
     ['Lambda throttles', 'Throttles'],
@@ -91,8 +102,8 @@ describe('the dashboard', () => {
 describe('the alarms', () => {
   const topic = () => logicalId(stack.node.findChild('Alarms').node.findChild('Topic'));
 
-  it('are fifteen, every one notifying the alarm topic', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
+  it('are sixteen, every one notifying the alarm topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 16);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: topic() }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -117,6 +128,20 @@ describe('the alarms', () => {
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
       Threshold: 600,
     });
+  });
+
+  it('fire on a surge of forged deliveries', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ContactSync',
+      MetricName: 'ForgedDeliveries',
+      Dimensions: [{ Name: 'service', Value: 'contact-sync' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: FORGED_SURGE_THRESHOLD,
+      EvaluationPeriods: 1,
+      AlarmDescription: Match.stringLikeRegexp('X-Hub-Signature.*JIRA_WEBHOOK_SECRET'),
+    });
+    expect(FORGED_SURGE_THRESHOLD).toBeGreaterThan(1);
   });
 
   it('fire on any error of each of the eleven functions', () => {

@@ -1,11 +1,21 @@
+import { Ajv } from 'ajv';
 import { Match } from 'aws-cdk-lib/assertions';
-import { WEBHOOK_REQUEST_SCHEMA } from '../../lambdas/webhook/webhook-request-schema.js';
-import { sendMessageTemplate } from '../../lib/stateless/webhook-queue-route.js';
+import { z } from 'zod';
+import { WEBHOOK_REQUEST_SCHEMA, webhookEnvelopeSchema } from '../../lambdas/webhook/webhook-request-schema.js';
+import { webhookIngestRoute } from '../../local/webhook-ingest.js';
+import { renderRequestTemplate } from '../helpers/api-gateway-vtl.js';
 import { actionsOfRole, synthesizeContactSyncStack } from './synthesized-stack.js';
 
 const { stack, template, logicalId } = synthesizeContactSyncStack();
 const queueId = logicalId(stack.node.findChild('WebhookQueue').node.findChild('Queue'));
 const roleId = logicalId(stack.node.findChild('Api').node.findChild('Webhook').node.findChild('SendMessageRole'));
+
+/** The request model's schema as synthesized. */
+const webhookModelSchema = (): Record<string, unknown> => {
+  const [model, ...others] = Object.values(template.findResources('AWS::ApiGateway::Model'));
+  if (!model || others.length > 0) throw new Error('Expected exactly one request model');
+  return (model.Properties as { Schema: Record<string, unknown> }).Schema;
+};
 
 const webhookMethod = () => {
   const methods = template.findResources('AWS::ApiGateway::Method', { Properties: { Integration: { Type: 'AWS' } } });
@@ -33,16 +43,47 @@ describe('POST /webhooks/jira, straight into SQS', () => {
     });
   });
 
-  it('sends the raw body URL-encoded, and each Jira header present as a message attribute', () => {
-    const requestTemplate = webhookMethod().Integration.RequestTemplates['application/json'];
-    expect(requestTemplate).toBe(sendMessageTemplate());
-    expect(requestTemplate).toMatch(/^Action=SendMessage&MessageBody=\$util\.urlEncode\(\$input\.body\)/);
-    expect(requestTemplate).toContain(
-      "#set($value = $input.params('X-Hub-Signature'))#if($value != \"\")#set($n = $n + 1)&MessageAttribute.${n}.Name=signature&MessageAttribute.${n}.Value.DataType=String&MessageAttribute.${n}.Value.StringValue=$util.urlEncode($value)#end",
-    );
-    expect(requestTemplate).toContain("#set($value = $input.params('X-Atlassian-Webhook-Identifier'))");
-    expect(requestTemplate).toContain('.Name=deliveryId&');
-    expect(requestTemplate).not.toContain('\n');
+  describe('sends the raw body URL-encoded, and each Jira header present, in either spelling, as a message attribute', () => {
+    const body = JSON.stringify({ timestamp: 1, webhookEvent: 'user_updated', user: { accountId: 'a:1', displayName: 'Zoë & Co +1 100%' } });
+    const signature = `sha256=${'ab'.repeat(32)}`;
+    const sendMessage = (headers: Record<string, string>) =>
+      new URLSearchParams(renderRequestTemplate({ template: webhookMethod().Integration.RequestTemplates['application/json'] ?? '', body, headers }));
+    const attributes = (form: URLSearchParams) =>
+      Object.fromEntries(
+        [1, 2, 3].flatMap((n) => {
+          const name = form.get(`MessageAttribute.${n}.Name`);
+          return name ? [[name, { type: form.get(`MessageAttribute.${n}.Value.DataType`), value: form.get(`MessageAttribute.${n}.Value.StringValue`) }]] : [];
+        }),
+      );
+
+    it.each([
+      ['as Jira spells them', { 'X-Hub-Signature': signature, 'X-Atlassian-Webhook-Identifier': 'delivery-1' }],
+      ['in lower case (HTTP/2, proxies)', { 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': 'delivery-1' }],
+      ['one of each', { 'x-hub-signature': signature, 'X-Atlassian-Webhook-Identifier': 'delivery-1' }],
+    ])('headers %s', (_case, headers) => {
+      // Act
+      const form = sendMessage(headers);
+
+      // Assess
+      expect(form.get('Action')).toBe('SendMessage');
+      expect(form.get('MessageBody')).toBe(body);
+      expect(attributes(form)).toEqual({
+        signature: { type: 'String', value: signature },
+        deliveryId: { type: 'String', value: 'delivery-1' },
+      });
+    });
+
+    it('adds no attribute for a header that is missing, and keeps the numbering contiguous', () => {
+      // Act
+      const unsigned = sendMessage({ 'x-atlassian-webhook-identifier': 'delivery-2' });
+      const bare = sendMessage({ 'X-Hub-Signature-256': signature });
+
+      // Assess
+      expect(attributes(unsigned)).toEqual({ deliveryId: { type: 'String', value: 'delivery-2' } });
+      expect(unsigned.has('MessageAttribute.2.Name')).toBe(false);
+      expect(attributes(bare)).toEqual({});
+      expect(bare.get('MessageBody')).toBe(body);
+    });
   });
 
   it('answers 202 once queued, 413 when SQS refuses the size, 500 (retried by Jira) otherwise', () => {
@@ -62,9 +103,10 @@ describe('POST /webhooks/jira, straight into SQS', () => {
     });
   });
 
-  it('validates the body against the webhook`s JSON schema, verbatim', () => {
+  it('validates the body with a request model that is the schema generated from the consumer`s zod envelope', () => {
     template.resourceCountIs('AWS::ApiGateway::Model', 1);
-    template.hasResourceProperties('AWS::ApiGateway::Model', { ContentType: 'application/json', Schema: WEBHOOK_REQUEST_SCHEMA });
+    template.hasResourceProperties('AWS::ApiGateway::Model', { ContentType: 'application/json' });
+    expect(webhookModelSchema()).toEqual(z.toJSONSchema(webhookEnvelopeSchema, { target: 'draft-4' }));
     template.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
     const [validatorId] = Object.keys(template.findResources('AWS::ApiGateway::RequestValidator'));
@@ -73,6 +115,44 @@ describe('POST /webhooks/jira, straight into SQS', () => {
       RequestValidatorId: { Ref: validatorId },
       RequestModels: { 'application/json': { Ref: modelId } },
       RequestParameters: { 'method.request.header.X-Hub-Signature': false, 'method.request.header.X-Atlassian-Webhook-Identifier': false },
+    });
+  });
+
+  describe('the local gateway validates with the very model API Gateway gets', () => {
+    const queued: string[] = [];
+    const ingest = webhookIngestRoute(async (body) => {
+      queued.push(body);
+      return { messageId: `m-${queued.length}` };
+    });
+    // The synthesized model, as API Gateway's validator would apply it (draft-04; Ajv reads it as draft-07, which agrees here).
+    const { $schema: _dialect, ...model } = webhookModelSchema();
+    const gatewayAccepts = new Ajv({ strict: false }).compile(model);
+
+    it('is the same object', () => {
+      expect(ingest.requestSchema).toEqual(webhookModelSchema());
+      expect(ingest.requestSchema).toBe(WEBHOOK_REQUEST_SCHEMA);
+    });
+
+    it.each([
+      ['a user event', { timestamp: 1, webhookEvent: 'user_created', user: { accountId: 'a:1', emailAddress: null, displayName: null } }, 202],
+      ['another event', { timestamp: 1, webhookEvent: 'jira:issue_created', issue: { key: 'CRM-1' } }, 202],
+      ['a Data Center-style user', { timestamp: 1.5, webhookEvent: 'user_updated', user: { name: 'ada', key: 'JIRAUSER1' } }, 202],
+      ['an empty event name', { timestamp: 0, webhookEvent: '' }, 202],
+      ['no webhookEvent', { timestamp: 1 }, 400],
+      ['a numeric webhookEvent', { timestamp: 1, webhookEvent: 7 }, 400],
+      ['a string timestamp', { timestamp: '1', webhookEvent: 'user_created' }, 400],
+      ['a null timestamp', { timestamp: null, webhookEvent: 'user_created' }, 400],
+      ['an array', [{ timestamp: 1, webhookEvent: 'user_created' }], 400],
+      ['a string', 'user_created', 400],
+      ['null', null, 400],
+    ])('%s: the same verdict locally and on AWS', async (_case, payload, status) => {
+      // Act
+      const local = await ingest({ body: Buffer.from(JSON.stringify(payload)), headers: {} });
+
+      // Assess
+      expect(local.statusCode).toBe(status);
+      expect(gatewayAccepts(payload)).toBe(status === 202);
+      if (status === 400) expect(local.body).toEqual({ error: { code: 'BAD_REQUEST', message: expect.stringMatching(/webhookEvent.*timestamp/) } });
     });
   });
 

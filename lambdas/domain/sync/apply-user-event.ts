@@ -76,14 +76,14 @@ export async function applyUserEvent(deps: UserEventDependencies, event: UserEve
   }
 }
 
-/** The event's user, if it carries all the sync needs; otherwise Jira is asked. */
+/** The event's user, if it carries all the sync needs (a missing `active` means active); otherwise Jira is asked. */
 function completeAccount(user: UserEvent['user']): JiraAccount | undefined {
-  if (!user.emailAddress || user.accountType === undefined || user.active === undefined) return undefined;
+  if (!user.emailAddress || user.accountType === undefined) return undefined;
   return {
     accountId: user.accountId,
     accountType: user.accountType,
     displayName: user.displayName,
     emailAddress: user.emailAddress,
-    active: user.active,
+    active: user.active ?? true,
   };
 }

@@ -1,19 +1,27 @@
-import { z } from 'zod';
-
 /** The user events that change contacts; other webhook events are accepted and ignored. */
 export const USER_EVENTS = ['user_created', 'user_updated', 'user_deleted'] as const;
 export type UserEventName = (typeof USER_EVENTS)[number];
 
-export const userEventSchema = z.object({
-  timestamp: z.number().int().nonnegative(),
-  webhookEvent: z.enum(USER_EVENTS),
-  user: z.object({
-    accountId: z.string().min(1),
-    accountType: z.string().optional(),
-    displayName: z.string().optional(),
-    emailAddress: z.string().optional(),
-    active: z.boolean().optional(),
-  }),
-});
+export function isUserEventName(name: string): name is UserEventName {
+  return (USER_EVENTS as readonly string[]).includes(name);
+}
 
-export type UserEvent = z.infer<typeof userEventSchema>;
+/**
+ * A Jira user event as the sync reads it. Jira may send any user field but the id as `null` or
+ * leave it out (privacy settings, deleted users): the webhook adapter turns both into undefined.
+ */
+export interface UserEvent {
+  /** The event's own time (ms): it orders late and repeated deliveries. */
+  timestamp: number;
+  webhookEvent: UserEventName;
+  user: {
+    accountId: string;
+    /** Undefined: the account is looked up in Jira before anything is decided. */
+    accountType?: string | undefined;
+    displayName?: string | undefined;
+    /** Undefined when hidden: the account is looked up in Jira. */
+    emailAddress?: string | undefined;
+    /** Undefined means active. */
+    active?: boolean | undefined;
+  };
+}
