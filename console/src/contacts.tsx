@@ -159,12 +159,12 @@ export function Contacts({ api, companies, version }: { api: Api; companies: Com
                       </button>
                     </>
                   )}
-                  {synced && (
-                    <p class="reason" id={reasonId}>
-                      {SYNCED_REASON}
-                    </p>
-                  )}
                 </div>
+                {synced && (
+                  <p class="reason" id={reasonId}>
+                    {SYNCED_REASON}
+                  </p>
+                )}
               </li>
             );
           })}

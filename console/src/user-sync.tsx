@@ -155,7 +155,7 @@ export function UserSync({ api, email, onRunEnded }: { api: Api; email: string; 
           </p>
           <p class="muted">{STATE_HINTS[view.state]}</p>
           {access === 'read-only' && <p class="alert info">You can see the sync's state, but only Jira administrators can switch it.</p>}
-          {view.progress && <ProgressView progress={view.progress} active={active} />}
+          {view.progress && (active || view.progress.total > 0) && <ProgressView progress={view.progress} active={active} />}
           {view.error && (
             <p class="alert error">
               The last change stopped: {view.error} Switch again to resume it, or the other way to undo it.
@@ -225,7 +225,9 @@ function ProgressView({ progress, active }: { progress: SyncProgress; active: bo
             <span class="progress-fill" style={{ width: `${percent}%` }} />
           </div>
           <p class="progress-caption">
-            {number.format(progress.processed)} of {number.format(progress.total)} accounts
+            {progress.total === 0
+              ? 'Starting…'
+              : `${number.format(progress.processed)} of ${number.format(progress.total)} accounts`}
           </p>
         </>
       ) : (
