@@ -6,6 +6,7 @@ import { ContactTable } from './stateful/contact-table.js';
 import { JiraSecrets } from './stateful/jira-secrets.js';
 import { WebhookQueue } from './stateful/webhook-queue.js';
 import { ApiFunctions } from './stateless/api-functions.js';
+import { ConsoleSite } from './stateless/console-site.js';
 import { ContactSyncApi } from './stateless/contact-sync-api.js';
 import type { JiraConnection } from './stateless/jira-connection.js';
 import { SyncTaskFunctions } from './stateless/sync-task-functions.js';
@@ -43,9 +44,10 @@ export class ContactSyncStack extends Stack {
       webhookSecret: secrets.webhookSecret,
     });
     const api = new ContactSyncApi(this, 'Api', { handlers: apiFunctions.byHandler, webhookQueue: webhookQueue.queue });
+    const consoleSite = new ConsoleSite(this, 'Console', { api: api.api });
 
     // Observability
-    const functions = { ...apiFunctions.byHandler, webhookConsumer: consumer.handler, ...tasks.byName };
+    const functions = { ...apiFunctions.byHandler, webhookConsumer: consumer.handler, ...tasks.byName, consoleSite: consoleSite.handler };
     const dashboard = new SyncDashboard(this, 'Dashboard', {
       queue: webhookQueue.queue,
       deadLetterQueue: webhookQueue.deadLetterQueue,
@@ -63,6 +65,7 @@ export class ContactSyncStack extends Stack {
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('ApiUrl', api.api.url, 'The API (contacts, companies, settings); callers sign in with their Jira credentials.');
+    output('ConsoleUrl', consoleSite.url, 'The admin console: open it and sign in with your Jira email and API token.');
     output('WebhookUrl', api.api.urlForPath('/webhooks/jira'), 'Register this URL as the Jira webhook (user created, updated, deleted).');
     output(
       'DashboardUrl',

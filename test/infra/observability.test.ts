@@ -63,9 +63,9 @@ describe('the dashboard', () => {
     ['Lambda errors', 'Errors'],
     ['Lambda throttles', 'Throttles'],
     ['Lambda duration p99 (ms)', 'Duration'],
-  ])('shows %s for all nine functions', (title, metricName) => {
+  ])('shows %s for all ten functions', (title, metricName) => {
     const metrics = metricsOf(title);
-    expect(metrics).toHaveLength(9);
+    expect(metrics).toHaveLength(10);
     expect(metrics.every((metric) => metric.startsWith(`AWS/Lambda/${metricName} FunctionName=Ref:`))).toBe(true);
   });
 
@@ -86,8 +86,8 @@ describe('the dashboard', () => {
 describe('the alarms', () => {
   const topic = () => logicalId(stack.node.findChild('Alarms').node.findChild('Topic'));
 
-  it('are twelve, every one notifying the alarm topic', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
+  it('are thirteen, every one notifying the alarm topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: topic() }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -114,9 +114,9 @@ describe('the alarms', () => {
     });
   });
 
-  it('fire on any error of each of the nine functions', () => {
+  it('fire on any error of each of the ten functions', () => {
     const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
-    expect(functionIds).toHaveLength(9);
+    expect(functionIds).toHaveLength(10);
     for (const functionId of functionIds) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
