@@ -2,7 +2,7 @@
 import './styles.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { apiFor, type Credentials } from './api.js';
+import { type Api, ApiError, apiFor, type Credentials } from './api.js';
 import { Companies } from './companies.js';
 import { Contacts } from './contacts.js';
 import { clearSession, loadSession, saveSession } from './session.js';
@@ -12,10 +12,18 @@ import { UserSync } from './user-sync.js';
 
 function App() {
   const [credentials, setCredentials] = useState<Credentials | null>(loadSession);
+  const [notice, setNotice] = useState<string | null>(null);
+  const signOut = useCallback((reason?: string) => {
+    clearSession();
+    setNotice(reason ?? null);
+    setCredentials(null);
+  }, []);
   if (!credentials) {
     return (
       <SignIn
+        notice={notice}
         onSignedIn={(signedIn) => {
+          setNotice(null);
           saveSession(signedIn);
           setCredentials(signedIn);
         }}
@@ -25,16 +33,24 @@ function App() {
   return (
     <Workspace
       credentials={credentials}
-      onSignOut={() => {
-        clearSession();
-        setCredentials(null);
-      }}
+      onSignOut={signOut}
     />
   );
 }
 
-function Workspace({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
-  const api = useMemo(() => apiFor(credentials), [credentials]);
+function Workspace({ credentials, onSignOut }: { credentials: Credentials; onSignOut: (reason?: string) => void }) {
+  // A login Jira no longer accepts (a revoked token) ends the session: back to the sign-in form, with Jira's reason.
+  const api = useMemo<Api>(() => {
+    const call = apiFor(credentials);
+    return async <T,>(path: string, options?: { method?: string; body?: unknown }) => {
+      try {
+        return await call<T>(path, options);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) onSignOut(`You were signed out: ${error.message}`);
+        throw error;
+      }
+    };
+  }, [credentials, onSignOut]);
   // Bumped when a sync run ends: contacts gain or lose their Jira link, so the list is read again.
   const [contactsVersion, setContactsVersion] = useState(0);
   const [companies, setCompanies] = useState<Company[]>([]);
@@ -61,7 +77,7 @@ function Workspace({ credentials, onSignOut }: { credentials: Credentials; onSig
           <span class="who-email" title="Signed in as">
             {credentials.email}
           </span>
-          <button type="button" class="button ghost" onClick={onSignOut}>
+          <button type="button" class="button ghost" onClick={() => onSignOut()}>
             Sign out
           </button>
         </div>

@@ -3,7 +3,7 @@ import { apiFor, type Credentials, messageOf } from './api.js';
 import type { Contact, Page } from './types.js';
 
 /** Signs in with a Jira email and API token: the service checks them with Jira on the first call. */
-export function SignIn({ onSignedIn }: { onSignedIn: (credentials: Credentials) => void }) {
+export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (credentials: Credentials) => void }) {
   const [email, setEmail] = useState('');
   const [apiToken, setApiToken] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -47,6 +47,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (credentials: Credentials) 
             onInput={(e) => setApiToken(e.currentTarget.value)}
           />
         </label>
+        {notice && !error && <p class="alert info">{notice}</p>}
         {error && (
           <p class="alert error" role="alert">
             {error}
