@@ -141,6 +141,13 @@ describe('admin console in a browser', () => {
     await admin.getByText('User account').waitFor();
     await admin.getByText('Synced with Jira: change the user in Jira').waitFor();
     expect(await admin.getByRole('button', { name: /^Delete / }).isDisabled()).toBe(true);
+    await admin.getByRole('button', { name: /^Edit / }).click();
+    const editor = page.getByRole('dialog');
+    expect(await editor.getByLabel('Name').isEditable()).toBe(false);
+    expect(await editor.getByLabel('Email').isEditable()).toBe(false);
+    expect(await editor.getByLabel('Phone').isEditable()).toBe(true);
+    await editor.getByRole('button', { name: 'Cancel' }).click();
+    await editor.waitFor({ state: 'hidden' });
 
     await page.getByRole('button', { name: 'Show all' }).click();
     await page.getByRole('list', { name: 'Contacts, newest first' }).getByText('Jira User', { exact: true }).first().waitFor();
