@@ -22,7 +22,7 @@ const ACTIVE: ReadonlySet<SyncState> = new Set(['ENABLING', 'DISABLING', 'RECONC
 /** How often the state is read while a run is active. */
 const POLL_MS = 800;
 
-type Access = 'admin' | 'read-only' | 'none';
+type Access = 'checking' | 'admin' | 'read-only' | 'none';
 interface Notice {
   kind: 'error' | 'info';
   text: string;
@@ -31,7 +31,7 @@ interface Notice {
 /** Jira User Syncing: the switch (administrators), the state in words, a running run's progress, its failures. */
 export function UserSync({ api, email, onRunEnded }: { api: Api; email: string; onRunEnded: () => void }) {
   const [view, setView] = useState<UserSyncView | null>(null);
-  const [access, setAccess] = useState<Access>('admin');
+  const [access, setAccess] = useState<Access>('checking');
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
   const [reconcileAvailable, setReconcileAvailable] = useState(true);
@@ -50,6 +50,17 @@ export function UserSync({ api, email, onRunEnded }: { api: Api; email: string; 
   }, [api]);
 
   useEffect(() => void refresh(), [refresh]);
+
+  // Whoever may read the state may not always change it. The API checks "administrator" before it
+  // reads a body, so a PUT with an empty body tells the two apart and changes nothing: 403 for
+  // others, 422 (refused body) for administrators.
+  const readable = view !== null;
+  useEffect(() => {
+    if (!readable || access !== 'checking') return;
+    api('/settings/user-sync', { method: 'PUT', body: {} })
+      .then(() => setAccess('admin'))
+      .catch((error: unknown) => setAccess(error instanceof ApiError && error.status === 403 ? 'read-only' : 'admin'));
+  }, [api, readable, access]);
 
   // Poll only while a run is active; the chain stops by itself once the run ends.
   const state = view?.state ?? null;
