@@ -59,6 +59,7 @@ if (simulator) {
   log(`Jira: ${runtime.jira.baseUrl}`);
 }
 log(`Contact Sync listening on ${runtime.url}`);
+log(`Console at ${runtime.url}/console/ (sign in with a Jira email and API token${simulator ? ': the admin above' : ''})`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -7,6 +7,7 @@ import { CursorKey } from './stateful/cursor-key.js';
 import { JiraSecrets } from './stateful/jira-secrets.js';
 import { WebhookQueue } from './stateful/webhook-queue.js';
 import { ApiFunctions } from './stateless/api-functions.js';
+import { ConsoleSite } from './stateless/console-site.js';
 import { API_THROTTLING, ContactSyncApi, type Throttling, WEBHOOK_THROTTLING } from './stateless/contact-sync-api.js';
 import type { JiraConnection } from './stateless/jira-connection.js';
 import { SyncTaskFunctions } from './stateless/sync-task-functions.js';
@@ -56,9 +57,10 @@ export class ContactSyncStack extends Stack {
       throttling: parameters.apiThrottling,
       webhookThrottling: parameters.webhookThrottling,
     });
+    const consoleSite = new ConsoleSite(this, 'Console', { api: api.api });
 
     // Observability
-    const functions = { ...apiFunctions.byHandler, webhookConsumer: consumer.handler, ...tasks.byName };
+    const functions = { ...apiFunctions.byHandler, webhookConsumer: consumer.handler, ...tasks.byName, consoleSite: consoleSite.handler };
     const dashboard = new SyncDashboard(this, 'Dashboard', {
       queue: webhookQueue.queue,
       deadLetterQueue: webhookQueue.deadLetterQueue,
@@ -76,6 +78,7 @@ export class ContactSyncStack extends Stack {
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('ApiUrl', api.api.url, 'The API (contacts, companies, settings); callers sign in with their Jira credentials.');
+    output('ConsoleUrl', consoleSite.url, 'The admin console: open it and sign in with your Jira email and API token.');
     output('WebhookUrl', api.api.urlForPath('/webhooks/jira'), 'Register this URL as the Jira webhook (user created, updated, deleted).');
     output(
       'DashboardUrl',

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_ROUTES, type ApiRouteDefinition } from '../lambdas/api-routes.js';
+import { consoleRoute, isConsolePath } from './console-route.js';
 import { lambdaContext } from './lambda-context.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -84,6 +85,11 @@ export class LocalGateway {
     if (body === 'too-large') {
       send(response, 413, errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than ${this.maxBodyBytes / 1024} KiB.`));
       request.resume();
+      return;
+    }
+    if (isConsolePath(url.pathname)) {
+      const answer = consoleRoute({ method: request.method ?? 'GET', path: url.pathname });
+      send(response, answer.statusCode, answer.body, answer.headers);
       return;
     }
     const headers = flatHeaders(request);

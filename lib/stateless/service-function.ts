@@ -21,6 +21,8 @@ export interface ServiceFunctionProps {
   timeout: Duration;
   memorySize?: number;
   environment?: Record<string, string>;
+  /** Files copied beside the bundled handler (into a folder of the bundle), e.g. a web page it serves. @default none */
+  readonly filesBesideHandler?: { readonly from: string; readonly into: string };
 }
 
 /**
@@ -69,6 +71,7 @@ export class ServiceFunction extends Construct {
         mainFields: ['module', 'main'],
         // Some dependencies still call require(): give the ESM bundle one.
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        ...(props.filesBesideHandler ? { commandHooks: copyBesideHandler(props.filesBesideHandler) } : {}),
       },
     });
     acknowledgeServiceFunction(this);
@@ -79,4 +82,13 @@ export class ServiceFunction extends Construct {
     table.grantReadWriteData(this.function);
     acknowledgeTableIndexAccess(this, table);
   }
+}
+
+/** Bundling hooks that copy a folder into the bundle, beside the handler. */
+function copyBesideHandler({ from, into }: { from: string; into: string }): nodejs.ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => [`mkdir -p "${outputDir}/${into}" && cp -R "${from}/." "${outputDir}/${into}/"`],
+  };
 }

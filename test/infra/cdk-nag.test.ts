@@ -70,6 +70,7 @@ describe("cdk-nag's AWS Solutions rules", () => {
         'ApiFunctions/ContactsApi',
         'ApiFunctions/Health',
         'ApiFunctions/UserSyncSettings',
+        'Console/Site',
         'SyncTasks/BeginScheduledRun',
         'SyncTasks/ContinueSyncRun',
         'SyncTasks/DemoteLinksBatch',

@@ -55,8 +55,8 @@ const QUEUE_CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:
 const sorted = (...groups: string[][]) => groups.flat().sort();
 
 describe('every function, built by the one ServiceFunction construct', () => {
-  it('is one of eleven, on Node.js 22, ARM64, traced, with Powertools configured and source maps enabled', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 11);
+  it('is one of twelve (eleven for the service, one for the console), on Node.js 22, ARM64, traced, with Powertools configured and source maps enabled', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 12);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -182,8 +182,9 @@ describe('the REST API', () => {
     },
   );
 
-  it('has every route of the route table, and the webhook, and no other method', () => {
-    template.resourceCountIs('AWS::ApiGateway::Method', API_ROUTES.length + 1);
+  it('has every route of the route table, the webhook and the console, and no other method', () => {
+    // + the webhook, + the console's GET /console and GET /console/{file} (test/infra/console-site.test.ts)
+    template.resourceCountIs('AWS::ApiGateway::Method', API_ROUTES.length + 3);
   });
 
   it('has one stage, with JSON access logs and X-Ray (throttling: throttling.test.ts)', () => {

@@ -15,7 +15,7 @@ export interface SynthesizedStack {
 
 /**
  * The deployable stack, synthesized once per test file and shared by every test in it. Bundling the
- * nine functions is skipped (CDK's own `aws:cdk:bundling-stacks` context, as `cdk synth --exclusively`
+ * ten functions is skipped (CDK's own `aws:cdk:bundling-stacks` context, as `cdk synth --exclusively`
  * uses) unless a test needs the bundles: the other assertions read only the template.
  */
 export function synthesizeContactSyncStack(options: { bundle?: boolean } = {}): SynthesizedStack {

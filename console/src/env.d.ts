@@ -1,0 +1,2 @@
+/** esbuild bundles the stylesheet beside app.js (app.css). */
+declare module '*.css';

@@ -1,0 +1,63 @@
+import { useState } from 'preact/hooks';
+import { apiFor, type Credentials, messageOf } from './api.js';
+import type { Contact, Page } from './types.js';
+
+/** Signs in with a Jira email and API token: the service checks them with Jira on the first call. */
+export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (credentials: Credentials) => void }) {
+  const [email, setEmail] = useState('');
+  const [apiToken, setApiToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const credentials = { email: email.trim(), apiToken };
+    try {
+      await apiFor(credentials)<Page<Contact>>('/contacts?limit=1');
+      onSignedIn(credentials);
+    } catch (failure) {
+      setError(messageOf(failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="signin">
+      <form class="card signin-card" onSubmit={submit} aria-labelledby="signin-title">
+        <div class="brand large">
+          <img src="favicon.svg" alt="" width={40} height={40} />
+          <span>Contact Sync</span>
+        </div>
+        <h1 id="signin-title">Sign in with your Jira account</h1>
+        <p class="muted">Your Jira login is your CRM login. Create an API token at id.atlassian.com → Security → API tokens.</p>
+        <label class="field">
+          <span>Jira email</span>
+          <input type="email" name="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>API token</span>
+          <input
+            type="password"
+            name="apiToken"
+            autocomplete="current-password"
+            required
+            value={apiToken}
+            onInput={(e) => setApiToken(e.currentTarget.value)}
+          />
+        </label>
+        {notice && !error && <p class="alert info">{notice}</p>}
+        {error && (
+          <p class="alert error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="button primary block" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <p class="fine">Your token stays in this browser tab only and is sent to this service alone.</p>
+      </form>
+    </main>
+  );
+}
