@@ -132,8 +132,30 @@ export async function renderReport(results: BenchResults, chartPath: string): Pr
   if (bigRun) {
     const conditionFailures = Object.entries(bigRun.dynamo.requests).filter(([key]) => key.includes(':'));
     w(
-      `Aim: one \`users/search\` call per 1,000 accounts: ${aim(((bigRun.jira['users/search'] ?? 0) / bigRun.synced) * 1000 <= 1.1)} within one wave (the sync reads pages in waves of ${SEGMENTS_PER_WAVE} without knowing the total, so the last wave reads up to ${SEGMENTS_PER_WAVE - 1} empty pages past the end: ⌈(N+9)/1000⌉ rounded up to a multiple of ${SEGMENTS_PER_WAVE}). No per-user Jira call when emails are present: ${aim((bigRun.jira.user ?? 0) <= 3)} (the \`user\` calls are the 3 accounts with hidden emails). Failed conditional writes at N = ${fmt(big ?? 0)}: ${conditionFailures.length ? conditionFailures.map(([key, count]) => `${key} ${count}`).join(', ') : 'none'}.`,
+      `Aim: one \`users/search\` call per 1,000 accounts: ${aim(((bigRun.jira['users/search'] ?? 0) / bigRun.synced) * 1000 <= 1.1)} within one wave (the sync reads pages in waves of ${SEGMENTS_PER_WAVE} without knowing the total, so the last wave reads up to ${SEGMENTS_PER_WAVE - 1} empty pages past the end: ⌈(N+9)/1000⌉ rounded up to a multiple of ${SEGMENTS_PER_WAVE}). No per-user Jira call: ${aim((bigRun.jira.user ?? 0) === 0)} (a hidden email is not looked up during a run: \`user\` hides it too). Failed conditional writes at N = ${fmt(big ?? 0)}: ${conditionFailures.length ? conditionFailures.map(([key, count]) => `${key} ${count}`).join(', ') : 'none'}.`,
     );
+    w();
+  }
+
+  // Reconcile: the same accounts, unchanged, right after each sync in the same process.
+  const reconciled = sizes.flatMap((n) => syncOf(n).filter((run) => run.reconcile).map((run) => ({ n, run })));
+  if (reconciled.length) {
+    w('### Reconcile of unchanged accounts');
+    w();
+    w('Timed right after each sync, in the same process and on the same store: every account is read from Jira again, its link and contact read in batches, and nothing written unless it differs. Aim: at most half the initial sync\'s time, and no contact write.');
+    w();
+    w('| N | sync (s) | reconcile (s) | reconcile / sync | contact writes | all writes | reads per account |');
+    w('|---:|---:|---:|---:|---:|---:|---:|');
+    for (const n of sizes) {
+      const runs = syncOf(n).filter((run) => run.reconcile);
+      if (!runs.length) continue;
+      const sync = median(runs.map((run) => run.seconds));
+      const reconcile = median(runs.map((run) => run.reconcile?.seconds ?? 0));
+      const contactWrites = median(runs.map((run) => run.reconcile?.dynamo.contactsPut ?? 0));
+      const writes = median(runs.map((run) => run.reconcile?.dynamo.writes ?? 0));
+      const reads = median(runs.map((run) => (run.reconcile?.dynamo.reads ?? 0) / n));
+      w(`| ${fmt(n)} | ${fmt(sync, 1)} | ${fmt(reconcile, 1)} | ${fmt(reconcile / sync, 2)} ${aim(reconcile <= sync / 2)} | ${fmt(contactWrites)} | ${fmt(writes)} | ${fmt(reads, 3)} |`);
+    }
     w();
   }
 

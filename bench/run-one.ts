@@ -53,6 +53,8 @@ export interface SyncResult {
   /** Handler durations (ms) per task state, for Lambda GB-seconds. */
   taskMs: Record<string, number[]>;
   memory: MemoryFigures;
+  /** A reconcile of the same, now unchanged, accounts, timed right after the sync in the same run. */
+  reconcile?: { seconds: number; dynamo: DynamoCounts; progress: Record<string, unknown> };
 }
 
 export interface BaselineResult {
@@ -259,7 +261,21 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
       await fetch(`${runtime.url}/settings/user-sync`, { headers: { Authorization: simulator.admin.authorization } })
     ).json()) as { state: string; progress: SyncResult['progress'] };
     const synced = view.progress.created + view.progress.linked;
+
+    // Reconcile the same accounts, unchanged: it should read, and write no contact.
+    progress({ phase: 'reconcile', detail: `${config.accounts} unchanged accounts` });
+    counter.reset();
+    const reconcileStarted = performance.now();
+    const asked = await fetch(`${runtime.url}/settings/user-sync/reconcile`, { method: 'POST', headers: { Authorization: simulator.admin.authorization } });
+    if (asked.status !== 202) throw new Error(`POST /settings/user-sync/reconcile answered ${asked.status}: ${await asked.text()}`);
+    await runtime.stepFunctions.idle();
+    const reconcileSeconds = (performance.now() - reconcileStarted) / 1000;
+    const afterReconcile = (await (
+      await fetch(`${runtime.url}/settings/user-sync`, { headers: { Authorization: simulator.admin.authorization } })
+    ).json()) as { lastReconcile: { progress: Record<string, unknown> } | null };
+    const reconcile = { seconds: reconcileSeconds, dynamo: counter.snapshot(), progress: afterReconcile.lastReconcile?.progress ?? {} };
     return {
+      reconcile,
       mode: 'sync',
       accounts: config.accounts,
       seconds,

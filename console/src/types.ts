@@ -1,37 +1,18 @@
-/** The API's shapes, as ../shared/CONTRACT.md has them (fields newer than today's API are optional). */
+/**
+ * The API's shapes, taken from the service's own domain types (type-only: nothing of the service is
+ * bundled into the page), so the console and the API cannot drift apart.
+ */
+import type { Company } from '../../lambdas/domain/company.js';
+import type { Contact } from '../../lambdas/domain/contact.js';
+import type { Page } from '../../lambdas/domain/page.js';
+import type { ReconcileSummary, SkippedBy, SyncFailure, SyncProgress as FullProgress, SyncState } from '../../lambdas/domain/sync/user-sync-state.js';
 
-export type SyncState = 'DISABLED' | 'ENABLING' | 'ENABLED' | 'DISABLING' | 'RECONCILING';
+export type { Company, Contact, Page, SkippedBy, SyncFailure, SyncState };
 
-export interface SkippedBy {
-  hiddenEmail: number;
-  app: number;
-  inactive: number;
-  other: number;
-}
+/** `updated` and `unlinked` come with a reconcile's progress only. */
+export type SyncProgress = Omit<FullProgress, 'updated' | 'unlinked'> & Partial<Pick<FullProgress, 'updated' | 'unlinked'>>;
 
-export interface SyncProgress {
-  total: number;
-  processed: number;
-  created: number;
-  linked: number;
-  skipped: number;
-  failed: number;
-  skippedBy?: SkippedBy;
-  updated?: number;
-  unlinked?: number;
-}
-
-export interface SyncFailure {
-  accountId: string;
-  reason: string;
-}
-
-export interface ReconcileRun {
-  startedAt: string;
-  finishedAt: string | null;
-  progress: SyncProgress | null;
-  error: string | null;
-}
+export type ReconcileRun = Omit<ReconcileSummary, 'progress'> & { progress: SyncProgress | null };
 
 export interface UserSyncView {
   enabled: boolean;
@@ -41,29 +22,4 @@ export interface UserSyncView {
   lastReconcile?: ReconcileRun | null;
   updatedAt: string | null;
   error?: string | null;
-}
-
-export interface Contact {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  companyIds: string[];
-  tags: string[];
-  jiraUser: { accountId: string; accountType: 'atlassian' | 'customer' } | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Company {
-  id: string;
-  name: string;
-  domain: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
