@@ -48,7 +48,7 @@ async function processRecord(
         // these, so each is counted but only a sample is logged, in one short line.
         metrics.addMetric('ForgedDeliveries', MetricUnit.Count, 1);
         const { log: logThis, seen } = forgedLogSampler.next();
-        if (logThis) logger.warn(`Forged delivery ${reading.deliveryId ?? '-'}: ${reading.problem} signature (${seen} so far, 1 in ${FORGED_LOG_EVERY} logged)`);
+        if (logThis) logger.warn(`Forged delivery ${reading.deliveryId ?? '-'}: ${reading.problem} X-Hub-Signature (${seen} so far, 1 in ${FORGED_LOG_EVERY} logged)`);
         return;
       }
       case 'ignored':
