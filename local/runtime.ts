@@ -137,7 +137,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const resumed = await handlers.resumeUnfinishedRun();
     if (resumed) log(`[workflow] resuming the unfinished ${resumed} run`);
-    const stopProgress = await reportProgress(handlers.progressLine, log);
+    const stopProgress = await reportProgress({ state: handlers.syncState, line: handlers.progressLine }, log);
     // As EventBridge Scheduler does on AWS: the state machine starts with only the action.
     const schedule = scheduleReconcile(
       options.reconcileSchedule ?? process.env.RECONCILE_SCHEDULE,
@@ -273,6 +273,7 @@ async function loadHandlers() {
         }
         return route(request);
       },
+    syncState: async (): Promise<string> => (await deps.dependencies.userSync().get()).state,
     progressLine: async (): Promise<{ state: string; line: string }> => {
       const view = await toggle.describeUserSync(deps.dependencies.userSync());
       const { total = 0, processed = 0, created = 0, linked = 0, skipped = 0, failed = 0, updated, unlinked } = view.progress;
@@ -315,7 +316,10 @@ const RUNNING_STATES = new Set(['ENABLING', 'DISABLING', 'RECONCILING']);
  * The sync on the console: one line per change of state, a progress line every two seconds while
  * a change runs, and one line with its counts and time taken when it ends.
  */
-async function reportProgress(progressLine: () => Promise<{ state: string; line: string }>, log: (line: string) => void): Promise<() => void> {
+async function reportProgress(
+  progress: { state: () => Promise<string>; line: () => Promise<{ state: string; line: string }> },
+  log: (line: string) => void,
+): Promise<() => void> {
   let lastState: string | undefined;
   let lastLine = '';
   let runStartedAt = Date.now();
@@ -324,22 +328,30 @@ async function reportProgress(progressLine: () => Promise<{ state: string; line:
   const sample = async (): Promise<void> => {
     if (sampling) return;
     sampling = true;
-    await progressLine()
-      .then(({ state, line }) => {
-        const now = Date.now();
-        if (lastState !== undefined && state !== lastState) {
+    try {
+      // The state is one read; the counts (every part of the run) are read only when a line is due.
+      const state = await progress.state();
+      const now = Date.now();
+      const changed = lastState !== undefined && state !== lastState;
+      const due = RUNNING_STATES.has(state) && now - lastPrintedAt >= 2000;
+      if (changed || due || lastState === undefined) {
+        const { line } = await progress.line();
+        if (changed) {
           log(`[user sync] ${lastState} -> ${state}`);
           if (RUNNING_STATES.has(state)) runStartedAt = now;
-          else if (RUNNING_STATES.has(lastState)) log(`${line.replace(/^\[user sync\] \w+:/, `[user sync] finished ${state} in ${((now - runStartedAt) / 1000).toFixed(1)} s:`)}`);
-        } else if (RUNNING_STATES.has(state) && line !== lastLine && now - lastPrintedAt >= 2000) {
+          else if (RUNNING_STATES.has(lastState ?? '')) log(`${line.replace(/^\[user sync\] \w+:/, `[user sync] finished ${state} in ${((now - runStartedAt) / 1000).toFixed(1)} s:`)}`);
+        } else if (due && line !== lastLine) {
           log(line);
           lastPrintedAt = now;
         }
-        lastState = state;
         lastLine = line;
-      })
-      .catch(() => undefined)
-      .finally(() => (sampling = false));
+      }
+      lastState = state;
+    } catch {
+      // The store is stopping or busy: the next sample tells.
+    } finally {
+      sampling = false;
+    }
   };
   // The state at start is known before the service takes requests, so the first change is told too.
   await sample();
