@@ -55,7 +55,7 @@ export interface UserSyncSettings {
 
 export const EMPTY_SKIPPED_BY: SkippedBy = { hiddenEmail: 0, app: 0, inactive: 0, other: 0 };
 
-export const EMPTY_PROGRESS: SyncProgress = {
+const EMPTY_PROGRESS: SyncProgress = {
   total: 0,
   processed: 0,
   created: 0,
@@ -83,11 +83,6 @@ export const DEFAULT_SETTINGS: UserSyncSettings = {
 
 export function isEnabledState(state: SyncState): boolean {
   return state === 'ENABLING' || state === 'ENABLED' || state === 'RECONCILING';
-}
-
-/** Whether a run is under way (or stopped on an error and waiting to be resumed). */
-export function isRunningState(state: SyncState): boolean {
-  return state === 'ENABLING' || state === 'DISABLING' || state === 'RECONCILING';
 }
 
 /** Whether user events may change contacts: only while syncing is on or being turned on. */

@@ -9,6 +9,7 @@ import {
   type UserSyncSettings,
   type UserSyncSettingsStore,
   TRANSITION,
+  actionOf,
   emptyProgress,
   isEnabledState,
 } from './user-sync-state.js';
@@ -158,7 +159,7 @@ export async function resume(store: UserSyncSettingsStore, workflow: SyncWorkflo
 
 /** The run a stop interrupted, if any: the same state asked for again resumes it. */
 export function unfinishedRun(settings: UserSyncSettings): { action: SyncAction; runId: string } | undefined {
-  const action = (Object.keys(TRANSITION) as SyncAction[]).find((candidate) => TRANSITION[candidate].during === settings.state);
+  const action = actionOf(settings.state);
   return action && settings.runId ? { action, runId: settings.runId } : undefined;
 }
 
