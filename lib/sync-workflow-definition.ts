@@ -33,6 +33,22 @@ export const SYNC_TASKS = {
 export const DEMOTION_MAP_CONCURRENCY = LINK_SHARDS;
 
 /**
+ * Each task function's Lambda timeout. The state machine gives each task a little longer, so a step
+ * is retried only once its function can no longer be running (the local runner's default of 60 s
+ * would otherwise retry a slow page while the first attempt still writes).
+ */
+export const TASK_FUNCTION_TIMEOUTS: Record<keyof SyncWorkflowFunctions, Duration> = {
+  planWave: Duration.seconds(10),
+  // A segment is up to 1,000 accounts, with Jira's 429 back-off in the worst case.
+  syncUsersPage: Duration.minutes(10),
+  continueSyncRun: Duration.seconds(30),
+  beginScheduledRun: Duration.seconds(30),
+  demoteLinksBatch: Duration.minutes(5),
+  finishSyncRun: Duration.seconds(30),
+};
+const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
+
+/**
  * One state machine for every run: enable, disable and reconcile.
  * - enable and reconcile: waves of `users/search` segments (SEGMENTS_PER_WAVE in parallel, Jira has
  *   no total) until a segment meets an empty page; each segment is one bounded Lambda call. Every
@@ -43,7 +59,15 @@ export const DEMOTION_MAP_CONCURRENCY = LINK_SHARDS;
  */
 export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWorkflowFunctions): sfn.IChainable {
   const invoke = (name: string, fn: IFunction, props: Partial<tasks.LambdaInvokeProps> = {}): tasks.LambdaInvoke => {
-    const task = new tasks.LambdaInvoke(scope, name, { stateName: name, lambdaFunction: fn, payloadResponseOnly: true, ...props });
+    const functionName = (Object.keys(functions) as (keyof SyncWorkflowFunctions)[]).find((key) => functions[key] === fn);
+    const timeout = functionName ? TASK_FUNCTION_TIMEOUTS[functionName].plus(TASK_TIMEOUT_MARGIN) : undefined;
+    const task = new tasks.LambdaInvoke(scope, name, {
+      stateName: name,
+      lambdaFunction: fn,
+      payloadResponseOnly: true,
+      ...(timeout ? { taskTimeout: sfn.Timeout.duration(timeout) } : {}),
+      ...props,
+    });
     task.addRetry({
       errors: ['States.ALL'],
       interval: Duration.seconds(2),

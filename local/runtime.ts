@@ -6,9 +6,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResp
 import { syncWorkflowAsl } from '../lib/sync-workflow-asl.js';
 import { MAX_RECEIVE_COUNT } from '../lib/stateful/webhook-queue.js';
 import { CONSUMER_EVENT_SOURCE, CONSUMER_TIMEOUT } from '../lib/stateless/webhook-consumer.js';
-import { SYNC_TASKS } from '../lib/sync-workflow-definition.js';
+import { SYNC_TASKS, TASK_FUNCTION_TIMEOUTS } from '../lib/sync-workflow-definition.js';
 import { WEBHOOK_RESOURCE } from '../lambdas/api-routes.js';
 import { errorResponse } from '../lambdas/http/error-response.js';
+import { lambdaContext } from './lambda-context.js';
 import { LocalGateway, type ProxyHandler, type RawRoute } from './api-gateway.js';
 import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from './dynamo-server.js';
 import { type JiraSimulator, startJiraSimulator } from './jira-simulator/index.js';
@@ -287,14 +288,19 @@ async function loadHandlers() {
 }
 
 function workflowTasks(handlers: Awaited<ReturnType<typeof loadHandlers>>): Record<string, TaskFunction> {
+  // Each task sees the remaining time its deployed function would have, so its Jira calls end in time.
+  const asDeployed =
+    (name: keyof typeof TASK_FUNCTION_TIMEOUTS, handler: TaskFunction): TaskFunction =>
+    (input) =>
+      handler(input, lambdaContext(name, TASK_FUNCTION_TIMEOUTS[name].toMilliseconds()));
   return {
-    [SYNC_TASKS.planWave]: handlers.planWave,
-    [SYNC_TASKS.syncUsersPage]: handlers.syncUsersPage,
-    [SYNC_TASKS.continueSyncRun]: handlers.continueSyncRun,
-    [SYNC_TASKS.beginScheduledRun]: handlers.beginScheduledRun,
-    [SYNC_TASKS.demoteLinksBatch]: handlers.demoteLinksBatch,
-    [SYNC_TASKS.finishSyncRun]: handlers.finishSyncRun,
-    [SYNC_TASKS.recordFailure]: handlers.finishSyncRun,
+    [SYNC_TASKS.planWave]: asDeployed('planWave', handlers.planWave),
+    [SYNC_TASKS.syncUsersPage]: asDeployed('syncUsersPage', handlers.syncUsersPage),
+    [SYNC_TASKS.continueSyncRun]: asDeployed('continueSyncRun', handlers.continueSyncRun),
+    [SYNC_TASKS.beginScheduledRun]: asDeployed('beginScheduledRun', handlers.beginScheduledRun),
+    [SYNC_TASKS.demoteLinksBatch]: asDeployed('demoteLinksBatch', handlers.demoteLinksBatch),
+    [SYNC_TASKS.finishSyncRun]: asDeployed('finishSyncRun', handlers.finishSyncRun),
+    [SYNC_TASKS.recordFailure]: asDeployed('finishSyncRun', handlers.finishSyncRun),
   };
 }
 

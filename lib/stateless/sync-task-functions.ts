@@ -1,8 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { SyncWorkflowFunctions } from '../sync-workflow-definition.js';
+import { type SyncWorkflowFunctions, TASK_FUNCTION_TIMEOUTS } from '../sync-workflow-definition.js';
 import { type JiraConnection, serviceAccountEnvironment } from './jira-connection.js';
 import { ServiceFunction } from './service-function.js';
 
@@ -33,27 +32,26 @@ export class SyncTaskFunctions extends Construct {
     const planWave = new ServiceFunction(this, 'PlanWave', {
       entry: 'handlers/sync-plan-wave.ts',
       description: 'Sync workflow: plans the next wave of Jira user pages.',
-      timeout: Duration.seconds(10),
+      timeout: TASK_FUNCTION_TIMEOUTS.planWave,
       memorySize: 256,
     });
     const syncUsersPage = new ServiceFunction(this, 'SyncUsersPage', {
       entry: 'handlers/sync-users-page.ts',
       description: 'Sync workflow: creates or links a contact for every account on one page of Jira users.',
-      // A page is up to 1000 accounts, with Jira's 429 back-off in the worst case.
-      timeout: Duration.minutes(10),
+      timeout: TASK_FUNCTION_TIMEOUTS.syncUsersPage,
       memorySize: 1024,
       environment: { ...tableName, ...serviceAccountEnvironment(props.jira) },
     });
     const demoteLinksBatch = new ServiceFunction(this, 'DemoteLinksBatch', {
       entry: 'handlers/demote-links-batch.ts',
       description: 'Sync workflow: turns one batch of synced contacts back into regular ones.',
-      timeout: Duration.minutes(5),
+      timeout: TASK_FUNCTION_TIMEOUTS.demoteLinksBatch,
       environment: tableName,
     });
     const continueSyncRun = new ServiceFunction(this, 'ContinueSyncRun', {
       entry: 'handlers/continue-sync-run.ts',
       description: 'Sync workflow: continues a long run in a new execution, so no history grows past its limit.',
-      timeout: Duration.seconds(30),
+      timeout: TASK_FUNCTION_TIMEOUTS.continueSyncRun,
       memorySize: 256,
       environment: { STATE_MACHINE_ARN: props.stateMachineArn },
     });
@@ -61,14 +59,14 @@ export class SyncTaskFunctions extends Construct {
     const beginScheduledRun = new ServiceFunction(this, 'BeginScheduledRun', {
       entry: 'handlers/begin-scheduled-run.ts',
       description: 'Sync workflow: claims the scheduled reconcile run, or declines while another run is active.',
-      timeout: Duration.seconds(30),
+      timeout: TASK_FUNCTION_TIMEOUTS.beginScheduledRun,
       memorySize: 256,
       environment: tableName,
     });
     const finishSyncRun = new ServiceFunction(this, 'FinishSyncRun', {
       entry: 'handlers/finish-sync-run.ts',
       description: "Sync workflow: records the run's outcome in the toggle's state.",
-      timeout: Duration.seconds(30),
+      timeout: TASK_FUNCTION_TIMEOUTS.finishSyncRun,
       memorySize: 256,
       environment: tableName,
     });

@@ -1,7 +1,8 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { SEGMENTS_PER_WAVE } from '../../lambdas/domain/sync/page-plan.js';
 import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { syncWorkflowAsl } from '../../lib/sync-workflow-asl.js';
-import { SYNC_TASKS } from '../../lib/sync-workflow-definition.js';
+import { SYNC_TASKS, TASK_FUNCTION_TIMEOUTS } from '../../lib/sync-workflow-definition.js';
 import { actionsOfRole, parseJoinedJson, synthesizeContactSyncStack } from './synthesized-stack.js';
 
 const { stack, template, logicalId } = synthesizeContactSyncStack();
@@ -102,5 +103,13 @@ describe('the sync state machine', () => {
     const continueRoleId = logicalId(stack.node.findChild('SyncTasks').node.findChild('ContinueSyncRun').node.findChild('Role'));
     expect(actionsOfRole(template, continueRoleId)).toContain('states:StartExecution');
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: `${stack.stackName}-user-sync` });
+  });
+
+  it('gives each task a little longer than its function, so a step is retried only once its function has stopped', () => {
+    const timeoutOf = (name: string) => (state(name) as AslState & { TimeoutSeconds?: number }).TimeoutSeconds;
+    expect(timeoutOf(SYNC_TASKS.syncUsersPage)).toBe(TASK_FUNCTION_TIMEOUTS.syncUsersPage.toSeconds() + 30);
+    expect(timeoutOf(SYNC_TASKS.demoteLinksBatch)).toBe(TASK_FUNCTION_TIMEOUTS.demoteLinksBatch.toSeconds() + 30);
+    expect(timeoutOf(SYNC_TASKS.planWave)).toBe(TASK_FUNCTION_TIMEOUTS.planWave.toSeconds() + 30);
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: Match.absent(), Timeout: TASK_FUNCTION_TIMEOUTS.syncUsersPage.toSeconds() });
   });
 });
