@@ -7,7 +7,12 @@ const RESULT_PREFIX = '@result ';
 /** Runs a child's `main`, prints its result line, and exits with 0, or 1 and the error on stderr. */
 export function runChild<T>(main: () => Promise<T>): void {
   main()
-    .then((result) => new Promise<void>((resolve) => process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`, () => resolve())))
+    .then(
+      (result) =>
+        new Promise<void>((resolve) =>
+          process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`, () => resolve()),
+        ),
+    )
     .then(
       () => process.exit(0),
       (error: unknown) => {

@@ -33,7 +33,13 @@ export const WEBHOOK_RATE_PER_SECOND = 200;
 export const WEBHOOK_BURST_SENDERS = 32;
 
 /** Deployed memory sizes (lib/stateless), for Lambda GB-seconds. */
-export const LAMBDA_MEMORY_MB = { syncUsersPage: 1024, planWave: 256, finishSyncRun: 256, webhookConsumer: 512 } as const;
+export const LAMBDA_MEMORY_MB = {
+  syncUsersPage: 1024,
+  planWave: 256,
+  finishSyncRun: 256,
+  webhookConsumer: 512,
+} as const;
 
 /** The email of webhook delivery `index` of a run tagged `tag` (30 % customers on another domain). */
-export const webhookEmail = (tag: string, index: number): string => `${tag}.${index}@${index % 10 < 3 ? 'acme.example' : 'example.com'}`;
+export const webhookEmail = (tag: string, index: number): string =>
+  `${tag}.${index}@${index % 10 < 3 ? 'acme.example' : 'example.com'}`;

@@ -83,10 +83,16 @@ export class DynamoCounter {
     this.counts = emptyCounts();
   }
 
-  private record(command: string, input: Record<string, unknown>, outcome: 'ok' | 'conditionFailed' | 'error', output: Record<string, unknown> | undefined): void {
+  private record(
+    command: string,
+    input: Record<string, unknown>,
+    outcome: 'ok' | 'conditionFailed' | 'error',
+    output: Record<string, unknown> | undefined,
+  ): void {
     const counts = this.counts;
     counts.requests[command] = (counts.requests[command] ?? 0) + 1;
-    if (outcome !== 'ok') counts.requests[`${command}:${outcome}`] = (counts.requests[`${command}:${outcome}`] ?? 0) + 1;
+    if (outcome !== 'ok')
+      counts.requests[`${command}:${outcome}`] = (counts.requests[`${command}:${outcome}`] ?? 0) + 1;
     if (READS.has(command)) counts.reads += 1;
     if (WRITES.has(command)) counts.writes += 1;
     const consistent = input.ConsistentRead === true;
@@ -95,8 +101,12 @@ export class DynamoCounter {
         counts.readUnits += readUnits(approxSize(output?.Item)) * (consistent ? 1 : 0.5);
         break;
       case 'BatchGetItemCommand': {
-        const requestItems = (input.RequestItems ?? {}) as Record<string, { Keys?: unknown[]; ConsistentRead?: boolean }>;
-        for (const table of Object.values(requestItems)) counts.readUnits += (table.Keys?.length ?? 0) * (table.ConsistentRead ? 1 : 0.5);
+        const requestItems = (input.RequestItems ?? {}) as Record<
+          string,
+          { Keys?: unknown[]; ConsistentRead?: boolean }
+        >;
+        for (const table of Object.values(requestItems))
+          counts.readUnits += (table.Keys?.length ?? 0) * (table.ConsistentRead ? 1 : 0.5);
         break;
       }
       case 'QueryCommand':

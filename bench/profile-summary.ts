@@ -25,7 +25,9 @@ if (!file) throw new Error('usage: tsx bench/profile-summary.ts <file.cpuprofile
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const selfMs = new Map<number, number>();
-profile.samples.forEach((id, index) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000));
+for (const [index, id] of profile.samples.entries()) {
+  selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
+}
 const total = (profile.endTime - profile.startTime) / 1000;
 
 const group = (url: string): string => {
@@ -42,11 +44,17 @@ for (const [id, ms] of selfMs) {
   const node = byId.get(id);
   if (!node) continue;
   const name = node.callFrame.functionName || '(anonymous)';
-  const key = name === '(idle)' || name === '(program)' || name === '(garbage collector)' ? name : group(node.callFrame.url);
+  const key =
+    name === '(idle)' || name === '(program)' || name === '(garbage collector)' ? name : group(node.callFrame.url);
   groups.set(key, (groups.get(key) ?? 0) + ms);
   const fn = `${name} ${node.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/main\//, '')}:${node.callFrame.lineNumber + 1}`;
   functions.set(fn, (functions.get(fn) ?? 0) + ms);
 }
 const top = (map: Map<string, number>, count: number) =>
-  [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, ms]) => `${ms.toFixed(0).padStart(8)} ms ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
-console.log(`profile: ${total.toFixed(0)} ms wall\n\nself time by package or folder:\n${top(groups, 25).join('\n')}\n\ntop functions:\n${top(functions, 30).join('\n')}`);
+  [...map.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([key, ms]) => `${ms.toFixed(0).padStart(8)} ms ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
+console.log(
+  `profile: ${total.toFixed(0)} ms wall\n\nself time by package or folder:\n${top(groups, 25).join('\n')}\n\ntop functions:\n${top(functions, 30).join('\n')}`,
+);

@@ -15,7 +15,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
-import { CUSTOMER_SHARE, EXTRA_ACCOUNTS, PRE_EXISTING_EVERY, PROJECT_ROOT, USERS_PAGE_SIZE, WEBHOOK_BURST_SENDERS, webhookEmail } from './config.js';
+import {
+  CUSTOMER_SHARE,
+  EXTRA_ACCOUNTS,
+  PRE_EXISTING_EVERY,
+  PROJECT_ROOT,
+  USERS_PAGE_SIZE,
+  WEBHOOK_BURST_SENDERS,
+  webhookEmail,
+} from './config.js';
 import { BroadcastChannel } from 'node:worker_threads';
 import { parseChildResult, runChild } from './child-result.js';
 import { type DynamoCounts, DynamoCounter, WORKER_COUNTS_CHANNEL, addCounts } from './dynamo-counter.js';
@@ -176,7 +184,8 @@ function timeTasks(stepFunctions: object): Record<string, number[]> {
   const durations: Record<string, number[]> = {};
   const timed = Object.fromEntries(
     Object.entries(tasks).map(([state, task]) => {
-      const list = (durations[state] = []) as number[];
+      const list: number[] = [];
+      durations[state] = list;
       const wrapped: TaskFunction = async (input, context) => {
         const started = performance.now();
         try {
@@ -216,13 +225,22 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
     const toLink: Array<{ name: string; email: string }> = [];
     let position = 0;
     for (let startAt = 0; ; startAt += USERS_PAGE_SIZE) {
-      const response = await fetch(`${simulator.url}/rest/api/3/users/search?startAt=${startAt}&maxResults=${USERS_PAGE_SIZE}`, {
-        headers: { Authorization: service },
-      });
-      const page = (await response.json()) as Array<{ displayName: string; emailAddress?: string; accountType: string; active: boolean }>;
+      const response = await fetch(
+        `${simulator.url}/rest/api/3/users/search?startAt=${startAt}&maxResults=${USERS_PAGE_SIZE}`,
+        {
+          headers: { Authorization: service },
+        },
+      );
+      const page = (await response.json()) as Array<{
+        displayName: string;
+        emailAddress?: string;
+        accountType: string;
+        active: boolean;
+      }>;
       for (const account of page) {
         if (account.accountType === 'app' || !account.active || !account.emailAddress) continue;
-        if (position++ % PRE_EXISTING_EVERY === PRE_EXISTING_EVERY - 1) toLink.push({ name: account.displayName, email: otherCase(account.emailAddress) });
+        if (position++ % PRE_EXISTING_EVERY === PRE_EXISTING_EVERY - 1)
+          toLink.push({ name: account.displayName, email: otherCase(account.emailAddress) });
       }
       if (page.length < USERS_PAGE_SIZE) break;
     }
@@ -239,7 +257,12 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
     const expectedPages = Math.ceil((config.accounts + 9) / USERS_PAGE_SIZE);
     const ticker = setInterval(() => {
       const counts = counter.snapshot();
-      progress({ phase: 'sync', contacts: counts.contactsPut, pages: taskMs['Sync users page']?.length ?? 0, expectedPages });
+      progress({
+        phase: 'sync',
+        contacts: counts.contactsPut,
+        pages: taskMs['Sync users page']?.length ?? 0,
+        expectedPages,
+      });
     }, 1000);
 
     const started = performance.now();
@@ -248,7 +271,8 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
       headers: { Authorization: simulator.admin.authorization, 'Content-Type': 'application/json' },
       body: JSON.stringify({ enabled: true }),
     });
-    if (enable.status !== 202) throw new Error(`PUT /settings/user-sync answered ${enable.status}: ${await enable.text()}`);
+    if (enable.status !== 202)
+      throw new Error(`PUT /settings/user-sync answered ${enable.status}: ${await enable.text()}`);
     await runtime.stepFunctions.idle();
     const state = (await dependencies.userSync().get()).state;
     const seconds = (performance.now() - started) / 1000;
@@ -266,14 +290,22 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
     progress({ phase: 'reconcile', detail: `${config.accounts} unchanged accounts` });
     counter.reset();
     const reconcileStarted = performance.now();
-    const asked = await fetch(`${runtime.url}/settings/user-sync/reconcile`, { method: 'POST', headers: { Authorization: simulator.admin.authorization } });
-    if (asked.status !== 202) throw new Error(`POST /settings/user-sync/reconcile answered ${asked.status}: ${await asked.text()}`);
+    const asked = await fetch(`${runtime.url}/settings/user-sync/reconcile`, {
+      method: 'POST',
+      headers: { Authorization: simulator.admin.authorization },
+    });
+    if (asked.status !== 202)
+      throw new Error(`POST /settings/user-sync/reconcile answered ${asked.status}: ${await asked.text()}`);
     await runtime.stepFunctions.idle();
     const reconcileSeconds = (performance.now() - reconcileStarted) / 1000;
     const afterReconcile = (await (
       await fetch(`${runtime.url}/settings/user-sync`, { headers: { Authorization: simulator.admin.authorization } })
     ).json()) as { lastReconcile: { progress: Record<string, unknown> } | null };
-    const reconcile = { seconds: reconcileSeconds, dynamo: counter.snapshot(), progress: afterReconcile.lastReconcile?.progress ?? {} };
+    const reconcile = {
+      seconds: reconcileSeconds,
+      dynamo: counter.snapshot(),
+      progress: afterReconcile.lastReconcile?.progress ?? {},
+    };
     return {
       reconcile,
       mode: 'sync',
@@ -345,13 +377,27 @@ async function runBaseline(config: Extract<RunConfig, { mode: 'baseline' }>): Pr
       })(),
       config.concurrency,
       async (index) => {
-        await client.send(new PutCommand({ TableName: 'contact-sync', Item: item(index), ConditionExpression: 'attribute_not_exists(pk)' }));
+        await client.send(
+          new PutCommand({
+            TableName: 'contact-sync',
+            Item: item(index),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
         done += 1;
       },
     );
     const seconds = (performance.now() - started) / 1000;
     clearInterval(ticker);
-    return { mode: 'baseline', puts: config.puts, concurrency: config.concurrency, seconds, putsPerSecond: config.puts / seconds, itemBytes, dynamo: counter.snapshot() };
+    return {
+      mode: 'baseline',
+      puts: config.puts,
+      concurrency: config.concurrency,
+      seconds,
+      putsPerSecond: config.puts / seconds,
+      itemBytes,
+      dynamo: counter.snapshot(),
+    };
   } finally {
     await store.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -362,7 +408,11 @@ async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Pr
   const dataDir = await tempDir();
   const { startLocalRuntime } = await import('../local/runtime.js');
   // The consumer runs in a worker thread: count its requests there too and add them up here.
-  const runtime = await startLocalRuntime({ port: 0, dataDir, consumerPreload: new URL('./worker-counter.ts', import.meta.url) });
+  const runtime = await startLocalRuntime({
+    port: 0,
+    dataDir,
+    consumerPreload: new URL('./worker-counter.ts', import.meta.url),
+  });
   const workerChannel = new BroadcastChannel(WORKER_COUNTS_CHANNEL);
   let workerCounts: DynamoCounts | undefined;
   workerChannel.onmessage = (message) => {
@@ -376,7 +426,8 @@ async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Pr
     const mainCounter = new DynamoCounter();
     mainCounter.attach(dynamoDocumentClient());
     const counter = {
-      snapshot: (): DynamoCounts => (workerCounts ? addCounts(mainCounter.snapshot(), workerCounts) : mainCounter.snapshot()),
+      snapshot: (): DynamoCounts =>
+        workerCounts ? addCounts(mainCounter.snapshot(), workerCounts) : mainCounter.snapshot(),
       reset: (): void => {
         mainCounter.reset();
         workerCounts = undefined;
@@ -397,7 +448,9 @@ async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Pr
     // Time the consumer's invocations: the very handler, wrapped.
     const consumerBatchMs: number[] = [];
     let consumerRecords = 0;
-    const handler = Reflect.get(runtime.queue, 'handler') as ((event: { Records: unknown[] }, context: Context) => Promise<unknown>) | undefined;
+    const handler = Reflect.get(runtime.queue, 'handler') as
+      | ((event: { Records: unknown[] }, context: Context) => Promise<unknown>)
+      | undefined;
     if (!handler) throw new Error('LocalQueue no longer exposes its handler: update bench/run-one.ts.');
     Reflect.set(runtime.queue, 'handler', async (event: { Records: unknown[] }, context: Context) => {
       const started = performance.now();
@@ -412,7 +465,8 @@ async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Pr
     const waitForContacts = async (count: number, timeoutMs: number): Promise<void> => {
       const deadline = Date.now() + timeoutMs;
       while (counter.snapshot().contactsPut < count) {
-        if (Date.now() > deadline) throw new Error(`Only ${counter.snapshot().contactsPut} of ${count} contacts after ${timeoutMs} ms.`);
+        if (Date.now() > deadline)
+          throw new Error(`Only ${counter.snapshot().contactsPut} of ${count} contacts after ${timeoutMs} ms.`);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     };
@@ -427,11 +481,20 @@ async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Pr
     // Phase 1: paced deliveries from a separate process, open loop.
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
-    const paced = await sendWebhooks({ url, deliveries: config.deliveries, tag: 'paced', ratePerSecond: config.ratePerSecond });
+    const paced = await sendWebhooks({
+      url,
+      deliveries: config.deliveries,
+      tag: 'paced',
+      ratePerSecond: config.ratePerSecond,
+    });
     await waitForContacts(config.deliveries, 120_000);
     const allVisible = epochNow();
     loopDelay.disable();
-    const eventLoopDelayMs = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+    const eventLoopDelayMs = {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    };
     const dynamo = counter.snapshot();
     const jira = simulator.callCounts();
     const pacedBatchMs = [...consumerBatchMs];
@@ -441,15 +504,23 @@ async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Pr
     let verified = 0;
     for (let index = 0; index < config.deliveries; index += Math.ceil(config.deliveries / 20)) {
       const email = webhookEmail('paced', index).toUpperCase();
-      const response = await fetch(`${runtime.url}/contacts?email=${encodeURIComponent(email)}`, { headers: { Authorization: simulator.agent.authorization } });
+      const response = await fetch(`${runtime.url}/contacts?email=${encodeURIComponent(email)}`, {
+        headers: { Authorization: simulator.agent.authorization },
+      });
       const body = (await response.json()) as { items: Array<{ jiraUser: unknown }> };
       if (body.items.length === 1 && body.items[0]?.jiraUser) verified += 1;
     }
 
     // Phase 2: a burst as fast as the ingest takes it: the queue backs up and the consumer runs flat out.
     const before = counter.snapshot().contactsPut;
-    const burst = await sendWebhooks({ url, deliveries: config.deliveries, tag: 'burst', senders: WEBHOOK_BURST_SENDERS });
-    if ((burst.statuses['202'] ?? 0) !== config.deliveries) throw new Error(`The burst was answered ${JSON.stringify(burst.statuses)}.`);
+    const burst = await sendWebhooks({
+      url,
+      deliveries: config.deliveries,
+      tag: 'burst',
+      senders: WEBHOOK_BURST_SENDERS,
+    });
+    if ((burst.statuses['202'] ?? 0) !== config.deliveries)
+      throw new Error(`The burst was answered ${JSON.stringify(burst.statuses)}.`);
     await waitForContacts(before + config.deliveries, 300_000);
     const burstDone = epochNow();
     clearInterval(ticker);
@@ -468,7 +539,12 @@ async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Pr
         eventLoopDelayMs,
         verified,
       },
-      burst: { deliveries: config.deliveries, ingestSeconds: (burst.lastAnsweredAt - burst.startedAt) / 1000, drainSeconds, consumerPerSecond: config.deliveries / drainSeconds },
+      burst: {
+        deliveries: config.deliveries,
+        ingestSeconds: (burst.lastAnsweredAt - burst.startedAt) / 1000,
+        drainSeconds,
+        consumerPerSecond: config.deliveries / drainSeconds,
+      },
       dynamo,
       jira,
       consumerBatchMs: pacedBatchMs,
@@ -485,10 +561,14 @@ async function runWebhooks(config: Extract<RunConfig, { mode: 'webhooks' }>): Pr
 /** Runs bench/webhook-sender.ts in a process of its own and returns its result. */
 function sendWebhooks(config: SenderConfig): Promise<SenderResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench/webhook-sender.ts'), JSON.stringify(config)], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench/webhook-sender.ts'), JSON.stringify(config)],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -26,7 +26,7 @@ interface Options {
   out: string;
 }
 
-const DEFAULT_REPEATS: Record<number, number> = { 2_000: 3, 10_000: 3, 100_000: 2 };
+const DEFAULT_REPEATS: Record<number, number> = { 2000: 3, 10000: 3, 100000: 2 };
 
 function parseOptions(argv: string[]): Options {
   const value = (flag: string): string | undefined => {
@@ -57,7 +57,10 @@ function showProgress(line: string): void {
 }
 let lastPlainProgress = 0;
 function showProgressThrottled(line: string): void {
-  if (process.stderr.isTTY) return showProgress(line);
+  if (process.stderr.isTTY) {
+    showProgress(line);
+    return;
+  }
   // Not a terminal (CI, a pipe): one line every 10 s at most.
   if (Date.now() - lastPlainProgress > 10_000) {
     lastPlainProgress = Date.now();
@@ -74,11 +77,15 @@ function logLine(line: string): void {
 function runOne(config: RunConfig, label: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench/run-one.ts'), JSON.stringify(config)], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_NO_WARNINGS: '1', POWERTOOLS_LOG_LEVEL: 'ERROR' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench/run-one.ts'), JSON.stringify(config)],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_NO_WARNINGS: '1', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      },
+    );
     let stdout = '';
     let stderrTail = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -91,7 +98,9 @@ function runOne(config: RunConfig, label: string): Promise<RunResult> {
         if (line.startsWith('@progress ')) {
           const fields = JSON.parse(line.slice('@progress '.length)) as Record<string, unknown>;
           const detail = Object.entries(fields)
-            .map(([key, field]) => `${key} ${typeof field === 'number' ? field.toLocaleString('en-US') : String(field)}`)
+            .map(
+              ([key, field]) => `${key} ${typeof field === 'number' ? field.toLocaleString('en-US') : String(field)}`,
+            )
             .join(', ');
           showProgressThrottled(`${label}: ${detail} (${Math.round((Date.now() - started) / 1000)} s)`);
         } else {
@@ -139,7 +148,8 @@ async function main(): Promise<void> {
       baseline: [],
       webhooks: [],
     };
-    const total = options.sizes.reduce((sum, size) => sum + 2 * (options.repeats[size] ?? 1), 0) + options.webhookRepeats;
+    const total =
+      options.sizes.reduce((sum, size) => sum + 2 * (options.repeats[size] ?? 1), 0) + options.webhookRepeats;
     let step = 0;
     for (const size of options.sizes) {
       for (let repeat = 1; repeat <= (options.repeats[size] ?? 1); repeat += 1) {
@@ -152,7 +162,10 @@ async function main(): Promise<void> {
         results.baseline.push(baseline);
         logLine(`baseline N=${size}: ${baseline.seconds.toFixed(2)} s, ${Math.round(baseline.putsPerSecond)} puts/s`);
         step += 1;
-        const sync = (await runOne({ mode: 'sync', accounts: size }, `[${step}/${total}] sync N=${size.toLocaleString('en-US')} (${repeat}/${options.repeats[size]})`)) as SyncResult;
+        const sync = (await runOne(
+          { mode: 'sync', accounts: size },
+          `[${step}/${total}] sync N=${size.toLocaleString('en-US')} (${repeat}/${options.repeats[size]})`,
+        )) as SyncResult;
         results.sync.push(sync);
         logLine(
           `sync N=${size}: ${sync.seconds.toFixed(2)} s, ${Math.round(sync.accountsPerSecond)} accounts/s, ratio ${(sync.seconds / baseline.seconds).toFixed(2)}, peak RSS ${sync.memory.peakRssMiB} MiB`,
@@ -180,7 +193,9 @@ async function main(): Promise<void> {
   await writeFile(chartFile, chart(results));
   await writeFile(options.out, await renderReport(results, path.relative(path.dirname(options.out), chartFile)));
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
-  process.stderr.write(`Wrote ${path.relative(process.cwd(), options.out)} and ${path.relative(process.cwd(), chartFile)}\n`);
+  process.stderr.write(
+    `Wrote ${path.relative(process.cwd(), options.out)} and ${path.relative(process.cwd(), chartFile)}\n`,
+  );
 }
 
 function chart(results: BenchResults): string {
@@ -189,18 +204,34 @@ function chart(results: BenchResults): string {
       const rates = runs.filter((run) => run.n === n).map((run) => run.rate);
       const sorted = [...rates].sort((a, b) => a - b);
       const mid = Math.floor(sorted.length / 2);
-      const median = sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+      const median =
+        sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
       return { x: n, y: median, min: Math.min(...rates), max: Math.max(...rates) };
     });
-  return lineChart('Initial sync: accounts per second against N', 'N (accounts in Jira, log scale)', 'per second (median, bar: min to max)', [
-    { name: 'sync: accounts/s', color: '#1f77b4', points: bySize(results.sync.map((run) => ({ n: run.accounts, rate: run.accountsPerSecond }))) },
-    { name: 'baseline: PutItem/s', color: '#ff7f0e', points: bySize(results.baseline.map((run) => ({ n: run.puts, rate: run.putsPerSecond }))) },
-    {
-      name: 'half the baseline (aim)',
-      color: '#999999',
-      points: bySize(results.baseline.map((run) => ({ n: run.puts, rate: run.putsPerSecond / 2 }))).map(({ x, y }) => ({ x, y })),
-    },
-  ]);
+  return lineChart(
+    'Initial sync: accounts per second against N',
+    'N (accounts in Jira, log scale)',
+    'per second (median, bar: min to max)',
+    [
+      {
+        name: 'sync: accounts/s',
+        color: '#1f77b4',
+        points: bySize(results.sync.map((run) => ({ n: run.accounts, rate: run.accountsPerSecond }))),
+      },
+      {
+        name: 'baseline: PutItem/s',
+        color: '#ff7f0e',
+        points: bySize(results.baseline.map((run) => ({ n: run.puts, rate: run.putsPerSecond }))),
+      },
+      {
+        name: 'half the baseline (aim)',
+        color: '#999999',
+        points: bySize(results.baseline.map((run) => ({ n: run.puts, rate: run.putsPerSecond / 2 }))).map(
+          ({ x, y }) => ({ x, y }),
+        ),
+      },
+    ],
+  );
 }
 
 main().catch((error: unknown) => {

@@ -32,7 +32,6 @@ export interface SenderResult {
   statuses: Record<string, number>;
 }
 
-
 const now = (): number => performance.timeOrigin + performance.now();
 
 async function main(): Promise<SenderResult> {
@@ -53,7 +52,14 @@ async function main(): Promise<SenderResult> {
     new Promise((resolve, reject) => {
       const started = performance.now();
       const req = httpRequest(
-        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...delivery.headers, 'Content-Length': Buffer.byteLength(delivery.body) } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          agent,
+          headers: { ...delivery.headers, 'Content-Length': Buffer.byteLength(delivery.body) },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));

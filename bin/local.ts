@@ -46,7 +46,11 @@ const runtime = await startLocalRuntime({
   },
   log,
 }).catch((error: unknown) =>
-  fail((error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is in use (set PORT to another one)` : String(error)),
+  fail(
+    (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? `port ${port} is in use (set PORT to another one)`
+      : String(error),
+  ),
 );
 
 const simulator = runtime.jira.simulator;
@@ -59,7 +63,9 @@ if (simulator) {
   log(`Jira: ${runtime.jira.baseUrl}`);
 }
 log(`Contact Sync listening on ${runtime.url}`);
-log(`Console at ${runtime.url}/console/ (sign in with a Jira email and API token${simulator ? ': the admin above' : ''})`);
+log(
+  `Console at ${runtime.url}/console/ (sign in with a Jira email and API token${simulator ? ': the admin above' : ''})`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -46,7 +46,8 @@ export class ReplayError extends Error {
  */
 export async function replayDeadLetters(options: ReplayOptions = {}): Promise<ReplayResult> {
   const env = options.env ?? process.env;
-  if (env.DLQ_ARN) return startMessageMoveTask(options.sqs ?? new SQSClient({}), env.DLQ_ARN, env.QUEUE_ARN || undefined);
+  if (env.DLQ_ARN)
+    return startMessageMoveTask(options.sqs ?? new SQSClient({}), env.DLQ_ARN, env.QUEUE_ARN || undefined);
 
   const serviceUrl = options.serviceUrl ?? `http://127.0.0.1:${env.PORT || 3000}`;
   const moved = await redriveThroughService(serviceUrl, env.CONTACT_SYNC_AUTH);
@@ -57,10 +58,17 @@ export async function replayDeadLetters(options: ReplayOptions = {}): Promise<Re
   return { where: 'data-dir', dir, moved: await redriveQueueFolder(dir) };
 }
 
-async function startMessageMoveTask(sqs: MessageMoveStarter, sourceArn: string, destinationArn: string | undefined): Promise<ReplayResult> {
+async function startMessageMoveTask(
+  sqs: MessageMoveStarter,
+  sourceArn: string,
+  destinationArn: string | undefined,
+): Promise<ReplayResult> {
   // Without a destination SQS moves each message back to the queue it was dead-lettered from.
   const output = await sqs.send(
-    new StartMessageMoveTaskCommand({ SourceArn: sourceArn, ...(destinationArn ? { DestinationArn: destinationArn } : {}) }),
+    new StartMessageMoveTaskCommand({
+      SourceArn: sourceArn,
+      ...(destinationArn ? { DestinationArn: destinationArn } : {}),
+    }),
   );
   if (!output.TaskHandle) throw new ReplayError('SQS started no message move task (no TaskHandle in its answer).');
   return { where: 'aws', taskHandle: output.TaskHandle, sourceArn, destinationArn };
@@ -70,17 +78,25 @@ async function startMessageMoveTask(sqs: MessageMoveStarter, sourceArn: string, 
 async function redriveThroughService(url: string, credentials: string | undefined): Promise<number | undefined> {
   let response: Response;
   // The service lets Jira administrators only: CONTACT_SYNC_AUTH="email:api-token".
-  const headers: Record<string, string> = credentials ? { Authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } : {};
+  const headers: Record<string, string> = credentials
+    ? { Authorization: `Basic ${Buffer.from(credentials).toString('base64')}` }
+    : {};
   try {
-    response = await fetch(`${url}${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`, { method: 'POST', headers, signal: AbortSignal.timeout(SERVICE_TIMEOUT_MS) });
+    response = await fetch(`${url}${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`, {
+      method: 'POST',
+      headers,
+      signal: AbortSignal.timeout(SERVICE_TIMEOUT_MS),
+    });
   } catch (error) {
     if (isConnectionRefused(error)) return undefined;
     throw new ReplayError(`The service at ${url} did not answer the redrive: ${(error as Error).message}`);
   }
   const text = await response.text();
-  if (!response.ok) throw new ReplayError(`The service at ${url} answered ${response.status} to the redrive: ${text.slice(0, 200)}`);
+  if (!response.ok)
+    throw new ReplayError(`The service at ${url} answered ${response.status} to the redrive: ${text.slice(0, 200)}`);
   const moved = (JSON.parse(text) as { moved?: unknown }).moved;
-  if (typeof moved !== 'number') throw new ReplayError(`The service at ${url} answered the redrive without a count: ${text.slice(0, 200)}`);
+  if (typeof moved !== 'number')
+    throw new ReplayError(`The service at ${url} answered the redrive without a count: ${text.slice(0, 200)}`);
   return moved;
 }
 
@@ -117,7 +133,8 @@ function describe(result: ReplayResult): string {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (invokedDirectly) {
   try {
     process.stdout.write(`${describe(await replayDeadLetters())}\n`);

@@ -37,21 +37,33 @@ export function consoleAnswer(options: { files: ConsoleFiles; method: string; pa
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-cache',
   };
-  const error = (statusCode: number, code: string, message: string, extra: Record<string, string> = {}): ConsoleAnswer => ({
+  const error = (
+    statusCode: number,
+    code: string,
+    message: string,
+    extra: Record<string, string> = {},
+  ): ConsoleAnswer => ({
     statusCode,
     headers: { 'Content-Type': 'application/json', ...securityHeaders, ...extra },
     body: JSON.stringify({ error: { code, message } }),
   });
   if (method !== 'GET' && method !== 'HEAD') {
-    return error(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${path}: the console is read with GET.`, { Allow: 'GET, HEAD' });
+    return error(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${path}: the console is read with GET.`, {
+      Allow: 'GET, HEAD',
+    });
   }
   // Relative, so it also holds behind API Gateway's stage prefix (/v1/console -> /v1/console/).
-  if (path === CONSOLE_PATH) return { statusCode: 301, headers: { Location: 'console/', ...securityHeaders }, body: '' };
+  if (path === CONSOLE_PATH)
+    return { statusCode: 301, headers: { Location: 'console/', ...securityHeaders }, body: '' };
   const name = path === `${CONSOLE_PATH}/` ? 'index.html' : path.slice(CONSOLE_PATH.length + 1);
   const body = Object.hasOwn(files, name) ? files[name] : undefined;
   const contentType = CONTENT_TYPES[name.split('.').pop() ?? ''];
   if (body === undefined || !contentType || name.includes('/')) {
     return error(404, 'NOT_FOUND', `There is no console file ${path}; open ${CONSOLE_PATH}/.`);
   }
-  return { statusCode: 200, headers: { 'Content-Type': contentType, ...securityHeaders }, body: method === 'HEAD' ? '' : body };
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': contentType, ...securityHeaders },
+    body: method === 'HEAD' ? '' : body,
+  };
 }

@@ -23,7 +23,10 @@ import { CONSUMER_TIMEOUT, WebhookConsumer } from './stateless/webhook-consumer.
  */
 export class ContactSyncStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
-    super(scope, id, { description: 'Contact Sync: keeps Jira users and JSM customers synced with CRM contacts.', ...props });
+    super(scope, id, {
+      description: 'Contact Sync: keeps Jira users and JSM customers synced with CRM contacts.',
+      ...props,
+    });
     const parameters = stackParameters(this);
 
     // Stateful
@@ -33,9 +36,18 @@ export class ContactSyncStack extends Stack {
     const cursorKey = new CursorKey(this, 'CursorKey');
 
     // Stateless
-    const jira: JiraConnection = { baseUrl: parameters.jiraBaseUrl, userEmail: parameters.jiraUserEmail, apiToken: secrets.apiToken };
+    const jira: JiraConnection = {
+      baseUrl: parameters.jiraBaseUrl,
+      userEmail: parameters.jiraUserEmail,
+      apiToken: secrets.apiToken,
+    };
     const stateMachineName = `${this.stackName}-user-sync`;
-    const stateMachineArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const stateMachineArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const tasks = new SyncTaskFunctions(this, 'SyncTasks', { table: data.table, jira, stateMachineArn });
     const workflow = new SyncWorkflow(this, 'SyncWorkflow', { functions: tasks.workflowFunctions, stateMachineName });
     const apiFunctions = new ApiFunctions(this, 'ApiFunctions', {
@@ -50,7 +62,10 @@ export class ContactSyncStack extends Stack {
       jira,
       webhookSecret: secrets.webhookSecret,
     });
-    new ReconcileSchedule(this, 'Reconcile', { stateMachine: workflow.stateMachine, expression: parameters.reconcileSchedule });
+    new ReconcileSchedule(this, 'Reconcile', {
+      stateMachine: workflow.stateMachine,
+      expression: parameters.reconcileSchedule,
+    });
     const api = new ContactSyncApi(this, 'Api', {
       handlers: apiFunctions.byHandler,
       webhookQueue: webhookQueue.queue,
@@ -60,7 +75,12 @@ export class ContactSyncStack extends Stack {
     const consoleSite = new ConsoleSite(this, 'Console', { api: api.api });
 
     // Observability
-    const functions = { ...apiFunctions.byHandler, webhookConsumer: consumer.handler, ...tasks.byName, consoleSite: consoleSite.handler };
+    const functions = {
+      ...apiFunctions.byHandler,
+      webhookConsumer: consumer.handler,
+      ...tasks.byName,
+      consoleSite: consoleSite.handler,
+    };
     const dashboard = new SyncDashboard(this, 'Dashboard', {
       queue: webhookQueue.queue,
       deadLetterQueue: webhookQueue.deadLetterQueue,
@@ -77,20 +97,42 @@ export class ContactSyncStack extends Stack {
     });
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
-    output('ApiUrl', api.api.url, 'The API (contacts, companies, settings); callers sign in with their Jira credentials.');
+    output(
+      'ApiUrl',
+      api.api.url,
+      'The API (contacts, companies, settings); callers sign in with their Jira credentials.',
+    );
     output('ConsoleUrl', consoleSite.url, 'The admin console: open it and sign in with your Jira email and API token.');
-    output('WebhookUrl', api.api.urlForPath('/webhooks/jira'), 'Register this URL as the Jira webhook (user created, updated, deleted).');
+    output(
+      'WebhookUrl',
+      api.api.urlForPath('/webhooks/jira'),
+      'Register this URL as the Jira webhook (user created, updated, deleted).',
+    );
     output(
       'DashboardUrl',
-      Fn.join('', [`https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=`, dashboard.dashboard.dashboardName]),
+      Fn.join('', [
+        `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=`,
+        dashboard.dashboard.dashboardName,
+      ]),
       'The CloudWatch dashboard: sync progress, webhook queue, functions, workflow.',
     );
-    output('WebhookSecretArn', secrets.webhookSecret.secretArn, 'The webhook secret: read it (get-secret-value) and paste it into the Jira webhook.');
-    output('JiraApiTokenSecretArn', secrets.apiToken.secretArn, "Put the Jira service account's API token here (put-secret-value).");
-    output('DeadLetterQueueArn', webhookQueue.deadLetterQueue.queueArn, 'Failed deliveries; replay them with aws sqs start-message-move-task.');
+    output(
+      'WebhookSecretArn',
+      secrets.webhookSecret.secretArn,
+      'The webhook secret: read it (get-secret-value) and paste it into the Jira webhook.',
+    );
+    output(
+      'JiraApiTokenSecretArn',
+      secrets.apiToken.secretArn,
+      "Put the Jira service account's API token here (put-secret-value).",
+    );
+    output(
+      'DeadLetterQueueArn',
+      webhookQueue.deadLetterQueue.queueArn,
+      'Failed deliveries; replay them with aws sqs start-message-move-task.',
+    );
     output('StateMachineArn', workflow.stateMachine.stateMachineArn, 'The user sync workflow.');
     output('AlarmTopicArn', alarms.topic.topicArn, 'Alarm notifications.');
-
   }
 }
 
@@ -113,26 +155,53 @@ function stackParameters(stack: Stack): StackParameters {
   return {
     reconcileSchedule: new CfnParameter(stack, 'ReconcileSchedule', {
       type: 'String',
-      description: 'When the reconcile runs, in EventBridge Scheduler syntax (UTC), e.g. cron(0 3 * * ? *) or rate(12 hours).',
+      description:
+        'When the reconcile runs, in EventBridge Scheduler syntax (UTC), e.g. cron(0 3 * * ? *) or rate(12 hours).',
       default: DEFAULT_RECONCILE_SCHEDULE,
       allowedPattern: '^(cron|rate)\\(.+\\)$',
       constraintDescription: 'cron(...) or rate(...).',
     }).valueAsString,
-    alarmEmail: parameter('AlarmEmail', 'Email address subscribed to the alarm topic (confirm the subscription email).', EMAIL_PATTERN, 'An email address.'),
+    alarmEmail: parameter(
+      'AlarmEmail',
+      'Email address subscribed to the alarm topic (confirm the subscription email).',
+      EMAIL_PATTERN,
+      'An email address.',
+    ),
     jiraBaseUrl: parameter(
       'JiraBaseUrl',
       'The Jira site to sync from: https://example.atlassian.net for a classic API token, https://api.atlassian.com/ex/jira/<cloudId> for a scoped token or a service account.',
       '^https://[^/\\s]+(/[^\\s]*)?$',
       'An https:// address, with or without a path.',
     ),
-    jiraUserEmail: parameter('JiraUserEmail', "The Jira service account's email (its API token goes into the JiraApiToken secret).", EMAIL_PATTERN, 'An email address.'),
+    jiraUserEmail: parameter(
+      'JiraUserEmail',
+      "The Jira service account's email (its API token goes into the JiraApiToken secret).",
+      EMAIL_PATTERN,
+      'An email address.',
+    ),
     apiThrottling: {
-      rateLimit: limit('ApiRateLimit', 'Requests a second the whole API takes steadily (stage throttling); above it, 429.', API_THROTTLING.rateLimit),
-      burstLimit: limit('ApiBurstLimit', 'Requests the whole API takes at once (stage throttling).', API_THROTTLING.burstLimit),
+      rateLimit: limit(
+        'ApiRateLimit',
+        'Requests a second the whole API takes steadily (stage throttling); above it, 429.',
+        API_THROTTLING.rateLimit,
+      ),
+      burstLimit: limit(
+        'ApiBurstLimit',
+        'Requests the whole API takes at once (stage throttling).',
+        API_THROTTLING.burstLimit,
+      ),
     },
     webhookThrottling: {
-      rateLimit: limit('WebhookRateLimit', 'Deliveries a second POST /webhooks/jira takes steadily; Jira retries a 429.', WEBHOOK_THROTTLING.rateLimit),
-      burstLimit: limit('WebhookBurstLimit', 'Deliveries POST /webhooks/jira takes at once.', WEBHOOK_THROTTLING.burstLimit),
+      rateLimit: limit(
+        'WebhookRateLimit',
+        'Deliveries a second POST /webhooks/jira takes steadily; Jira retries a 429.',
+        WEBHOOK_THROTTLING.rateLimit,
+      ),
+      burstLimit: limit(
+        'WebhookBurstLimit',
+        'Deliveries POST /webhooks/jira takes at once.',
+        WEBHOOK_THROTTLING.burstLimit,
+      ),
     },
   };
 }

@@ -6,7 +6,8 @@ import type { IConstruct } from 'constructs';
  * Acknowledgments are scoped to the construct that causes the finding (and its children), and
  * IAM findings to the exact resource pattern, so a new finding elsewhere still fails the synth.
  */
-const acknowledge = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+const acknowledge = (scope: IConstruct, id: string, reason: string) =>
+  Validations.of(scope).acknowledge({ id, reason });
 
 const logicalId = (resource: IConstruct) => Stack.of(resource).getLogicalId(resource.node.defaultChild as CfnElement);
 
@@ -63,7 +64,7 @@ export function acknowledgeApi(api: IConstruct): void {
   acknowledge(
     api,
     'AwsSolutions-APIG6',
-    "Access logs are on (with integration and validation errors). Execution logging needs the account-wide API Gateway CloudWatch role, an account setting this stack must not own or overwrite.",
+    'Access logs are on (with integration and validation errors). Execution logging needs the account-wide API Gateway CloudWatch role, an account setting this stack must not own or overwrite.',
   );
 }
 

@@ -59,7 +59,9 @@ const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
  */
 export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWorkflowFunctions): sfn.IChainable {
   const invoke = (name: string, fn: IFunction, props: Partial<tasks.LambdaInvokeProps> = {}): tasks.LambdaInvoke => {
-    const functionName = (Object.keys(functions) as (keyof SyncWorkflowFunctions)[]).find((key) => functions[key] === fn);
+    const functionName = (Object.keys(functions) as (keyof SyncWorkflowFunctions)[]).find(
+      (key) => functions[key] === fn,
+    );
     const timeout = functionName ? TASK_FUNCTION_TIMEOUTS[functionName].plus(TASK_TIMEOUT_MARGIN) : undefined;
     const task = new tasks.LambdaInvoke(scope, name, {
       stateName: name,
@@ -81,7 +83,13 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
 
   const recordFailure = invoke(SYNC_TASKS.recordFailure, functions.finishSyncRun, {
     payload: sfn.TaskInput.fromObject({ ...runOnly, failure: sfn.JsonPath.objectAt('$.failure') }),
-  }).next(new sfn.Fail(scope, 'Sync failed', { stateName: 'Sync failed', error: 'SyncRunFailed', cause: 'See the run error in the settings and the task logs.' }));
+  }).next(
+    new sfn.Fail(scope, 'Sync failed', {
+      stateName: 'Sync failed',
+      error: 'SyncRunFailed',
+      cause: 'See the run error in the settings and the task logs.',
+    }),
+  );
   const onFailure = { resultPath: '$.failure', errors: ['States.ALL'] };
 
   const finish = invoke(SYNC_TASKS.finishSyncRun, functions.finishSyncRun, {
@@ -112,7 +120,11 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
 
   // Read: plan a wave -> read its segments in parallel -> plan the next wave, until the list ends.
   const planWave = invoke(SYNC_TASKS.planWave, functions.planWave, {
-    payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), 'wave.$': '$.wave', 'results.$': '$.results' }),
+    payload: sfn.TaskInput.fromObject({
+      runId: sfn.JsonPath.stringAt('$.runId'),
+      'wave.$': '$.wave',
+      'results.$': '$.results',
+    }),
     resultPath: '$.wave',
   });
   planWave.addCatch(recordFailure, onFailure);
@@ -126,7 +138,11 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
   syncSegments.itemProcessor(invoke(SYNC_TASKS.syncUsersPage, functions.syncUsersPage));
   syncSegments.addCatch(recordFailure, onFailure);
   const continueRun = invoke(SYNC_TASKS.continueSyncRun, functions.continueSyncRun, {
-    payload: sfn.TaskInput.fromObject({ ...runOnly, wave: sfn.JsonPath.objectAt('$.wave'), execution: sfn.JsonPath.stringAt('$$.Execution.Name') }),
+    payload: sfn.TaskInput.fromObject({
+      ...runOnly,
+      wave: sfn.JsonPath.objectAt('$.wave'),
+      execution: sfn.JsonPath.stringAt('$$.Execution.Name'),
+    }),
     resultPath: sfn.JsonPath.DISCARD,
   });
   continueRun.addCatch(recordFailure, onFailure);
@@ -135,9 +151,14 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
       .when(
         sfn.Condition.booleanEquals('$.wave.done', true),
         // A reconcile sweeps only once every segment of the run has succeeded.
-        new sfn.Choice(scope, 'Sweep?', { stateName: 'Sweep?' }).when(sfn.Condition.stringEquals('$.action', 'reconcile'), demote).otherwise(finish),
+        new sfn.Choice(scope, 'Sweep?', { stateName: 'Sweep?' })
+          .when(sfn.Condition.stringEquals('$.action', 'reconcile'), demote)
+          .otherwise(finish),
       )
-      .when(sfn.Condition.booleanEquals('$.wave.continueAsNew', true), continueRun.next(new sfn.Succeed(scope, 'Continued', { stateName: 'Continued' })))
+      .when(
+        sfn.Condition.booleanEquals('$.wave.continueAsNew', true),
+        continueRun.next(new sfn.Succeed(scope, 'Continued', { stateName: 'Continued' })),
+      )
       .otherwise(syncSegments.next(planWave)),
   );
 
@@ -157,7 +178,12 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
   const begin = invoke(SYNC_TASKS.beginScheduledRun, functions.beginScheduledRun).next(
     new sfn.Choice(scope, 'Reconcile claimed?', { stateName: 'Reconcile claimed?' })
       .when(sfn.Condition.isPresent('$.runId'), start)
-      .otherwise(new sfn.Succeed(scope, 'Nothing to reconcile', { stateName: 'Nothing to reconcile', comment: 'Syncing is off or another run is active.' })),
+      .otherwise(
+        new sfn.Succeed(scope, 'Nothing to reconcile', {
+          stateName: 'Nothing to reconcile',
+          comment: 'Syncing is off or another run is active.',
+        }),
+      ),
   );
   start.next(route);
   return new sfn.Choice(scope, 'New or continued?', { stateName: 'New or continued?' })

@@ -10,7 +10,10 @@ import { lambdaContext } from './lambda-context.js';
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** A route served by the gateway itself rather than a Lambda (the webhook's direct SQS integration). */
-export type RawRoute = (request: { body: Buffer; headers: Record<string, string> }) => Promise<{ statusCode: number; body: unknown }>;
+export type RawRoute = (request: {
+  body: Buffer;
+  headers: Record<string, string>;
+}) => Promise<{ statusCode: number; body: unknown }>;
 
 export interface LocalGatewayOptions {
   port: number;
@@ -83,7 +86,11 @@ export class LocalGateway {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const body = await readBody(request, this.maxBodyBytes);
     if (body === 'too-large') {
-      send(response, 413, errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than ${this.maxBodyBytes / 1024} KiB.`));
+      send(
+        response,
+        413,
+        errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than ${this.maxBodyBytes / 1024} KiB.`),
+      );
       request.resume();
       return;
     }
@@ -132,8 +139,10 @@ function proxyEvent(
   body: Buffer,
 ): APIGatewayProxyEvent {
   const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) (multiQuery[name] ??= []).push(value);
-  const query = Object.fromEntries(Object.entries(multiQuery).map(([name, values]) => [name, values[values.length - 1] ?? '']));
+  for (const [name, value] of url.searchParams) multiQuery[name] = [...(multiQuery[name] ?? []), value];
+  const query = Object.fromEntries(
+    Object.entries(multiQuery).map(([name, values]) => [name, values[values.length - 1] ?? '']),
+  );
   const hasQuery = Object.keys(query).length > 0;
   return {
     httpMethod: route.method,
@@ -153,7 +162,9 @@ function proxyEvent(
       authorizer: undefined,
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: route.method,
-      identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
+      identity: {
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      } as APIGatewayProxyEvent['requestContext']['identity'],
       path: url.pathname,
       stage: 'local',
       requestId: randomUUID(),
@@ -202,7 +213,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   }
   const [status, code, message] =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', `The request headers are larger than ${MAX_HEADER_KIB} KiB in all; send smaller ones.`]
+      ? [
+          431,
+          'REQUEST_HEADER_FIELDS_TOO_LARGE',
+          `The request headers are larger than ${MAX_HEADER_KIB} KiB in all; send smaller ones.`,
+        ]
       : error.code === 'HPE_INVALID_METHOD'
         ? [405, 'METHOD_NOT_ALLOWED', 'Unknown HTTP method: use GET, POST, PUT, PATCH or DELETE, in capitals.']
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'

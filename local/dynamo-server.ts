@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../lambdas/adapters/dynamodb/table-definition.js';
 
 export interface EmbeddedDynamo {
@@ -43,7 +48,12 @@ process.on('disconnect', close);
  */
 export async function startEmbeddedDynamo(options: { path?: string; port?: number } = {}): Promise<EmbeddedDynamo> {
   if (options.path) await mkdir(options.path, { recursive: true });
-  const dynaliteOptions = { ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+  const dynaliteOptions = {
+    ...(options.path ? { path: options.path } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  };
   const child: ChildProcess = spawn(process.execPath, ['-e', CHILD_SOURCE], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: {
@@ -55,7 +65,9 @@ export async function startEmbeddedDynamo(options: { path?: string; port?: numbe
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { port?: number; error?: string }) =>
-      message.port ? resolve(message.port) : reject(new Error(`dynalite did not start: ${message.error ?? 'unknown error'}`)),
+      message.port
+        ? resolve(message.port)
+        : reject(new Error(`dynalite did not start: ${message.error ?? 'unknown error'}`)),
     );
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`dynalite exited with code ${code} before it was ready`)));
@@ -82,7 +94,11 @@ export async function startEmbeddedDynamo(options: { path?: string; port?: numbe
 
 /** Creates the table and its indexes unless they exist, and waits until it is ACTIVE. */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     try {
       await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -27,7 +27,8 @@ const handler = ((await import(moduleUrl)) as { handler: Handler }).handler;
 parentPort?.on('message', (message: { id: number; event: unknown; timeoutMs: number }) => {
   handler(message.event, lambdaContext(functionName, message.timeoutMs)).then(
     (result) => parentPort?.postMessage({ id: message.id, result }),
-    (error: unknown) => parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
   );
 });
 parentPort?.postMessage({ ready: true });

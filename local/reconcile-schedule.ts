@@ -19,16 +19,24 @@ export function localCronPattern(setting: string | undefined): string | undefine
  * Starts the reconcile on schedule, as EventBridge Scheduler does on AWS. Returns a stop function
  * and the next planned time (for the console).
  */
-export function scheduleReconcile(setting: string | undefined, start: () => Promise<void>, log: (line: string) => void): { stop: () => void; next: Date | undefined } {
+export function scheduleReconcile(
+  setting: string | undefined,
+  start: () => Promise<void>,
+  log: (line: string) => void,
+): { stop: () => void; next: Date | undefined } {
   const pattern = localCronPattern(setting);
   if (!pattern) return { stop: () => undefined, next: undefined };
   let job: Cron;
   try {
     job = new Cron(pattern, { timezone: 'UTC', protect: true }, () => {
-      start().catch((error: unknown) => log(`[reconcile] the scheduled reconcile could not start: ${(error as Error).message}`));
+      start().catch((error: unknown) =>
+        log(`[reconcile] the scheduled reconcile could not start: ${(error as Error).message}`),
+      );
     });
   } catch (error) {
-    throw new Error(`RECONCILE_SCHEDULE "${setting}" is not a cron expression (${(error as Error).message}). Use e.g. "0 3 * * *", "cron(0 3 * * ? *)" or "off".`);
+    throw new Error(
+      `RECONCILE_SCHEDULE "${setting}" is not a cron expression (${(error as Error).message}). Use e.g. "0 3 * * *", "cron(0 3 * * ? *)" or "off".`,
+    );
   }
   return { stop: () => job.stop(), next: job.nextRun() ?? undefined };
 }

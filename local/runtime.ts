@@ -68,9 +68,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     let simulator: JiraSimulator | undefined;
     let jira = options.jira;
     if (!jira) {
-      simulator = await startSimulator(options.simulator);
-      started.push(() => simulator!.stop());
-      jira = { baseUrl: simulator.url, email: simulator.service.email, apiToken: simulator.service.apiToken, webhookSecret: simulator.webhookSecret };
+      const startedSimulator = await startSimulator(options.simulator);
+      simulator = startedSimulator;
+      started.push(() => startedSimulator.stop());
+      jira = {
+        baseUrl: simulator.url,
+        email: simulator.service.email,
+        apiToken: simulator.service.apiToken,
+        webhookSecret: simulator.webhookSecret,
+      };
     }
 
     // A finished execution is told by the run's finish line; a failed one is worth its own.
@@ -86,14 +92,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stepFunctions.bind(workflowTasks(handlers));
 
     const queue = await LocalQueue.open({
-      dir: dataDir ? path.join(dataDir, WEBHOOK_QUEUE_FOLDER) : path.join(PROJECT_ROOT, '.data', `memory-queue-${process.pid}-${Date.now()}`),
+      dir: dataDir
+        ? path.join(dataDir, WEBHOOK_QUEUE_FOLDER)
+        : path.join(PROJECT_ROOT, '.data', `memory-queue-${process.pid}-${Date.now()}`),
       maxReceiveCount: MAX_RECEIVE_COUNT,
       // As deployed: up to 10 deliveries a batch, 5 batches at once (the window stays short locally).
       batchSize: CONSUMER_EVENT_SOURCE.batchSize,
       concurrency: CONSUMER_EVENT_SOURCE.maxConcurrency,
       functionName: 'webhook-consumer',
       log: (level, message, details) => {
-        if (level !== 'info' || verboseLogs()) log(`[queue] ${message}${details ? ` (${readableDetails(details)})` : ''}`);
+        if (level !== 'info' || verboseLogs())
+          log(`[queue] ${message}${details ? ` (${readableDetails(details)})` : ''}`);
       },
       ...options.queue,
     });
@@ -122,14 +131,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         [`POST ${WEBHOOK_RESOURCE}`]: webhookIngestRoute((body, attributes) => queue.send(body, attributes)),
         // Local only (on AWS, `npm run replay-dead-letters` starts an SQS message move task instead).
         // Jira administrators only, like the toggle: every route but /health and the webhook needs a login.
-        [`GET ${LOCAL_DEAD_LETTERS_RESOURCE}`]: handlers.adminOnly({ resource: LOCAL_DEAD_LETTERS_RESOURCE, change: false }, async () => ({
-          statusCode: 200,
-          body: { items: queue.deadLetters() },
-        })),
-        [`POST ${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`]: handlers.adminOnly({ resource: `${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`, change: true }, async () => ({
-          statusCode: 200,
-          body: { moved: await queue.redriveDeadLetters() },
-        })),
+        [`GET ${LOCAL_DEAD_LETTERS_RESOURCE}`]: handlers.adminOnly(
+          { resource: LOCAL_DEAD_LETTERS_RESOURCE, change: false },
+          async () => ({
+            statusCode: 200,
+            body: { items: queue.deadLetters() },
+          }),
+        ),
+        [`POST ${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`]: handlers.adminOnly(
+          { resource: `${LOCAL_DEAD_LETTERS_RESOURCE}/redrive`, change: true },
+          async () => ({
+            statusCode: 200,
+            body: { moved: await queue.redriveDeadLetters() },
+          }),
+        ),
       },
     });
     const url = await gateway.listen();
@@ -277,7 +292,16 @@ async function loadHandlers() {
     syncState: async (): Promise<string> => (await deps.dependencies.userSync().get()).state,
     progressLine: async (): Promise<{ state: string; line: string }> => {
       const view = await toggle.describeUserSync(deps.dependencies.userSync());
-      const { total = 0, processed = 0, created = 0, linked = 0, skipped = 0, failed = 0, updated, unlinked } = view.progress;
+      const {
+        total = 0,
+        processed = 0,
+        created = 0,
+        linked = 0,
+        skipped = 0,
+        failed = 0,
+        updated,
+        unlinked,
+      } = view.progress;
       const repaired = updated === undefined ? '' : `, ${updated} updated, ${unlinked ?? 0} unlinked`;
       return {
         state: view.state,
@@ -345,7 +369,10 @@ async function reportProgress(
         if (changed) {
           log(`[user sync] ${lastState} -> ${state}`);
           if (RUNNING_STATES.has(state)) runStartedAt = now;
-          else if (RUNNING_STATES.has(lastState ?? '')) log(`${line.replace(/^\[user sync\] \w+:/, `[user sync] finished ${state} in ${((now - runStartedAt) / 1000).toFixed(1)} s:`)}`);
+          else if (RUNNING_STATES.has(lastState ?? ''))
+            log(
+              `${line.replace(/^\[user sync\] \w+:/, `[user sync] finished ${state} in ${((now - runStartedAt) / 1000).toFixed(1)} s:`)}`,
+            );
         } else if (due && line !== lastLine) {
           log(line);
           lastPrintedAt = now;

@@ -16,7 +16,10 @@ function withLocalResources(node: Json): Json {
   if (node === null || typeof node !== 'object') return node;
   const copy: { [key: string]: Json } = {};
   for (const [key, value] of Object.entries(node)) {
-    copy[key] = key === 'Resource' && typeof value !== 'string' ? 'arn:aws:lambda:local:000000000000:function:local' : withLocalResources(value);
+    copy[key] =
+      key === 'Resource' && typeof value !== 'string'
+        ? 'arn:aws:lambda:local:000000000000:function:local'
+        : withLocalResources(value);
   }
   return copy;
 }
@@ -36,7 +39,9 @@ export class LocalStepFunctions {
     private tasks: Record<string, TaskFunction>,
     private readonly log: (message: string) => void = () => undefined,
   ) {
-    this.machine = new StateMachine(withLocalResources(definition as Json) as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    this.machine = new StateMachine(withLocalResources(definition as Json) as never, {
+      validationOptions: { checkArn: false, checkPaths: false },
+    });
   }
 
   /** Binds Task states, by name, to the functions that run them. */
@@ -49,7 +54,10 @@ export class LocalStepFunctions {
     const arn = `${LOCAL_ARN_PREFIX}:execution:sync:${name}`;
     if (this.executions.has(name)) return arn;
     const handlers = Object.fromEntries(
-      Object.entries(this.tasks).map(([state, task]) => [state, (taskInput: unknown) => task(taskInput, lambdaContext(state)) as Promise<never>]),
+      Object.entries(this.tasks).map(([state, task]) => [
+        state,
+        (taskInput: unknown) => task(taskInput, lambdaContext(state)) as Promise<never>,
+      ]),
     );
     const execution = this.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers },

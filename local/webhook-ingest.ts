@@ -20,7 +20,10 @@ export function webhookIngestRoute(enqueue: EnqueueWebhook): WebhookIngestRoute 
 
   const route: RawRoute = async ({ body, headers }) => {
     if (body.length > MAX_WEBHOOK_BYTES) {
-      return { statusCode: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'A webhook delivery may be at most 256 KiB.' } } };
+      return {
+        statusCode: 413,
+        body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'A webhook delivery may be at most 256 KiB.' } },
+      };
     }
     const text = body.toString('utf8');
     let json: unknown;
@@ -30,8 +33,12 @@ export function webhookIngestRoute(enqueue: EnqueueWebhook): WebhookIngestRoute 
       return invalid('The delivery is not JSON.');
     }
     if (!validateDelivery(json)) {
-      const details = (validateDelivery.errors ?? []).map((error) => `${error.instancePath || 'body'} ${error.message}`).join('; ');
-      return invalid(`The delivery is not a Jira webhook (a JSON object with a string webhookEvent and a numeric timestamp): ${details}.`);
+      const details = (validateDelivery.errors ?? [])
+        .map((error) => `${error.instancePath || 'body'} ${error.message}`)
+        .join('; ');
+      return invalid(
+        `The delivery is not a Jira webhook (a JSON object with a string webhookEvent and a numeric timestamp): ${details}.`,
+      );
     }
     const attributes: Record<string, string> = {};
     // Node lower-cases header names, whatever spelling the sender used.

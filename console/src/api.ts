@@ -52,7 +52,7 @@ export function apiFor(credentials: Credentials): Api {
     }
     if (response.status === 204) return undefined as T;
     const text = await response.text();
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -60,7 +60,11 @@ export function apiFor(credentials: Credentials): Api {
     }
     if (!response.ok) {
       const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? `The service answered ${response.status}.`);
+      throw new ApiError(
+        response.status,
+        error?.code ?? `HTTP_${response.status}`,
+        error?.message ?? `The service answered ${response.status}.`,
+      );
     }
     return body as T;
   };

@@ -3,7 +3,17 @@ import { type Api, messageOf } from './api.js';
 import type { Company } from './types.js';
 
 /** Companies: the list and a form to create one (contacts are assigned in the contact's editor). */
-export function Companies({ api, companies, error, onChanged }: { api: Api; companies: Company[]; error: string | null; onChanged: () => Promise<void> }) {
+export function Companies({
+  api,
+  companies,
+  error,
+  onChanged,
+}: {
+  api: Api;
+  companies: Company[];
+  error: string | null;
+  onChanged: () => Promise<void>;
+}) {
   const [name, setName] = useState('');
   const [domain, setDomain] = useState('');
   const [formError, setFormError] = useState<string | null>(null);

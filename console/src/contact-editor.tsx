@@ -55,10 +55,20 @@ export function ContactEditor({ api, contact, companies, syncedReason, onClose }
     <dialog ref={dialog} class="dialog" aria-labelledby="editor-title" onClose={() => onClose(false)}>
       <form onSubmit={submit}>
         <h2 id="editor-title">{contact ? `Edit ${contact.name}` : 'New contact'}</h2>
-        {synced && <p class="alert info">{syncedReason}: its name and email follow Jira. Phone and companies can be changed here.</p>}
+        {synced && (
+          <p class="alert info">
+            {syncedReason}: its name and email follow Jira. Phone and companies can be changed here.
+          </p>
+        )}
         <label class="field">
           <span>Name</span>
-          <input required maxLength={200} value={name} readOnly={synced} onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            required
+            maxLength={200}
+            value={name}
+            readOnly={synced}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </label>
         <label class="field">
           <span>Email</span>

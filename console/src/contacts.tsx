@@ -54,6 +54,7 @@ export function Contacts({ api, companies, version }: { api: Api; companies: Com
           New contact
         </button>
       </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: Preact's JSX types have no <search> element yet. */}
       <form
         class="search"
         role="search"
@@ -65,7 +66,12 @@ export function Contacts({ api, companies, version }: { api: Api; companies: Com
       >
         <label class="field inline">
           <span>Search by email</span>
-          <input type="search" value={search} placeholder="name@example.com" onInput={(e) => setSearch(e.currentTarget.value)} />
+          <input
+            type="search"
+            value={search}
+            placeholder="name@example.com"
+            onInput={(e) => setSearch(e.currentTarget.value)}
+          />
         </label>
         <button type="submit" class="button">
           Search
@@ -92,7 +98,11 @@ export function Contacts({ api, companies, version }: { api: Api; companies: Com
       {page === null ? (
         <p class="muted">Loading contacts…</p>
       ) : page.items.length === 0 ? (
-        <p class="empty">{email ? `No contact has the email ${email}.` : 'No contacts yet. Create one, or switch Jira User Syncing on.'}</p>
+        <p class="empty">
+          {email
+            ? `No contact has the email ${email}.`
+            : 'No contacts yet. Create one, or switch Jira User Syncing on.'}
+        </p>
       ) : (
         <ul class="contact-list" aria-label={email ? `Contacts with the email ${email}` : 'Contacts, newest first'}>
           {page.items.map((contact) => {
@@ -144,7 +154,12 @@ export function Contacts({ api, companies, version }: { api: Api; companies: Com
                     </>
                   ) : (
                     <>
-                      <button type="button" class="button" aria-label={`Edit ${contact.name}`} onClick={() => setEditing(contact)}>
+                      <button
+                        type="button"
+                        class="button"
+                        aria-label={`Edit ${contact.name}`}
+                        onClick={() => setEditing(contact)}
+                      >
                         Edit
                       </button>
                       <button
@@ -172,7 +187,12 @@ export function Contacts({ api, companies, version }: { api: Api; companies: Com
       )}
       {!email && page && (cursors.length > 1 || page.nextCursor) && (
         <nav class="pager" aria-label="Contact pages">
-          <button type="button" class="button" disabled={cursors.length <= 1} onClick={() => setCursors((list) => list.slice(0, -1))}>
+          <button
+            type="button"
+            class="button"
+            disabled={cursors.length <= 1}
+            onClick={() => setCursors((list) => list.slice(0, -1))}
+          >
             Previous
           </button>
           <span class="muted">Page {cursors.length}</span>

@@ -30,12 +30,7 @@ function App() {
       />
     );
   }
-  return (
-    <Workspace
-      credentials={credentials}
-      onSignOut={signOut}
-    />
-  );
+  return <Workspace credentials={credentials} onSignOut={signOut} />;
 }
 
 function Workspace({ credentials, onSignOut }: { credentials: Credentials; onSignOut: (reason?: string) => void }) {
@@ -84,7 +79,11 @@ function Workspace({ credentials, onSignOut }: { credentials: Credentials; onSig
       </header>
       <main class="layout">
         <div class="column side">
-          <UserSync api={api} email={credentials.email} onRunEnded={() => setContactsVersion((version) => version + 1)} />
+          <UserSync
+            api={api}
+            email={credentials.email}
+            onRunEnded={() => setContactsVersion((version) => version + 1)}
+          />
           <Companies api={api} companies={companies} error={companiesError} onChanged={loadCompanies} />
         </div>
         <div class="column wide">

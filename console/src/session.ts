@@ -9,7 +9,9 @@ const KEY = 'contact-sync.session';
 export function loadSession(): Credentials | null {
   try {
     const value = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Partial<Credentials> | null;
-    return value && typeof value.email === 'string' && typeof value.apiToken === 'string' ? { email: value.email, apiToken: value.apiToken } : null;
+    return value && typeof value.email === 'string' && typeof value.apiToken === 'string'
+      ? { email: value.email, apiToken: value.apiToken }
+      : null;
   } catch {
     return null;
   }

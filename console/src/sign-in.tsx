@@ -3,7 +3,13 @@ import { apiFor, type Credentials, messageOf } from './api.js';
 import type { Contact, Page } from './types.js';
 
 /** Signs in with a Jira email and API token: the service checks them with Jira on the first call. */
-export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (credentials: Credentials) => void }) {
+export function SignIn({
+  notice,
+  onSignedIn,
+}: {
+  notice: string | null;
+  onSignedIn: (credentials: Credentials) => void;
+}) {
   const [email, setEmail] = useState('');
   const [apiToken, setApiToken] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -31,10 +37,19 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
           <span>Contact Sync</span>
         </div>
         <h1 id="signin-title">Sign in with your Jira account</h1>
-        <p class="muted">Your Jira login is your CRM login. Create an API token at id.atlassian.com → Security → API tokens.</p>
+        <p class="muted">
+          Your Jira login is your CRM login. Create an API token at id.atlassian.com → Security → API tokens.
+        </p>
         <label class="field">
           <span>Jira email</span>
-          <input type="email" name="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+          <input
+            type="email"
+            name="email"
+            autocomplete="username"
+            required
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
         </label>
         <label class="field">
           <span>API token</span>

@@ -5,12 +5,19 @@
 import type { Company } from '../../lambdas/domain/company.js';
 import type { Contact } from '../../lambdas/domain/contact.js';
 import type { Page } from '../../lambdas/domain/page.js';
-import type { ReconcileSummary, SkippedBy, SyncFailure, SyncProgress as FullProgress, SyncState } from '../../lambdas/domain/sync/user-sync-state.js';
+import type {
+  ReconcileSummary,
+  SkippedBy,
+  SyncFailure,
+  SyncProgress as FullProgress,
+  SyncState,
+} from '../../lambdas/domain/sync/user-sync-state.js';
 
 export type { Company, Contact, Page, SkippedBy, SyncFailure, SyncState };
 
 /** `updated` and `unlinked` come with a reconcile's progress only. */
-export type SyncProgress = Omit<FullProgress, 'updated' | 'unlinked'> & Partial<Pick<FullProgress, 'updated' | 'unlinked'>>;
+export type SyncProgress = Omit<FullProgress, 'updated' | 'unlinked'> &
+  Partial<Pick<FullProgress, 'updated' | 'unlinked'>>;
 
 export type ReconcileRun = Omit<ReconcileSummary, 'progress'> & { progress: SyncProgress | null };
 

@@ -108,7 +108,10 @@ export function UserSync({ api, email, onRunEnded }: { api: Api; email: string; 
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
         setReconcileAvailable(false);
-        setNotice({ kind: 'info', text: 'This service cannot reconcile on demand yet (it has no reconcile route). Update the service to use it.' });
+        setNotice({
+          kind: 'info',
+          text: 'This service cannot reconcile on demand yet (it has no reconcile route). Update the service to use it.',
+        });
       } else if (error instanceof ApiError && error.status === 409) {
         setNotice({
           kind: 'info',
@@ -128,8 +131,8 @@ export function UserSync({ api, email, onRunEnded }: { api: Api; email: string; 
       <section class="card" aria-labelledby="sync-title">
         <h2 id="sync-title">Jira User Syncing</h2>
         <p class="alert info">
-          Only Jira administrators can see and change user syncing. {email} is not a Jira administrator: ask one to open this console
-          to switch it.
+          Only Jira administrators can see and change user syncing. {email} is not a Jira administrator: ask one to open
+          this console to switch it.
         </p>
       </section>
     );
@@ -165,8 +168,12 @@ export function UserSync({ api, email, onRunEnded }: { api: Api; email: string; 
             <strong>{STATE_WORDS[view.state]}</strong>
           </p>
           <p class="muted">{STATE_HINTS[view.state]}</p>
-          {access === 'read-only' && <p class="alert info">You can see the sync's state, but only Jira administrators can switch it.</p>}
-          {view.progress && (active || view.progress.total > 0) && <ProgressView progress={view.progress} active={active} />}
+          {access === 'read-only' && (
+            <p class="alert info">You can see the sync's state, but only Jira administrators can switch it.</p>
+          )}
+          {view.progress && (active || view.progress.total > 0) && (
+            <ProgressView progress={view.progress} active={active} />
+          )}
           {view.error && (
             <p class="alert error">
               The last change stopped: {view.error} Switch again to resume it, or the other way to undo it.
@@ -190,7 +197,12 @@ export function UserSync({ api, email, onRunEnded }: { api: Api; email: string; 
           {view.lastReconcile !== undefined && <LastReconcile run={view.lastReconcile} />}
           {access === 'admin' && (view.state === 'ENABLED' || view.state === 'RECONCILING') && reconcileAvailable && (
             <div class="row">
-              <button type="button" class="button" disabled={busy || view.state === 'RECONCILING'} onClick={() => void reconcile()}>
+              <button
+                type="button"
+                class="button"
+                disabled={busy || view.state === 'RECONCILING'}
+                onClick={() => void reconcile()}
+              >
                 Reconcile now
               </button>
               <span class="fine">Compares every Jira account with its contact and repairs differences.</span>
@@ -258,8 +270,8 @@ function ProgressView({ progress, active }: { progress: SyncProgress; active: bo
       </dl>
       {skippedBy && progress.skipped > 0 && (
         <p class="fine">
-          Skipped: {number.format(skippedBy.hiddenEmail)} hidden email · {number.format(skippedBy.app)} apps · {number.format(skippedBy.inactive)}{' '}
-          inactive · {number.format(skippedBy.other)} other
+          Skipped: {number.format(skippedBy.hiddenEmail)} hidden email · {number.format(skippedBy.app)} apps ·{' '}
+          {number.format(skippedBy.inactive)} inactive · {number.format(skippedBy.other)} other
         </p>
       )}
     </div>
@@ -274,7 +286,9 @@ function LastReconcile({ run }: { run: ReconcileRun | null }) {
     <p class="fine">
       Last reconcile: started {when(run.startedAt)}
       {run.finishedAt ? `, finished ${when(run.finishedAt)}` : ', still running'}
-      {run.progress ? ` (${number.format(run.progress.processed)} accounts checked, ${number.format(run.progress.failed)} failed)` : ''}
+      {run.progress
+        ? ` (${number.format(run.progress.processed)} accounts checked, ${number.format(run.progress.failed)} failed)`
+        : ''}
       {run.error ? `. It stopped: ${run.error}` : '.'}
     </p>
   );

@@ -6,7 +6,11 @@ import { ValidationError } from './errors.js';
  * Creates a regular contact.
  * Primary course: the companies it names exist -> the contact is stored -> it is returned.
  */
-export async function createContact(contacts: ContactStore, companies: CompanyStore, input: NewContact): Promise<Contact> {
+export async function createContact(
+  contacts: ContactStore,
+  companies: CompanyStore,
+  input: NewContact,
+): Promise<Contact> {
   await requireCompanies(companies, input.companyIds);
   return contacts.createContact(input);
 }

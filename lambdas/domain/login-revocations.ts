@@ -11,7 +11,9 @@ export interface LoginRevocations {
 
 /** A deactivation (`user_updated` with `active: false`) or a deletion ends the account's logins. */
 export function revokesLogin(event: UserEvent): boolean {
-  return event.webhookEvent === 'user_deleted' || (event.webhookEvent === 'user_updated' && event.user.active === false);
+  return (
+    event.webhookEvent === 'user_deleted' || (event.webhookEvent === 'user_updated' && event.user.active === false)
+  );
 }
 
 /** Where no cache can be reached (AWS): the logins' time to live is the bound. */

@@ -9,12 +9,14 @@ export interface ScheduledRunInput {
 }
 
 /** (EventBridge Scheduler -> Step Functions "Begin scheduled reconcile") --> claims the run --> (DynamoDB) */
-export const handler = taskHandler(async (input: ScheduledRunInput): Promise<{ action: 'reconcile'; runId?: string }> => {
-  const outcome = await beginScheduledReconcile(dependencies.userSync());
-  if ('declined' in outcome) {
-    logger.info('Scheduled reconcile skipped', { reason: outcome.declined });
-    metrics.addMetric('ScheduledReconcilesSkipped', MetricUnit.Count, 1);
-    return { action: input.action };
-  }
-  return { action: input.action, runId: outcome.runId };
-});
+export const handler = taskHandler(
+  async (input: ScheduledRunInput): Promise<{ action: 'reconcile'; runId?: string }> => {
+    const outcome = await beginScheduledReconcile(dependencies.userSync());
+    if ('declined' in outcome) {
+      logger.info('Scheduled reconcile skipped', { reason: outcome.declined });
+      metrics.addMetric('ScheduledReconcilesSkipped', MetricUnit.Count, 1);
+      return { action: input.action };
+    }
+    return { action: input.action, runId: outcome.runId };
+  },
+);

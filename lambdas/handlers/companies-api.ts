@@ -10,7 +10,8 @@ import { dependencies } from '../shared/dependencies.js';
 export const handler = apiHandler(
   'user',
   routeByMethod({
-    'GET /companies': async (event) => jsonResponse(200, await dependencies.companies().listCompanies(pageRequest(event))),
+    'GET /companies': async (event) =>
+      jsonResponse(200, await dependencies.companies().listCompanies(pageRequest(event))),
     'POST /companies': async (event) =>
       jsonResponse(201, await dependencies.companies().createCompany(parseBody(event, newCompanySchema))),
     'GET /companies/{id}': async (event) => {
@@ -20,7 +21,10 @@ export const handler = apiHandler(
       return jsonResponse(200, company);
     },
     'PATCH /companies/{id}': async (event) =>
-      jsonResponse(200, await dependencies.companies().updateCompany(pathId(event, 'company'), parseBody(event, companyChangesSchema))),
+      jsonResponse(
+        200,
+        await dependencies.companies().updateCompany(pathId(event, 'company'), parseBody(event, companyChangesSchema)),
+      ),
     'DELETE /companies/{id}': async (event) => {
       await dependencies.companies().deleteCompany(pathId(event, 'company'));
       return jsonResponse(204);

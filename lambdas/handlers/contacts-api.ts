@@ -16,7 +16,9 @@ export const handler = apiHandler(
       const page = pageRequest(event, ['email']);
       const store = dependencies.contacts();
       const result =
-        email === undefined ? await store.listContacts(page) : await store.findContactsByEmail(queryParameter('email', email, emailQuerySchema), page);
+        email === undefined
+          ? await store.listContacts(page)
+          : await store.findContactsByEmail(queryParameter('email', email, emailQuerySchema), page);
       return jsonResponse(200, result);
     },
     'POST /contacts': async (event) => {

@@ -20,10 +20,12 @@ export interface ContinueRunInput {
  */
 export const handler = taskHandler(async (input: ContinueRunInput): Promise<{ runId: string }> => {
   const from = input.wave.nextStartAt;
-  await dependencies.workflow().start(
-    { action: input.action, runId: input.runId, wave: { nextStartAt: from, wavesInExecution: 0 } },
-    continuationName(input.execution, from),
-  );
+  await dependencies
+    .workflow()
+    .start(
+      { action: input.action, runId: input.runId, wave: { nextStartAt: from, wavesInExecution: 0 } },
+      continuationName(input.execution, from),
+    );
   logger.info('Sync run continues in a new execution', { runId: input.runId, from });
   return { runId: input.runId };
 });

@@ -21,9 +21,13 @@ function sweepMode(runId: string): Promise<DemotionMode | undefined> {
   if (sweepCache?.runId !== runId) {
     const mode = (async (): Promise<DemotionMode | undefined> => {
       const store = dependencies.userSync();
-      const [{ accountIds, unreadable }, since] = await Promise.all([store.seenAccounts(runId), sweepSince(store, runId)]);
+      const [{ accountIds, unreadable }, since] = await Promise.all([
+        store.seenAccounts(runId),
+        sweepSince(store, runId),
+      ]);
       // A record without an account id might be any linked account: then nobody is swept this time.
-      if (unreadable > 0) logger.warn('Reconcile sweeps nothing: Jira listed records without an account id', { runId, unreadable });
+      if (unreadable > 0)
+        logger.warn('Reconcile sweeps nothing: Jira listed records without an account id', { runId, unreadable });
       return unreadable > 0 ? undefined : { kind: 'sweep', seen: accountIds, since };
     })();
     mode.catch(() => (sweepCache = undefined));
@@ -38,11 +42,19 @@ export const handler = taskHandler(async (input: DemoteBatchInput): Promise<Demo
   const mode = action === 'reconcile' ? await sweepMode(input.runId) : { kind: 'disable' as const };
   if (!mode) return { runId: input.runId, action, shard: input.shard, cursor: null };
   const { cursor, progress } = await demoteLinksBatch(
-    { links: dependencies.links(), settings: dependencies.userSync(), log: (message, details) => logger.warn(message, details) },
+    {
+      links: dependencies.links(),
+      settings: dependencies.userSync(),
+      log: (message, details) => logger.warn(message, details),
+    },
     { runId: input.runId, shard: input.shard, cursor: input.cursor, mode },
   );
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('ContactsUnlinked', MetricUnit.Count, action === 'reconcile' ? progress.unlinked : progress.processed);
+  metrics.addMetric(
+    'ContactsUnlinked',
+    MetricUnit.Count,
+    action === 'reconcile' ? progress.unlinked : progress.processed,
+  );
   metrics.addMetric('AccountsFailed', MetricUnit.Count, progress.failed);
   return { runId: input.runId, action, shard: input.shard, cursor };
 });

@@ -14,7 +14,9 @@ export interface FinishRunInput {
 
 /** (Step Functions "Finish sync run" / "Record sync failure") --> the run's final state --> (DynamoDB) */
 export const handler = taskHandler(async (input: FinishRunInput): Promise<{ runId: string }> => {
-  const failure = input.failure ? `${input.failure.Error ?? 'Error'}: ${(input.failure.Cause ?? '').slice(0, 500)}` : undefined;
+  const failure = input.failure
+    ? `${input.failure.Error ?? 'Error'}: ${(input.failure.Cause ?? '').slice(0, 500)}`
+    : undefined;
   const reconcile = await finishSyncRun(dependencies.userSync(), input.action, input.runId, failure);
   if (failure) logger.error('Sync run failed', { runId: input.runId, action: input.action, failure });
   metrics.addMetric(failure ? 'SyncRunsFailed' : 'SyncRunsSucceeded', MetricUnit.Count, 1);

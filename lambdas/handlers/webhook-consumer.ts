@@ -48,13 +48,20 @@ async function processRecord(
         // these, so each is counted but only a sample is logged, in one short line.
         metrics.addMetric('ForgedDeliveries', MetricUnit.Count, 1);
         const { log: logThis, seen } = forgedLogSampler.next();
-        if (logThis) logger.warn(`Forged delivery ${reading.deliveryId ?? '-'}: ${reading.problem} X-Hub-Signature (${seen} so far, 1 in ${FORGED_LOG_EVERY} logged)`);
+        if (logThis)
+          logger.warn(
+            `Forged delivery ${reading.deliveryId ?? '-'}: ${reading.problem} X-Hub-Signature (${seen} so far, 1 in ${FORGED_LOG_EVERY} logged)`,
+          );
         return;
       }
       case 'ignored':
         // Jira sends these too (other events, Data Center-style users): counted, never refused.
         metrics.addMetric('DeliveriesIgnored', MetricUnit.Count, 1);
-        logger.debug('Delivery ignored', { deliveryId: reading.deliveryId, webhookEvent: reading.webhookEvent, reason: reading.reason });
+        logger.debug('Delivery ignored', {
+          deliveryId: reading.deliveryId,
+          webhookEvent: reading.webhookEvent,
+          reason: reading.reason,
+        });
         return;
       case 'malformed':
         throw new UnprocessableDeliveryError(reading.reason);
@@ -62,7 +69,12 @@ async function processRecord(
         const { event } = reading;
         const outcome = await applyEvent(event);
         if (revokesLogin(event)) await dependencies.loginRevocations().revoke(event.user.accountId);
-        logger.info('Delivery applied', { ...log, webhookEvent: event.webhookEvent, accountId: event.user.accountId, outcome });
+        logger.info('Delivery applied', {
+          ...log,
+          webhookEvent: event.webhookEvent,
+          accountId: event.user.accountId,
+          outcome,
+        });
         metrics.addMetric('DeliveriesProcessed', MetricUnit.Count, 1);
         const metric = OUTCOME_METRICS[outcome];
         if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
@@ -71,7 +83,11 @@ async function processRecord(
   } catch (error) {
     const receives = Number(record.attributes.ApproximateReceiveCount ?? 1);
     if (receives >= MAX_RECEIVE_COUNT) {
-      logger.error('Delivery failed for the last time: it moves to the dead-letter queue', { ...log, receives, error: error as Error });
+      logger.error('Delivery failed for the last time: it moves to the dead-letter queue', {
+        ...log,
+        receives,
+        error: error as Error,
+      });
       metrics.addMetric('DeadLettered', MetricUnit.Count, 1);
     } else {
       logger.warn('Delivery failed; SQS will retry it', { ...log, receives, reason: (error as Error).message });
@@ -89,12 +105,19 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
     const deps = { jira: dependencies.jira(), links: dependencies.links(), settings: dependencies.userSync() };
     const secret = await jiraWebhookSecret();
     const readings = new Map(event.Records.map((record) => [record.messageId, readDelivery({ record, secret })]));
-    const userEvents = [...readings.values()].flatMap((reading) => (reading.kind === 'user-event' ? [reading.event] : []));
+    const userEvents = [...readings.values()].flatMap((reading) =>
+      reading.kind === 'user-event' ? [reading.event] : [],
+    );
     // Whether syncing is on, the links and the emails are read once per batch, not once per delivery.
     return applyUserEventBatch(deps, userEvents, (applyEvent) =>
       processPartialResponse(
         event,
-        (record: SQSRecord) => processRecord(record, readings.get(record.messageId) ?? { deliveryId: undefined, kind: 'forged', problem: 'missing' }, applyEvent),
+        (record: SQSRecord) =>
+          processRecord(
+            record,
+            readings.get(record.messageId) ?? { deliveryId: undefined, kind: 'forged', problem: 'missing' },
+            applyEvent,
+          ),
         processor,
         { context, throwOnFullBatchFailure: false },
       ),

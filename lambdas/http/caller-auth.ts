@@ -26,7 +26,9 @@ export interface CallerAuthOptions {
   now?: () => number;
 }
 
-type CachedLogin = { caller: JiraCaller; admin?: boolean; expiresAt: number } | { caller: undefined; expiresAt: number };
+type CachedLogin =
+  | { caller: JiraCaller; admin?: boolean; expiresAt: number }
+  | { caller: undefined; expiresAt: number };
 
 const REFUSED = 'Jira did not accept these credentials. Check the email and API token.';
 
@@ -67,10 +69,15 @@ export class CallerAuth {
     const login = (!fresh && this.fresh(key)) || (await this.check(key, authorization, source));
     if (!login.caller) throw new UnauthorizedError(REFUSED);
     if (options.level === 'admin') {
-      const admin = fresh ? await this.jira.isAdministrator(authorization) : (login.admin ??= await this.jira.isAdministrator(authorization));
+      // A change always asks Jira; a read may use (and fills) the remembered answer.
+      const remembered = fresh ? undefined : login.admin;
+      const admin = remembered ?? (await this.jira.isAdministrator(authorization));
+      if (!fresh) login.admin = admin;
       if (!admin) {
         const action = options.change ? 'change' : 'read';
-        throw new ForbiddenError(`Only Jira administrators can ${action} ${options.resource ?? 'this'}. Sign in as one, or ask one to do it.`);
+        throw new ForbiddenError(
+          `Only Jira administrators can ${action} ${options.resource ?? 'this'}. Sign in as one, or ask one to do it.`,
+        );
       }
     }
     return login.caller;
@@ -86,15 +93,23 @@ export class CallerAuth {
     if (inFlight) return inFlight;
     const waitSeconds = this.failedLogins.waitSeconds(source);
     if (waitSeconds > 0) {
-      throw new TooManyRequestsError(`Too many failed logins from your address. Try again in ${waitSeconds} s with valid Jira credentials.`, {
-        retryAfterSeconds: waitSeconds,
-      });
+      throw new TooManyRequestsError(
+        `Too many failed logins from your address. Try again in ${waitSeconds} s with valid Jira credentials.`,
+        {
+          retryAfterSeconds: waitSeconds,
+        },
+      );
     }
     const asking = this.jira
       .whoIs(authorization)
       .then((caller): CachedLogin => {
         if (!caller) this.failedLogins.spend(source);
-        return this.remember(key, caller ? { caller, expiresAt: this.now() + this.ttlMs } : { caller, expiresAt: this.now() + this.failedTtlMs });
+        return this.remember(
+          key,
+          caller
+            ? { caller, expiresAt: this.now() + this.ttlMs }
+            : { caller, expiresAt: this.now() + this.failedTtlMs },
+        );
       })
       .finally(() => this.pending.delete(key));
     this.pending.set(key, asking);

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { JIRA_USER_TAG } from '../domain/contact.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const email = z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address'));
+const email = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be a valid email address'));
 const phone = z.string().trim().max(50, 'must be at most 50 characters');
 const id = z.string().min(1).max(128);
 const tag = z

@@ -33,7 +33,10 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     const status = STATUS_BY_ERROR.find(([type]) => error instanceof type)?.[1] ?? 500;
     return jsonResponse(status, errorBody(error.code, error.message), retryAfter(error));
   }
-  return jsonResponse(500, errorBody('INTERNAL', 'Something went wrong on our side. Try again; if it persists, contact the operators.'));
+  return jsonResponse(
+    500,
+    errorBody('INTERNAL', 'Something went wrong on our side. Try again; if it persists, contact the operators.'),
+  );
 }
 
 /** The contract's error body, the one shape of every error the service answers. */
@@ -43,6 +46,7 @@ export function errorBody(code: string, message: string): { error: { code: strin
 
 /** `Retry-After` when the error knows how long to wait (Jira said so, or a limit refills). */
 function retryAfter(error: DomainError): Record<string, string> {
-  const seconds = error instanceof UpstreamError || error instanceof TooManyRequestsError ? error.retryAfterSeconds : undefined;
+  const seconds =
+    error instanceof UpstreamError || error instanceof TooManyRequestsError ? error.retryAfterSeconds : undefined;
   return seconds === undefined ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(seconds))) };
 }

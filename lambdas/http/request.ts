@@ -48,7 +48,11 @@ export function queryParameter<T>(name: string, value: string, schema: z.ZodType
   throw new BadRequestError(`Invalid query parameter ${name}: ${describeIssues(result.error)}.`);
 }
 
-const idSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/);
+const idSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9-]+$/);
 
 /** The `{id}` path parameter; an id that cannot exist is simply not found. */
 export function pathId(event: APIGatewayProxyEvent, what: string): string {
@@ -70,6 +74,7 @@ export function pageRequest(event: APIGatewayProxyEvent, allowed: readonly strin
   if (unknown.length) throw new BadRequestError(`Unknown query parameter: ${unknown.join(', ')}.`);
   for (const name of allowed) delete query[name];
   const result = pageSchema.safeParse(query);
-  if (!result.success) throw new BadRequestError(`Invalid paging: ${describeIssues(result.error)}. limit is 1 to ${MAX_PAGE_SIZE}.`);
+  if (!result.success)
+    throw new BadRequestError(`Invalid paging: ${describeIssues(result.error)}. limit is 1 to ${MAX_PAGE_SIZE}.`);
   return result.data;
 }

@@ -7,7 +7,19 @@ export const SERVICE_NAME = process.env.POWERTOOLS_SERVICE_NAME ?? 'contact-sync
 export const METRICS_NAMESPACE = process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ContactSync';
 
 /** Keys every entry carries; the readable line leaves them out. */
-const STANDARD_KEYS = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id', 'cold_start', 'function_arn', 'function_memory_size', 'function_name', 'function_request_id']);
+const STANDARD_KEYS = new Set([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'sampling_rate',
+  'xray_trace_id',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+]);
 
 /**
  * The local console's logger (`npm start`, set by the runtime through `CONTACT_SYNC_READABLE_LOGS`):
@@ -35,7 +47,9 @@ function readable(value: unknown): string {
 }
 
 export const logger =
-  process.env.CONTACT_SYNC_READABLE_LOGS === 'true' ? new ReadableLogger({ serviceName: SERVICE_NAME }) : new Logger({ serviceName: SERVICE_NAME });
+  process.env.CONTACT_SYNC_READABLE_LOGS === 'true'
+    ? new ReadableLogger({ serviceName: SERVICE_NAME })
+    : new Logger({ serviceName: SERVICE_NAME });
 
 /**
  * Metrics' own notices go through the logger. Where metrics are off (locally), "No application

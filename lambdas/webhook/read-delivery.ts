@@ -33,11 +33,22 @@ export function readDelivery(options: { record: SQSRecord; secret: string }): De
     return { deliveryId, kind: 'malformed', reason: 'The delivery body is not JSON.' };
   }
   const envelope = webhookEnvelopeSchema.safeParse(json);
-  if (!envelope.success) return { deliveryId, kind: 'malformed', reason: `The delivery is not a Jira webhook: ${describeIssues(envelope.error)}` };
+  if (!envelope.success)
+    return {
+      deliveryId,
+      kind: 'malformed',
+      reason: `The delivery is not a Jira webhook: ${describeIssues(envelope.error)}`,
+    };
   const { webhookEvent } = envelope.data;
   if (!isUserEventName(webhookEvent)) return { deliveryId, kind: 'ignored', webhookEvent, reason: 'unhandled-event' };
-  if (!identifiedUserSchema.safeParse(json).success) return { deliveryId, kind: 'ignored', webhookEvent, reason: 'no-account-id' };
+  if (!identifiedUserSchema.safeParse(json).success)
+    return { deliveryId, kind: 'ignored', webhookEvent, reason: 'no-account-id' };
   const parsed = userEventSchema.safeParse(json);
-  if (!parsed.success) return { deliveryId, kind: 'malformed', reason: `The ${webhookEvent} delivery is malformed: ${describeIssues(parsed.error)}` };
+  if (!parsed.success)
+    return {
+      deliveryId,
+      kind: 'malformed',
+      reason: `The ${webhookEvent} delivery is malformed: ${describeIssues(parsed.error)}`,
+    };
   return { deliveryId, kind: 'user-event', event: parsed.data };
 }

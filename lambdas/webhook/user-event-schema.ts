@@ -22,7 +22,12 @@ const webhookUserSchema = z.looseObject({
 
 /** A delivery whose `user` names a Cloud account the sync can act on. */
 export const identifiedUserSchema = z.object({
-  user: z.looseObject({ accountId: z.string().min(1).refine((id) => id !== CORRUPTED_ACCOUNT_ID) }),
+  user: z.looseObject({
+    accountId: z
+      .string()
+      .min(1)
+      .refine((id) => id !== CORRUPTED_ACCOUNT_ID),
+  }),
 });
 
 /** The user events the consumer applies: the edge's envelope, narrowed. */

@@ -10,7 +10,10 @@ export const webhookEnvelopeSchema = z
     timestamp: z.number(),
     webhookEvent: z.string(),
   })
-  .meta({ title: 'JiraWebhookDelivery', description: 'A Jira webhook delivery: any event, checked only for its envelope.' });
+  .meta({
+    title: 'JiraWebhookDelivery',
+    description: 'A Jira webhook delivery: any event, checked only for its envelope.',
+  });
 
 /**
  * The envelope as JSON Schema draft-04, the dialect of API Gateway models. Generated, never written

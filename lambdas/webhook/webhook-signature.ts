@@ -13,7 +13,11 @@ const SIGNATURE_FORMAT = /^sha256=([0-9a-fA-F]{64})$/;
  * compared in constant time so the signature cannot be guessed byte by byte.
  * @returns undefined when the signature is Jira's, else what is wrong with it.
  */
-export function signatureProblem(options: { rawBody: string; signature: string | undefined; secret: string }): SignatureProblem | undefined {
+export function signatureProblem(options: {
+  rawBody: string;
+  signature: string | undefined;
+  secret: string;
+}): SignatureProblem | undefined {
   const { rawBody, signature, secret } = options;
   if (!signature) return 'missing';
   const hex = SIGNATURE_FORMAT.exec(signature)?.[1];

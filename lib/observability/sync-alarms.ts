@@ -47,8 +47,12 @@ export class SyncAlarms extends Construct {
 
     const minute = Duration.minutes(1);
     this.add('DeadLetters', {
-      alarmDescription: 'A webhook delivery failed every retry and is in the dead-letter queue. Fix the cause, then replay it (docs/DEPLOY.md).',
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: minute, statistic: cloudwatch.Stats.MAXIMUM }),
+      alarmDescription:
+        'A webhook delivery failed every retry and is in the dead-letter queue. Fix the cause, then replay it (docs/DEPLOY.md).',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: minute,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
       threshold: 1,
       evaluationPeriods: 1,
     });
@@ -75,7 +79,8 @@ export class SyncAlarms extends Construct {
       });
     }
     this.add('SyncExecutionsFailed', {
-      alarmDescription: "A user sync execution failed: the toggle's state shows the error; the workflow's log group has each step.",
+      alarmDescription:
+        "A user sync execution failed: the toggle's state shows the error; the workflow's log group has each step.",
       metric: props.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       evaluationPeriods: 1,

@@ -5,7 +5,15 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from '../stateless/service-function.js';
-import { FORGED_DELIVERIES_METRIC, RECONCILE_METRICS, RECONCILE_RUN_METRICS, SYNC_PROGRESS_METRICS, SYNC_RUN_METRICS, WEBHOOK_METRICS, serviceMetric } from './sync-metrics.js';
+import {
+  FORGED_DELIVERIES_METRIC,
+  RECONCILE_METRICS,
+  RECONCILE_RUN_METRICS,
+  SYNC_PROGRESS_METRICS,
+  SYNC_RUN_METRICS,
+  WEBHOOK_METRICS,
+  serviceMetric,
+} from './sync-metrics.js';
 
 export interface SyncDashboardProps {
   queue: sqs.IQueue;
@@ -62,7 +70,13 @@ function syncProgressWidgets(syncTaskLogGroups: logs.ILogGroup[]): cloudwatch.IW
       width: WIDTH,
       height: 4,
     }),
-    new cloudwatch.GraphWidget({ title: 'Sync progress over time', left: progress, stacked: false, width: HALF, height: 6 }),
+    new cloudwatch.GraphWidget({
+      title: 'Sync progress over time',
+      left: progress,
+      stacked: false,
+      width: HALF,
+      height: 6,
+    }),
     new cloudwatch.LogQueryWidget({
       title: 'Sync progress per run',
       logGroupNames: syncTaskLogGroups.map((group) => group.logGroupName),
@@ -113,7 +127,10 @@ function webhookWidgets(queue: sqs.IQueue, deadLetterQueue: sqs.IQueue): cloudwa
     forgedDeliveriesWidget(),
     new cloudwatch.GraphWidget({
       title: 'Webhook queue: depth and age of the oldest message',
-      left: [queue.metricApproximateNumberOfMessagesVisible({ ...minute, label: 'visible' }), queue.metricApproximateNumberOfMessagesNotVisible({ ...minute, label: 'in flight' })],
+      left: [
+        queue.metricApproximateNumberOfMessagesVisible({ ...minute, label: 'visible' }),
+        queue.metricApproximateNumberOfMessagesNotVisible({ ...minute, label: 'in flight' }),
+      ],
       right: [queue.metricApproximateAgeOfOldestMessage({ ...minute, label: 'oldest message age (s)' })],
       width: QUARTER,
       height: 6,
@@ -151,11 +168,20 @@ function forgedDeliveriesWidget(): cloudwatch.IWidget {
 function functionWidgets(functions: Record<string, ServiceFunction>): cloudwatch.IWidget[] {
   const entries = Object.entries(functions);
   const perFunction = (title: string, metric: (fn: ServiceFunction, label: string) => cloudwatch.IMetric) =>
-    new cloudwatch.GraphWidget({ title, left: entries.map(([label, fn]) => metric(fn, label)), width: THIRD, height: 6 });
+    new cloudwatch.GraphWidget({
+      title,
+      left: entries.map(([label, fn]) => metric(fn, label)),
+      width: THIRD,
+      height: 6,
+    });
   return [
     perFunction('Lambda errors', (fn, label) => fn.function.metricErrors({ label, statistic: cloudwatch.Stats.SUM })),
-    perFunction('Lambda throttles', (fn, label) => fn.function.metricThrottles({ label, statistic: cloudwatch.Stats.SUM })),
-    perFunction('Lambda duration p99 (ms)', (fn, label) => fn.function.metricDuration({ label, statistic: cloudwatch.Stats.p(99) })),
+    perFunction('Lambda throttles', (fn, label) =>
+      fn.function.metricThrottles({ label, statistic: cloudwatch.Stats.SUM }),
+    ),
+    perFunction('Lambda duration p99 (ms)', (fn, label) =>
+      fn.function.metricDuration({ label, statistic: cloudwatch.Stats.p(99) }),
+    ),
   ];
 }
 
@@ -168,13 +194,19 @@ function workflowWidgets(stateMachine: sfn.IStateMachine): cloudwatch.IWidget[] 
   // Step Functions publishes no per-machine "running" count: started minus finished, summed over the range.
   const running = new cloudwatch.MathExpression({
     label: 'running',
-    expression: 'RUNNING_SUM(FILL(started, 0) - FILL(succeeded, 0) - FILL(failed, 0) - FILL(timedOut, 0) - FILL(aborted, 0))',
+    expression:
+      'RUNNING_SUM(FILL(started, 0) - FILL(succeeded, 0) - FILL(failed, 0) - FILL(timedOut, 0) - FILL(aborted, 0))',
     usingMetrics: { started, succeeded, failed, timedOut, aborted },
   });
   return [
     new cloudwatch.GraphWidget({
       title: 'Sync workflow executions',
-      left: [running, succeeded.with({ label: 'succeeded' }), failed.with({ label: 'failed' }), timedOut.with({ label: 'timed out' })],
+      left: [
+        running,
+        succeeded.with({ label: 'succeeded' }),
+        failed.with({ label: 'failed' }),
+        timedOut.with({ label: 'timed out' }),
+      ],
       width: HALF,
       height: 6,
     }),

@@ -17,7 +17,11 @@ export const SYNC_PROGRESS_METRICS = [
 export const RECONCILE_METRICS = ['ReconcileCreated', 'ReconcileUpdated', 'ReconcileUnlinked'] as const;
 
 /** Reconcile runs: finished, failed, and scheduled ones skipped because syncing was off or busy. */
-export const RECONCILE_RUN_METRICS = ['ReconcileRunsSucceeded', 'ReconcileRunsFailed', 'ScheduledReconcilesSkipped'] as const;
+export const RECONCILE_RUN_METRICS = [
+  'ReconcileRunsSucceeded',
+  'ReconcileRunsFailed',
+  'ScheduledReconcilesSkipped',
+] as const;
 
 /** The EMF metrics of whole runs and of the workflow's planning. */
 export const SYNC_RUN_METRICS = ['SyncRunsSucceeded', 'SyncRunsFailed', 'SyncPagesPlanned'] as const;

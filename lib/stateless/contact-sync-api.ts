@@ -125,9 +125,24 @@ function addContractGatewayResponses(api: apigw.RestApi): void {
       code: 'BAD_REQUEST',
       message: 'The delivery is not a Jira webhook: it must be JSON with a numeric timestamp and a webhookEvent.',
     },
-    { type: apigw.ResponseType.REQUEST_TOO_LARGE, statusCode: '413', code: 'PAYLOAD_TOO_LARGE', message: 'A webhook delivery may be at most 256 KiB.' },
-    { type: apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, statusCode: '415', code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the request body as application/json.' },
-    { type: apigw.ResponseType.THROTTLED, statusCode: '429', code: 'TOO_MANY_REQUESTS', message: 'Too many requests: retry later.' },
+    {
+      type: apigw.ResponseType.REQUEST_TOO_LARGE,
+      statusCode: '413',
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'A webhook delivery may be at most 256 KiB.',
+    },
+    {
+      type: apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE,
+      statusCode: '415',
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: 'Send the request body as application/json.',
+    },
+    {
+      type: apigw.ResponseType.THROTTLED,
+      statusCode: '429',
+      code: 'TOO_MANY_REQUESTS',
+      message: 'Too many requests: retry later.',
+    },
   ];
   for (const { type, statusCode, code, message } of responses) {
     api.addGatewayResponse(`${code}Response`, {

@@ -55,7 +55,9 @@ export class SyncTaskFunctions extends Construct {
       memorySize: 256,
       environment: { STATE_MACHINE_ARN: props.stateMachineArn },
     });
-    continueSyncRun.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }));
+    continueSyncRun.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }),
+    );
     const beginScheduledRun = new ServiceFunction(this, 'BeginScheduledRun', {
       entry: 'handlers/begin-scheduled-run.ts',
       description: 'Sync workflow: claims the scheduled reconcile run, or declines while another run is active.',
@@ -71,7 +73,8 @@ export class SyncTaskFunctions extends Construct {
       environment: tableName,
     });
 
-    for (const task of [syncUsersPage, demoteLinksBatch, beginScheduledRun, finishSyncRun]) task.grantTableReadWrite(props.table);
+    for (const task of [syncUsersPage, demoteLinksBatch, beginScheduledRun, finishSyncRun])
+      task.grantTableReadWrite(props.table);
     props.jira.apiToken.grantRead(syncUsersPage.function);
 
     this.byName = { planWave, syncUsersPage, continueSyncRun, beginScheduledRun, demoteLinksBatch, finishSyncRun };

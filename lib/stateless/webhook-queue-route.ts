@@ -19,7 +19,10 @@ export const WEBHOOK_HEADER_ATTRIBUTES = [
  */
 function readHeader(header: string): string {
   const [first, ...others] = [...new Set([header, header.toLowerCase()])];
-  return `#set($value = $input.params('${first}'))` + others.map((spelling) => `#if($value == "")#set($value = $input.params('${spelling}'))#end`).join('');
+  return (
+    `#set($value = $input.params('${first}'))` +
+    others.map((spelling) => `#if($value == "")#set($value = $input.params('${spelling}'))#end`).join('')
+  );
 }
 
 /**
@@ -30,6 +33,7 @@ function readHeader(header: string): string {
  */
 function sendMessageTemplate(): string {
   const attributes = WEBHOOK_HEADER_ATTRIBUTES.map(({ header, attribute }) => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: `${n}` is a VTL variable, read by API Gateway.
     const prefix = '&MessageAttribute.${n}';
     return (
       `${readHeader(header)}#if($value != "")#set($n = $n + 1)` +
@@ -57,12 +61,16 @@ export const WEBHOOK_INTEGRATION_RESPONSES: apigw.IntegrationResponse[] = [
   {
     statusCode: '413',
     selectionPattern: '400',
-    responseTemplates: { 'application/json': errorBody('PAYLOAD_TOO_LARGE', 'A webhook delivery may be at most 256 KiB.') },
+    responseTemplates: {
+      'application/json': errorBody('PAYLOAD_TOO_LARGE', 'A webhook delivery may be at most 256 KiB.'),
+    },
   },
   {
     statusCode: '500',
     selectionPattern: '40[1-9]|4[1-9]\\d|5\\d{2}',
-    responseTemplates: { 'application/json': errorBody('QUEUE_UNAVAILABLE', 'The delivery could not be queued; Jira will retry it.') },
+    responseTemplates: {
+      'application/json': errorBody('QUEUE_UNAVAILABLE', 'The delivery could not be queued; Jira will retry it.'),
+    },
   },
 ];
 
@@ -125,7 +133,9 @@ export class WebhookQueueRoute extends Construct {
       authorizationType: apigw.AuthorizationType.NONE,
       requestValidator: validator,
       requestModels: { 'application/json': model },
-      requestParameters: Object.fromEntries(WEBHOOK_HEADER_ATTRIBUTES.map(({ header }) => [`method.request.header.${header}`, false])),
+      requestParameters: Object.fromEntries(
+        WEBHOOK_HEADER_ATTRIBUTES.map(({ header }) => [`method.request.header.${header}`, false]),
+      ),
       methodResponses: WEBHOOK_INTEGRATION_RESPONSES.map(({ statusCode }) => jsonResponse(statusCode)),
     });
   }

@@ -47,21 +47,106 @@ export class UnknownAccountError extends Error {
 }
 
 const FIRST_NAMES = [
-  'Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Frances', 'Dennis',
-  'Radia', 'Tim', 'Katherine', 'Linus', 'Hedy', 'John', 'Annie', 'Claude', 'Sophie', 'Niklaus',
-  'Karen', 'Vint', 'Shafi', 'Leslie', 'Joan', 'Bjarne', 'Adele', 'Guido', 'Evelyn', 'James',
-  'Mary', 'Robert', 'Lynn', 'Brian', 'Jean', 'Peter', 'Ida', 'Martin', 'Carol', 'Andrew',
+  'Ada',
+  'Alan',
+  'Grace',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Margaret',
+  'Ken',
+  'Frances',
+  'Dennis',
+  'Radia',
+  'Tim',
+  'Katherine',
+  'Linus',
+  'Hedy',
+  'John',
+  'Annie',
+  'Claude',
+  'Sophie',
+  'Niklaus',
+  'Karen',
+  'Vint',
+  'Shafi',
+  'Leslie',
+  'Joan',
+  'Bjarne',
+  'Adele',
+  'Guido',
+  'Evelyn',
+  'James',
+  'Mary',
+  'Robert',
+  'Lynn',
+  'Brian',
+  'Jean',
+  'Peter',
+  'Ida',
+  'Martin',
+  'Carol',
+  'Andrew',
 ];
 const LAST_NAMES = [
-  'Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Allen',
-  'Ritchie', 'Perlman', 'Berners-Lee', 'Johnson', 'Torvalds', 'Lamarr', 'McCarthy', 'Easley',
-  'Shannon', 'Wilson', 'Wirth', 'Jones', 'Cerf', 'Goldwasser', 'Lamport', 'Clarke', 'Stroustrup',
-  'Goldberg', 'Rossum', 'Boyd', 'Gosling', 'Keller', 'Floyd', 'Conway', 'Kernighan', 'Sammet',
-  'Naur', 'Rhodes', 'Fowler', 'Shaw', 'Tanenbaum',
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Hamilton',
+  'Thompson',
+  'Allen',
+  'Ritchie',
+  'Perlman',
+  'Berners-Lee',
+  'Johnson',
+  'Torvalds',
+  'Lamarr',
+  'McCarthy',
+  'Easley',
+  'Shannon',
+  'Wilson',
+  'Wirth',
+  'Jones',
+  'Cerf',
+  'Goldwasser',
+  'Lamport',
+  'Clarke',
+  'Stroustrup',
+  'Goldberg',
+  'Rossum',
+  'Boyd',
+  'Gosling',
+  'Keller',
+  'Floyd',
+  'Conway',
+  'Kernighan',
+  'Sammet',
+  'Naur',
+  'Rhodes',
+  'Fowler',
+  'Shaw',
+  'Tanenbaum',
 ];
-const APP_NAMES = ['Automation for Jira', 'Slack', 'Jira Service Management Widget', 'Opsgenie', 'Statuspage', 'Trello'];
+const APP_NAMES = [
+  'Automation for Jira',
+  'Slack',
+  'Jira Service Management Widget',
+  'Opsgenie',
+  'Statuspage',
+  'Trello',
+];
 const CUSTOMER_DOMAINS = ['acme.example', 'globex.example', 'initech.example', 'umbrella.example', 'hooli.example'];
-const TIME_ZONES = ['Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Australia/Sydney'];
+const TIME_ZONES = [
+  'Europe/London',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+];
 const LOCALES = ['en_GB', 'de_DE', 'en_US', 'en_US', 'ja_JP', 'en_AU'];
 
 /** Murmur3's finaliser: a fast, well-mixed 32-bit hash. */
@@ -301,7 +386,8 @@ export class AccountDirectory {
     const slot = decodeSlot(parseInt(match[1], 16), this.slotMask);
     if (slot >= this.nextSlot) return undefined;
     // The suffix only names a candidate: the whole id must be the one that slot carries.
-    const account = this.stored.get(slot) ?? (slot < this.seededCount && !this.deleted.has(slot) ? this.generate(slot) : undefined);
+    const account =
+      this.stored.get(slot) ?? (slot < this.seededCount && !this.deleted.has(slot) ? this.generate(slot) : undefined);
     return account?.accountId === accountId ? slot : undefined;
   }
 
@@ -344,7 +430,12 @@ export class AccountDirectory {
     const accountId = this.derivedId(slot, kind.accountType);
     if (kind.accountType === 'app') {
       const name = pick(APP_NAMES, hash(seed, slot, 1));
-      return { accountId, accountType: 'app', displayName: slot % APP_NAMES.length === 0 ? name : `${name} ${slot}`, active: true };
+      return {
+        accountId,
+        accountType: 'app',
+        displayName: slot % APP_NAMES.length === 0 ? name : `${name} ${slot}`,
+        active: true,
+      };
     }
     const first = pick(FIRST_NAMES, hash(seed, slot, 1));
     const last = pick(LAST_NAMES, hash(seed, slot, 2));

@@ -34,7 +34,9 @@ export interface JiraQuirks {
 }
 
 /** What `setQuirks` takes: any subset; `transientFailures: null` turns the failures off. */
-export type QuirksInput = Partial<Omit<JiraQuirks, 'transientFailures'>> & { transientFailures?: TransientFailureOptions | null };
+export type QuirksInput = Partial<Omit<JiraQuirks, 'transientFailures'>> & {
+  transientFailures?: TransientFailureOptions | null;
+};
 
 export const DEFAULT_QUIRKS: JiraQuirks = {
   nullEmailRatio: 0,
@@ -79,7 +81,9 @@ export class InvalidQuirksError extends Error {
 export function applyQuirks(current: JiraQuirks, changes: unknown): JiraQuirks {
   const parsed = quirksInputSchema.safeParse(changes);
   if (!parsed.success) {
-    throw new InvalidQuirksError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+    throw new InvalidQuirksError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
+    );
   }
   const next: JiraQuirks = { ...current };
   for (const [key, value] of Object.entries(parsed.data)) {

@@ -124,7 +124,8 @@ const GLOBAL_PERMISSIONS: Record<string, GlobalPermission> = {
     key: 'SYSTEM_ADMIN',
     name: 'Jira System Administrator',
     type: 'GLOBAL',
-    description: 'Ability to perform all administration functions. There must be at least one group with this permission.',
+    description:
+      'Ability to perform all administration functions. There must be at least one group with this permission.',
   },
   BROWSE_USERS: {
     id: '27',
@@ -215,7 +216,10 @@ function initials(displayName: string): string {
     .split(/\s+/)
     .filter(Boolean)
     .map((part) => part.charAt(0).toUpperCase());
-  return (letters.length > 1 ? `${letters[0]}${letters[letters.length - 1]}` : (letters[0] ?? 'U')).replace(/[^A-Z0-9]/g, 'U');
+  return (letters.length > 1 ? `${letters[0]}${letters[letters.length - 1]}` : (letters[0] ?? 'U')).replace(
+    /[^A-Z0-9]/g,
+    'U',
+  );
 }
 
 class InvalidBodyError extends Error {}
@@ -268,7 +272,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
 
   const adminAccount = directory.atSlot(0);
   const agentAccount = directory.atSlot(1);
-  if (!adminAccount?.emailAddress || !agentAccount?.emailAddress) throw new Error('The simulator could not seed its administrator and agent.');
+  if (!adminAccount?.emailAddress || !agentAccount?.emailAddress)
+    throw new Error('The simulator could not seed its administrator and agent.');
   const adminToken = tokenFor(seed, 'admin');
   const agentToken = tokenFor(seed, 'agent');
   const serviceToken = tokenFor(seed, 'service');
@@ -281,7 +286,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
         { apiToken: serviceToken, accountId: adminAccount.accountId, administrator: true },
       ],
     ],
-    [agentAccount.emailAddress.toLowerCase(), [{ apiToken: agentToken, accountId: agentAccount.accountId, administrator: false }]],
+    [
+      agentAccount.emailAddress.toLowerCase(),
+      [{ apiToken: agentToken, accountId: agentAccount.accountId, administrator: false }],
+    ],
   ]);
 
   let url = '';
@@ -301,12 +309,14 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
 
   /** Quirks that shape the accounts themselves go to the directory; the failures get a schedule of their own. */
   function useQuirks(next: JiraQuirks): void {
-    const failuresChanged = !faultSchedule || JSON.stringify(next.transientFailures) !== JSON.stringify(quirks.transientFailures);
+    const failuresChanged =
+      !faultSchedule || JSON.stringify(next.transientFailures) !== JSON.stringify(quirks.transientFailures);
     quirks = next;
     directory.setShape({ nullEmailRatio: quirks.nullEmailRatio, nullDisplayNameRatio: quirks.nullDisplayNameRatio });
     directory.setUnknownAccounts(quirks.unknownAccounts);
     // Changing another switch does not restart the count of the failures.
-    if (failuresChanged) faultSchedule = quirks.transientFailures ? new TransientFaultSchedule(quirks.transientFailures) : undefined;
+    if (failuresChanged)
+      faultSchedule = quirks.transientFailures ? new TransientFaultSchedule(quirks.transientFailures) : undefined;
   }
 
   /** The email as Jira sends it: the address, `null` (hidden, by the quirks), or undefined (the key left out). */
@@ -340,7 +350,9 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
   function authenticate(request: IncomingMessage): Credential | undefined {
     const basic = parseBasic(request.headers.authorization);
     if (!basic) return undefined;
-    const credential = credentials.get(basic.email.toLowerCase())?.find((candidate) => candidate.apiToken === basic.apiToken);
+    const credential = credentials
+      .get(basic.email.toLowerCase())
+      ?.find((candidate) => candidate.apiToken === basic.apiToken);
     // A deleted or deactivated account's tokens stop working, as on a real site.
     return credential && directory.get(credential.accountId)?.active ? credential : undefined;
   }
@@ -397,7 +409,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
         body: errorBody('Client must be authenticated to access this resource.'),
       };
     }
-    if (request.method !== 'GET') return { status: 405, body: errorBody(`${request.method ?? 'This method'} is not supported here.`) };
+    if (request.method !== 'GET')
+      return { status: 405, body: errorBody(`${request.method ?? 'This method'} is not supported here.`) };
 
     const query = requestUrl.searchParams;
     switch (route) {
@@ -411,12 +424,18 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
         const accountId = query.get('accountId');
         if (!accountId) return { status: 400, body: errorBody('The accountId query parameter needs to be provided.') };
         const account = directory.get(accountId);
-        if (!account) return { status: 404, body: errorBody(`Specified user does not exist or you do not have required permissions`) };
+        if (!account)
+          return {
+            status: 404,
+            body: errorBody(`Specified user does not exist or you do not have required permissions`),
+          };
         return { status: 200, body: restUser(account) };
       }
       case 'myself': {
         const account = directory.get(caller.accountId);
-        return account ? { status: 200, body: restUser(account) } : { status: 401, body: errorBody('Client must be authenticated to access this resource.') };
+        return account
+          ? { status: 200, body: restUser(account) }
+          : { status: 401, body: errorBody('Client must be authenticated to access this resource.') };
       }
       case 'mypermissions': {
         const keys = (query.get('permissions') ?? '')
@@ -443,14 +462,23 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
         // Jira stops a users/search that runs past 10 s with 409; elsewhere the edge gives up with 502.
         if (route === 'users/search') {
           countFault('409');
-          return { status: 409, body: errorBody('The request took longer than 10 seconds and was cancelled. Try again, or ask for fewer results.') };
+          return {
+            status: 409,
+            body: errorBody(
+              'The request took longer than 10 seconds and was cancelled. Try again, or ask for fewer results.',
+            ),
+          };
         }
         countFault('502');
         return { status: 502, html: edgePage(502, 'Bad Gateway') };
       case '503': {
         countFault('503');
         const retryAfterSeconds = quirks.transientFailures?.retryAfterSeconds ?? 1;
-        return { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) }, body: errorBody('Service temporarily unavailable.') };
+        return {
+          status: 503,
+          headers: { 'Retry-After': String(retryAfterSeconds) },
+          body: errorBody('Service temporarily unavailable.'),
+        };
       }
       case 'reset':
         countFault('reset');
@@ -547,7 +575,9 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       const accountId = decodeURIComponent(match[1]);
       if (request.method === 'GET') {
         const account = directory.get(accountId);
-        return account ? { status: 200, body: restUser(account) } : { status: 404, body: errorBody(`No account ${accountId}.`) };
+        return account
+          ? { status: 200, body: restUser(account) }
+          : { status: 404, body: errorBody(`No account ${accountId}.`) };
       }
       if (request.method === 'PUT' || request.method === 'PATCH') {
         const parsed = accountChangesSchema.safeParse(await readJson(request));
@@ -574,11 +604,13 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     try {
       const requestUrl = new URL(request.url ?? '/', 'http://127.0.0.1');
       if (requestUrl.pathname.startsWith('/rest/')) reply = handleApi(request, requestUrl);
-      else if (requestUrl.pathname === '/simulator' || requestUrl.pathname.startsWith('/simulator/')) reply = await handleControl(request, requestUrl);
+      else if (requestUrl.pathname === '/simulator' || requestUrl.pathname.startsWith('/simulator/'))
+        reply = await handleControl(request, requestUrl);
       else reply = { status: 404, body: errorBody('Not found.') };
     } catch (error) {
       if (error instanceof UnknownAccountError) reply = { status: 404, body: errorBody(error.message) };
-      else if (error instanceof InvalidBodyError || error instanceof InvalidQuirksError) reply = { status: 400, body: errorBody(error.message) };
+      else if (error instanceof InvalidBodyError || error instanceof InvalidQuirksError)
+        reply = { status: 400, body: errorBody(error.message) };
       else reply = { status: 500, body: errorBody(error instanceof Error ? error.message : 'Internal error.') };
     }
     if (reply.resetConnection) {
@@ -614,8 +646,16 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
 
   const simulator: JiraSimulator = {
     url,
-    admin: { email: adminAccount.emailAddress, apiToken: adminToken, authorization: basicAuthorization(adminAccount.emailAddress, adminToken) },
-    agent: { email: agentAccount.emailAddress, apiToken: agentToken, authorization: basicAuthorization(agentAccount.emailAddress, agentToken) },
+    admin: {
+      email: adminAccount.emailAddress,
+      apiToken: adminToken,
+      authorization: basicAuthorization(adminAccount.emailAddress, adminToken),
+    },
+    agent: {
+      email: agentAccount.emailAddress,
+      apiToken: agentToken,
+      authorization: basicAuthorization(agentAccount.emailAddress, agentToken),
+    },
     service: { email: adminAccount.emailAddress, apiToken: serviceToken },
     webhookSecret,
     accounts: () => directory.all(),
@@ -632,7 +672,12 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     },
     setRateLimit: (limit) => {
       callsSinceRateLimitSet = 0;
-      rateLimit = limit ? { every: Math.max(1, Math.floor(limit.every ?? 1)), retryAfterSeconds: Math.max(0, limit.retryAfterSeconds ?? 1) } : undefined;
+      rateLimit = limit
+        ? {
+            every: Math.max(1, Math.floor(limit.every ?? 1)),
+            retryAfterSeconds: Math.max(0, limit.retryAfterSeconds ?? 1),
+          }
+        : undefined;
     },
     failNext: (count, status = 503) => {
       failures = { remaining: Math.max(0, Math.floor(count)), status };
@@ -646,7 +691,12 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       useQuirks(applyQuirks(quirks, changes));
       return simulator.quirks();
     },
-    quirks: () => ({ ...quirks, transientFailures: quirks.transientFailures ? { ...quirks.transientFailures, routes: [...quirks.transientFailures.routes] } : null }),
+    quirks: () => ({
+      ...quirks,
+      transientFailures: quirks.transientFailures
+        ? { ...quirks.transientFailures, routes: [...quirks.transientFailures.routes] }
+        : null,
+    }),
     faultCounts: () => ({ ...faults }),
     webhookDeliveries: () => [...deliveryLog],
     stop: async () => {

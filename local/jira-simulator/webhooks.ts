@@ -55,7 +55,9 @@ export function buildWebhookDelivery(
   timestamp: number = Date.now(),
   options: WebhookDeliveryOptions = {},
 ): WebhookDelivery {
-  const self = options.baseUrl ? `${options.baseUrl}/rest/api/3/user?accountId=${encodeURIComponent(account.accountId)}` : undefined;
+  const self = options.baseUrl
+    ? `${options.baseUrl}/rest/api/3/user?accountId=${encodeURIComponent(account.accountId)}`
+    : undefined;
   const user: Record<string, string | boolean | null> = { accountId: account.accountId };
   if (event !== 'user_deleted') {
     if (account.accountType !== undefined) user.accountType = account.accountType;
@@ -122,7 +124,9 @@ export async function deliverWebhook(
         method: 'POST',
         headers: headersForAttempt(delivery.headers, attempt),
         body: delivery.body,
-        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(DELIVERY_TIMEOUT_MS)]) : AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        signal: signal
+          ? AbortSignal.any([signal, AbortSignal.timeout(DELIVERY_TIMEOUT_MS)])
+          : AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
       status = response.status;
       await response.arrayBuffer().catch(() => undefined);
@@ -131,7 +135,15 @@ export async function deliverWebhook(
     }
     const retry = status === undefined || isRetriedByJira(status);
     if (!retry || attempt >= policy.retries || signal?.aborted) {
-      return { identifier, event, accountId, target, attempts: attempt + 1, status, delivered: status !== undefined && status >= 200 && status < 300 };
+      return {
+        identifier,
+        event,
+        accountId,
+        target,
+        attempts: attempt + 1,
+        status,
+        delivered: status !== undefined && status >= 200 && status < 300,
+      };
     }
     await pause(policy.baseDelayMs * 2 ** attempt, signal);
   }

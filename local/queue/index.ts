@@ -1,3 +1,10 @@
 /** The local stand-in for the webhook SQS queue, its dead-letter queue and the Lambda event source mapping. */
-export { LocalQueue, type DeadLetter, type LocalQueueOptions, type LocalQueueStats, type QueueLog, type SqsHandler } from './local-queue.js';
+export {
+  LocalQueue,
+  type DeadLetter,
+  type LocalQueueOptions,
+  type LocalQueueStats,
+  type QueueLog,
+  type SqsHandler,
+} from './local-queue.js';
 export { md5OfStringAttributes, toSqsRecord } from './sqs-record.js';

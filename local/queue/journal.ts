@@ -72,7 +72,12 @@ export function applyRecord(state: JournalState, record: JournalRecord): void {
       const message = state.queue.get(record.id);
       if (message) {
         state.queue.delete(record.id);
-        state.dead.set(record.id, { ...message, receiveCount: record.count, deadLetteredAt: record.at, lastError: record.reason });
+        state.dead.set(record.id, {
+          ...message,
+          receiveCount: record.count,
+          deadLetteredAt: record.at,
+          lastError: record.reason,
+        });
       }
       return;
     }
@@ -80,7 +85,13 @@ export function applyRecord(state: JournalState, record: JournalRecord): void {
       const message = state.dead.get(record.id);
       if (message) {
         state.dead.delete(record.id);
-        state.queue.set(record.id, { id: message.id, body: message.body, attributes: message.attributes, sentAt: message.sentAt, receiveCount: 0 });
+        state.queue.set(record.id, {
+          id: message.id,
+          body: message.body,
+          attributes: message.attributes,
+          sentAt: message.sentAt,
+          receiveCount: 0,
+        });
       }
       return;
     }
@@ -91,15 +102,32 @@ export function applyRecord(state: JournalState, record: JournalRecord): void {
 function snapshot(state: JournalState): JournalRecord[] {
   const records: JournalRecord[] = [];
   const restore = (message: StoredMessage): void => {
-    records.push({ op: 'send', id: message.id, body: message.body, attributes: message.attributes, sentAt: message.sentAt });
+    records.push({
+      op: 'send',
+      id: message.id,
+      body: message.body,
+      attributes: message.attributes,
+      sentAt: message.sentAt,
+    });
     if (message.receiveCount > 0) {
-      records.push({ op: 'receive', id: message.id, count: message.receiveCount, at: message.firstReceiveAt ?? message.sentAt });
+      records.push({
+        op: 'receive',
+        id: message.id,
+        count: message.receiveCount,
+        at: message.firstReceiveAt ?? message.sentAt,
+      });
     }
   };
   for (const message of state.queue.values()) restore(message);
   for (const message of state.dead.values()) {
     restore(message);
-    records.push({ op: 'dead', id: message.id, count: message.receiveCount, at: message.deadLetteredAt ?? message.sentAt, reason: message.lastError ?? '' });
+    records.push({
+      op: 'dead',
+      id: message.id,
+      count: message.receiveCount,
+      at: message.deadLetteredAt ?? message.sentAt,
+      reason: message.lastError ?? '',
+    });
   }
   return records;
 }
@@ -107,7 +135,10 @@ function snapshot(state: JournalState): JournalRecord[] {
 function isRecord(value: unknown): value is JournalRecord {
   if (typeof value !== 'object' || value === null) return false;
   const { op, id } = value as { op?: unknown; id?: unknown };
-  return typeof id === 'string' && (op === 'send' || op === 'receive' || op === 'delete' || op === 'dead' || op === 'redrive');
+  return (
+    typeof id === 'string' &&
+    (op === 'send' || op === 'receive' || op === 'delete' || op === 'dead' || op === 'redrive')
+  );
 }
 
 const encode = (records: readonly JournalRecord[]): Buffer =>
@@ -234,7 +265,9 @@ export class Journal {
       } catch (error) {
         // After a failed fsync the file's contents are unknown: refuse everything from now on.
         this.failure = error instanceof Error ? error : new Error(String(error));
-        this.options.log('error', 'local queue: journal write failed; the queue no longer accepts work', { error: this.failure.message });
+        this.options.log('error', 'local queue: journal write failed; the queue no longer accepts work', {
+          error: this.failure.message,
+        });
         for (const entry of [...group, ...this.pending]) entry.reject(this.failure);
         this.pending = [];
         break;
@@ -249,7 +282,9 @@ export class Journal {
         try {
           await this.compact(false);
         } catch (error) {
-          this.options.log('warn', 'local queue: journal compaction failed; will try again later', { error: String(error) });
+          this.options.log('warn', 'local queue: journal compaction failed; will try again later', {
+            error: String(error),
+          });
           this.snapshotBytes = this.bytes;
         }
       }

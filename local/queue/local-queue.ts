@@ -36,6 +36,7 @@ export interface LocalQueueOptions {
   log?: QueueLog;
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a Lambda SQS handler may return nothing, as aws-lambda types it.
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface DeadLetter {
@@ -91,12 +92,16 @@ function errorMessage(error: unknown): string {
  * Reads a handler's answer the way the event source mapping does with `ReportBatchItemFailures`:
  * nothing or an empty list deletes the whole batch; an identifier that is not in the batch fails it.
  */
-function failuresOf(result: SQSBatchResponse | void, ids: ReadonlySet<string>): BatchOutcome {
+function failuresOf(result: Awaited<ReturnType<SqsHandler>>, ids: ReadonlySet<string>): BatchOutcome {
   const failures = result?.batchItemFailures ?? [];
   const failed = new Set<string>();
   for (const failure of failures) {
     if (!ids.has(failure.itemIdentifier)) {
-      return { kind: 'settled', failed: new Set(ids), reason: `batchItemFailures named an unknown itemIdentifier "${failure.itemIdentifier}"` };
+      return {
+        kind: 'settled',
+        failed: new Set(ids),
+        reason: `batchItemFailures named an unknown itemIdentifier "${failure.itemIdentifier}"`,
+      };
     }
     failed.add(failure.itemIdentifier);
   }
@@ -153,7 +158,13 @@ export class LocalQueue {
 
     // Whatever was not deleted before the last stop or crash is visible again.
     for (const stored of journal.state.queue.values()) {
-      const message: Message = { id: stored.id, body: stored.body, attributes: stored.attributes, sentAt: stored.sentAt, receiveCount: stored.receiveCount };
+      const message: Message = {
+        id: stored.id,
+        body: stored.body,
+        attributes: stored.attributes,
+        sentAt: stored.sentAt,
+        receiveCount: stored.receiveCount,
+      };
       if (stored.firstReceiveAt !== undefined) message.firstReceiveAt = stored.firstReceiveAt;
       this.ready.set(stored.id, message);
     }
@@ -184,9 +195,18 @@ export class LocalQueue {
   async send(body: string, attributes: Record<string, string> = {}): Promise<{ messageId: string }> {
     if (this.stopping) throw new Error('The local queue is stopped.');
     const size = Buffer.byteLength(body, 'utf8');
-    if (size > this.maxMessageBytes) throw new RangeError(`Message body is ${size} bytes; the queue accepts at most ${this.maxMessageBytes}.`);
-    const message: Message = { id: randomUUID(), body, attributes: { ...attributes }, sentAt: Date.now(), receiveCount: 0 };
-    await this.journal.append([{ op: 'send', id: message.id, body, attributes: message.attributes, sentAt: message.sentAt }]);
+    if (size > this.maxMessageBytes)
+      throw new RangeError(`Message body is ${size} bytes; the queue accepts at most ${this.maxMessageBytes}.`);
+    const message: Message = {
+      id: randomUUID(),
+      body,
+      attributes: { ...attributes },
+      sentAt: Date.now(),
+      receiveCount: 0,
+    };
+    await this.journal.append([
+      { op: 'send', id: message.id, body, attributes: message.attributes, sentAt: message.sentAt },
+    ]);
     this.ready.set(message.id, message);
     this.pump();
     return { messageId: message.id };
@@ -308,7 +328,9 @@ export class LocalQueue {
 
   private track(batch: Promise<void>): void {
     const tracked = batch
-      .catch((error: unknown) => this.log('error', 'local queue: batch failed unexpectedly', { error: errorMessage(error) }))
+      .catch((error: unknown) =>
+        this.log('error', 'local queue: batch failed unexpectedly', { error: errorMessage(error) }),
+      )
       .finally(() => {
         this.batches.delete(tracked);
         this.notifyDrained();
@@ -328,7 +350,12 @@ export class LocalQueue {
       else batch.push(message);
     }
     if (exhausted.length > 0) {
-      this.inBackground(this.deadLetter(exhausted, 'maxReceiveCount reached without an acknowledgement (the consumer stopped or crashed)'));
+      this.inBackground(
+        this.deadLetter(
+          exhausted,
+          'maxReceiveCount reached without an acknowledgement (the consumer stopped or crashed)',
+        ),
+      );
     }
     const now = Date.now();
     for (const message of batch) {
@@ -347,24 +374,41 @@ export class LocalQueue {
     // The receive count is durable before the handler runs, so a message that crashes the
     // process every time still ends in the DLQ.
     await this.journal.append(
-      batch.map((message): JournalRecord => ({ op: 'receive', id: message.id, count: message.receiveCount, at: message.firstReceiveAt ?? Date.now() })),
+      batch.map(
+        (message): JournalRecord => ({
+          op: 'receive',
+          id: message.id,
+          count: message.receiveCount,
+          at: message.firstReceiveAt ?? Date.now(),
+        }),
+      ),
     );
     const event: SQSEvent = {
       Records: batch.map((message) =>
         toSqsRecord(
-          { ...message, receiptHandle: message.receiptHandle ?? '', firstReceiveAt: message.firstReceiveAt ?? message.sentAt },
+          {
+            ...message,
+            receiptHandle: message.receiptHandle ?? '',
+            firstReceiveAt: message.firstReceiveAt ?? message.sentAt,
+          },
           { queueArn: this.queueArn, awsRegion: this.awsRegion },
         ),
       ),
     };
     const outcome = await this.invoke(handler, event);
     // Only messages still held under this receive's handle are settled here.
-    const held = batch.filter((message) => message.receiptHandle !== undefined && message.receiptHandle === handles.get(message.id));
+    const held = batch.filter(
+      (message) => message.receiptHandle !== undefined && message.receiptHandle === handles.get(message.id),
+    );
     if (outcome.kind === 'timed-out') {
-      this.log('warn', 'local queue: handler did not finish within the visibility timeout; its messages are visible again', {
-        messageIds: held.map((message) => message.id),
-        visibilityTimeoutMs: this.visibilityTimeoutMs,
-      });
+      this.log(
+        'warn',
+        'local queue: handler did not finish within the visibility timeout; its messages are visible again',
+        {
+          messageIds: held.map((message) => message.id),
+          visibilityTimeoutMs: this.visibilityTimeoutMs,
+        },
+      );
       await this.fail(held, 'visibility timeout expired before the handler finished', 0);
       return;
     }
@@ -372,7 +416,8 @@ export class LocalQueue {
     const failed = held.filter((message) => outcome.failed.has(message.id));
     for (const message of succeeded) this.invisible.delete(message.id);
     const writes: Promise<void>[] = [];
-    if (succeeded.length > 0) writes.push(this.journal.append(succeeded.map((message): JournalRecord => ({ op: 'delete', id: message.id }))));
+    if (succeeded.length > 0)
+      writes.push(this.journal.append(succeeded.map((message): JournalRecord => ({ op: 'delete', id: message.id }))));
     writes.push(this.fail(failed, outcome.reason, this.retryDelayMs));
     await Promise.all(writes);
   }
@@ -449,7 +494,15 @@ export class LocalQueue {
       });
     }
     await this.journal.append(
-      messages.map((message): JournalRecord => ({ op: 'dead', id: message.id, count: message.receiveCount, at, reason: message.lastError ?? reason })),
+      messages.map(
+        (message): JournalRecord => ({
+          op: 'dead',
+          id: message.id,
+          count: message.receiveCount,
+          at,
+          reason: message.lastError ?? reason,
+        }),
+      ),
     );
   }
 }

@@ -35,7 +35,12 @@ function lengthPrefixed(value: string): Buffer {
 export function md5OfStringAttributes(attributes: Record<string, string>): string {
   const parts: Buffer[] = [];
   for (const name of Object.keys(attributes).sort()) {
-    parts.push(lengthPrefixed(name), lengthPrefixed('String'), Buffer.from([1]), lengthPrefixed(attributes[name] ?? ''));
+    parts.push(
+      lengthPrefixed(name),
+      lengthPrefixed('String'),
+      Buffer.from([1]),
+      lengthPrefixed(attributes[name] ?? ''),
+    );
   }
   return md5(Buffer.concat(parts));
 }
@@ -62,6 +67,7 @@ export function toSqsRecord(message: RecordSource, target: RecordTarget): SQSRec
     eventSourceARN: target.queueArn,
     awsRegion: target.awsRegion,
   };
-  if (Object.keys(message.attributes).length > 0) record.md5OfMessageAttributes = md5OfStringAttributes(message.attributes);
+  if (Object.keys(message.attributes).length > 0)
+    record.md5OfMessageAttributes = md5OfStringAttributes(message.attributes);
   return record;
 }

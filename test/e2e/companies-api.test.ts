@@ -75,7 +75,12 @@ describe('companies CRUD', () => {
     const cleared = await call('PATCH', `/companies/${company.id}`, { body: { domain: null } });
     // Assess
     expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ id: company.id, name: 'Globex Corp', domain: 'globex.example', createdAt: company.createdAt });
+    expect(renamed.body).toMatchObject({
+      id: company.id,
+      name: 'Globex Corp',
+      domain: 'globex.example',
+      createdAt: company.createdAt,
+    });
     expect(cleared.body).toMatchObject({ name: 'Globex Corp', domain: null });
     expect((await call('GET', `/companies/${company.id}`)).body).toEqual(cleared.body);
   });
@@ -110,7 +115,9 @@ describe('contacts belong to companies that exist', () => {
     const globex = await createCompany({ name: 'Globex Two' });
     // Act
     const created = await call<Contact>('POST', '/contacts', { body: { name: 'Member', companyIds: [acme.id] } });
-    const moved = await call<Contact>('PATCH', `/contacts/${created.body.id}`, { body: { companyIds: [acme.id, globex.id] } });
+    const moved = await call<Contact>('PATCH', `/contacts/${created.body.id}`, {
+      body: { companyIds: [acme.id, globex.id] },
+    });
     // Assess
     expect(created.status).toBe(201);
     expect(created.body.companyIds).toEqual([acme.id]);
@@ -123,7 +130,9 @@ describe('contacts belong to companies that exist', () => {
     const acme = await createCompany({ name: 'Acme Three' });
     const before = await call<Page<Contact>>('GET', '/contacts?limit=100');
     // Act
-    const response = await call('POST', '/contacts', { body: { name: 'Orphan', companyIds: [acme.id, 'no-such-company'] } });
+    const response = await call('POST', '/contacts', {
+      body: { name: 'Orphan', companyIds: [acme.id, 'no-such-company'] },
+    });
     // Assess
     expectError(response, 422, 'VALIDATION_FAILED', /companyIds: no company has the id no-such-company/);
     expect(response.body).not.toHaveProperty('error.message', expect.stringContaining(acme.id));
@@ -158,9 +167,30 @@ describe('bad input on companies: a 4xx with the error body, and nothing changes
     ['an empty name', 'POST', { body: { name: '' } }, 422, 'VALIDATION_FAILED', /name: must not be empty/],
     ['a name of the wrong type', 'POST', { body: { name: ['Acme'] } }, 422, 'VALIDATION_FAILED', /name/],
     ['an oversized name', 'POST', { body: { name: 'n'.repeat(201) } }, 422, 'VALIDATION_FAILED', /at most 200/],
-    ['a bad domain', 'POST', { body: { name: 'Acme', domain: 'not a domain' } }, 422, 'VALIDATION_FAILED', /domain: must be a domain name/],
-    ['an unknown field', 'POST', { body: { name: 'Acme', website: 'https://acme.example' } }, 422, 'VALIDATION_FAILED', /website/],
-    ['a body over 64 KiB', 'POST', { body: { name: 'Acme', domain: `${'a'.repeat(70 * 1024)}.example` } }, 413, 'PAYLOAD_TOO_LARGE', /64 KiB/],
+    [
+      'a bad domain',
+      'POST',
+      { body: { name: 'Acme', domain: 'not a domain' } },
+      422,
+      'VALIDATION_FAILED',
+      /domain: must be a domain name/,
+    ],
+    [
+      'an unknown field',
+      'POST',
+      { body: { name: 'Acme', website: 'https://acme.example' } },
+      422,
+      'VALIDATION_FAILED',
+      /website/,
+    ],
+    [
+      'a body over 64 KiB',
+      'POST',
+      { body: { name: 'Acme', domain: `${'a'.repeat(70 * 1024)}.example` } },
+      413,
+      'PAYLOAD_TOO_LARGE',
+      /64 KiB/,
+    ],
     ['not JSON', 'PATCH', { rawBody: '{' }, 400, 'BAD_REQUEST', /not valid JSON/],
     ['no changes', 'PATCH', { body: {} }, 422, 'VALIDATION_FAILED', /at least one field/],
     ['an empty name', 'PATCH', { body: { name: ' ' } }, 422, 'VALIDATION_FAILED', /name: must not be empty/],
@@ -179,8 +209,14 @@ describe('bad input on companies: a 4xx with the error body, and nothing changes
     ['a limit that is not a number', '/companies?limit=many'],
     ['an unknown query parameter', '/companies?email=a%40b.c'],
     ['a cursor that is not one', '/companies?cursor=abc'],
-    ['a contacts cursor', `/companies?cursor=${Buffer.from(JSON.stringify({ pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: 'x' })).toString('base64url')}`],
-    ['a cursor pointing outside companies', `/companies?cursor=${Buffer.from(JSON.stringify({ pk: 'COMPANY#1', sk: 'COMPANY', kindKey: 'CONTACT', kindSort: 'x' })).toString('base64url')}`],
+    [
+      'a contacts cursor',
+      `/companies?cursor=${Buffer.from(JSON.stringify({ pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: 'x' })).toString('base64url')}`,
+    ],
+    [
+      'a cursor pointing outside companies',
+      `/companies?cursor=${Buffer.from(JSON.stringify({ pk: 'COMPANY#1', sk: 'COMPANY', kindKey: 'CONTACT', kindSort: 'x' })).toString('base64url')}`,
+    ],
   ])('GET with %s: 400', async (_what, path) => {
     // Act
     const response = await call('GET', path);

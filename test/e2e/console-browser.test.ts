@@ -29,7 +29,15 @@ describe('admin console in a browser', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());
@@ -118,59 +126,75 @@ describe('admin console in a browser', () => {
     await page.getByRole('button', { name: 'Show all' }).click();
   });
 
-  it('switches syncing on, shows the progress, and marks the synced contacts', async () => {
-    // Prepare
-    expect(await syncSwitch().getAttribute('aria-checked')).toBe('false');
-    await stateShown('Disabled').waitFor();
-    // Act
-    await syncSwitch().click();
-    // Assess: the bar appears, moves, and goes once the run reaches Enabled.
-    const progress = page.getByRole('progressbar', { name: 'Sync progress' });
-    await progress.waitFor();
-    const moved = await eventually(async () => {
-      const now = Number(await progress.getAttribute('aria-valuenow', { timeout: 1_000 }));
-      return now > 0 ? now : undefined;
-    }, SYNC_RUN_MS, 'the progress bar to move');
-    expect(moved).toBeGreaterThan(0);
-    expect(Number(await progress.getAttribute('aria-valuemax'))).toBeGreaterThanOrEqual(moved);
-    await stateShown('Enabled').waitFor({ timeout: SYNC_RUN_MS });
-    expect(await syncSwitch().getAttribute('aria-checked')).toBe('true');
-    expect(await progress.count()).toBe(0);
+  it(
+    'switches syncing on, shows the progress, and marks the synced contacts',
+    async () => {
+      // Prepare
+      expect(await syncSwitch().getAttribute('aria-checked')).toBe('false');
+      await stateShown('Disabled').waitFor();
+      // Act
+      await syncSwitch().click();
+      // Assess: the bar appears, moves, and goes once the run reaches Enabled.
+      const progress = page.getByRole('progressbar', { name: 'Sync progress' });
+      await progress.waitFor();
+      const moved = await eventually(
+        async () => {
+          const now = Number(await progress.getAttribute('aria-valuenow', { timeout: 1_000 }));
+          return now > 0 ? now : undefined;
+        },
+        SYNC_RUN_MS,
+        'the progress bar to move',
+      );
+      expect(moved).toBeGreaterThan(0);
+      expect(Number(await progress.getAttribute('aria-valuemax'))).toBeGreaterThanOrEqual(moved);
+      await stateShown('Enabled').waitFor({ timeout: SYNC_RUN_MS });
+      expect(await syncSwitch().getAttribute('aria-checked')).toBe('true');
+      expect(await progress.count()).toBe(0);
 
-    const admin = (await searchByEmail(service.jira.admin.email)).first();
-    await admin.getByText('Jira User', { exact: true }).waitFor();
-    await admin.getByText('User account').waitFor();
-    await admin.getByText('Synced with Jira: change the user in Jira').waitFor();
-    expect(await admin.getByRole('button', { name: /^Delete / }).isDisabled()).toBe(true);
-    await admin.getByRole('button', { name: /^Edit / }).click();
-    const editor = page.getByRole('dialog');
-    expect(await editor.getByLabel('Name').isEditable()).toBe(false);
-    expect(await editor.getByLabel('Email').isEditable()).toBe(false);
-    expect(await editor.getByLabel('Phone').isEditable()).toBe(true);
-    await editor.getByRole('button', { name: 'Cancel' }).click();
-    await editor.waitFor({ state: 'hidden' });
+      const admin = (await searchByEmail(service.jira.admin.email)).first();
+      await admin.getByText('Jira User', { exact: true }).waitFor();
+      await admin.getByText('User account').waitFor();
+      await admin.getByText('Synced with Jira: change the user in Jira').waitFor();
+      expect(await admin.getByRole('button', { name: /^Delete / }).isDisabled()).toBe(true);
+      await admin.getByRole('button', { name: /^Edit / }).click();
+      const editor = page.getByRole('dialog');
+      expect(await editor.getByLabel('Name').isEditable()).toBe(false);
+      expect(await editor.getByLabel('Email').isEditable()).toBe(false);
+      expect(await editor.getByLabel('Phone').isEditable()).toBe(true);
+      await editor.getByRole('button', { name: 'Cancel' }).click();
+      await editor.waitFor({ state: 'hidden' });
 
-    await page.getByRole('button', { name: 'Show all' }).click();
-    await page.getByRole('list', { name: 'Contacts, newest first' }).getByText('Jira User', { exact: true }).first().waitFor();
-    await page.screenshot({ path: path.join(DOCS, 'console.png') });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(DOCS, 'console-mobile.png') });
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }, SYNC_RUN_MS * 2);
+      await page.getByRole('button', { name: 'Show all' }).click();
+      await page
+        .getByRole('list', { name: 'Contacts, newest first' })
+        .getByText('Jira User', { exact: true })
+        .first()
+        .waitFor();
+      await page.screenshot({ path: path.join(DOCS, 'console.png') });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: path.join(DOCS, 'console-mobile.png') });
+      await page.setViewportSize({ width: 1280, height: 900 });
+    },
+    SYNC_RUN_MS * 2,
+  );
 
-  it('switches syncing off, and the contact loses its Jira User tag', async () => {
-    // Act
-    await syncSwitch().click();
-    await stateShown('Disabled').waitFor({ timeout: SYNC_RUN_MS });
-    // Assess
-    const admin = (await searchByEmail(service.jira.admin.email)).first();
-    await admin.getByText('Regular contact').waitFor();
-    expect(await admin.getByText('Jira User', { exact: true }).count()).toBe(0);
-    expect(await admin.getByRole('button', { name: /^Delete / }).isEnabled()).toBe(true);
-    expect(await syncSwitch().getAttribute('aria-checked')).toBe('false');
-  }, SYNC_RUN_MS * 2);
+  it(
+    'switches syncing off, and the contact loses its Jira User tag',
+    async () => {
+      // Act
+      await syncSwitch().click();
+      await stateShown('Disabled').waitFor({ timeout: SYNC_RUN_MS });
+      // Assess
+      const admin = (await searchByEmail(service.jira.admin.email)).first();
+      await admin.getByText('Regular contact').waitFor();
+      expect(await admin.getByText('Jira User', { exact: true }).count()).toBe(0);
+      expect(await admin.getByRole('button', { name: /^Delete / }).isEnabled()).toBe(true);
+      expect(await syncSwitch().getAttribute('aria-checked')).toBe('false');
+    },
+    SYNC_RUN_MS * 2,
+  );
 
-  it("shows an agent no switch, and says why", async () => {
+  it('shows an agent no switch, and says why', async () => {
     // Act
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(service.jira.agent.email, service.jira.agent.apiToken);

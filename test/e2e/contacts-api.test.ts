@@ -59,7 +59,10 @@ describe('POST /contacts', () => {
 
   it('lets a normal Jira user (not an administrator) work with contacts', async () => {
     // Act
-    const response = await request<Contact>(service.url, 'POST', '/contacts', { auth: service.agent, body: { name: 'By The Agent' } });
+    const response = await request<Contact>(service.url, 'POST', '/contacts', {
+      auth: service.agent,
+      body: { name: 'By The Agent' },
+    });
     // Assess
     expect(response.status).toBe(201);
     expect(response.body.name).toBe('By The Agent');
@@ -130,7 +133,8 @@ describe('GET /contacts', () => {
   it('pages email matches with a cursor', async () => {
     // Prepare
     const ids: string[] = [];
-    for (let i = 0; i < 3; i += 1) ids.push((await createContact({ name: `Same ${i}`, email: 'same.person@example.com' })).id);
+    for (let i = 0; i < 3; i += 1)
+      ids.push((await createContact({ name: `Same ${i}`, email: 'same.person@example.com' })).id);
     // Act
     const first = await call<Page<Contact>>('GET', '/contacts?email=Same.Person%40example.com&limit=2');
     const second = await call<Page<Contact>>(
@@ -175,12 +179,16 @@ describe('PATCH /contacts/{id}', () => {
     // Prepare
     const contact = await createContact({ name: 'Old', email: 'old.e2e@example.com' });
     // Act
-    const response = await call('PATCH', `/contacts/${contact.id}`, { body: { name: 'New', email: 'New.E2E@example.com' } });
+    const response = await call('PATCH', `/contacts/${contact.id}`, {
+      body: { name: 'New', email: 'New.E2E@example.com' },
+    });
     // Assess
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ name: 'New', email: 'New.E2E@example.com' });
     expect((await call<Page<Contact>>('GET', '/contacts?email=old.e2e%40example.com')).body.items).toEqual([]);
-    expect((await call<Page<Contact>>('GET', '/contacts?email=new.e2e%40example.com')).body.items.map((c) => c.id)).toEqual([contact.id]);
+    expect(
+      (await call<Page<Contact>>('GET', '/contacts?email=new.e2e%40example.com')).body.items.map((c) => c.id),
+    ).toEqual([contact.id]);
   });
 
   it('answers 404 for an unknown id and creates nothing', async () => {
@@ -239,7 +247,9 @@ describe('a synced contact', () => {
 
   it('accepts a change of phone and tags, keeping "Jira User" first', async () => {
     // Act
-    const response = await call('PATCH', `/contacts/${synced.id}`, { body: { phone: '+1 555 0142', tags: ['champion'] } });
+    const response = await call('PATCH', `/contacts/${synced.id}`, {
+      body: { phone: '+1 555 0142', tags: ['champion'] },
+    });
     // Assess
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
@@ -253,7 +263,9 @@ describe('a synced contact', () => {
 
   it('accepts its own name and email sent back unchanged', async () => {
     // Act
-    const response = await call('PATCH', `/contacts/${synced.id}`, { body: { name: synced.name, email: synced.email, phone: '9' } });
+    const response = await call('PATCH', `/contacts/${synced.id}`, {
+      body: { name: synced.name, email: synced.email, phone: '9' },
+    });
     // Assess
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ name: synced.name, email: synced.email, phone: '9' });
@@ -267,7 +279,8 @@ describe('bad input: a 4xx with the error body, and nothing changes', () => {
 
   beforeAll(async () => {
     victim = await createContact({ name: 'Untouched', email: 'untouched@example.com', phone: '1', tags: ['keep'] });
-    for (let i = 0; i < 2; i += 1) await createContact({ name: `Cursor Source ${i}`, email: 'cursor.source@example.com' });
+    for (let i = 0; i < 2; i += 1)
+      await createContact({ name: `Cursor Source ${i}`, email: 'cursor.source@example.com' });
     before = await listAll<Contact>(service.url, service.admin, 'contacts');
   });
 
@@ -281,18 +294,106 @@ describe('bad input: a 4xx with the error body, and nothing changes', () => {
     ['JSON null', 'POST', '/contacts', { rawBody: 'null' }, 422, 'VALIDATION_FAILED', /object/i],
     ['a missing name', 'POST', '/contacts', { body: { email: 'a@example.com' } }, 422, 'VALIDATION_FAILED', /name/],
     ['an empty name', 'POST', '/contacts', { body: { name: '' } }, 422, 'VALIDATION_FAILED', /name: must not be empty/],
-    ['a blank name', 'POST', '/contacts', { body: { name: '   ' } }, 422, 'VALIDATION_FAILED', /name: must not be empty/],
+    [
+      'a blank name',
+      'POST',
+      '/contacts',
+      { body: { name: '   ' } },
+      422,
+      'VALIDATION_FAILED',
+      /name: must not be empty/,
+    ],
     ['a name of the wrong type', 'POST', '/contacts', { body: { name: 42 } }, 422, 'VALIDATION_FAILED', /name/],
-    ['tags of the wrong type', 'POST', '/contacts', { body: { name: 'Ada', tags: 'vip' } }, 422, 'VALIDATION_FAILED', /tags/],
-    ['an invalid email', 'POST', '/contacts', { body: { name: 'Ada', email: 'ada-at-example' } }, 422, 'VALIDATION_FAILED', /email: must be a valid email/],
-    ['an oversized name', 'POST', '/contacts', { body: { name: 'x'.repeat(201) } }, 422, 'VALIDATION_FAILED', /at most 200 characters/],
-    ['an oversized phone', 'POST', '/contacts', { body: { name: 'Ada', phone: '1'.repeat(51) } }, 422, 'VALIDATION_FAILED', /phone: must be at most 50/],
-    ['an unknown field', 'POST', '/contacts', { body: { name: 'Ada', nickname: 'A' } }, 422, 'VALIDATION_FAILED', /nickname/],
-    ['a hand-made Jira link', 'POST', '/contacts', { body: { name: 'Ada', jiraUser: { accountId: 'x' } } }, 422, 'VALIDATION_FAILED', /jiraUser/],
-    ['the "Jira User" tag', 'POST', '/contacts', { body: { name: 'Ada', tags: ['Jira User'] } }, 422, 'VALIDATION_FAILED', /set by user syncing/],
-    ['an unknown companyId', 'POST', '/contacts', { body: { name: 'Ada', companyIds: ['no-such-company'] } }, 422, 'VALIDATION_FAILED', /companyIds: no company has the id no-such-company/],
-    ['a body over 64 KiB', 'POST', '/contacts', { body: { name: 'Ada', phone: big } }, 413, 'PAYLOAD_TOO_LARGE', /64 KiB/],
-    ['a body over the gateway limit', 'POST', '/contacts', { rawBody: 'x'.repeat(2 * 1024 * 1024) }, 413, 'PAYLOAD_TOO_LARGE', /larger than/],
+    [
+      'tags of the wrong type',
+      'POST',
+      '/contacts',
+      { body: { name: 'Ada', tags: 'vip' } },
+      422,
+      'VALIDATION_FAILED',
+      /tags/,
+    ],
+    [
+      'an invalid email',
+      'POST',
+      '/contacts',
+      { body: { name: 'Ada', email: 'ada-at-example' } },
+      422,
+      'VALIDATION_FAILED',
+      /email: must be a valid email/,
+    ],
+    [
+      'an oversized name',
+      'POST',
+      '/contacts',
+      { body: { name: 'x'.repeat(201) } },
+      422,
+      'VALIDATION_FAILED',
+      /at most 200 characters/,
+    ],
+    [
+      'an oversized phone',
+      'POST',
+      '/contacts',
+      { body: { name: 'Ada', phone: '1'.repeat(51) } },
+      422,
+      'VALIDATION_FAILED',
+      /phone: must be at most 50/,
+    ],
+    [
+      'an unknown field',
+      'POST',
+      '/contacts',
+      { body: { name: 'Ada', nickname: 'A' } },
+      422,
+      'VALIDATION_FAILED',
+      /nickname/,
+    ],
+    [
+      'a hand-made Jira link',
+      'POST',
+      '/contacts',
+      { body: { name: 'Ada', jiraUser: { accountId: 'x' } } },
+      422,
+      'VALIDATION_FAILED',
+      /jiraUser/,
+    ],
+    [
+      'the "Jira User" tag',
+      'POST',
+      '/contacts',
+      { body: { name: 'Ada', tags: ['Jira User'] } },
+      422,
+      'VALIDATION_FAILED',
+      /set by user syncing/,
+    ],
+    [
+      'an unknown companyId',
+      'POST',
+      '/contacts',
+      { body: { name: 'Ada', companyIds: ['no-such-company'] } },
+      422,
+      'VALIDATION_FAILED',
+      /companyIds: no company has the id no-such-company/,
+    ],
+    [
+      'a body over 64 KiB',
+      'POST',
+      '/contacts',
+      { body: { name: 'Ada', phone: big } },
+      413,
+      'PAYLOAD_TOO_LARGE',
+      /64 KiB/,
+    ],
+    [
+      'a body over the gateway limit',
+      'POST',
+      '/contacts',
+      { rawBody: 'x'.repeat(2 * 1024 * 1024) },
+      413,
+      'PAYLOAD_TOO_LARGE',
+      /larger than/,
+    ],
   ])('POST with %s', async (_what, method, path, options, status, code, message) => {
     // Act
     const response = await call(method, path, options);
@@ -309,7 +410,13 @@ describe('bad input: a 4xx with the error body, and nothing changes', () => {
     ['an unknown field', { body: { id: 'other-id' } }, 422, 'VALIDATION_FAILED', /id/],
     ['a read-only field', { body: { createdAt: '2000-01-01T00:00:00.000Z' } }, 422, 'VALIDATION_FAILED', /createdAt/],
     ['the "Jira User" tag', { body: { tags: ['Jira User'] } }, 422, 'VALIDATION_FAILED', /set by user syncing/],
-    ['an unknown companyId', { body: { companyIds: ['ghost'] } }, 422, 'VALIDATION_FAILED', /no company has the id ghost/],
+    [
+      'an unknown companyId',
+      { body: { companyIds: ['ghost'] } },
+      422,
+      'VALIDATION_FAILED',
+      /no company has the id ghost/,
+    ],
     ['a body over 64 KiB', { body: { phone: big } }, 413, 'PAYLOAD_TOO_LARGE', /64 KiB/],
   ])('PATCH with %s', async (_what, options, status, code, message) => {
     // Act
@@ -362,7 +469,10 @@ describe('bad input: a 4xx with the error body, and nothing changes', () => {
     // Prepare
     const page = await call<Page<Contact>>('GET', '/contacts?limit=1');
     // Act
-    const response = await call('GET', `/contacts?email=untouched%40example.com&cursor=${encodeURIComponent(page.body.nextCursor ?? '')}`);
+    const response = await call(
+      'GET',
+      `/contacts?email=untouched%40example.com&cursor=${encodeURIComponent(page.body.nextCursor ?? '')}`,
+    );
     // Assess
     expectError(response, 400, 'BAD_REQUEST', /cursor/);
   });
@@ -371,7 +481,10 @@ describe('bad input: a 4xx with the error body, and nothing changes', () => {
     // Prepare
     const page = await call<Page<Contact>>('GET', '/contacts?email=cursor.source%40example.com&limit=1');
     // Act
-    const response = await call('GET', `/contacts?email=untouched%40example.com&cursor=${encodeURIComponent(page.body.nextCursor ?? '')}`);
+    const response = await call(
+      'GET',
+      `/contacts?email=untouched%40example.com&cursor=${encodeURIComponent(page.body.nextCursor ?? '')}`,
+    );
     // Assess
     expect(page.body.nextCursor).not.toBeNull();
     expectError(response, 400, 'BAD_REQUEST', /nextCursor of a previous page/);
@@ -443,7 +556,8 @@ describe('who may call', () => {
       request(service.url, 'DELETE', `/contacts/${synced.id}`, { headers }),
     ]);
     // Assess
-    for (const response of responses) expectError(response, 401, 'UNAUTHORIZED', /Authorization header|Jira did not accept/);
+    for (const response of responses)
+      expectError(response, 401, 'UNAUTHORIZED', /Authorization header|Jira did not accept/);
     expect(await listAll<Contact>(service.url, service.admin, 'contacts')).toEqual(before);
   });
 
@@ -463,7 +577,9 @@ describe('who may call', () => {
     service.jira.resetCallCounts();
     // Act
     const first = await request(service.url, 'GET', '/contacts?limit=1', { auth });
-    const rest = await Promise.all(Array.from({ length: 20 }, () => request(service.url, 'GET', '/contacts?limit=1', { auth })));
+    const rest = await Promise.all(
+      Array.from({ length: 20 }, () => request(service.url, 'GET', '/contacts?limit=1', { auth })),
+    );
     // Assess
     expect(first.status).toBe(200);
     expect(rest.every((response) => response.status === 200)).toBe(true);

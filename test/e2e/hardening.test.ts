@@ -42,7 +42,9 @@ afterAll(async () => {
 describe('every error in the contract JSON body', () => {
   it('answers a header over 100 KiB with 431 and a JSON body', async () => {
     // Act
-    const response = await request(service.url, 'GET', '/contacts', { headers: { 'X-Padding': 'x'.repeat(100 * 1024) } });
+    const response = await request(service.url, 'GET', '/contacts', {
+      headers: { 'X-Padding': 'x'.repeat(100 * 1024) },
+    });
     // Assess
     expectError(response, 431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', /16 KiB/);
   });
@@ -52,7 +54,10 @@ describe('every error in the contract JSON body', () => {
     ['an unknown method', 'FETCH'],
   ])('answers %s with 405 and a JSON body', async (_what, method) => {
     // Act
-    const response = await rawRequest(service.url, `${method} /contacts HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    const response = await rawRequest(
+      service.url,
+      `${method} /contacts HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+    );
     // Assess
     expectError(response, 405, 'METHOD_NOT_ALLOWED', /GET, POST, PUT, PATCH or DELETE/);
   });
@@ -66,7 +71,10 @@ describe('every error in the contract JSON body', () => {
 
   it('names the body limit in KiB', async () => {
     // Act
-    const response = await request(service.url, 'POST', '/contacts', { auth: service.admin, rawBody: 'x'.repeat(2 * 1024 * 1024) });
+    const response = await request(service.url, 'POST', '/contacts', {
+      auth: service.admin,
+      rawBody: 'x'.repeat(2 * 1024 * 1024),
+    });
     // Assess
     expectError(response, 413, 'PAYLOAD_TOO_LARGE', /KiB/);
   });
@@ -76,18 +84,27 @@ describe('paging cursors', () => {
   it('refuse a flipped character, an unsigned key and a key signed with another key with 400; the cursor as given works', async () => {
     // Prepare: two contacts, pages of one
     for (const name of ['Cursor Ada', 'Cursor Grace']) {
-      expect((await request(service.url, 'POST', '/contacts', { auth: service.admin, body: { name } })).status).toBe(201);
+      expect((await request(service.url, 'POST', '/contacts', { auth: service.admin, body: { name } })).status).toBe(
+        201,
+      );
     }
-    const first = await request<{ nextCursor: string | null }>(service.url, 'GET', '/contacts?limit=1', { auth: service.admin });
+    const first = await request<{ nextCursor: string | null }>(service.url, 'GET', '/contacts?limit=1', {
+      auth: service.admin,
+    });
     const cursor = first.body.nextCursor ?? '';
     const [payload = '', mac = ''] = cursor.split('.');
-    const flip = (text: string, at: number) => `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
+    const flip = (text: string, at: number) =>
+      `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
     const otherKey = createHmac('sha256', 'not-the-key').update(payload).digest().subarray(0, 16).toString('base64url');
     const tampered = [flip(cursor, 5), `${payload}.${flip(mac, 0)}`, payload, `${payload}.${otherKey}`];
     // Act
-    const genuine = await request(service.url, 'GET', `/contacts?limit=1&cursor=${encodeURIComponent(cursor)}`, { auth: service.admin });
+    const genuine = await request(service.url, 'GET', `/contacts?limit=1&cursor=${encodeURIComponent(cursor)}`, {
+      auth: service.admin,
+    });
     const refused = await Promise.all(
-      tampered.map((bad) => request(service.url, 'GET', `/contacts?limit=1&cursor=${encodeURIComponent(bad)}`, { auth: service.admin })),
+      tampered.map((bad) =>
+        request(service.url, 'GET', `/contacts?limit=1&cursor=${encodeURIComponent(bad)}`, { auth: service.admin }),
+      ),
     );
     // Assess
     expect(genuine.status).toBe(200);
@@ -99,7 +116,10 @@ describe('messages that say what the caller tried', () => {
   it('tells an agent reading the sync settings they cannot read them, and one changing them they cannot change them', async () => {
     // Act
     const read = await request(service.url, 'GET', '/settings/user-sync', { auth: service.agent });
-    const change = await request(service.url, 'PUT', '/settings/user-sync', { auth: service.agent, body: { enabled: true } });
+    const change = await request(service.url, 'PUT', '/settings/user-sync', {
+      auth: service.agent,
+      body: { enabled: true },
+    });
     // Assess
     expectError(read, 403, 'FORBIDDEN', /can read \/settings\/user-sync/);
     expectError(change, 403, 'FORBIDDEN', /can change \/settings\/user-sync/);
@@ -137,7 +157,10 @@ describe('a busy Jira', () => {
     service.jira.setRateLimit({ every: 1, retryAfterSeconds: 30 });
     try {
       // Act: the contract's "within a few seconds", as the client's own deadline
-      const response = await fetch(`${service.url}/contacts`, { headers: { Authorization: auth }, signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${service.url}/contacts`, {
+        headers: { Authorization: auth },
+        signal: AbortSignal.timeout(5_000),
+      });
       const body = (await response.json()) as unknown;
       // Assess
       expectError({ status: response.status, body }, 503, 'UPSTREAM_UNAVAILABLE');
@@ -171,7 +194,9 @@ describe('a flood of junk logins', () => {
   it('costs at most a handful of Jira calls, then answers 429 with Retry-After', async () => {
     // Prepare
     service.jira.resetCallCounts();
-    const junk = Array.from({ length: 100 }, (_, index) => (index % 2 === 0 ? 'Basic junk' : basic(`nobody${index}@example.com`, 'nope')));
+    const junk = Array.from({ length: 100 }, (_, index) =>
+      index % 2 === 0 ? 'Basic junk' : basic(`nobody${index}@example.com`, 'nope'),
+    );
     // Act
     const statuses: number[] = [];
     for (const auth of junk) statuses.push((await request(service.url, 'GET', '/contacts', { auth })).status);

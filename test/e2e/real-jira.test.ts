@@ -36,8 +36,18 @@ describe('user sync against a Jira with every documented quirk', () => {
   it('ends ENABLED with failed 0, one contact per eligible account, and says why the rest were skipped', async () => {
     // Prepare: what Jira lists, as the simulator knows it
     const listed = service.jira.accounts();
-    const eligible = listed.filter((account) => (account.accountType === 'atlassian' || account.accountType === 'customer') && account.active && account.emailAddress);
-    const hidden = listed.filter((account) => (account.accountType === 'atlassian' || account.accountType === 'customer') && account.active && !account.emailAddress);
+    const eligible = listed.filter(
+      (account) =>
+        (account.accountType === 'atlassian' || account.accountType === 'customer') &&
+        account.active &&
+        account.emailAddress,
+    );
+    const hidden = listed.filter(
+      (account) =>
+        (account.accountType === 'atlassian' || account.accountType === 'customer') &&
+        account.active &&
+        !account.emailAddress,
+    );
     const nameless = eligible.find((account) => account.displayName === null);
     expect(hidden.length).toBeGreaterThanOrEqual(Math.floor((USERS + CUSTOMERS) * 0.02));
     expect(nameless).toBeDefined();
@@ -64,7 +74,11 @@ describe('user sync against a Jira with every documented quirk', () => {
     const accountIds = contacts.map((contact) => contact.jiraUser?.accountId);
     expect(contacts).toHaveLength(eligible.length);
     expect(new Set(accountIds)).toEqual(new Set(eligible.map((account) => account.accountId)));
-    expect(contacts.filter((contact) => contact.jiraUser?.accountType === 'customer').every((contact) => /^qm:[0-9a-f-]{36}:[0-9a-f]{24}$/.test(contact.jiraUser?.accountId ?? ''))).toBe(true);
+    expect(
+      contacts
+        .filter((contact) => contact.jiraUser?.accountType === 'customer')
+        .every((contact) => /^qm:[0-9a-f-]{36}:[0-9a-f]{24}$/.test(contact.jiraUser?.accountId ?? '')),
+    ).toBe(true);
     // A user without a display name is named after the local part of the email.
     const named = contacts.find((contact) => contact.jiraUser?.accountId === nameless?.accountId);
     expect(named?.name).toBe((nameless?.emailAddress ?? '').split('@')[0]);

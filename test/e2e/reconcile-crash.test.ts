@@ -19,12 +19,22 @@ import { postDelivery } from '../helpers/webhooks.js';
  */
 const USERS = 3_000;
 const CUSTOMERS = 1_000;
-const GHOST = { accountId: '712020:00000000-0000-4000-8000-00000000dead', accountType: 'atlassian' as const, displayName: 'Ghost', emailAddress: 'ghost@example.com', active: true };
+const GHOST = {
+  accountId: '712020:00000000-0000-4000-8000-00000000dead',
+  accountType: 'atlassian' as const,
+  displayName: 'Ghost',
+  emailAddress: 'ghost@example.com',
+  active: true,
+};
 
 describe('a reconcile interrupted by a crash', () => {
   let dataDir: string;
   let running: SpawnedService | undefined;
-  const env = { JIRA_SIMULATOR_USERS: String(USERS), JIRA_SIMULATOR_CUSTOMERS: String(CUSTOMERS), RECONCILE_SCHEDULE: 'off' };
+  const env = {
+    JIRA_SIMULATOR_USERS: String(USERS),
+    JIRA_SIMULATOR_CUSTOMERS: String(CUSTOMERS),
+    RECONCILE_SCHEDULE: 'off',
+  };
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'contact-sync-reconcile-crash-'));
@@ -38,10 +48,16 @@ describe('a reconcile interrupted by a crash', () => {
   async function storedGhost(): Promise<Contact | undefined> {
     const dynamo = await startEmbeddedDynamo({ path: path.join(dataDir, 'dynamodb') });
     const client = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: 'local',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
     );
     try {
-      return (await new DynamoDbContactStore(client, 'contact-sync').findContactsByEmail(GHOST.emailAddress, { limit: 10 })).items[0];
+      return (
+        await new DynamoDbContactStore(client, 'contact-sync').findContactsByEmail(GHOST.emailAddress, { limit: 10 })
+      ).items[0];
     } finally {
       client.destroy();
       await dynamo.stop();
@@ -57,21 +73,37 @@ describe('a reconcile interrupted by a crash', () => {
     expect((await putUserSync(first.url, admin, true)).status).toBe(202);
     await waitForSyncState(first.url, admin, 'ENABLED', 240_000);
     expect((await postDelivery(first.url, buildWebhookDelivery('user_created', GHOST))).status).toBe(202);
-    await eventually(async () => {
-      const { body } = await request<{ items: Contact[] }>(first.url, 'GET', `/contacts?email=${GHOST.emailAddress}`, { auth: admin });
-      return body.items[0]?.jiraUser ? true : undefined;
-    }, 60_000, 'the ghost contact');
+    await eventually(
+      async () => {
+        const { body } = await request<{ items: Contact[] }>(
+          first.url,
+          'GET',
+          `/contacts?email=${GHOST.emailAddress}`,
+          { auth: admin },
+        );
+        return body.items[0]?.jiraUser ? true : undefined;
+      },
+      60_000,
+      'the ghost contact',
+    );
     // Jira slows down: every third call waits 30 s, so the run is caught in the middle.
     const simulatorUrl = /Jira simulator at (\S+)/.exec(first.output())?.[1] ?? '';
-    expect((await request(simulatorUrl, 'PUT', '/simulator/rate-limit', { body: { every: 3, retryAfterSeconds: 30 } })).status).toBe(200);
+    expect(
+      (await request(simulatorUrl, 'PUT', '/simulator/rate-limit', { body: { every: 3, retryAfterSeconds: 30 } }))
+        .status,
+    ).toBe(200);
 
     // Act: start a reconcile, kill the service once it has read something, start it again
     const asked = new Date().toISOString();
     expect((await request(first.url, 'POST', '/settings/user-sync/reconcile', { auth: admin })).status).toBe(202);
-    await eventually(async () => {
-      const { body } = await request<UserSyncView>(first.url, 'GET', '/settings/user-sync', { auth: admin });
-      return body.state === 'RECONCILING' && (body.progress.processed ?? 0) > 0 ? true : undefined;
-    }, 120_000, 'a reconcile under way');
+    await eventually(
+      async () => {
+        const { body } = await request<UserSyncView>(first.url, 'GET', '/settings/user-sync', { auth: admin });
+        return body.state === 'RECONCILING' && (body.progress.processed ?? 0) > 0 ? true : undefined;
+      },
+      120_000,
+      'a reconcile under way',
+    );
     await first.kill();
     const ghostAfterKill = await storedGhost();
     const second = await spawnService({ dataDir, env });
@@ -81,9 +113,15 @@ describe('a reconcile interrupted by a crash', () => {
     // Assess
     expect(ghostAfterKill?.jiraUser?.accountId).toBe(GHOST.accountId);
     expect(second.output()).toMatch(/resuming the unfinished reconcile run/);
-    expect(done.lastReconcile).toMatchObject({ error: null, progress: { unlinked: 1, created: 0, updated: 0, failed: 0 } });
+    expect(done.lastReconcile).toMatchObject({
+      error: null,
+      progress: { unlinked: 1, created: 0, updated: 0, failed: 0 },
+    });
     const contacts = await listAll<Contact>(second.url, admin, 'contacts');
-    expect(contacts.find((contact) => contact.email === GHOST.emailAddress)).toMatchObject({ tags: [], jiraUser: null });
+    expect(contacts.find((contact) => contact.email === GHOST.emailAddress)).toMatchObject({
+      tags: [],
+      jiraUser: null,
+    });
     expect(contacts.filter((contact) => contact.jiraUser !== null)).toHaveLength(USERS + CUSTOMERS);
     expect((await second.stop()).code).toBe(0);
   }, 600_000);

@@ -40,24 +40,36 @@ describe('POST /settings/user-sync/reconcile', () => {
     // Prepare: syncing on, then webhooks off, then changes in Jira
     await enableUserSync(service);
     service.jira.setWebhookTarget(undefined);
-    const accounts = service.jira.accounts().filter((account) => account.active && account.emailAddress && account.accountType !== 'app');
+    const accounts = service.jira
+      .accounts()
+      .filter((account) => account.active && account.emailAddress && account.accountType !== 'app');
     const [renamed, moved, deactivated, deleted] = accounts.slice(5, 9);
-    const hidden = service.jira.accounts().find((account) => account.active && account.accountType !== 'app' && !account.emailAddress);
-    if (!renamed || !moved || !deactivated || !deleted || !hidden) throw new Error('The simulator has fewer accounts than the test needs.');
+    const hidden = service.jira
+      .accounts()
+      .find((account) => account.active && account.accountType !== 'app' && !account.emailAddress);
+    if (!renamed || !moved || !deactivated || !deleted || !hidden)
+      throw new Error('The simulator has fewer accounts than the test needs.');
     await service.jira.updateAccount(renamed.accountId, { displayName: 'Renamed In Jira' });
     await service.jira.updateAccount(moved.accountId, { emailAddress: 'moved.in.jira@example.com' });
     await service.jira.updateAccount(deactivated.accountId, { active: false });
     await service.jira.deleteAccount(deleted.accountId);
     await service.jira.updateAccount(hidden.accountId, { emailAddress: 'shown.in.jira@example.com' });
     const newUser = await service.jira.createAccount({ displayName: 'New User', emailAddress: 'new.user@example.com' });
-    const newCustomer = await service.jira.createAccount({ displayName: 'New Customer', emailAddress: 'new.customer@acme.example', accountType: 'customer' });
+    const newCustomer = await service.jira.createAccount({
+      displayName: 'New Customer',
+      emailAddress: 'new.customer@acme.example',
+      accountType: 'customer',
+    });
 
     // Act
     const done = await reconcile();
 
     // Assess
     expect(done.enabled).toBe(true);
-    expect(done.lastReconcile).toMatchObject({ error: null, progress: { created: 3, updated: 2, unlinked: 2, failed: 0 } });
+    expect(done.lastReconcile).toMatchObject({
+      error: null,
+      progress: { created: 3, updated: 2, unlinked: 2, failed: 0 },
+    });
     expect(done.progress).toMatchObject({ created: 3, updated: 2, unlinked: 2, failed: 0 });
     expect(await only(renamed.emailAddress ?? '')).toMatchObject({ name: 'Renamed In Jira', tags: ['Jira User'] });
     expect(await only('moved.in.jira@example.com')).toMatchObject({ jiraUser: { accountId: moved.accountId } });
@@ -65,8 +77,12 @@ describe('POST /settings/user-sync/reconcile', () => {
     expect(await only(deactivated.emailAddress ?? '')).toMatchObject({ tags: [], jiraUser: null });
     expect(await only(deleted.emailAddress ?? '')).toMatchObject({ tags: [], jiraUser: null });
     expect(await only('shown.in.jira@example.com')).toMatchObject({ jiraUser: { accountId: hidden.accountId } });
-    expect(await only('new.user@example.com')).toMatchObject({ jiraUser: { accountId: newUser.accountId, accountType: 'atlassian' } });
-    expect(await only('new.customer@acme.example')).toMatchObject({ jiraUser: { accountId: newCustomer.accountId, accountType: 'customer' } });
+    expect(await only('new.user@example.com')).toMatchObject({
+      jiraUser: { accountId: newUser.accountId, accountType: 'atlassian' },
+    });
+    expect(await only('new.customer@acme.example')).toMatchObject({
+      jiraUser: { accountId: newCustomer.accountId, accountType: 'customer' },
+    });
   }, 180_000);
 
   it('changes nothing on a second run', async () => {

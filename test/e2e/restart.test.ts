@@ -40,16 +40,32 @@ describe('the service across restarts', () => {
     const service = await start();
     // Act
     const health = await request(service.url, 'GET', '/health');
-    company = (await request<Company>(service.url, 'POST', '/companies', { auth: service.admin, body: { name: 'Durable Ltd', domain: 'durable.example' } })).body;
+    company = (
+      await request<Company>(service.url, 'POST', '/companies', {
+        auth: service.admin,
+        body: { name: 'Durable Ltd', domain: 'durable.example' },
+      })
+    ).body;
     contact = (
       await request<Contact>(service.url, 'POST', '/contacts', {
         auth: service.admin,
-        body: { name: 'Durable Dora', email: 'Dora@Durable.example', phone: '+1 555 0101', tags: ['keeper'], companyIds: [company.id] },
+        body: {
+          name: 'Durable Dora',
+          email: 'Dora@Durable.example',
+          phone: '+1 555 0101',
+          tags: ['keeper'],
+          companyIds: [company.id],
+        },
       })
     ).body;
-    const changed = await request<Contact>(service.url, 'PATCH', `/contacts/${contact.id}`, { auth: service.admin, body: { phone: '+1 555 0102' } });
+    const changed = await request<Contact>(service.url, 'PATCH', `/contacts/${contact.id}`, {
+      auth: service.admin,
+      body: { phone: '+1 555 0102' },
+    });
     contact = changed.body;
-    deletedId = (await request<Contact>(service.url, 'POST', '/contacts', { auth: service.admin, body: { name: 'Deleted Dan' } })).body.id;
+    deletedId = (
+      await request<Contact>(service.url, 'POST', '/contacts', { auth: service.admin, body: { name: 'Deleted Dan' } })
+    ).body.id;
     const deleted = await request(service.url, 'DELETE', `/contacts/${deletedId}`, { auth: service.admin });
     const exit = await service.stop('SIGTERM');
     // Assess
@@ -70,7 +86,9 @@ describe('the service across restarts', () => {
     // Act
     const readContact = await request<Contact>(service.url, 'GET', `/contacts/${contact.id}`, { auth: service.admin });
     const readCompany = await request<Company>(service.url, 'GET', `/companies/${company.id}`, { auth: service.admin });
-    const byEmail = await request<Page<Contact>>(service.url, 'GET', '/contacts?email=dora%40durable.example', { auth: service.admin });
+    const byEmail = await request<Page<Contact>>(service.url, 'GET', '/contacts?email=dora%40durable.example', {
+      auth: service.admin,
+    });
     const deleted = await request(service.url, 'GET', `/contacts/${deletedId}`, { auth: service.admin });
     const list = await request<Page<Contact>>(service.url, 'GET', '/contacts', { auth: service.admin });
     const exit = await service.stop('SIGTERM');
@@ -94,7 +112,9 @@ describe('the service across restarts', () => {
     expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     // Act
     const restarted = await start();
-    const settings = await request<{ enabled: boolean; state: string }>(restarted.url, 'GET', '/settings/user-sync', { auth: restarted.admin });
+    const settings = await request<{ enabled: boolean; state: string }>(restarted.url, 'GET', '/settings/user-sync', {
+      auth: restarted.admin,
+    });
     const after = await request<Page<Contact>>(restarted.url, 'GET', '/contacts?limit=100', { auth: restarted.admin });
     const exit = await restarted.stop('SIGTERM');
     // Assess
@@ -106,7 +126,10 @@ describe('the service across restarts', () => {
   it('stops on SIGINT with exit code 0, and starts again on the same data', async () => {
     // Prepare
     const service = await start();
-    const probe = await request<Contact>(service.url, 'POST', '/contacts', { auth: service.admin, body: { name: 'Written Before SIGINT' } });
+    const probe = await request<Contact>(service.url, 'POST', '/contacts', {
+      auth: service.admin,
+      body: { name: 'Written Before SIGINT' },
+    });
     // Act
     const exit = await service.stop('SIGINT');
     const again = await start();

@@ -34,10 +34,14 @@ describe('a sync run interrupted by a crash', () => {
     running = first;
     const admin = first.admin ?? '';
     expect((await putUserSync(first.url, admin, true)).status).toBe(202);
-    const partial = await eventually(async () => {
-      const { body } = await request<UserSyncView>(first.url, 'GET', '/settings/user-sync', { auth: admin });
-      return (body.progress.processed ?? 0) > 0 && body.state === 'ENABLING' ? body : undefined;
-    }, 120_000, 'some progress');
+    const partial = await eventually(
+      async () => {
+        const { body } = await request<UserSyncView>(first.url, 'GET', '/settings/user-sync', { auth: admin });
+        return (body.progress.processed ?? 0) > 0 && body.state === 'ENABLING' ? body : undefined;
+      },
+      120_000,
+      'some progress',
+    );
 
     // Act: crash, then start again on the same data
     await first.kill();

@@ -31,11 +31,16 @@ describe('user sync at 20,000 accounts', () => {
 
   it('turning it on gives every eligible account exactly one contact, linking existing ones in any case', async () => {
     // Prepare
-    const eligible = service.jira.accounts().filter((account) => account.active && account.emailAddress && account.accountType !== 'app');
+    const eligible = service.jira
+      .accounts()
+      .filter((account) => account.active && account.emailAddress && account.accountType !== 'app');
     const existing = eligible.filter((_, index) => index % 400 === 7).slice(0, PRE_EXISTING);
     for (const account of existing) {
       const email = account.emailAddress ?? '';
-      await request(service.url, 'POST', '/contacts', { auth: service.admin, body: { name: 'Imported', email: email.toUpperCase() } });
+      await request(service.url, 'POST', '/contacts', {
+        auth: service.admin,
+        body: { name: 'Imported', email: email.toUpperCase() },
+      });
     }
     service.jira.resetCallCounts();
 
@@ -76,7 +81,11 @@ describe('user sync at 20,000 accounts', () => {
     dynamoDocumentClient().middlewareStack.add(
       (next, context) => async (args) => {
         const input = args.input as { Item?: { sk?: { S?: string } }; Key?: { sk?: { S?: string } } };
-        if (/Put|Update|Delete|BatchWrite/.test(context.commandName ?? '') && (input.Item?.sk?.S ?? input.Key?.sk?.S) === 'CONTACT') contactWrites += 1;
+        if (
+          /Put|Update|Delete|BatchWrite/.test(context.commandName ?? '') &&
+          (input.Item?.sk?.S ?? input.Key?.sk?.S) === 'CONTACT'
+        )
+          contactWrites += 1;
         if (/Get|Query|Scan/.test(context.commandName ?? '')) reads += 1;
         return next(args);
       },
@@ -90,7 +99,15 @@ describe('user sync at 20,000 accounts', () => {
     dynamoDocumentClient().middlewareStack.remove('countReconcileWrites');
     expect(contactWrites).toBe(0);
     expect(reads).toBeGreaterThan(0);
-    expect(done.lastReconcile?.progress).toMatchObject({ total: ELIGIBLE + 3 * SPECIAL, processed: ELIGIBLE + 3 * SPECIAL, created: 0, linked: 0, updated: 0, unlinked: 0, failed: 0 });
+    expect(done.lastReconcile?.progress).toMatchObject({
+      total: ELIGIBLE + 3 * SPECIAL,
+      processed: ELIGIBLE + 3 * SPECIAL,
+      created: 0,
+      linked: 0,
+      updated: 0,
+      unlinked: 0,
+      failed: 0,
+    });
   }, 300_000);
 
   it('turning it off keeps every contact and leaves none synced', async () => {
@@ -101,6 +118,8 @@ describe('user sync at 20,000 accounts', () => {
     expect(done.progress).toMatchObject({ total: ELIGIBLE, processed: ELIGIBLE, failed: 0 });
     const contacts = await allContacts();
     expect(contacts).toHaveLength(ELIGIBLE);
-    expect(contacts.filter((contact) => contact.jiraUser !== null || contact.tags.includes('Jira User'))).toHaveLength(0);
+    expect(contacts.filter((contact) => contact.jiraUser !== null || contact.tags.includes('Jira User'))).toHaveLength(
+      0,
+    );
   }, 300_000);
 });

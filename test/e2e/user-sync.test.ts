@@ -18,8 +18,10 @@ const ALL_ACCOUNTS = ELIGIBLE + 3 * SPECIAL;
 
 describe('user sync toggle', () => {
   let service: TestService;
-  const settings = (auth?: string) => request<UserSyncView>(service.url, 'GET', '/settings/user-sync', auth ? { auth } : {});
-  const toggle = (enabled: unknown, auth = service.admin) => putUserSync<UserSyncView & ErrorBody>(service.url, auth, enabled);
+  const settings = (auth?: string) =>
+    request<UserSyncView>(service.url, 'GET', '/settings/user-sync', auth ? { auth } : {});
+  const toggle = (enabled: unknown, auth = service.admin) =>
+    putUserSync<UserSyncView & ErrorBody>(service.url, auth, enabled);
   const waitForState = (state: SyncState) => waitForSyncState(service.url, service.admin, state, 120_000);
   const allContacts = () => listAll<Contact>(service.url, service.admin, 'contacts');
 
@@ -49,8 +51,14 @@ describe('user sync toggle', () => {
   it('refuses a body that is not {"enabled": boolean} and changes nothing', async () => {
     // Act
     const wrongType = await toggle('yes');
-    const notJson = await request(service.url, 'PUT', '/settings/user-sync', { auth: service.admin, rawBody: '{enabled' });
-    const unknownField = await request(service.url, 'PUT', '/settings/user-sync', { auth: service.admin, body: { enabled: true, force: true } });
+    const notJson = await request(service.url, 'PUT', '/settings/user-sync', {
+      auth: service.admin,
+      rawBody: '{enabled',
+    });
+    const unknownField = await request(service.url, 'PUT', '/settings/user-sync', {
+      auth: service.admin,
+      body: { enabled: true, force: true },
+    });
     // Assess
     expect(wrongType.status).toBe(422);
     expect(notJson.status).toBe(400);
@@ -62,7 +70,9 @@ describe('user sync toggle', () => {
 
   it('turning it on syncs every user and customer once, linking existing contacts by email in any case', async () => {
     // Prepare: three contacts that already have the emails of Jira accounts, in another case
-    const accounts = service.jira.accounts().filter((account) => account.active && account.emailAddress && account.accountType !== 'app');
+    const accounts = service.jira
+      .accounts()
+      .filter((account) => account.active && account.emailAddress && account.accountType !== 'app');
     for (const account of accounts.slice(10, 13)) {
       const created = await request<Contact>(service.url, 'POST', '/contacts', {
         auth: service.admin,
@@ -103,7 +113,9 @@ describe('user sync toggle', () => {
     const synced = contacts.filter((contact) => contact.jiraUser);
     expect(contacts).toHaveLength(ELIGIBLE);
     expect(new Set(synced.map((contact) => contact.jiraUser?.accountId)).size).toBe(ELIGIBLE);
-    expect(new Set(synced.map((contact) => contact.jiraUser?.accountId))).toEqual(new Set(accounts.map((account) => account.accountId)));
+    expect(new Set(synced.map((contact) => contact.jiraUser?.accountId))).toEqual(
+      new Set(accounts.map((account) => account.accountId)),
+    );
     expect(synced.every((contact) => contact.tags.includes('Jira User'))).toBe(true);
     expect(synced.filter((contact) => contact.jiraUser?.accountType === 'customer')).toHaveLength(CUSTOMERS);
     for (const { contact: before, jiraEmail } of preExisting) {
@@ -143,7 +155,10 @@ describe('user sync toggle', () => {
     const regular = contacts[0];
     const deleted = await request(service.url, 'DELETE', `/contacts/${regular?.id}`, { auth: service.admin });
     expect(deleted.status).toBe(204);
-    await request(service.url, 'POST', '/contacts', { auth: service.admin, body: { name: regular?.name, email: regular?.email } });
+    await request(service.url, 'POST', '/contacts', {
+      auth: service.admin,
+      body: { name: regular?.name, email: regular?.email },
+    });
   });
 
   it('turning it on again links the regular contacts instead of duplicating them, through 429s and a failing step', async () => {
@@ -161,7 +176,14 @@ describe('user sync toggle', () => {
     expect(done.error).toBeNull();
     // Eight failed calls, taken by the client's retries (and the workflow's, where a step gave up).
     expect(service.jira.callCounts()['users/search']).toBeGreaterThanOrEqual(4 + 8);
-    expect(done.progress).toMatchObject({ total: ALL_ACCOUNTS, processed: ALL_ACCOUNTS, created: 0, linked: ELIGIBLE, skipped: 3 * SPECIAL, failed: 0 });
+    expect(done.progress).toMatchObject({
+      total: ALL_ACCOUNTS,
+      processed: ALL_ACCOUNTS,
+      created: 0,
+      linked: ELIGIBLE,
+      skipped: 3 * SPECIAL,
+      failed: 0,
+    });
     const contacts = await allContacts();
     expect(contacts).toHaveLength(ELIGIBLE);
     expect(new Set(contacts.map((contact) => contact.jiraUser?.accountId)).size).toBe(ELIGIBLE);

@@ -73,12 +73,17 @@ describe('webhook deliveries survive a crash', () => {
     expect(accepted.length).toBeGreaterThanOrEqual(KILL_AFTER_ACCEPTED);
     expect(accepted.length).toBeLessThan(BURST);
     const contactsOf = async (email: string) =>
-      (await request<{ items: Contact[] }>(restarted.url, 'GET', `/contacts?email=${encodeURIComponent(email)}`, { auth: restarted.admin })).body
-        .items;
+      (
+        await request<{ items: Contact[] }>(restarted.url, 'GET', `/contacts?email=${encodeURIComponent(email)}`, {
+          auth: restarted.admin,
+        })
+      ).body.items;
     let missing = [...accepted];
     await eventually(
       async () => {
-        const synced = await Promise.all(missing.map(async (email) => ((await contactsOf(email))[0]?.jiraUser ? email : undefined)));
+        const synced = await Promise.all(
+          missing.map(async (email) => ((await contactsOf(email))[0]?.jiraUser ? email : undefined)),
+        );
         missing = missing.filter((email) => !synced.includes(email));
         return missing.length === 0 ? true : undefined;
       },
@@ -88,7 +93,9 @@ describe('webhook deliveries survive a crash', () => {
     // One contact per account, counted by id: dynalite (the local DynamoDB) writes index entries
     // before the item, so a kill between the two can leave a stale second index entry naming the
     // same contact (a phantom row for the same id). DynamoDB keeps its indexes in step with the item.
-    const contactIds = await Promise.all(accepted.map(async (email) => new Set((await contactsOf(email)).map((contact) => contact.id)).size));
+    const contactIds = await Promise.all(
+      accepted.map(async (email) => new Set((await contactsOf(email)).map((contact) => contact.id)).size),
+    );
     expect(contactIds.every((count) => count === 1)).toBe(true);
   });
 });

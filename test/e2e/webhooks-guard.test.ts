@@ -63,12 +63,24 @@ describe('webhook deliveries that must not change contacts', () => {
     const genuine = buildWebhookDelivery('user_created', genuineAccount);
     const tamperedAccount = madeUpAccount('Tampered');
     // The genuine signature on a body that names another account.
-    const tampered = { body: genuine.body.replace(genuineAccount.emailAddress, tamperedAccount.emailAddress), headers: genuine.headers };
-    const badSignature = { body: unsignedDelivery.body, headers: { ...unsignedHeaders, 'X-Hub-Signature': 'sha256=zz-not-hex' } };
+    const tampered = {
+      body: genuine.body.replace(genuineAccount.emailAddress, tamperedAccount.emailAddress),
+      headers: genuine.headers,
+    };
+    const badSignature = {
+      body: unsignedDelivery.body,
+      headers: { ...unsignedHeaders, 'X-Hub-Signature': 'sha256=zz-not-hex' },
+    };
     // Its own genuine signature with junk after it: Buffer.from(hex) alone would stop at the junk and accept it.
     const suffixedAccount = madeUpAccount('Suffixed');
     const suffixedDelivery = buildWebhookDelivery('user_created', suffixedAccount);
-    const suffixed = { body: suffixedDelivery.body, headers: { ...suffixedDelivery.headers, 'X-Hub-Signature': `${suffixedDelivery.headers['X-Hub-Signature']}zz-not-hex` } };
+    const suffixed = {
+      body: suffixedDelivery.body,
+      headers: {
+        ...suffixedDelivery.headers,
+        'X-Hub-Signature': `${suffixedDelivery.headers['X-Hub-Signature']}zz-not-hex`,
+      },
+    };
 
     // Act
     const statuses = [
@@ -98,11 +110,21 @@ describe('webhook deliveries that must not change contacts', () => {
     const padded = JSON.stringify({
       timestamp: Date.now(),
       webhookEvent: 'user_created',
-      user: { accountId: account.accountId, accountType: 'atlassian', displayName: account.displayName, emailAddress: account.emailAddress, active: true },
+      user: {
+        accountId: account.accountId,
+        accountType: 'atlassian',
+        displayName: account.displayName,
+        emailAddress: account.emailAddress,
+        active: true,
+      },
       padding: 'x'.repeat(256 * 1024),
     });
-    const signed = (body: string) => ({ 'Content-Type': 'application/json', 'X-Hub-Signature': signWebhookBody(body, service.jira.webhookSecret) });
-    const post = (body: string) => request(service.url, 'POST', '/webhooks/jira', { rawBody: body, headers: signed(body) });
+    const signed = (body: string) => ({
+      'Content-Type': 'application/json',
+      'X-Hub-Signature': signWebhookBody(body, service.jira.webhookSecret),
+    });
+    const post = (body: string) =>
+      request(service.url, 'POST', '/webhooks/jira', { rawBody: body, headers: signed(body) });
 
     // Act
     const notJson = await post('{"webhookEvent": "user_created", ');
@@ -121,12 +143,22 @@ describe('webhook deliveries that must not change contacts', () => {
 
   it('accepts and ignores other webhook events and users without an accountId', async () => {
     // Prepare
-    const issueCreated = signedDelivery(service, { timestamp: Date.now(), webhookEvent: 'jira:issue_created', issue: { key: 'CRM-1' } });
+    const issueCreated = signedDelivery(service, {
+      timestamp: Date.now(),
+      webhookEvent: 'jira:issue_created',
+      issue: { key: 'CRM-1' },
+    });
     const dataCenterEmail = `dc.${randomUUID().slice(0, 8)}@example.com`;
     const dataCenterUser = signedDelivery(service, {
       timestamp: Date.now(),
       webhookEvent: 'user_created',
-      user: { name: 'dc.user', key: 'JIRAUSER10100', displayName: 'Data Center', emailAddress: dataCenterEmail, active: true },
+      user: {
+        name: 'dc.user',
+        key: 'JIRAUSER10100',
+        displayName: 'Data Center',
+        emailAddress: dataCenterEmail,
+        active: true,
+      },
     });
     const noUser = signedDelivery(service, { timestamp: Date.now(), webhookEvent: 'user_updated' });
     service.jira.resetCallCounts();
@@ -152,7 +184,13 @@ describe('webhook deliveries that must not change contacts', () => {
     const broken = signedDelivery(service, {
       timestamp: -5,
       webhookEvent: 'user_created',
-      user: { accountId: `712020:${randomUUID()}`, accountType: 'atlassian', displayName: 'Broken', emailAddress: 'broken@example.com', active: true },
+      user: {
+        accountId: `712020:${randomUUID()}`,
+        accountType: 'atlassian',
+        displayName: 'Broken',
+        emailAddress: 'broken@example.com',
+        active: true,
+      },
     });
     const healthy = madeUpAccount('Healthy');
 
@@ -163,10 +201,14 @@ describe('webhook deliveries that must not change contacts', () => {
     // Assess: the healthy one is applied even before the broken one gives up
     expect([brokenStatus, healthyStatus]).toEqual([202, 202]);
     await eventuallyContacts(service, healthy.emailAddress, (found) => found.length === 1);
-    const [letter] = await eventually(async () => {
-      const letters = service.runtime.queue.deadLetters();
-      return letters.length === 1 ? letters : undefined;
-    }, 30_000, 'the broken delivery in the dead-letter queue');
+    const [letter] = await eventually(
+      async () => {
+        const letters = service.runtime.queue.deadLetters();
+        return letters.length === 1 ? letters : undefined;
+      },
+      30_000,
+      'the broken delivery in the dead-letter queue',
+    );
     expect(letter?.body).toBe(broken.body);
     expect(letter?.receiveCount).toBe(5);
     expect(await contactsWithEmail(service, 'broken@example.com')).toHaveLength(0);
@@ -182,11 +224,17 @@ describe('webhook deliveries that must not change contacts', () => {
     service.jira.failNext(1_000, 400);
     const delivery = buildWebhookDelivery('user_created', { accountId: account.accountId });
     expect((await postDelivery(service.url, delivery)).status).toBe(202);
-    await eventually(async () => (service.runtime.queue.deadLetters().length === before + 1 ? true : undefined), 30_000, 'a dead letter');
+    await eventually(
+      async () => (service.runtime.queue.deadLetters().length === before + 1 ? true : undefined),
+      30_000,
+      'a dead letter',
+    );
     service.jira.failNext(0);
     const anonymous = await request(service.url, 'GET', '/local/dead-letters');
     const asAgent = await request(service.url, 'GET', '/local/dead-letters', { auth: service.agent });
-    const listed = await request<{ items: DeadLetter[] }>(service.url, 'GET', '/local/dead-letters', { auth: service.admin });
+    const listed = await request<{ items: DeadLetter[] }>(service.url, 'GET', '/local/dead-letters', {
+      auth: service.admin,
+    });
     expect(anonymous.status).toBe(401);
     expect(asAgent.status).toBe(403);
     expect(listed.status).toBe(200);
@@ -194,16 +242,23 @@ describe('webhook deliveries that must not change contacts', () => {
 
     // Act
     const admin = service.jira.admin;
-    const result = await replayDeadLetters({ env: { CONTACT_SYNC_AUTH: `${admin.email}:${admin.apiToken}` }, serviceUrl: service.url });
+    const result = await replayDeadLetters({
+      env: { CONTACT_SYNC_AUTH: `${admin.email}:${admin.apiToken}` },
+      serviceUrl: service.url,
+    });
 
     // Assess: the fixed one is processed; the broken one from before fails again and returns
     expect(result).toEqual({ where: 'service', url: service.url, moved: before + 1 });
     const [contact] = await eventuallyContacts(service, email, (found) => found.length === 1);
     expect(contact?.jiraUser?.accountId).toBe(account.accountId);
-    await eventually(async () => {
-      const letters = service.runtime.queue.deadLetters();
-      return letters.length === before && service.runtime.queue.stats().visible === 0 ? true : undefined;
-    }, 30_000, 'the broken delivery back in the dead-letter queue');
+    await eventually(
+      async () => {
+        const letters = service.runtime.queue.deadLetters();
+        return letters.length === before && service.runtime.queue.stats().visible === 0 ? true : undefined;
+      },
+      30_000,
+      'the broken delivery back in the dead-letter queue',
+    );
     expect(service.runtime.queue.deadLetters().map((letter) => letter.body)).not.toContain(delivery.body);
   });
   it('changes nothing once syncing is turned off again', async () => {
@@ -216,13 +271,18 @@ describe('webhook deliveries that must not change contacts', () => {
     const newcomer = madeUpAccount('Newcomer');
 
     // Act
-    await postDelivery(service.url, buildWebhookDelivery('user_updated', { ...account, displayName: 'Renamed While Off' }, Date.now() + 60_000));
+    await postDelivery(
+      service.url,
+      buildWebhookDelivery('user_updated', { ...account, displayName: 'Renamed While Off' }, Date.now() + 60_000),
+    );
     await postDelivery(service.url, buildWebhookDelivery('user_created', newcomer));
     await settled(service);
 
     // Assess
     const contacts = await contactsWithEmail(service, account.emailAddress);
-    expect(contacts).toEqual([expect.objectContaining({ id: synced?.id, name: account.displayName, jiraUser: null, tags: [] })]);
+    expect(contacts).toEqual([
+      expect.objectContaining({ id: synced?.id, name: account.displayName, jiraUser: null, tags: [] }),
+    ]);
     expect(await contactsWithEmail(service, newcomer.emailAddress)).toHaveLength(0);
   });
 });

@@ -31,7 +31,10 @@ describe('webhooks keep contacts in step with Jira users', () => {
 
   it('makes a new Jira user a synced contact', async () => {
     // Act
-    const account = await service.jira.createAccount({ displayName: 'Ada Lovelace', emailAddress: `ada.${randomUUID().slice(0, 8)}@example.com` });
+    const account = await service.jira.createAccount({
+      displayName: 'Ada Lovelace',
+      emailAddress: `ada.${randomUUID().slice(0, 8)}@example.com`,
+    });
 
     // Assess
     const [contact] = await eventuallyContacts(service, account.emailAddress ?? '', one);
@@ -53,10 +56,17 @@ describe('webhooks keep contacts in step with Jira users', () => {
     expect(created.status).toBe(201);
 
     // Act
-    const account = await service.jira.createAccount({ displayName: 'Grace Hopper', emailAddress: `grace.hopper.${unique}@example.com` });
+    const account = await service.jira.createAccount({
+      displayName: 'Grace Hopper',
+      emailAddress: `grace.hopper.${unique}@example.com`,
+    });
 
     // Assess
-    const [contact] = await eventuallyContacts(service, `grace.hopper.${unique}@example.com`, (found) => found[0]?.jiraUser !== null);
+    const [contact] = await eventuallyContacts(
+      service,
+      `grace.hopper.${unique}@example.com`,
+      (found) => found[0]?.jiraUser !== null,
+    );
     const all = await contactsWithEmail(service, `GRACE.HOPPER.${unique}@example.com`);
     expect(all).toHaveLength(1);
     expect(contact).toMatchObject({
@@ -71,7 +81,10 @@ describe('webhooks keep contacts in step with Jira users', () => {
 
   it('follows name and email changes made in Jira', async () => {
     // Prepare
-    const account = await service.jira.createAccount({ displayName: 'Alan Turing', emailAddress: `alan.${randomUUID().slice(0, 8)}@example.com` });
+    const account = await service.jira.createAccount({
+      displayName: 'Alan Turing',
+      emailAddress: `alan.${randomUUID().slice(0, 8)}@example.com`,
+    });
     const [before] = await eventuallyContacts(service, account.emailAddress ?? '', one);
     const newEmail = `a.m.turing.${randomUUID().slice(0, 8)}@example.com`;
 
@@ -80,7 +93,12 @@ describe('webhooks keep contacts in step with Jira users', () => {
 
     // Assess
     const [after] = await eventuallyContacts(service, newEmail, one);
-    expect(after).toMatchObject({ id: before?.id, name: 'Alan M. Turing', email: newEmail, jiraUser: { accountId: account.accountId } });
+    expect(after).toMatchObject({
+      id: before?.id,
+      name: 'Alan M. Turing',
+      email: newEmail,
+      jiraUser: { accountId: account.accountId },
+    });
     expect(await contactsWithEmail(service, account.emailAddress ?? '')).toHaveLength(0);
   });
 
@@ -133,7 +151,9 @@ describe('webhooks keep contacts in step with Jira users', () => {
     );
 
     // Act
-    const statuses = await Promise.all(deliveries.map(async (delivery) => (await postDelivery(service.url, delivery)).status));
+    const statuses = await Promise.all(
+      deliveries.map(async (delivery) => (await postDelivery(service.url, delivery)).status),
+    );
     await settled(service);
 
     // Assess
@@ -152,17 +172,25 @@ describe('webhooks keep contacts in step with Jira users', () => {
       body: { name: 'Racer (CRM)', email: account.emailAddress.toUpperCase() },
     });
     const t0 = Date.now();
-    const deliveries = Array.from({ length: 30 }, (_, index) => buildWebhookDelivery('user_created', account, t0 + (index % 5)));
+    const deliveries = Array.from({ length: 30 }, (_, index) =>
+      buildWebhookDelivery('user_created', account, t0 + (index % 5)),
+    );
 
     // Act
-    const statuses = await Promise.all(deliveries.map(async (delivery) => (await postDelivery(service.url, delivery)).status));
+    const statuses = await Promise.all(
+      deliveries.map(async (delivery) => (await postDelivery(service.url, delivery)).status),
+    );
     await settled(service);
 
     // Assess
     expect(statuses.every((status) => status === 202)).toBe(true);
     const contacts = await contactsWithEmail(service, account.emailAddress);
     expect(contacts).toHaveLength(1);
-    expect(contacts[0]).toMatchObject({ id: existing.body.id, name: account.displayName, jiraUser: { accountId: account.accountId } });
+    expect(contacts[0]).toMatchObject({
+      id: existing.body.id,
+      name: account.displayName,
+      jiraUser: { accountId: account.accountId },
+    });
   });
 
   it('keeps a synced contact from being deleted or renamed, but lets its own fields change', async () => {
@@ -175,7 +203,10 @@ describe('webhooks keep contacts in step with Jira users', () => {
     // Act
     const deleted = await request(service.url, 'DELETE', path, { auth: service.agent });
     const renamed = await request(service.url, 'PATCH', path, { auth: service.agent, body: { name: 'Someone Else' } });
-    const readdressed = await request(service.url, 'PATCH', path, { auth: service.agent, body: { email: 'someone@example.com' } });
+    const readdressed = await request(service.url, 'PATCH', path, {
+      auth: service.agent,
+      body: { email: 'someone@example.com' },
+    });
     const edited = await request<Contact>(service.url, 'PATCH', path, {
       auth: service.agent,
       body: { phone: '+44 20 7946 0000', tags: ['partner'] },
@@ -186,14 +217,26 @@ describe('webhooks keep contacts in step with Jira users', () => {
     expect(renamed.status).toBe(409);
     expect(readdressed.status).toBe(409);
     expect(edited.status).toBe(200);
-    expect(edited.body).toMatchObject({ name: account.displayName, email: account.emailAddress, phone: '+44 20 7946 0000', tags: ['Jira User', 'partner'] });
+    expect(edited.body).toMatchObject({
+      name: account.displayName,
+      email: account.emailAddress,
+      phone: '+44 20 7946 0000',
+      tags: ['Jira User', 'partner'],
+    });
     const stored = await request<Contact>(service.url, 'GET', path, { auth: service.agent });
-    expect(stored.body).toMatchObject({ name: account.displayName, email: account.emailAddress, phone: '+44 20 7946 0000' });
+    expect(stored.body).toMatchObject({
+      name: account.displayName,
+      email: account.emailAddress,
+      phone: '+44 20 7946 0000',
+    });
   });
 
   it('leaves a regular, deletable contact when the user is deleted in Jira', async () => {
     // Prepare
-    const account = await service.jira.createAccount({ displayName: 'Leaving User', emailAddress: `leaving.${randomUUID().slice(0, 8)}@example.com` });
+    const account = await service.jira.createAccount({
+      displayName: 'Leaving User',
+      emailAddress: `leaving.${randomUUID().slice(0, 8)}@example.com`,
+    });
     const email = account.emailAddress ?? '';
     const [synced] = await eventuallyContacts(service, email, one);
 
@@ -201,9 +244,15 @@ describe('webhooks keep contacts in step with Jira users', () => {
     await service.jira.deleteAccount(account.accountId);
 
     // Assess
-    const [regular] = await eventuallyContacts(service, email, (found) => found.length === 1 && found[0]?.jiraUser === null);
+    const [regular] = await eventuallyContacts(
+      service,
+      email,
+      (found) => found.length === 1 && found[0]?.jiraUser === null,
+    );
     expect(regular).toMatchObject({ id: synced?.id, name: 'Leaving User', tags: [], jiraUser: null });
-    expect((await request(service.url, 'DELETE', `/contacts/${regular?.id ?? ''}`, { auth: service.agent })).status).toBe(204);
+    expect(
+      (await request(service.url, 'DELETE', `/contacts/${regular?.id ?? ''}`, { auth: service.agent })).status,
+    ).toBe(204);
     expect(await contactsWithEmail(service, email)).toHaveLength(0);
   });
 
@@ -217,7 +266,10 @@ describe('webhooks keep contacts in step with Jira users', () => {
     await settled(service);
 
     // Act
-    await postDelivery(service.url, buildWebhookDelivery('user_updated', { ...account, displayName: 'Ghost' }, t0 + 1_000));
+    await postDelivery(
+      service.url,
+      buildWebhookDelivery('user_updated', { ...account, displayName: 'Ghost' }, t0 + 1_000),
+    );
     await settled(service);
 
     // Assess
@@ -228,7 +280,10 @@ describe('webhooks keep contacts in step with Jira users', () => {
 
   it('makes the contact regular when the user is deactivated', async () => {
     // Prepare
-    const account = await service.jira.createAccount({ displayName: 'Dormant User', emailAddress: `dormant.${randomUUID().slice(0, 8)}@example.com` });
+    const account = await service.jira.createAccount({
+      displayName: 'Dormant User',
+      emailAddress: `dormant.${randomUUID().slice(0, 8)}@example.com`,
+    });
     const email = account.emailAddress ?? '';
     await eventuallyContacts(service, email, one);
 
@@ -236,7 +291,11 @@ describe('webhooks keep contacts in step with Jira users', () => {
     await service.jira.updateAccount(account.accountId, { active: false });
 
     // Assess
-    const [regular] = await eventuallyContacts(service, email, (found) => found.length === 1 && found[0]?.jiraUser === null);
+    const [regular] = await eventuallyContacts(
+      service,
+      email,
+      (found) => found.length === 1 && found[0]?.jiraUser === null,
+    );
     expect(regular?.tags).toEqual([]);
   });
 
@@ -261,10 +320,13 @@ describe('webhooks keep contacts in step with Jira users', () => {
     // Prepare: Jira knows the account; the delivery (privacy settings) names only its id
     service.jira.setWebhookTarget(undefined);
     const email = `private.${randomUUID().slice(0, 8)}@example.com`;
-    const account = await service.jira.createAccount({ displayName: 'Private Person', emailAddress: email }).finally(() =>
-      service.jira.setWebhookTarget(`${service.url}/webhooks/jira`),
-    );
-    const delivery = buildWebhookDelivery('user_created', { accountId: account.accountId, displayName: 'Private Person' });
+    const account = await service.jira
+      .createAccount({ displayName: 'Private Person', emailAddress: email })
+      .finally(() => service.jira.setWebhookTarget(`${service.url}/webhooks/jira`));
+    const delivery = buildWebhookDelivery('user_created', {
+      accountId: account.accountId,
+      displayName: 'Private Person',
+    });
     expect(JSON.parse(delivery.body)).not.toHaveProperty('user.emailAddress');
     service.jira.resetCallCounts();
 
@@ -280,17 +342,24 @@ describe('webhooks keep contacts in step with Jira users', () => {
   });
 
   it.each([
-    ['a null email and display name', { emailAddress: null, displayName: null, accountType: 'atlassian', active: true }],
+    [
+      'a null email and display name',
+      { emailAddress: null, displayName: null, accountType: 'atlassian', active: true },
+    ],
     ['no account type and no active', { emailAddress: null, displayName: 'Whoever' }],
     ['an email but no account type', { displayName: null }],
   ])('applies a delivery with %s, looking the user up in Jira', async (_case, fields) => {
     // Prepare: Jira knows the account; the delivery says less (or null) about it
     service.jira.setWebhookTarget(undefined);
     const email = `nulls.${randomUUID().slice(0, 8)}@example.com`;
-    const account = await service.jira.createAccount({ displayName: 'Null Person', emailAddress: email }).finally(() =>
-      service.jira.setWebhookTarget(`${service.url}/webhooks/jira`),
-    );
-    const user = { accountId: account.accountId, ...('emailAddress' in fields ? {} : { emailAddress: email }), ...fields };
+    const account = await service.jira
+      .createAccount({ displayName: 'Null Person', emailAddress: email })
+      .finally(() => service.jira.setWebhookTarget(`${service.url}/webhooks/jira`));
+    const user = {
+      accountId: account.accountId,
+      ...('emailAddress' in fields ? {} : { emailAddress: email }),
+      ...fields,
+    };
     const delivery = signedDelivery(service, { timestamp: Date.now(), webhookEvent: 'user_created', user });
     service.jira.resetCallCounts();
 
@@ -302,7 +371,12 @@ describe('webhooks keep contacts in step with Jira users', () => {
     expect(response.status).toBe(202);
     expect(service.jira.callCounts().user).toBe(1);
     const contacts = await contactsWithEmail(service, email);
-    expect(contacts).toEqual([expect.objectContaining({ name: 'Null Person', jiraUser: { accountId: account.accountId, accountType: 'atlassian' } })]);
+    expect(contacts).toEqual([
+      expect.objectContaining({
+        name: 'Null Person',
+        jiraUser: { accountId: account.accountId, accountType: 'atlassian' },
+      }),
+    ]);
     expect(service.runtime.queue.deadLetters()).toHaveLength(0);
   });
 

@@ -6,7 +6,11 @@ import { render } from 'velocityjs';
  * case-sensitively; "" when absent), `$input.body` (the raw payload) and `$util.urlEncode`
  * (`application/x-www-form-urlencoded`, as Java's URLEncoder: a space becomes `+`).
  */
-export function renderRequestTemplate(options: { template: string; body: string; headers: Record<string, string> }): string {
+export function renderRequestTemplate(options: {
+  template: string;
+  body: string;
+  headers: Record<string, string>;
+}): string {
   const { template, body, headers } = options;
   const context = {
     input: {

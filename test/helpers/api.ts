@@ -9,7 +9,12 @@ export interface ErrorBody {
 }
 
 /** Every item of a collection, newest first, read through the API's own paging (each page must be 200). */
-export async function listAll<T>(baseUrl: string, auth: string, collection: 'contacts' | 'companies', limit = 100): Promise<T[]> {
+export async function listAll<T>(
+  baseUrl: string,
+  auth: string,
+  collection: 'contacts' | 'companies',
+  limit = 100,
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null = null;
   do {
@@ -23,7 +28,12 @@ export async function listAll<T>(baseUrl: string, auth: string, collection: 'con
 }
 
 /** The contract's error body, with a message a person can act on. */
-export function expectError(response: { status: number; body: unknown }, status: number, code: string, message?: RegExp): void {
+export function expectError(
+  response: { status: number; body: unknown },
+  status: number,
+  code: string,
+  message?: RegExp,
+): void {
   expect(response.status).toBe(status);
   const body = response.body as ErrorBody;
   expect(body).toEqual({ error: { code, message: expect.any(String) } });
@@ -35,12 +45,21 @@ export function expectError(response: { status: number; body: unknown }, status:
  * PUT /settings/user-sync. `enabled` is `unknown` so that tests can also send bodies the API must refuse;
  * `T` lets a caller read the error body of a refusal.
  */
-export function putUserSync<T = UserSyncView>(baseUrl: string, auth: string, enabled: unknown): Promise<JsonResponse<T>> {
+export function putUserSync<T = UserSyncView>(
+  baseUrl: string,
+  auth: string,
+  enabled: unknown,
+): Promise<JsonResponse<T>> {
   return request<T>(baseUrl, 'PUT', '/settings/user-sync', { auth, body: { enabled } });
 }
 
 /** Polls GET /settings/user-sync until its state is `state`, and answers that view. */
-export function waitForSyncState(baseUrl: string, auth: string, state: SyncState, timeoutMs: number): Promise<UserSyncView> {
+export function waitForSyncState(
+  baseUrl: string,
+  auth: string,
+  state: SyncState,
+  timeoutMs: number,
+): Promise<UserSyncView> {
   return eventually(
     async () => {
       const { body } = await request<UserSyncView>(baseUrl, 'GET', '/settings/user-sync', { auth });
@@ -52,7 +71,12 @@ export function waitForSyncState(baseUrl: string, auth: string, state: SyncState
 }
 
 /** Turns user syncing on or off (expecting 202) and waits until the change has finished. */
-export async function setUserSync(baseUrl: string, auth: string, enabled: boolean, timeoutMs: number): Promise<UserSyncView> {
+export async function setUserSync(
+  baseUrl: string,
+  auth: string,
+  enabled: boolean,
+  timeoutMs: number,
+): Promise<UserSyncView> {
   const response = await putUserSync(baseUrl, auth, enabled);
   expect(response.status).toBe(202);
   return waitForSyncState(baseUrl, auth, enabled ? 'ENABLED' : 'DISABLED', timeoutMs);
@@ -68,13 +92,19 @@ export async function reconcileNow(baseUrl: string, auth: string, timeoutMs: num
 }
 
 /** Polls until a reconcile that started at or after `since` has finished (its `lastReconcile`). */
-export function waitForReconcile(baseUrl: string, auth: string, since: string, timeoutMs: number): Promise<UserSyncView> {
+export function waitForReconcile(
+  baseUrl: string,
+  auth: string,
+  since: string,
+  timeoutMs: number,
+): Promise<UserSyncView> {
   return eventually(
     async () => {
       const { body } = await request<UserSyncView>(baseUrl, 'GET', '/settings/user-sync', { auth });
       const last = body.lastReconcile;
       // Clocks are the same machine's: a run asked for at `since` started no earlier (less a second of slack).
-      const finished = body.state === 'ENABLED' && last?.finishedAt && Date.parse(last.startedAt) >= Date.parse(since) - 1000;
+      const finished =
+        body.state === 'ENABLED' && last?.finishedAt && Date.parse(last.startedAt) >= Date.parse(since) - 1000;
       return finished ? body : undefined;
     },
     timeoutMs,

@@ -18,7 +18,9 @@ export interface TestService {
  * The local runtime in this test process (one per test file: handler modules and their clients
  * are per process), on a free port, with a fresh data folder and the Jira simulator.
  */
-export async function startTestService(options: Omit<LocalRuntimeOptions, 'port' | 'dataDir'> = {}): Promise<TestService> {
+export async function startTestService(
+  options: Omit<LocalRuntimeOptions, 'port' | 'dataDir'> = {},
+): Promise<TestService> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'contact-sync-test-'));
   const runtime = await startLocalRuntime({
     port: 0,

@@ -63,7 +63,12 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
   Object.assign(env, options.env);
   // Its own process group: tsx runs the service in a child process of its own, and SIGKILL (which
   // tsx cannot relay) must reach that one too.
-  const child = spawn(TSX, ['bin/local.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(TSX, ['bin/local.ts'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
 
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -121,7 +126,9 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
       });
     });
     const credentials = /admin: (\S+) \/ (\S+)/.exec(output);
-    const admin = credentials ? `Basic ${Buffer.from(`${credentials[1]}:${credentials[2]}`).toString('base64')}` : undefined;
+    const admin = credentials
+      ? `Basic ${Buffer.from(`${credentials[1]}:${credentials[2]}`).toString('base64')}`
+      : undefined;
     return {
       url,
       port,

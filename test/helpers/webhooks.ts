@@ -47,10 +47,16 @@ export function postDelivery(baseUrl: string, delivery: WebhookDelivery): Promis
 
 /** Contacts with this email (any case), as a client sees them. */
 export async function contactsWithEmail(service: TestService, email: string): Promise<Contact[]> {
-  const response = await request<{ items: Contact[] }>(service.url, 'GET', `/contacts?email=${encodeURIComponent(email)}`, {
-    auth: service.admin,
-  });
-  if (response.status !== 200) throw new Error(`GET /contacts?email= answered ${response.status}: ${JSON.stringify(response.body)}`);
+  const response = await request<{ items: Contact[] }>(
+    service.url,
+    'GET',
+    `/contacts?email=${encodeURIComponent(email)}`,
+    {
+      auth: service.admin,
+    },
+  );
+  if (response.status !== 200)
+    throw new Error(`GET /contacts?email= answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body.items;
 }
 
@@ -61,10 +67,14 @@ export function eventuallyContacts(
   ready: (contacts: Contact[]) => boolean,
   what = `contacts with ${email}`,
 ): Promise<Contact[]> {
-  return eventually(async () => {
-    const contacts = await contactsWithEmail(service, email);
-    return ready(contacts) ? contacts : undefined;
-  }, 30_000, what);
+  return eventually(
+    async () => {
+      const contacts = await contactsWithEmail(service, email);
+      return ready(contacts) ? contacts : undefined;
+    },
+    30_000,
+    what,
+  );
 }
 
 /** Everything accepted so far has been handled (processed, or dead-lettered). */
@@ -75,6 +85,7 @@ export function settled(service: TestService): Promise<void> {
 /** Turns user syncing on as a Jira administrator and waits for the initial sync to finish. */
 export async function enableUserSync(service: TestService): Promise<void> {
   const response = await putUserSync(service.url, service.admin, true);
-  if (response.status !== 202) throw new Error(`PUT /settings/user-sync answered ${response.status}: ${JSON.stringify(response.body)}`);
+  if (response.status !== 202)
+    throw new Error(`PUT /settings/user-sync answered ${response.status}: ${JSON.stringify(response.body)}`);
   await waitForSyncState(service.url, service.admin, 'ENABLED', 60_000);
 }

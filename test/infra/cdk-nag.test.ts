@@ -30,7 +30,12 @@ function acknowledgments(root: IConstruct): Acknowledgment[] {
 describe("cdk-nag's AWS Solutions rules", () => {
   it('report no unacknowledged finding, error or warning', () => {
     const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack);
-    expect(report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      report.violations.map(
+        (violation) =>
+          `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
+    ).toEqual([]);
     expect(report.success).toBe(true);
   });
 
@@ -47,7 +52,9 @@ describe("cdk-nag's AWS Solutions rules", () => {
   it('are acknowledged only for the accepted findings, each with a reason', () => {
     const found = acknowledgments(stack);
     for (const { reason } of found) expect(reason.length).toBeGreaterThan(40);
-    expect([...new Set(found.map(({ id }) => id.replace(/\[Resource::<[A-Za-z0-9]+\.Arn>/, '[Resource::<Arn>')))].sort()).toEqual([
+    expect(
+      [...new Set(found.map(({ id }) => id.replace(/\[Resource::<[A-Za-z0-9]+\.Arn>/, '[Resource::<Arn>')))].sort(),
+    ).toEqual([
       'AwsSolutions-APIG3',
       'AwsSolutions-APIG4',
       'AwsSolutions-APIG6',

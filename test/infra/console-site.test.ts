@@ -12,7 +12,9 @@ describe('the console in the deployed stack', () => {
   const site = stack.node.findChild('Console') as ConsoleSite;
   const consoleFunction = logicalId(site.handler.function);
   const resourceId = (pathPart: string) =>
-    Object.entries(template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: pathPart } })).map(([id]) => id);
+    Object.entries(template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: pathPart } })).map(
+      ([id]) => id,
+    );
 
   it('answers GET /console and GET /console/{file} through its function, on the API itself (same origin, no CORS)', () => {
     const [consoleResource] = resourceId('console');
@@ -32,7 +34,10 @@ describe('the console in the deployed stack', () => {
     const methodsOnConsole = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((method) =>
       [consoleResource, fileResource].includes((method.Properties as { ResourceId: { Ref?: string } }).ResourceId.Ref),
     );
-    expect(methodsOnConsole.map((method) => (method.Properties as { HttpMethod: string }).HttpMethod)).toEqual(['GET', 'GET']);
+    expect(methodsOnConsole.map((method) => (method.Properties as { HttpMethod: string }).HttpMethod)).toEqual([
+      'GET',
+      'GET',
+    ]);
     template.hasResourceProperties('AWS::Lambda::Permission', {
       FunctionName: { 'Fn::GetAtt': [consoleFunction, 'Arn'] },
       Principal: 'apigateway.amazonaws.com',
@@ -40,7 +45,9 @@ describe('the console in the deployed stack', () => {
   });
 
   it('outputs the console URL, <ApiUrl>console/', () => {
-    template.hasOutput('ConsoleUrl', { Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/console/$')])] } });
+    template.hasOutput('ConsoleUrl', {
+      Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/console/$')])] },
+    });
   });
 
   it('gives its function no access to data: only its logs and traces', () => {
@@ -67,7 +74,13 @@ describe('the console function, bundled', () => {
   it('carries the page beside the handler, built at synth from console/src', () => {
     expect(bundles).toHaveLength(1);
     const [bundle = ''] = bundles;
-    for (const file of ['index.mjs', 'console/index.html', 'console/app.js', 'console/app.css', 'console/favicon.svg']) {
+    for (const file of [
+      'index.mjs',
+      'console/index.html',
+      'console/app.js',
+      'console/app.css',
+      'console/favicon.svg',
+    ]) {
       expect(existsSync(path.join(bundle, file))).toBe(true);
     }
   });
@@ -78,7 +91,9 @@ describe('the console function, bundled', () => {
       const { handler } = await import(${JSON.stringify(`file://${bundles[0]}/index.mjs`)});
       const call = (path) => handler({ httpMethod: 'GET', path });
       console.log(JSON.stringify(await Promise.all(['/console/', '/console', '/console/app.js', '/console/secret.txt'].map(call))));`;
-    const [page, bare, script_, missing] = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as {
+    const [page, bare, script_, missing] = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+    ) as {
       statusCode: number;
       headers: Record<string, string>;
       body: string;

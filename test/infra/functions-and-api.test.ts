@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
-import { API_HANDLERS, API_ROUTES } from '../../lambdas/api-routes.js';
+import { type API_HANDLERS, API_ROUTES } from '../../lambdas/api-routes.js';
 import type { ServiceFunction } from '../../lib/stateless/service-function.js';
 import { CONSUMER_EVENT_SOURCE } from '../../lib/stateless/webhook-consumer.js';
 import { actionsOfRole, synthesizeContactSyncStack } from './synthesized-stack.js';
@@ -11,7 +11,8 @@ import { actionsOfRole, synthesizeContactSyncStack } from './synthesized-stack.j
 // The one test file that really bundles: it checks the local esbuild produced each function's code.
 const { stack, template, logicalId } = synthesizeContactSyncStack({ bundle: true });
 
-const child = (path: string): Construct => path.split('/').reduce<Construct>((scope, id) => scope.node.findChild(id) as Construct, stack);
+const child = (path: string): Construct =>
+  path.split('/').reduce<Construct>((scope, id) => scope.node.findChild(id) as Construct, stack);
 const serviceFunction = (path: string) => child(path) as ServiceFunction;
 const FUNCTIONS = {
   health: 'ApiFunctions/Health',
@@ -30,7 +31,9 @@ type FunctionName = keyof typeof FUNCTIONS;
 const functionId = (name: FunctionName) => logicalId(serviceFunction(FUNCTIONS[name]).function);
 const roleActions = (name: FunctionName) => actionsOfRole(template, logicalId(serviceFunction(FUNCTIONS[name]).role));
 const environmentOf = (name: FunctionName): Record<string, unknown> => {
-  const resource = template.toJSON().Resources[functionId(name)] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+  const resource = template.toJSON().Resources[functionId(name)] as {
+    Properties: { Environment: { Variables: Record<string, unknown> } };
+  };
   return resource.Properties.Environment.Variables;
 };
 
@@ -51,7 +54,13 @@ const TABLE_READ_WRITE = [
   'dynamodb:UpdateItem',
 ];
 const SECRET_READ = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
-const QUEUE_CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+const QUEUE_CONSUME = [
+  'sqs:ChangeMessageVisibility',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  'sqs:ReceiveMessage',
+];
 const sorted = (...groups: string[][]) => groups.flat().sort();
 
 describe('every function, built by the one ServiceFunction construct', () => {
@@ -83,7 +92,11 @@ describe('every function, built by the one ServiceFunction construct', () => {
       });
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: logicalId(fn.role) }],
-        PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: LOGS, Resource: { 'Fn::GetAtt': [logicalId(fn.logGroup), 'Arn'] } }]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            { Effect: 'Allow', Action: LOGS, Resource: { 'Fn::GetAtt': [logicalId(fn.logGroup), 'Arn'] } },
+          ]),
+        },
       });
     }
     template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
@@ -121,7 +134,11 @@ describe('least privilege', () => {
     const [stateMachineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: logicalId(serviceFunction(FUNCTIONS.userSyncSettings).role) }],
-      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: stateMachineId } }]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: stateMachineId } },
+        ]),
+      },
     });
     expect(environmentOf('userSyncSettings')).toMatchObject({ STATE_MACHINE_ARN: { Ref: stateMachineId } });
   });
@@ -129,7 +146,10 @@ describe('least privilege', () => {
   it('reads the secrets by ARN only: the API token where Jira is called as the service, the webhook secret in the consumer', () => {
     const apiToken = logicalId(child('JiraSecrets/JiraApiToken'));
     const webhookSecret = logicalId(child('JiraSecrets/WebhookSecret'));
-    expect(environmentOf('syncUsersPage')).toMatchObject({ JIRA_API_TOKEN_SECRET_ARN: { Ref: apiToken }, JIRA_USER_EMAIL: { Ref: 'JiraUserEmail' } });
+    expect(environmentOf('syncUsersPage')).toMatchObject({
+      JIRA_API_TOKEN_SECRET_ARN: { Ref: apiToken },
+      JIRA_USER_EMAIL: { Ref: 'JiraUserEmail' },
+    });
     expect(environmentOf('webhookConsumer')).toMatchObject({
       JIRA_API_TOKEN_SECRET_ARN: { Ref: apiToken },
       JIRA_WEBHOOK_SECRET_ARN: { Ref: webhookSecret },
@@ -137,7 +157,8 @@ describe('least privilege', () => {
       MAX_RECEIVE_COUNT: '5',
     });
     const cursorKey = logicalId(child('CursorKey/Secret'));
-    for (const name of ['contactsApi', 'companiesApi'] as const) expect(environmentOf(name)).toMatchObject({ CURSOR_KEY_SECRET_ARN: { Ref: cursorKey } });
+    for (const name of ['contactsApi', 'companiesApi'] as const)
+      expect(environmentOf(name)).toMatchObject({ CURSOR_KEY_SECRET_ARN: { Ref: cursorKey } });
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       expect(Object.keys(environmentOf(name))).not.toEqual(expect.arrayContaining(['JIRA_API_TOKEN']));
       expect(Object.keys(environmentOf(name))).not.toEqual(expect.arrayContaining(['JIRA_WEBHOOK_SECRET']));
@@ -161,12 +182,13 @@ describe('the webhook consumer`s event source', () => {
 });
 
 describe('the REST API', () => {
-  const handlerOf = (name: keyof typeof API_HANDLERS) => ({
-    health: 'health',
-    contactsApi: 'contactsApi',
-    companiesApi: 'companiesApi',
-    userSyncSettings: 'userSyncSettings',
-  })[name] as FunctionName;
+  const handlerOf = (name: keyof typeof API_HANDLERS) =>
+    ({
+      health: 'health',
+      contactsApi: 'contactsApi',
+      companiesApi: 'companiesApi',
+      userSyncSettings: 'userSyncSettings',
+    })[name] as FunctionName;
 
   it.each(API_ROUTES.map((route) => [`${route.method} ${route.resource}`, route] as const))(
     '%s is a Lambda proxy integration of its handler',
@@ -192,15 +214,25 @@ describe('the REST API', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       AccessLogSetting: {
         DestinationArn: { 'Fn::GetAtt': [logicalId(child('Api/AccessLogs')), 'Arn'] },
-        Format: Match.stringLikeRegexp('"status":"\\$context.status".*"integrationError":"\\$context.integrationErrorMessage"'),
+        Format: Match.stringLikeRegexp(
+          '"status":"\\$context.status".*"integrationError":"\\$context.integrationErrorMessage"',
+        ),
       },
       TracingEnabled: true,
     });
   });
 
   it('takes the Jira site, the service account and the alarm email as parameters, and outputs the URLs and secret ARNs', () => {
-    for (const parameter of ['AlarmEmail', 'JiraBaseUrl', 'JiraUserEmail']) template.hasParameter(parameter, { Type: 'String' });
-    for (const output of ['ApiUrl', 'WebhookUrl', 'DashboardUrl', 'WebhookSecretArn', 'JiraApiTokenSecretArn', 'DeadLetterQueueArn']) {
+    for (const parameter of ['AlarmEmail', 'JiraBaseUrl', 'JiraUserEmail'])
+      template.hasParameter(parameter, { Type: 'String' });
+    for (const output of [
+      'ApiUrl',
+      'WebhookUrl',
+      'DashboardUrl',
+      'WebhookSecretArn',
+      'JiraApiTokenSecretArn',
+      'DeadLetterQueueArn',
+    ]) {
       template.hasOutput(output, {});
     }
     template.hasOutput('WebhookUrl', { Value: { 'Fn::Join': ['', Match.arrayWith(['/webhooks/jira'])] } });

@@ -1,6 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { FORGED_SURGE_THRESHOLD } from '../../lib/observability/sync-alarms.js';
-import { RECONCILE_METRICS, RECONCILE_RUN_METRICS, SYNC_PROGRESS_METRICS, SYNC_RUN_METRICS, WEBHOOK_METRICS } from '../../lib/observability/sync-metrics.js';
+import {
+  RECONCILE_METRICS,
+  RECONCILE_RUN_METRICS,
+  SYNC_PROGRESS_METRICS,
+  SYNC_RUN_METRICS,
+  WEBHOOK_METRICS,
+} from '../../lib/observability/sync-metrics.js';
 import { parseJoinedJson, synthesizeContactSyncStack } from './synthesized-stack.js';
 
 const { stack, template, logicalId } = synthesizeContactSyncStack();
@@ -12,7 +18,9 @@ interface Widget {
 }
 
 const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-const body = parseJoinedJson<{ widgets: Widget[] }>((dashboard?.Properties as { DashboardBody: unknown }).DashboardBody);
+const body = parseJoinedJson<{ widgets: Widget[] }>(
+  (dashboard?.Properties as { DashboardBody: unknown } | undefined)?.DashboardBody,
+);
 const widget = (title: string): Widget => {
   const found = body.widgets.find((candidate) => candidate.properties.title === title);
   if (!found) throw new Error(`No widget titled ${title}`);
@@ -44,9 +52,13 @@ describe('the dashboard', () => {
     const { query, view } = widget('Sync progress per run').properties;
     expect(view).toBe('table');
     expect(query).toContain('filter ispresent(runId)');
-    expect(query).toMatch(/stats sum\(AccountsProcessed\) as AccountsProcessed, .*sum\(AccountsFailed\) as AccountsFailed, .* by runId/);
+    expect(query).toMatch(
+      /stats sum\(AccountsProcessed\) as AccountsProcessed, .*sum\(AccountsFailed\) as AccountsFailed, .* by runId/,
+    );
     for (const task of ['PlanWave', 'SyncUsersPage', 'DemoteLinksBatch', 'FinishSyncRun']) {
-      expect(query).toContain(`SOURCE 'Ref:${logicalId(stack.node.findChild('SyncTasks').node.findChild(task).node.findChild('Logs'))}'`);
+      expect(query).toContain(
+        `SOURCE 'Ref:${logicalId(stack.node.findChild('SyncTasks').node.findChild(task).node.findChild('Logs'))}'`,
+      );
     }
   });
 
@@ -57,12 +69,18 @@ describe('the dashboard', () => {
       `AWS/SQS/ApproximateNumberOfMessagesNotVisible QueueName=GetAtt:${queue}.QueueName`,
       `AWS/SQS/ApproximateAgeOfOldestMessage QueueName=GetAtt:${queue}.QueueName`,
     ]);
-    expect(metricsOf('Dead-letter queue depth')).toEqual([`AWS/SQS/ApproximateNumberOfMessagesVisible QueueName=GetAtt:${deadLetterQueue}.QueueName`]);
+    expect(metricsOf('Dead-letter queue depth')).toEqual([
+      `AWS/SQS/ApproximateNumberOfMessagesVisible QueueName=GetAtt:${deadLetterQueue}.QueueName`,
+    ]);
   });
 
   it('shows the rate of forged deliveries, and their share of all deliveries', () => {
     const metrics = metricsOf('Forged deliveries');
-    expect(metrics).toEqual([emf('ForgedDeliveries'), 'expression 100 * FILL(forged, 0) / received', emf('DeliveriesReceived')]);
+    expect(metrics).toEqual([
+      emf('ForgedDeliveries'),
+      'expression 100 * FILL(forged, 0) / received',
+      emf('DeliveriesReceived'),
+    ]);
     const [perMinute, share, received] = widget('Forged deliveries').properties.metrics ?? [];
     expect(perMinute?.at(-1)).toMatchObject({ id: 'forged', label: 'forged per minute', period: 60, stat: 'Sum' });
     expect(share?.at(-1)).toMatchObject({ label: '% of deliveries', yAxis: 'right' });
@@ -88,7 +106,9 @@ describe('the dashboard', () => {
   it('shows the workflow`s executions running, succeeded and failed', () => {
     const [stateMachine] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
     const metrics = metricsOf('Sync workflow executions');
-    expect(metrics[0]).toMatch(/^expression RUNNING_SUM\(FILL\(started, 0\) - FILL\(succeeded, 0\) - FILL\(failed, 0\)/);
+    expect(metrics[0]).toMatch(
+      /^expression RUNNING_SUM\(FILL\(started, 0\) - FILL\(succeeded, 0\) - FILL\(failed, 0\)/,
+    );
     expect(metrics).toEqual(
       expect.arrayContaining(
         ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut'].map(
@@ -171,16 +191,27 @@ describe('the alarms', () => {
   it('go to a KMS-encrypted, TLS-only topic with the AlarmEmail parameter subscribed', () => {
     const key = logicalId(stack.node.findChild('Alarms').node.findChild('TopicKey'));
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' }, TopicArn: { Ref: topic() } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: { Ref: 'AlarmEmail' },
+      TopicArn: { Ref: topic() },
+    });
     template.hasParameter('AlarmEmail', { Type: 'String', AllowedPattern: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
         ]),
       },
     });

@@ -7,7 +7,9 @@ import { actionsOfRole, synthesizeContactSyncStack, testApp } from './synthesize
 
 describe('ReconcileSchedule, on a bare stack', () => {
   const stack = new Stack(testApp(), 'Bare');
-  const stateMachine = new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')) });
+  const stateMachine = new sfn.StateMachine(stack, 'Machine', {
+    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')),
+  });
   new ReconcileSchedule(stack, 'Reconcile', { stateMachine, expression: 'rate(12 hours)' });
   const template = Template.fromStack(stack);
   const machineId = stack.getLogicalId(stateMachine.node.defaultChild as sfn.CfnStateMachine);
@@ -16,20 +18,37 @@ describe('ReconcileSchedule, on a bare stack', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(12 hours)',
       State: 'ENABLED',
-      Target: { Arn: { Ref: machineId }, Input: JSON.stringify({ action: 'reconcile' }), RetryPolicy: { MaximumRetryAttempts: 3 } },
+      Target: {
+        Arn: { Ref: machineId },
+        Input: JSON.stringify({ action: 'reconcile' }),
+        RetryPolicy: { MaximumRetryAttempts: 3 },
+      },
     });
   });
 
   it('gives the scheduler a role that may start this state machine and nothing else', () => {
-    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0] as { Properties: { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } } };
+    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0] as {
+      Properties: { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } };
+    };
     const roleId = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0];
     template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Condition: {} }] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {},
+          },
+        ],
+      },
     });
     expect(actionsOfRole(template, roleId)).toEqual(['states:StartExecution']);
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: roleId }],
-      PolicyDocument: { Statement: [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: machineId } }] },
+      PolicyDocument: {
+        Statement: [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: machineId } }],
+      },
     });
   });
 });

@@ -57,7 +57,10 @@ describe('the webhook queue', () => {
 
   it('is a queue and its dead-letter queue, both encrypted by SQS and kept on deletion', () => {
     template.resourceCountIs('AWS::SQS::Queue', 2);
-    template.allResources('AWS::SQS::Queue', { Properties: Match.objectLike({ SqsManagedSseEnabled: true }), DeletionPolicy: 'Retain' });
+    template.allResources('AWS::SQS::Queue', {
+      Properties: Match.objectLike({ SqsManagedSseEnabled: true }),
+      DeletionPolicy: 'Retain',
+    });
   });
 
   it('moves a delivery to the dead-letter queue after 5 receives (the consumer`s MAX_RECEIVE_COUNT)', () => {
@@ -75,7 +78,10 @@ describe('the webhook queue', () => {
   });
 
   it('keeps dead letters for 14 days', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 24 * 3600, RedrivePolicy: Match.absent() });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      RedrivePolicy: Match.absent(),
+    });
   });
 
   it('denies every request not made over TLS, on both queues', () => {
@@ -83,7 +89,11 @@ describe('the webhook queue', () => {
     template.allResourcesProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       },
     });

@@ -12,7 +12,13 @@ interface AslState {
   Resource?: string;
   MaxConcurrency?: number;
   ItemsPath?: string;
-  Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; JitterStrategy?: string }[];
+  Retry?: {
+    ErrorEquals: string[];
+    IntervalSeconds?: number;
+    MaxAttempts?: number;
+    BackoffRate?: number;
+    JitterStrategy?: string;
+  }[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
   ItemProcessor?: { ProcessorConfig: { Mode: string }; States: Record<string, AslState> };
 }
@@ -21,18 +27,25 @@ interface Asl {
   States: Record<string, AslState>;
 }
 
-const [stateMachineId, stateMachine] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine'))[0] ?? [];
-const deployed = parseJoinedJson<Asl>((stateMachine?.Properties as { DefinitionString: unknown }).DefinitionString);
+const [stateMachineId, stateMachine] =
+  Object.entries(template.findResources('AWS::StepFunctions::StateMachine'))[0] ?? [];
+const deployed = parseJoinedJson<Asl>(
+  (stateMachine?.Properties as { DefinitionString: unknown } | undefined)?.DefinitionString,
+);
 
 /** Every state, the Map states' inner ones included. */
 const allStates = (states: Record<string, AslState>): [string, AslState][] =>
-  Object.entries(states).flatMap(([name, state]) => [[name, state] as [string, AslState], ...allStates(state.ItemProcessor?.States ?? {})]);
+  Object.entries(states).flatMap(([name, state]) => [
+    [name, state] as [string, AslState],
+    ...allStates(state.ItemProcessor?.States ?? {}),
+  ]);
 const state = (name: string): AslState => {
   const found = allStates(deployed.States).find(([stateName]) => stateName === name);
   if (!found) throw new Error(`No state named ${name}`);
   return found[1];
 };
-const functionId = (path: string) => logicalId(stack.node.findChild('SyncTasks').node.findChild(path).node.findChild('Function'));
+const functionId = (path: string) =>
+  logicalId(stack.node.findChild('SyncTasks').node.findChild(path).node.findChild('Function'));
 
 describe('the sync state machine', () => {
   it('is one standard state machine, logging every event with execution data, X-Ray on', () => {
@@ -43,14 +56,23 @@ describe('the sync state machine', () => {
       LoggingConfiguration: {
         Level: 'ALL',
         IncludeExecutionData: true,
-        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logicalId(stack.node.findChild('SyncWorkflow').node.findChild('Logs')), 'Arn'] } } }],
+        Destinations: [
+          {
+            CloudWatchLogsLogGroup: {
+              LogGroupArn: {
+                'Fn::GetAtt': [logicalId(stack.node.findChild('SyncWorkflow').node.findChild('Logs')), 'Arn'],
+              },
+            },
+          },
+        ],
       },
     });
   });
 
   it('runs the very definition the local runtime executes (buildSyncWorkflowDefinition)', () => {
     // Task ARNs differ (tokens here, placeholders locally); everything else must be identical.
-    const withoutResources = (asl: unknown) => JSON.parse(JSON.stringify(asl, (key, value: unknown) => (key === 'Resource' ? 'function' : value)));
+    const withoutResources = (asl: unknown) =>
+      JSON.parse(JSON.stringify(asl, (key, value: unknown) => (key === 'Resource' ? 'function' : value)));
     expect(withoutResources(deployed)).toEqual(withoutResources(syncWorkflowAsl()));
   });
 
@@ -69,40 +91,75 @@ describe('the sync state machine', () => {
   });
 
   it('fans out over pages and link shards with bounded Map concurrency', () => {
-    expect(state('Sync user pages')).toMatchObject({ Type: 'Map', ItemsPath: '$.wave.segments', MaxConcurrency: SEGMENTS_PER_WAVE });
-    expect(state('Demote synced contacts')).toMatchObject({ Type: 'Map', ItemsPath: '$.shards', MaxConcurrency: LINK_SHARDS });
+    expect(state('Sync user pages')).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.wave.segments',
+      MaxConcurrency: SEGMENTS_PER_WAVE,
+    });
+    expect(state('Demote synced contacts')).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.shards',
+      MaxConcurrency: LINK_SHARDS,
+    });
     expect(SEGMENTS_PER_WAVE).toBeLessThanOrEqual(10);
     for (const map of ['Sync user pages', 'Demote synced contacts']) {
-      expect(state(map).Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: SYNC_TASKS.recordFailure })]);
+      expect(state(map).Catch).toEqual([
+        expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: SYNC_TASKS.recordFailure }),
+      ]);
     }
   });
 
-  it.each(Object.values(SYNC_TASKS))('retries "%s" with backoff on Lambda service errors and on any error (Jira included)', (name) => {
-    expect(state(name).Retry).toEqual([
-      expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException', 'Lambda.SdkClientException']), BackoffRate: 2 }),
-      { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' },
-    ]);
-  });
+  it.each(Object.values(SYNC_TASKS))(
+    'retries "%s" with backoff on Lambda service errors and on any error (Jira included)',
+    (name) => {
+      expect(state(name).Retry).toEqual([
+        expect.objectContaining({
+          ErrorEquals: expect.arrayContaining(['Lambda.ServiceException', 'Lambda.SdkClientException']),
+          BackoffRate: 2,
+        }),
+        { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' },
+      ]);
+    },
+  );
 
   it('has a role that may invoke the six task functions and nothing else of Lambda', () => {
-    const roleId = logicalId(stack.node.findChild('SyncWorkflow').node.findChild('StateMachine').node.findChild('Role'));
-    expect(actionsOfRole(template, roleId).filter((action) => action.startsWith('lambda:'))).toEqual(['lambda:InvokeFunction']);
+    const roleId = logicalId(
+      stack.node.findChild('SyncWorkflow').node.findChild('StateMachine').node.findChild('Role'),
+    );
+    expect(actionsOfRole(template, roleId).filter((action) => action.startsWith('lambda:'))).toEqual([
+      'lambda:InvokeFunction',
+    ]);
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
     const invoked = Object.values(policies)
-      .flatMap((policy) => (policy.Properties as { PolicyDocument: { Statement: { Action: string; Resource: unknown[] }[] } }).PolicyDocument.Statement)
+      .flatMap(
+        (policy) =>
+          (policy.Properties as { PolicyDocument: { Statement: { Action: string; Resource: unknown[] }[] } })
+            .PolicyDocument.Statement,
+      )
       .filter((statement) => statement.Action === 'lambda:InvokeFunction')
       .flatMap((statement) => statement.Resource)
       .map((resource) => JSON.stringify(resource))
       .filter((resource) => !resource.includes(':*'));
-    const expected = ['PlanWave', 'SyncUsersPage', 'ContinueSyncRun', 'BeginScheduledRun', 'DemoteLinksBatch', 'FinishSyncRun'].map((name) => JSON.stringify({ 'Fn::GetAtt': [functionId(name), 'Arn'] }));
+    const expected = [
+      'PlanWave',
+      'SyncUsersPage',
+      'ContinueSyncRun',
+      'BeginScheduledRun',
+      'DemoteLinksBatch',
+      'FinishSyncRun',
+    ].map((name) => JSON.stringify({ 'Fn::GetAtt': [functionId(name), 'Arn'] }));
     expect(invoked.sort()).toEqual(expected.sort());
     expect(stateMachineId).toBeDefined();
   });
 
   it('lets only the continuation task start the state machine again, by its fixed name', () => {
-    const continueRoleId = logicalId(stack.node.findChild('SyncTasks').node.findChild('ContinueSyncRun').node.findChild('Role'));
+    const continueRoleId = logicalId(
+      stack.node.findChild('SyncTasks').node.findChild('ContinueSyncRun').node.findChild('Role'),
+    );
     expect(actionsOfRole(template, continueRoleId)).toContain('states:StartExecution');
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: `${stack.stackName}-user-sync` });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: `${stack.stackName}-user-sync`,
+    });
   });
 
   it('gives each task a little longer than its function, so a step is retried only once its function has stopped', () => {
@@ -110,6 +167,9 @@ describe('the sync state machine', () => {
     expect(timeoutOf(SYNC_TASKS.syncUsersPage)).toBe(TASK_FUNCTION_TIMEOUTS.syncUsersPage.toSeconds() + 30);
     expect(timeoutOf(SYNC_TASKS.demoteLinksBatch)).toBe(TASK_FUNCTION_TIMEOUTS.demoteLinksBatch.toSeconds() + 30);
     expect(timeoutOf(SYNC_TASKS.planWave)).toBe(TASK_FUNCTION_TIMEOUTS.planWave.toSeconds() + 30);
-    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: Match.absent(), Timeout: TASK_FUNCTION_TIMEOUTS.syncUsersPage.toSeconds() });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: Match.absent(),
+      Timeout: TASK_FUNCTION_TIMEOUTS.syncUsersPage.toSeconds(),
+    });
   });
 });

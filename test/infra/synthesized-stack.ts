@@ -46,7 +46,10 @@ export function actionsOfRole(template: Template, roleLogicalId: string): string
   const policies = template.findResources('AWS::IAM::Policy');
   const actions = new Set<string>();
   for (const policy of Object.values(policies)) {
-    const properties = policy.Properties as { Roles: Json[]; PolicyDocument: { Statement: { Action: string | string[] }[] } };
+    const properties = policy.Properties as {
+      Roles: Json[];
+      PolicyDocument: { Statement: { Action: string | string[] }[] };
+    };
     const attached = properties.Roles.some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId }));
     if (!attached) continue;
     for (const statement of properties.PolicyDocument.Statement) {

@@ -19,7 +19,12 @@ describe('API throttling', () => {
     // Assess
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: Match.arrayWith([
-        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: { Ref: 'ApiRateLimit' }, ThrottlingBurstLimit: { Ref: 'ApiBurstLimit' } }),
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: { Ref: 'ApiRateLimit' },
+          ThrottlingBurstLimit: { Ref: 'ApiBurstLimit' },
+        }),
         Match.objectLike({
           HttpMethod: 'POST',
           ResourcePath: '/~1webhooks~1jira',

@@ -36,7 +36,10 @@ describe('POST /webhooks/jira, straight into SQS', () => {
         PassthroughBehavior: 'NEVER',
         Credentials: { 'Fn::GetAtt': [roleId, 'Arn'] },
         Uri: {
-          'Fn::Join': ['', Match.arrayWith([':sqs:path/', { Ref: 'AWS::AccountId' }, '/', { 'Fn::GetAtt': [queueId, 'QueueName'] }])],
+          'Fn::Join': [
+            '',
+            Match.arrayWith([':sqs:path/', { Ref: 'AWS::AccountId' }, '/', { 'Fn::GetAtt': [queueId, 'QueueName'] }]),
+          ],
         },
         RequestParameters: { 'integration.request.header.Content-Type': "'application/x-www-form-urlencoded'" },
       },
@@ -44,21 +47,44 @@ describe('POST /webhooks/jira, straight into SQS', () => {
   });
 
   describe('sends the raw body URL-encoded, and each Jira header present, in either spelling, as a message attribute', () => {
-    const body = JSON.stringify({ timestamp: 1, webhookEvent: 'user_updated', user: { accountId: 'a:1', displayName: 'Zoë & Co +1 100%' } });
+    const body = JSON.stringify({
+      timestamp: 1,
+      webhookEvent: 'user_updated',
+      user: { accountId: 'a:1', displayName: 'Zoë & Co +1 100%' },
+    });
     const signature = `sha256=${'ab'.repeat(32)}`;
     const sendMessage = (headers: Record<string, string>) =>
-      new URLSearchParams(renderRequestTemplate({ template: webhookMethod().Integration.RequestTemplates['application/json'] ?? '', body, headers }));
+      new URLSearchParams(
+        renderRequestTemplate({
+          template: webhookMethod().Integration.RequestTemplates['application/json'] ?? '',
+          body,
+          headers,
+        }),
+      );
     const attributes = (form: URLSearchParams) =>
       Object.fromEntries(
         [1, 2, 3].flatMap((n) => {
           const name = form.get(`MessageAttribute.${n}.Name`);
-          return name ? [[name, { type: form.get(`MessageAttribute.${n}.Value.DataType`), value: form.get(`MessageAttribute.${n}.Value.StringValue`) }]] : [];
+          return name
+            ? [
+                [
+                  name,
+                  {
+                    type: form.get(`MessageAttribute.${n}.Value.DataType`),
+                    value: form.get(`MessageAttribute.${n}.Value.StringValue`),
+                  },
+                ],
+              ]
+            : [];
         }),
       );
 
     it.each([
       ['as Jira spells them', { 'X-Hub-Signature': signature, 'X-Atlassian-Webhook-Identifier': 'delivery-1' }],
-      ['in lower case (HTTP/2, proxies)', { 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': 'delivery-1' }],
+      [
+        'in lower case (HTTP/2, proxies)',
+        { 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': 'delivery-1' },
+      ],
       ['one of each', { 'x-hub-signature': signature, 'X-Atlassian-Webhook-Identifier': 'delivery-1' }],
     ])('headers %s', (_case, headers) => {
       // Act
@@ -108,13 +134,19 @@ describe('POST /webhooks/jira, straight into SQS', () => {
     template.hasResourceProperties('AWS::ApiGateway::Model', { ContentType: 'application/json' });
     expect(webhookModelSchema()).toEqual(z.toJSONSchema(webhookEnvelopeSchema, { target: 'draft-4' }));
     template.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
-    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
     const [validatorId] = Object.keys(template.findResources('AWS::ApiGateway::RequestValidator'));
     const [modelId] = Object.keys(template.findResources('AWS::ApiGateway::Model'));
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       RequestValidatorId: { Ref: validatorId },
       RequestModels: { 'application/json': { Ref: modelId } },
-      RequestParameters: { 'method.request.header.X-Hub-Signature': false, 'method.request.header.X-Atlassian-Webhook-Identifier': false },
+      RequestParameters: {
+        'method.request.header.X-Hub-Signature': false,
+        'method.request.header.X-Atlassian-Webhook-Identifier': false,
+      },
     });
   });
 
@@ -134,9 +166,21 @@ describe('POST /webhooks/jira, straight into SQS', () => {
     });
 
     it.each([
-      ['a user event', { timestamp: 1, webhookEvent: 'user_created', user: { accountId: 'a:1', emailAddress: null, displayName: null } }, 202],
+      [
+        'a user event',
+        {
+          timestamp: 1,
+          webhookEvent: 'user_created',
+          user: { accountId: 'a:1', emailAddress: null, displayName: null },
+        },
+        202,
+      ],
       ['another event', { timestamp: 1, webhookEvent: 'jira:issue_created', issue: { key: 'CRM-1' } }, 202],
-      ['a Data Center-style user', { timestamp: 1.5, webhookEvent: 'user_updated', user: { name: 'ada', key: 'JIRAUSER1' } }, 202],
+      [
+        'a Data Center-style user',
+        { timestamp: 1.5, webhookEvent: 'user_updated', user: { name: 'ada', key: 'JIRAUSER1' } },
+        202,
+      ],
       ['an empty event name', { timestamp: 0, webhookEvent: '' }, 202],
       ['no webhookEvent', { timestamp: 1 }, 400],
       ['a numeric webhookEvent', { timestamp: 1, webhookEvent: 7 }, 400],
@@ -152,7 +196,10 @@ describe('POST /webhooks/jira, straight into SQS', () => {
       // Assess
       expect(local.statusCode).toBe(status);
       expect(gatewayAccepts(payload)).toBe(status === 202);
-      if (status === 400) expect(local.body).toEqual({ error: { code: 'BAD_REQUEST', message: expect.stringMatching(/webhookEvent.*timestamp/) } });
+      if (status === 400)
+        expect(local.body).toEqual({
+          error: { code: 'BAD_REQUEST', message: expect.stringMatching(/webhookEvent.*timestamp/) },
+        });
     });
   });
 
@@ -165,7 +212,9 @@ describe('POST /webhooks/jira, straight into SQS', () => {
     expect(actionsOfRole(template, roleId)).toEqual(['sqs:SendMessage']);
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: roleId }],
-      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }] },
+      PolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }],
+      },
     });
   });
 });
@@ -180,7 +229,9 @@ describe("the API's own error answers", () => {
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: type,
       StatusCode: status,
-      ResponseTemplates: { 'application/json': Match.stringLikeRegexp(`^\\{"error":\\{"code":"${code}","message":"[^"]+"\\}\\}$`) },
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp(`^\\{"error":\\{"code":"${code}","message":"[^"]+"\\}\\}$`),
+      },
     });
   });
 });

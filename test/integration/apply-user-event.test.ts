@@ -45,46 +45,99 @@ describe('applyUserEventBatch against the embedded store', () => {
 
   it('applies a batch with two events for one account in time order, whatever their order in the batch', async () => {
     // Prepare: syncing is on
-    expect(await settings.transition({ from: 'DISABLED', to: 'ENABLING', runId: 'run-batch', action: 'enable' })).toBe(true);
+    expect(await settings.transition({ from: 'DISABLED', to: 'ENABLING', runId: 'run-batch', action: 'enable' })).toBe(
+      true,
+    );
     const older = created('batch-1', 'batch.1@example.com');
-    const newer: UserEvent = { ...older, timestamp: 2_000, webhookEvent: 'user_updated', user: { ...older.user, displayName: 'Renamed' } };
+    const newer: UserEvent = {
+      ...older,
+      timestamp: 2_000,
+      webhookEvent: 'user_updated',
+      user: { ...older.user, displayName: 'Renamed' },
+    };
     // Act: the newer event first, then the older one, with links and emails read up front
-    const outcomes = await applyUserEventBatch(deps, [newer, older], async (apply) => [await apply(newer), await apply(older)]);
+    const outcomes = await applyUserEventBatch(deps, [newer, older], async (apply) => [
+      await apply(newer),
+      await apply(older),
+    ]);
     // Assess
     expect(outcomes).toEqual(['created', 'stale']);
     const found = (await contacts.findContactsByEmail('batch.1@example.com', { limit: 10 })).items;
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ name: 'Renamed', jiraUser: { accountId: 'batch-1' } });
-    expect(await settings.transition({ from: 'ENABLING', to: 'DISABLED', runId: 'run-batch-off', action: 'disable', expectedRunId: 'run-batch' })).toBe(true);
+    expect(
+      await settings.transition({
+        from: 'ENABLING',
+        to: 'DISABLED',
+        runId: 'run-batch-off',
+        action: 'disable',
+        expectedRunId: 'run-batch',
+      }),
+    ).toBe(true);
   });
 
   it('links an existing contact when the email came from Jira, not from the batch read up front', async () => {
     // Prepare: a regular contact, and a delivery without the user's email (privacy settings)
-    expect(await settings.transition({ from: 'DISABLED', to: 'ENABLING', runId: 'run-lookup', action: 'enable' })).toBe(true);
+    expect(await settings.transition({ from: 'DISABLED', to: 'ENABLING', runId: 'run-lookup', action: 'enable' })).toBe(
+      true,
+    );
     const existing = await contacts.createContact({ name: 'Known', email: 'Hidden.Then.Shown@example.com' });
     const jira: JiraDirectory = {
       searchUsers: () => Promise.reject(new Error('users/search was not expected')),
-      getUser: async (accountId) => ({ accountId, accountType: 'customer', displayName: 'Shown', emailAddress: 'hidden.then.shown@example.com', active: true }),
+      getUser: async (accountId) => ({
+        accountId,
+        accountType: 'customer',
+        displayName: 'Shown',
+        emailAddress: 'hidden.then.shown@example.com',
+        active: true,
+      }),
     };
     const event: UserEvent = { timestamp: 1_000, webhookEvent: 'user_created', user: { accountId: 'lookup-1' } };
     // Act
     const outcomes = await applyUserEventBatch({ ...deps, jira }, [event], async (apply) => [await apply(event)]);
     // Assess
     expect(outcomes).toEqual(['linked']);
-    expect(await contacts.getContact(existing.id)).toMatchObject({ name: 'Shown', jiraUser: { accountId: 'lookup-1', accountType: 'customer' } });
-    expect(await settings.transition({ from: 'ENABLING', to: 'DISABLED', runId: 'run-lookup-off', action: 'disable', expectedRunId: 'run-lookup' })).toBe(true);
+    expect(await contacts.getContact(existing.id)).toMatchObject({
+      name: 'Shown',
+      jiraUser: { accountId: 'lookup-1', accountType: 'customer' },
+    });
+    expect(
+      await settings.transition({
+        from: 'ENABLING',
+        to: 'DISABLED',
+        runId: 'run-lookup-off',
+        action: 'disable',
+        expectedRunId: 'run-lookup',
+      }),
+    ).toBe(true);
   });
 
   it('undoes the links a batch made when syncing was turned off while it ran', async () => {
     // Prepare: syncing is on
-    expect(await settings.transition({ from: 'DISABLED', to: 'ENABLING', runId: 'run-on', action: 'enable' })).toBe(true);
-    expect(await settings.transition({ from: 'ENABLING', to: 'ENABLED', runId: 'run-on', action: 'enable', expectedRunId: 'run-on' })).toBe(true);
+    expect(await settings.transition({ from: 'DISABLED', to: 'ENABLING', runId: 'run-on', action: 'enable' })).toBe(
+      true,
+    );
+    expect(
+      await settings.transition({
+        from: 'ENABLING',
+        to: 'ENABLED',
+        runId: 'run-on',
+        action: 'enable',
+        expectedRunId: 'run-on',
+      }),
+    ).toBe(true);
 
     // Act: an admin turns syncing off between the batch's writes and its end
     const event = created('race-1', 'race.1@example.com');
     const outcomes = await applyUserEventBatch(deps, [event], async (apply) => {
       const outcome = await apply(event);
-      await settings.transition({ from: 'ENABLED', to: 'DISABLING', runId: 'run-off', action: 'disable', expectedRunId: 'run-on' });
+      await settings.transition({
+        from: 'ENABLED',
+        to: 'DISABLING',
+        runId: 'run-off',
+        action: 'disable',
+        expectedRunId: 'run-on',
+      });
       return [outcome];
     });
 

@@ -24,7 +24,13 @@ describe('DynamoDbCompanyStore against the embedded DynamoDB', () => {
     const created = await store.createCompany({ name: 'Acme', domain: 'acme.example' });
     const read = await store.getCompany(created.id);
     // Assess
-    expect(created).toEqual({ id: created.id, name: 'Acme', domain: 'acme.example', createdAt: created.createdAt, updatedAt: created.createdAt });
+    expect(created).toEqual({
+      id: created.id,
+      name: 'Acme',
+      domain: 'acme.example',
+      createdAt: created.createdAt,
+      updatedAt: created.createdAt,
+    });
     expect(read).toEqual(created);
   });
 
@@ -68,7 +74,8 @@ describe('DynamoDbCompanyStore against the embedded DynamoDB', () => {
 
   it('refuses a tampered cursor or a contact cursor with BadRequestError', async () => {
     // Prepare
-    const contactCursor = (await encodePageCursor({ pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: 'x' })) ?? '';
+    const contactCursor =
+      (await encodePageCursor({ pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: 'x' })) ?? '';
     // Act / Assess
     await expect(store.listCompanies({ limit: 2, cursor: 'eyJ0YW1wZXJlZCI6dHJ1ZX0' })).rejects.toThrow(BadRequestError);
     await expect(store.listCompanies({ limit: 2, cursor: contactCursor })).rejects.toThrow(BadRequestError);
@@ -82,7 +89,12 @@ describe('DynamoDbCompanyStore against the embedded DynamoDB', () => {
     const renamed = await store.updateCompany(created.id, { name: 'New Name' });
     const cleared = await store.updateCompany(created.id, { domain: null });
     // Assess
-    expect(renamed).toMatchObject({ id: created.id, name: 'New Name', domain: 'old.example', createdAt: created.createdAt });
+    expect(renamed).toMatchObject({
+      id: created.id,
+      name: 'New Name',
+      domain: 'old.example',
+      createdAt: created.createdAt,
+    });
     expect(renamed.updatedAt > created.updatedAt).toBe(true);
     expect(cleared).toMatchObject({ name: 'New Name', domain: null });
     expect(await store.getCompany(created.id)).toEqual(cleared);
@@ -127,14 +139,18 @@ describe('DynamoDbCompanyStore against the embedded DynamoDB', () => {
 
     it('does not count a contact as a company', async () => {
       // Prepare
-      const contact = await new DynamoDbContactStore(dynamo.client, dynamo.table).createContact({ name: 'Not A Company' });
+      const contact = await new DynamoDbContactStore(dynamo.client, dynamo.table).createContact({
+        name: 'Not A Company',
+      });
       // Act / Assess
       expect(await store.missingCompanyIds([contact.id])).toEqual([contact.id]);
     });
 
     it('checks more ids than one BatchGetItem takes', async () => {
       // Prepare: 120 companies and 30 unknown ids, across two batches
-      const created = await Promise.all(Array.from({ length: 120 }, (_, i) => store.createCompany({ name: `Bulk ${i}` })));
+      const created = await Promise.all(
+        Array.from({ length: 120 }, (_, i) => store.createCompany({ name: `Bulk ${i}` })),
+      );
       const unknown = Array.from({ length: 30 }, (_, i) => `unknown-${i}`);
       const ids = [...created.map((company) => company.id), ...unknown];
       // Act

@@ -27,7 +27,10 @@ afterAll(async () => {
 /** Distinct creation times, so "newest first" has one right answer. */
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3));
 
-async function readAll(list: (page: PageRequest) => Promise<Page<Contact>>, limit: number): Promise<{ ids: string[]; pages: number }> {
+async function readAll(
+  list: (page: PageRequest) => Promise<Page<Contact>>,
+  limit: number,
+): Promise<{ ids: string[]; pages: number }> {
   const ids: string[] = [];
   let cursor: string | undefined;
   let pages = 0;
@@ -90,12 +93,20 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
       // Act
       const created = await store.createContact({ name: 'Only A Name' });
       // Assess
-      expect(await store.getContact(created.id)).toMatchObject({ email: null, phone: null, companyIds: [], tags: [], jiraUser: null });
+      expect(await store.getContact(created.id)).toMatchObject({
+        email: null,
+        phone: null,
+        companyIds: [],
+        tags: [],
+        jiraUser: null,
+      });
     });
 
     it('gives each contact its own id', async () => {
       // Act
-      const created = await Promise.all(Array.from({ length: 10 }, (_, i) => store.createContact({ name: `Twin ${i}` })));
+      const created = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => store.createContact({ name: `Twin ${i}` })),
+      );
       // Assess
       expect(new Set(created.map((contact) => contact.id)).size).toBe(10);
     });
@@ -152,8 +163,16 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
     it.each([
       ['garbage', async () => 'not-a-cursor'],
       // Signed with the right key, so only the key's shape can be what is refused.
-      ['a company cursor', async () => (await encodePageCursor({ pk: 'COMPANY#1', sk: 'COMPANY', kindKey: 'COMPANY', kindSort: 'x' })) ?? ''],
-      ['an email-index cursor', async () => (await encodePageCursor({ pk: 'CONTACT#1', sk: 'CONTACT', emailKey: 'a@b.c', createdKey: 'x' })) ?? ''],
+      [
+        'a company cursor',
+        async () =>
+          (await encodePageCursor({ pk: 'COMPANY#1', sk: 'COMPANY', kindKey: 'COMPANY', kindSort: 'x' })) ?? '',
+      ],
+      [
+        'an email-index cursor',
+        async () =>
+          (await encodePageCursor({ pk: 'CONTACT#1', sk: 'CONTACT', emailKey: 'a@b.c', createdKey: 'x' })) ?? '',
+      ],
     ])('refuses %s as a cursor with BadRequestError', async (_what, makeCursor) => {
       // Act / Assess
       await expect(listStore.listContacts({ limit: 5, cursor: await makeCursor() })).rejects.toThrow(BadRequestError);
@@ -189,14 +208,16 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
 
     it('refuses a listing cursor for an email search', async () => {
       // Prepare
-      const cursor = (await encodePageCursor({ pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: 'x' })) ?? '';
+      const cursor =
+        (await encodePageCursor({ pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: 'x' })) ?? '';
       // Act / Assess
       await expect(store.findContactsByEmail('dup@example.com', { limit: 2, cursor })).rejects.toThrow(BadRequestError);
     });
 
     it("refuses another email's cursor instead of letting DynamoDB fail", async () => {
       // Prepare
-      for (let i = 0; i < 2; i += 1) await store.createContact({ name: `Other ${i}`, email: 'other.search@example.com' });
+      for (let i = 0; i < 2; i += 1)
+        await store.createContact({ name: `Other ${i}`, email: 'other.search@example.com' });
       const other = await store.findContactsByEmail('other.search@example.com', { limit: 1 });
       // Act
       const search = store.findContactsByEmail('dup@example.com', { limit: 2, cursor: other.nextCursor ?? undefined });
@@ -216,7 +237,13 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
   describe('updating', () => {
     it('changes only the fields given and moves updatedAt', async () => {
       // Prepare
-      const created = await store.createContact({ name: 'Keep Me', email: 'keep@example.com', phone: '1', companyIds: ['c'], tags: ['t'] });
+      const created = await store.createContact({
+        name: 'Keep Me',
+        email: 'keep@example.com',
+        phone: '1',
+        companyIds: ['c'],
+        tags: ['t'],
+      });
       await tick();
       // Act
       const updated = await store.updateContact(created.id, { phone: '2' });
@@ -242,7 +269,9 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
       await store.updateContact(created.id, { email: 'New.Address@example.com' });
       // Assess
       expect((await store.findContactsByEmail('old.address@example.com', { limit: 10 })).items).toEqual([]);
-      expect((await store.findContactsByEmail('new.address@EXAMPLE.com', { limit: 10 })).items.map((c) => c.id)).toEqual([created.id]);
+      expect(
+        (await store.findContactsByEmail('new.address@EXAMPLE.com', { limit: 10 })).items.map((c) => c.id),
+      ).toEqual([created.id]);
     });
 
     it('removes the contact from the email index when its email is cleared', async () => {
@@ -288,7 +317,9 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
     it('shows the Jira link and the "Jira User" tag first, without storing the tag', async () => {
       // Act
       const contact = await syncedContact('grace.view@example.com');
-      const raw = await dynamo.client.send(new GetCommand({ TableName: dynamo.table, Key: { pk: `CONTACT#${contact.id}`, sk: 'CONTACT' } }));
+      const raw = await dynamo.client.send(
+        new GetCommand({ TableName: dynamo.table, Key: { pk: `CONTACT#${contact.id}`, sk: 'CONTACT' } }),
+      );
       // Assess
       expect(contact.jiraUser).toEqual({ accountId: `712020:${contact.id}`, accountType: 'atlassian' });
       expect(contact.tags).toEqual(['Jira User', 'vip']);
@@ -315,7 +346,11 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
       // Prepare
       const contact = await syncedContact('grace.own@example.com');
       // Act
-      const updated = await store.updateContact(contact.id, { phone: '+1 555 0142', tags: ['partner'], companyIds: ['co-9'] });
+      const updated = await store.updateContact(contact.id, {
+        phone: '+1 555 0142',
+        tags: ['partner'],
+        companyIds: ['co-9'],
+      });
       // Assess
       expect(updated).toMatchObject({
         name: 'Grace Hopper',

@@ -7,7 +7,14 @@ import { UpstreamError } from '../../lambdas/domain/errors.js';
 import { startJiraSimulator, type JiraSimulator } from '../../local/jira-simulator/index.js';
 
 /** Short waits, so backoff is exercised without slowing the suite. */
-const FAST_POLICY: RetryPolicy = { maxAttempts: 4, maxRateLimitedAttempts: 20, baseDelayMs: 2, maxDelayMs: 10, requestTimeoutMs: 5_000, budgetMs: 30_000 };
+const FAST_POLICY: RetryPolicy = {
+  maxAttempts: 4,
+  maxRateLimitedAttempts: 20,
+  baseDelayMs: 2,
+  maxDelayMs: 10,
+  requestTimeoutMs: 5_000,
+  budgetMs: 30_000,
+};
 const ENV_KEYS = ['JIRA_USER_EMAIL', 'JIRA_API_TOKEN', 'JIRA_API_TOKEN_SECRET_ARN'] as const;
 
 let jira: JiraSimulator;
@@ -33,7 +40,11 @@ beforeAll(async () => {
   delete process.env.JIRA_API_TOKEN_SECRET_ARN;
   process.env.JIRA_USER_EMAIL = jira.service.email;
   process.env.JIRA_API_TOKEN = jira.service.apiToken;
-  client = new JiraRestClient({ baseUrl: () => jira.url, syncPolicy: FAST_POLICY, loginPolicy: { ...FAST_POLICY, maxAttempts: 2, maxRateLimitedAttempts: 2, budgetMs: 2_000 } });
+  client = new JiraRestClient({
+    baseUrl: () => jira.url,
+    syncPolicy: FAST_POLICY,
+    loginPolicy: { ...FAST_POLICY, maxAttempts: 2, maxRateLimitedAttempts: 2, budgetMs: 2_000 },
+  });
 });
 
 afterAll(async () => {
@@ -68,7 +79,9 @@ describe('JiraRestClient against the Jira simulator', () => {
 
   it('reads one account, undefined when Jira does not know it', async () => {
     // Prepare
-    const hidden = jira.accounts().find((account) => account.accountType !== 'app' && account.active && !account.emailAddress);
+    const hidden = jira
+      .accounts()
+      .find((account) => account.accountType !== 'app' && account.active && !account.emailAddress);
     const known = jira.accounts().find((account) => account.accountType === 'customer' && account.emailAddress);
 
     // Act
@@ -79,7 +92,13 @@ describe('JiraRestClient against the Jira simulator', () => {
     // Assess
     expect(hiddenUser?.accountId).toBe(hidden?.accountId);
     expect(hiddenUser?.emailAddress).toBeUndefined();
-    expect(knownUser).toEqual(expect.objectContaining({ accountId: known?.accountId, accountType: 'customer', emailAddress: known?.emailAddress }));
+    expect(knownUser).toEqual(
+      expect.objectContaining({
+        accountId: known?.accountId,
+        accountType: 'customer',
+        emailAddress: known?.emailAddress,
+      }),
+    );
     expect(unknown).toBeUndefined();
   });
 
@@ -227,12 +246,19 @@ describe('JiraRestClient against the Jira simulator', () => {
         response.writeHead(404).end();
         return;
       }
-      fetch(`${jira.url}${url.slice(prefix.length)}`, { headers: { Authorization: String(request.headers.authorization) } })
-        .then(async (upstream) => response.writeHead(upstream.status, { 'Content-Type': 'application/json' }).end(await upstream.text()))
+      fetch(`${jira.url}${url.slice(prefix.length)}`, {
+        headers: { Authorization: String(request.headers.authorization) },
+      })
+        .then(async (upstream) =>
+          response.writeHead(upstream.status, { 'Content-Type': 'application/json' }).end(await upstream.text()),
+        )
         .catch(() => response.writeHead(502).end());
     });
     await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
-    const scoped = new JiraRestClient({ baseUrl: () => `http://127.0.0.1:${(gateway.address() as AddressInfo).port}${prefix}`, syncPolicy: FAST_POLICY });
+    const scoped = new JiraRestClient({
+      baseUrl: () => `http://127.0.0.1:${(gateway.address() as AddressInfo).port}${prefix}`,
+      syncPolicy: FAST_POLICY,
+    });
 
     try {
       // Act
@@ -269,7 +295,13 @@ describe('readUsers', () => {
     expect(page.unreadable).toBe(2);
     expect(page.accounts).toEqual([
       { accountId: 'a-1', accountType: 'atlassian', displayName: 'Ada', emailAddress: undefined, active: true },
-      { accountId: 'a-2', accountType: 'customer', displayName: undefined, emailAddress: 'b@example.com', active: true },
+      {
+        accountId: 'a-2',
+        accountType: 'customer',
+        displayName: undefined,
+        emailAddress: 'b@example.com',
+        active: true,
+      },
       { accountId: 'a-3', accountType: 'unknown', displayName: undefined, emailAddress: undefined, active: true },
       { accountId: 'unknown', accountType: 'unknown', displayName: undefined, emailAddress: undefined, active: true },
     ]);

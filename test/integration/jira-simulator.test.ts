@@ -72,7 +72,10 @@ async function listAll(jira: JiraSimulator, maxResults = 1000): Promise<{ users:
   const users: RestUser[] = [];
   const pageSizes: number[] = [];
   for (;;) {
-    const page = await getJson<RestUser[]>(jira, `/rest/api/3/users/search?startAt=${users.length}&maxResults=${maxResults}`);
+    const page = await getJson<RestUser[]>(
+      jira,
+      `/rest/api/3/users/search?startAt=${users.length}&maxResults=${maxResults}`,
+    );
     pageSizes.push(page.length);
     if (page.length === 0) return { users, pageSizes };
     users.push(...page);
@@ -88,7 +91,8 @@ async function outcome(jira: JiraSimulator, path: string): Promise<number | 'res
   } catch (error) {
     // fetch's own TypeError comes from another realm than Jest's, so look at its cause: undici's socket error.
     const cause: unknown = error !== null && typeof error === 'object' && 'cause' in error ? error.cause : undefined;
-    if (cause !== null && typeof cause === 'object' && 'code' in cause && cause.code === 'UND_ERR_SOCKET') return 'reset';
+    if (cause !== null && typeof cause === 'object' && 'code' in cause && cause.code === 'UND_ERR_SOCKET')
+      return 'reset';
     throw error;
   }
 }
@@ -198,7 +202,12 @@ describe('users/search', () => {
     expect(emails.some((email) => email !== email.toLowerCase())).toBe(true);
     expect(new Set(emails.map((email) => email.toLowerCase())).size).toBe(emails.length);
     for (const account of accounts) {
-      const pattern = { atlassian: /^712020:[0-9a-f-]{36}$/, customer: /^qm:[0-9a-f-]{36}$/, app: /^[0-9a-f]{24}$/, unknown: /^unknown$/ }[account.accountType];
+      const pattern = {
+        atlassian: /^712020:[0-9a-f-]{36}$/,
+        customer: /^qm:[0-9a-f-]{36}$/,
+        app: /^[0-9a-f]{24}$/,
+        unknown: /^unknown$/,
+      }[account.accountType];
       expect(account.accountId).toMatch(pattern);
     }
   });
@@ -209,14 +218,24 @@ describe('user', () => {
     // Prepare
     const jira = await simulator({ users: 5, hiddenEmails: 2, apps: 1, inactive: 2 });
     const accounts = jira.accounts();
-    const hidden = accounts.find((account) => account.accountType !== 'app' && account.active && account.emailAddress === undefined);
+    const hidden = accounts.find(
+      (account) => account.accountType !== 'app' && account.active && account.emailAddress === undefined,
+    );
     const inactive = accounts.find((account) => !account.active);
     const app = accounts.find((account) => account.accountType === 'app');
-    const visible = accounts.find((account) => account.accountType === 'atlassian' && account.emailAddress !== undefined);
+    const visible = accounts.find(
+      (account) => account.accountType === 'atlassian' && account.emailAddress !== undefined,
+    );
 
     // Act
-    const hiddenUser = await getJson<RestUser>(jira, `/rest/api/3/user?accountId=${encodeURIComponent(hidden?.accountId ?? '')}`);
-    const visibleUser = await getJson<RestUser>(jira, `/rest/api/3/user?accountId=${encodeURIComponent(visible?.accountId ?? '')}`);
+    const hiddenUser = await getJson<RestUser>(
+      jira,
+      `/rest/api/3/user?accountId=${encodeURIComponent(hidden?.accountId ?? '')}`,
+    );
+    const visibleUser = await getJson<RestUser>(
+      jira,
+      `/rest/api/3/user?accountId=${encodeURIComponent(visible?.accountId ?? '')}`,
+    );
     const unknown = await get(jira, '/rest/api/3/user?accountId=712020:00000000-0000-4000-8000-000000000000');
 
     // Assess
@@ -234,12 +253,22 @@ describe('authentication and permissions', () => {
   it('refuses missing or wrong Basic credentials with 401 on every API route', async () => {
     // Prepare
     const jira = await simulator({ users: 3 });
-    const wrong = ['', basic(jira.admin.email, 'not-the-token'), basic('nobody@example.com', jira.admin.apiToken), 'Bearer abc', 'Basic !!!'];
+    const wrong = [
+      '',
+      basic(jira.admin.email, 'not-the-token'),
+      basic('nobody@example.com', jira.admin.apiToken),
+      'Bearer abc',
+      'Basic !!!',
+    ];
 
     // Act
     const statuses: number[] = [];
     for (const authorization of wrong) {
-      for (const path of ['/rest/api/3/myself', '/rest/api/3/users/search', '/rest/api/3/mypermissions?permissions=ADMINISTER']) {
+      for (const path of [
+        '/rest/api/3/myself',
+        '/rest/api/3/users/search',
+        '/rest/api/3/mypermissions?permissions=ADMINISTER',
+      ]) {
         statuses.push((await get(jira, path, authorization)).status);
       }
     }
@@ -268,15 +297,27 @@ describe('authentication and permissions', () => {
   it('grants ADMINISTER to the administrator only', async () => {
     // Prepare
     const jira = await simulator();
-    type Permissions = { permissions: Record<string, { id: string; key: string; type: string; havePermission: boolean }> };
+    type Permissions = {
+      permissions: Record<string, { id: string; key: string; type: string; havePermission: boolean }>;
+    };
 
     // Act
-    const admin = await getJson<Permissions>(jira, '/rest/api/3/mypermissions?permissions=ADMINISTER', jira.admin.authorization);
-    const agent = await getJson<Permissions>(jira, '/rest/api/3/mypermissions?permissions=ADMINISTER', jira.agent.authorization);
+    const admin = await getJson<Permissions>(
+      jira,
+      '/rest/api/3/mypermissions?permissions=ADMINISTER',
+      jira.admin.authorization,
+    );
+    const agent = await getJson<Permissions>(
+      jira,
+      '/rest/api/3/mypermissions?permissions=ADMINISTER',
+      jira.agent.authorization,
+    );
     const missing = await get(jira, '/rest/api/3/mypermissions');
 
     // Assess
-    expect(admin.permissions.ADMINISTER).toEqual(expect.objectContaining({ id: '0', key: 'ADMINISTER', type: 'GLOBAL', havePermission: true }));
+    expect(admin.permissions.ADMINISTER).toEqual(
+      expect.objectContaining({ id: '0', key: 'ADMINISTER', type: 'GLOBAL', havePermission: true }),
+    );
     expect(agent.permissions.ADMINISTER?.havePermission).toBe(false);
     expect(missing.status).toBe(400);
   });
@@ -303,7 +344,8 @@ describe('faults', () => {
 
     // Act
     const responses: Response[] = [];
-    for (let i = 0; i < 6; i += 1) responses.push(await get(jira, i % 2 === 0 ? '/rest/api/3/users/search' : '/rest/api/3/myself'));
+    for (let i = 0; i < 6; i += 1)
+      responses.push(await get(jira, i % 2 === 0 ? '/rest/api/3/users/search' : '/rest/api/3/myself'));
     jira.setRateLimit(undefined);
     const afterwards = await get(jira, '/rest/api/3/myself');
 
@@ -368,7 +410,9 @@ describe('webhooks', () => {
       // Jira sends X-Atlassian-Webhook-Retry on retries only.
       expect(delivery.headers['x-atlassian-webhook-retry']).toBeUndefined();
     }
-    expect(new Set(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-identifier'])).size).toBe(3);
+    expect(new Set(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-identifier'])).size).toBe(
+      3,
+    );
     expect(bodies.every((body) => typeof body.timestamp === 'number')).toBe(true);
     expect(listed.map((user) => user.accountId)).toContain(created.accountId);
     expect(hidden.emailAddress).toBeUndefined();
@@ -384,13 +428,25 @@ describe('webhooks', () => {
     jira.setWebhookTarget(receiver.url);
 
     // Act
-    const account = await jira.createAccount({ displayName: 'Grace Hopper', emailAddress: 'grace@example.com', accountType: 'customer' });
+    const account = await jira.createAccount({
+      displayName: 'Grace Hopper',
+      emailAddress: 'grace@example.com',
+      accountType: 'customer',
+    });
 
     // Assess
-    expect(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-retry'])).toEqual([undefined, '1', '2']);
-    expect(new Set(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-identifier'])).size).toBe(1);
+    expect(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-retry'])).toEqual([
+      undefined,
+      '1',
+      '2',
+    ]);
+    expect(new Set(receiver.received.map((delivery) => delivery.headers['x-atlassian-webhook-identifier'])).size).toBe(
+      1,
+    );
     expect(new Set(receiver.received.map((delivery) => delivery.rawBody)).size).toBe(1);
-    expect(jira.webhookDeliveries()).toEqual([expect.objectContaining({ accountId: account.accountId, attempts: 3, status: 200, delivered: true })]);
+    expect(jira.webhookDeliveries()).toEqual([
+      expect.objectContaining({ accountId: account.accountId, attempts: 3, status: 200, delivered: true }),
+    ]);
   });
 
   it('gives up after the retries and does not retry a 4xx Jira would not retry', async () => {
@@ -404,7 +460,9 @@ describe('webhooks', () => {
     await jira.createAccount({ displayName: 'Second' });
 
     // Assess
-    expect(jira.webhookDeliveries().map(({ attempts, status, delivered }) => ({ attempts, status, delivered }))).toEqual([
+    expect(
+      jira.webhookDeliveries().map(({ attempts, status, delivered }) => ({ attempts, status, delivered })),
+    ).toEqual([
       { attempts: 3, status: 500, delivered: false },
       { attempts: 1, status: 400, delivered: false },
     ]);
@@ -412,14 +470,28 @@ describe('webhooks', () => {
 
   it('builds and signs deliveries for tests to send themselves', () => {
     // Prepare
-    const account = { accountId: 'qm:1', accountType: 'customer' as const, displayName: 'Joan Clarke', emailAddress: 'joan@example.org', active: true };
+    const account = {
+      accountId: 'qm:1',
+      accountType: 'customer' as const,
+      displayName: 'Joan Clarke',
+      emailAddress: 'joan@example.org',
+      active: true,
+    };
 
     // Act
-    const created = buildWebhookDelivery('user_created', account, 1_700_000_000_000, { secret: 's', identifier: 'id-1', retry: 2 });
+    const created = buildWebhookDelivery('user_created', account, 1_700_000_000_000, {
+      secret: 's',
+      identifier: 'id-1',
+      retry: 2,
+    });
     const deleted = buildWebhookDelivery('user_deleted', account, 1_700_000_000_001, { secret: 's' });
 
     // Assess
-    expect(JSON.parse(created.body)).toEqual({ timestamp: 1_700_000_000_000, webhookEvent: 'user_created', user: account });
+    expect(JSON.parse(created.body)).toEqual({
+      timestamp: 1_700_000_000_000,
+      webhookEvent: 'user_created',
+      user: account,
+    });
     expect(created.headers).toEqual(
       expect.objectContaining({
         'X-Hub-Signature': signWebhookBody(created.body, 's'),
@@ -428,7 +500,11 @@ describe('webhooks', () => {
       }),
     );
     expect(signatureIsValid(created.body, created.headers['X-Hub-Signature'], 's')).toBe(true);
-    expect(JSON.parse(deleted.body)).toEqual({ timestamp: 1_700_000_000_001, webhookEvent: 'user_deleted', user: { accountId: 'qm:1' } });
+    expect(JSON.parse(deleted.body)).toEqual({
+      timestamp: 1_700_000_000_001,
+      webhookEvent: 'user_deleted',
+      user: { accountId: 'qm:1' },
+    });
     expect(signWebhookBody('{}', 'secret')).toBe(`sha256=${createHmac('sha256', 'secret').update('{}').digest('hex')}`);
   });
 });
@@ -440,12 +516,20 @@ describe('control routes', () => {
     const json = { 'Content-Type': 'application/json' };
 
     // Act
-    const on = await fetch(`${jira.url}/simulator/rate-limit`, { method: 'PUT', headers: json, body: JSON.stringify({ every: 2, retryAfterSeconds: 3 }) });
+    const on = await fetch(`${jira.url}/simulator/rate-limit`, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ every: 2, retryAfterSeconds: 3 }),
+    });
     const statuses: number[] = [];
     for (let i = 0; i < 4; i += 1) statuses.push((await get(jira, '/rest/api/3/myself')).status);
     const off = await fetch(`${jira.url}/simulator/rate-limit`, { method: 'DELETE' });
     const afterwards = await get(jira, '/rest/api/3/myself');
-    const invalid = await fetch(`${jira.url}/simulator/rate-limit`, { method: 'PUT', headers: json, body: JSON.stringify({ every: 0 }) });
+    const invalid = await fetch(`${jira.url}/simulator/rate-limit`, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ every: 0 }),
+    });
 
     // Assess
     expect(on.status).toBe(200);
@@ -466,20 +550,38 @@ describe('control routes', () => {
     const createdResponse = await fetch(`${jira.url}/simulator/users`, {
       method: 'POST',
       headers: json,
-      body: JSON.stringify({ displayName: 'Katherine Johnson', emailAddress: 'katherine@example.com', accountType: 'customer' }),
+      body: JSON.stringify({
+        displayName: 'Katherine Johnson',
+        emailAddress: 'katherine@example.com',
+        accountType: 'customer',
+      }),
     });
     const created = (await createdResponse.json()) as RestUser;
     const path = `${jira.url}/simulator/users/${encodeURIComponent(created.accountId)}`;
-    const updatedResponse = await fetch(path, { method: 'PUT', headers: json, body: JSON.stringify({ emailAddress: null, displayName: 'K. Johnson' }) });
+    const updatedResponse = await fetch(path, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ emailAddress: null, displayName: 'K. Johnson' }),
+    });
     const updated = (await updatedResponse.json()) as RestUser;
     const deletedResponse = await fetch(path, { method: 'DELETE' });
-    const invalid = await fetch(`${jira.url}/simulator/users`, { method: 'POST', headers: json, body: JSON.stringify({ displayName: '' }) });
+    const invalid = await fetch(`${jira.url}/simulator/users`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ displayName: '' }),
+    });
     const notJson = await fetch(`${jira.url}/simulator/users`, { method: 'POST', headers: json, body: '{' });
     const unknown = await fetch(path, { method: 'DELETE' });
 
     // Assess
     expect(createdResponse.status).toBe(201);
-    expect(created).toEqual(expect.objectContaining({ accountType: 'customer', displayName: 'Katherine Johnson', emailAddress: 'katherine@example.com' }));
+    expect(created).toEqual(
+      expect.objectContaining({
+        accountType: 'customer',
+        displayName: 'Katherine Johnson',
+        emailAddress: 'katherine@example.com',
+      }),
+    );
     expect(created.accountId).toMatch(/^qm:/);
     expect(updatedResponse.status).toBe(200);
     expect(updated.displayName).toBe('K. Johnson');
@@ -521,12 +623,21 @@ describe('Real Jira Cloud quirks (all off by default)', () => {
     expect(missing.map((user) => user.accountType).sort()).toEqual(['app', 'app', 'app', 'atlassian', 'customer']);
     expect(oneRaw).toContain('"emailAddress":null');
     const body = JSON.parse(receiver.received[0]?.rawBody ?? '{}') as WebhookBody;
-    expect(body.user).toEqual(expect.objectContaining({ accountId: first, displayName: 'Renamed', emailAddress: null }));
+    expect(body.user).toEqual(
+      expect.objectContaining({ accountId: first, displayName: 'Renamed', emailAddress: null }),
+    );
     expect(users.slice(0, 2).map((user) => user.emailAddress)).toEqual([jira.admin.email, jira.agent.email]);
     expect(myself.emailAddress).toBe(jira.agent.email);
     // The directory agrees: those accounts hide their email; the same seed hides the same ones.
-    expect(jira.accounts().filter((account) => nulls.some((user) => user.accountId === account.accountId)).every((account) => account.emailAddress === undefined)).toBe(true);
-    expect((await listAll(twin)).users.filter((user) => user.emailAddress === null).map((user) => user.accountId)).toEqual(nulls.map((user) => user.accountId));
+    expect(
+      jira
+        .accounts()
+        .filter((account) => nulls.some((user) => user.accountId === account.accountId))
+        .every((account) => account.emailAddress === undefined),
+    ).toBe(true);
+    expect(
+      (await listAll(twin)).users.filter((user) => user.emailAddress === null).map((user) => user.accountId),
+    ).toEqual(nulls.map((user) => user.accountId));
   });
 
   it('renders the other hidden emails as missing or null, as asked', async () => {
@@ -541,13 +652,26 @@ describe('Real Jira Cloud quirks (all off by default)', () => {
     // Assess
     expect(quirks.hiddenEmailStyle).toBe('null');
     expect(before.filter((user) => user.emailAddress === null)).toHaveLength(0);
-    expect(after.filter((user) => user.emailAddress === null).map((user) => user.accountType).sort()).toEqual(['atlassian', 'customer']);
+    expect(
+      after
+        .filter((user) => user.emailAddress === null)
+        .map((user) => user.accountType)
+        .sort(),
+    ).toEqual(['atlassian', 'customer']);
     expect(after.find((user) => user.accountType === 'app')).not.toHaveProperty('emailAddress');
   });
 
   it('sends null display names and corrupted unknown records, and counts them', async () => {
     // Prepare
-    const jira = await simulator({ users: 20, customers: 10, apps: 1, inactive: 1, hiddenEmails: 1, nullDisplayNameRatio: 0.5, unknownAccounts: 2 });
+    const jira = await simulator({
+      users: 20,
+      customers: 10,
+      apps: 1,
+      inactive: 1,
+      hiddenEmails: 1,
+      nullDisplayNameRatio: 0.5,
+      unknownAccounts: 2,
+    });
 
     // Act
     const { users } = await listAll(jira);
@@ -603,10 +727,16 @@ describe('Real Jira Cloud quirks (all off by default)', () => {
       if (i === 0) jira.setQuirks({ pageCap: 500 });
     }
     jira.setQuirks({ transientFailures: { every: 1, routes: ['user'] } });
-    const onUser = await get(jira, `/rest/api/3/user?accountId=${encodeURIComponent(jira.accounts()[0]?.accountId ?? '')}`);
+    const onUser = await get(
+      jira,
+      `/rest/api/3/user?accountId=${encodeURIComponent(jira.accounts()[0]?.accountId ?? '')}`,
+    );
     const searchUnaffected = await outcome(jira, '/rest/api/3/users/search');
     jira.setQuirks({ transientFailures: null });
-    const healed = await outcome(jira, `/rest/api/3/user?accountId=${encodeURIComponent(jira.accounts()[0]?.accountId ?? '')}`);
+    const healed = await outcome(
+      jira,
+      `/rest/api/3/user?accountId=${encodeURIComponent(jira.accounts()[0]?.accountId ?? '')}`,
+    );
 
     // Assess
     expect(outcomes).toEqual([200, 409, 200, 503, 200, 'reset', 200, 504]);
@@ -645,11 +775,15 @@ describe('Real Jira Cloud quirks (all off by default)', () => {
     // Act
     const customers = jira.accounts().filter((account) => account.accountType === 'customer');
     const created = await jira.createAccount({ displayName: 'New Customer', accountType: 'customer' });
-    const one = await getJson<RestUser>(jira, `/rest/api/3/user?accountId=${encodeURIComponent(customers[0]?.accountId ?? '')}`);
+    const one = await getJson<RestUser>(
+      jira,
+      `/rest/api/3/user?accountId=${encodeURIComponent(customers[0]?.accountId ?? '')}`,
+    );
 
     // Assess
     expect(customers.length).toBeGreaterThanOrEqual(30);
-    for (const customer of [...customers, created]) expect(customer.accountId).toMatch(/^qm:[0-9a-f-]{36}:[0-9a-f]{24}$/);
+    for (const customer of [...customers, created])
+      expect(customer.accountId).toMatch(/^qm:[0-9a-f-]{36}:[0-9a-f]{24}$/);
     expect(twin.accounts().filter((account) => account.accountType === 'customer')).toEqual(customers);
     expect(one.accountId).toBe(customers[0]?.accountId);
   });
@@ -675,19 +809,37 @@ describe('Real Jira Cloud quirks (all off by default)', () => {
     const quirksUrl = `${jira.url}/simulator/quirks`;
 
     // Act
-    const on = await fetch(quirksUrl, { method: 'PUT', headers: json, body: JSON.stringify({ pageCap: 10, hiddenEmailStyle: 'null', transientFailures: { every: 2 } }) });
-    const shown = (await (await fetch(quirksUrl)).json()) as { quirks: Record<string, unknown>; faultCounts: Record<string, number> };
-    const outcomes = [await outcome(jira, '/rest/api/3/users/search?maxResults=50'), await outcome(jira, '/rest/api/3/users/search')];
+    const on = await fetch(quirksUrl, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ pageCap: 10, hiddenEmailStyle: 'null', transientFailures: { every: 2 } }),
+    });
+    const shown = (await (await fetch(quirksUrl)).json()) as {
+      quirks: Record<string, unknown>;
+      faultCounts: Record<string, number>;
+    };
+    const outcomes = [
+      await outcome(jira, '/rest/api/3/users/search?maxResults=50'),
+      await outcome(jira, '/rest/api/3/users/search'),
+    ];
     const page = await getJson<RestUser[]>(jira, '/rest/api/3/users/search?maxResults=50');
     const invalid = await fetch(quirksUrl, { method: 'PUT', headers: json, body: JSON.stringify({ pageCap: 0 }) });
-    const unknownSwitch = await fetch(quirksUrl, { method: 'PUT', headers: json, body: JSON.stringify({ nope: true }) });
+    const unknownSwitch = await fetch(quirksUrl, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ nope: true }),
+    });
     const off = await fetch(quirksUrl, { method: 'DELETE' });
     const afterwards = await getJson<RestUser[]>(jira, '/rest/api/3/users/search?maxResults=1000');
 
     // Assess
     expect(on.status).toBe(200);
     expect(shown.quirks).toEqual(
-      expect.objectContaining({ pageCap: 10, hiddenEmailStyle: 'null', transientFailures: { every: 2, retryAfterSeconds: 1, routes: ['users/search', 'user'] } }),
+      expect.objectContaining({
+        pageCap: 10,
+        hiddenEmailStyle: 'null',
+        transientFailures: { every: 2, retryAfterSeconds: 1, routes: ['users/search', 'user'] },
+      }),
     );
     expect(outcomes).toEqual([200, 409]);
     expect(page).toHaveLength(10);
@@ -695,6 +847,8 @@ describe('Real Jira Cloud quirks (all off by default)', () => {
     expect(unknownSwitch.status).toBe(400);
     expect(off.status).toBe(204);
     expect(afterwards).toHaveLength(jira.accountCount());
-    expect(jira.quirks()).toEqual(expect.objectContaining({ pageCap: 1000, hiddenEmailStyle: 'missing', transientFailures: null }));
+    expect(jira.quirks()).toEqual(
+      expect.objectContaining({ pageCap: 1000, hiddenEmailStyle: 'missing', transientFailures: null }),
+    );
   });
 });

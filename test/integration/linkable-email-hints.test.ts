@@ -32,7 +32,13 @@ describe('linkable email hints', () => {
 
   it('names the email of a synced contact once it is a regular contact again, not while synced', async () => {
     // Prepare
-    const snapshot = { accountId: 'hint-1', accountType: 'atlassian' as const, displayName: 'Hinted', email: 'Synced@Example.com', eventTs: 1_000 };
+    const snapshot = {
+      accountId: 'hint-1',
+      accountType: 'atlassian' as const,
+      displayName: 'Hinted',
+      email: 'Synced@Example.com',
+      eventTs: 1_000,
+    };
     await syncAccount(links, snapshot, undefined, { mayBeLinkable: false });
     const whileSynced = await links.linkableEmails([snapshot.email]);
     // Act

@@ -27,7 +27,9 @@ async function openQueue(options: Partial<LocalQueueOptions> = {}): Promise<Loca
 }
 
 /** A handler that records every event and answers with `answer` (success by default). */
-function recorder(answer: (event: SQSEvent) => Promise<SQSBatchResponse | void> | SQSBatchResponse | void = () => undefined) {
+function recorder(
+  answer: (event: SQSEvent) => Promise<SQSBatchResponse | undefined> | SQSBatchResponse | undefined = () => undefined,
+) {
   const events: SQSEvent[] = [];
   const handler: SqsHandler = async (event) => {
     events.push(event);
@@ -62,7 +64,9 @@ describe('LocalQueue', () => {
   it('delivers batches of at most ten records shaped like SQS records', async () => {
     // Prepare
     const queue = await openQueue({ queueArn: 'arn:aws:sqs:eu-west-1:000000000000:webhooks', awsRegion: 'eu-west-1' });
-    const sent = await Promise.all(Array.from({ length: 25 }, (_, index) => queue.send(`{"n":${index}}`, { source: 'jira' })));
+    const sent = await Promise.all(
+      Array.from({ length: 25 }, (_, index) => queue.send(`{"n":${index}}`, { source: 'jira' })),
+    );
     const { events, records, handler } = recorder();
 
     // Act
@@ -72,7 +76,9 @@ describe('LocalQueue', () => {
     // Assess
     expect(events.every((event) => event.Records.length >= 1 && event.Records.length <= 10)).toBe(true);
     expect(events.some((event) => event.Records.length === 10)).toBe(true);
-    expect(new Set(records().map((record) => record.messageId))).toEqual(new Set(sent.map((result) => result.messageId)));
+    expect(new Set(records().map((record) => record.messageId))).toEqual(
+      new Set(sent.map((result) => result.messageId)),
+    );
     const record = records()[0];
     expect(record).toEqual({
       messageId: expect.any(String),
@@ -84,9 +90,13 @@ describe('LocalQueue', () => {
         SenderId: expect.any(String),
         ApproximateFirstReceiveTimestamp: expect.stringMatching(/^\d{13}$/),
       },
-      messageAttributes: { source: { stringValue: 'jira', stringListValues: [], binaryListValues: [], dataType: 'String' } },
+      messageAttributes: {
+        source: { stringValue: 'jira', stringListValues: [], binaryListValues: [], dataType: 'String' },
+      },
       md5OfMessageAttributes: expect.stringMatching(/^[0-9a-f]{32}$/),
-      md5OfBody: createHash('md5').update(record?.body ?? '').digest('hex'),
+      md5OfBody: createHash('md5')
+        .update(record?.body ?? '')
+        .digest('hex'),
       eventSource: 'aws:sqs',
       eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:webhooks',
       awsRegion: 'eu-west-1',
@@ -97,12 +107,14 @@ describe('LocalQueue', () => {
   it('redelivers only the items a handler reports in batchItemFailures', async () => {
     // Prepare
     const queue = await openQueue();
-    const ids = (await Promise.all(['a', 'b', 'c', 'd', 'e'].map((body) => queue.send(body)))).map((result) => result.messageId);
+    const ids = (await Promise.all(['a', 'b', 'c', 'd', 'e'].map((body) => queue.send(body)))).map(
+      (result) => result.messageId,
+    );
     const failOnce = new Set([ids[1], ids[3]]);
     const { records, handler } = recorder((event) => ({
-      batchItemFailures: event.Records.filter((record) => failOnce.has(record.messageId) && record.attributes.ApproximateReceiveCount === '1').map(
-        (record) => ({ itemIdentifier: record.messageId }),
-      ),
+      batchItemFailures: event.Records.filter(
+        (record) => failOnce.has(record.messageId) && record.attributes.ApproximateReceiveCount === '1',
+      ).map((record) => ({ itemIdentifier: record.messageId })),
     }));
 
     // Act
@@ -132,7 +144,11 @@ describe('LocalQueue', () => {
     await queue.drained();
 
     // Assess
-    expect(records().map((record) => `${record.body}:${record.attributes.ApproximateReceiveCount}`).sort()).toEqual(['x:1', 'x:2', 'x:3', 'y:1', 'y:2', 'y:3']);
+    expect(
+      records()
+        .map((record) => `${record.body}:${record.attributes.ApproximateReceiveCount}`)
+        .sort(),
+    ).toEqual(['x:1', 'x:2', 'x:3', 'y:1', 'y:2', 'y:3']);
   });
 
   it('makes a message visible again when its handler hangs past the visibility timeout', async () => {
@@ -192,7 +208,9 @@ describe('LocalQueue', () => {
     ]);
     expect(logLines.some((line) => line.level === 'error' && line.details?.messageId === messageId)).toBe(true);
     expect(redriven).toBe(1);
-    expect(healthy.records().map((record) => [record.messageId, record.attributes.ApproximateReceiveCount])).toEqual([[messageId, '1']]);
+    expect(healthy.records().map((record) => [record.messageId, record.attributes.ApproximateReceiveCount])).toEqual([
+      [messageId, '1'],
+    ]);
     expect(second.deadLetters()).toEqual([]);
     expect(second.stats()).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 0 });
   });
@@ -214,14 +232,20 @@ describe('LocalQueue', () => {
 
     // Assess
     expect(afterRestart.visible).toBe(3);
-    expect(records().map((record) => record.body).sort()).toEqual(['one', 'three', 'two']);
+    expect(
+      records()
+        .map((record) => record.body)
+        .sort(),
+    ).toEqual(['one', 'three', 'two']);
     expect(third.stats()).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 0 });
   });
 
   it('recovers after a simulated crash: what was not deleted is visible in a new instance, with its receive count', async () => {
     // Prepare: the first instance acknowledges one batch, then hangs on the next and is never stopped.
     const crashed = await openQueue({ batchSize: 5, concurrency: 1, batchWindowMs: 0, visibilityTimeoutMs: 300 });
-    const ids = (await Promise.all(Array.from({ length: 12 }, (_, index) => crashed.send(`m${index}`)))).map((result) => result.messageId);
+    const ids = (await Promise.all(Array.from({ length: 12 }, (_, index) => crashed.send(`m${index}`)))).map(
+      (result) => result.messageId,
+    );
     let calls = 0;
     const firstRun = recorder(() => {
       calls += 1;
@@ -242,7 +266,9 @@ describe('LocalQueue', () => {
     // Assess
     expect(acknowledged.size).toBe(5);
     expect(visibleAtOpen).toBe(7);
-    expect(new Set(secondRun.records().map((record) => record.messageId))).toEqual(new Set(ids.filter((id) => !acknowledged.has(id))));
+    expect(new Set(secondRun.records().map((record) => record.messageId))).toEqual(
+      new Set(ids.filter((id) => !acknowledged.has(id))),
+    );
     for (const record of secondRun.records()) {
       expect(record.attributes.ApproximateReceiveCount).toBe(hanging.has(record.messageId) ? '2' : '1');
     }
@@ -261,7 +287,10 @@ const worker = async () => { for (;;) { const { messageId } = await queue.send('
 await Promise.all(Array.from({ length: 32 }, worker));
 `,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: resolve('.'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: resolve('.'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const printed: string[] = [];
     const exited = new Promise<void>((done) => child.on('exit', () => done()));
     const lines = createInterface({ input: child.stdout });
@@ -290,7 +319,10 @@ await Promise.all(Array.from({ length: 32 }, worker));
     const before = queue.stats().journalCommits;
     const senders = 50;
     const perSender = 100;
-    const body = JSON.stringify({ webhookEvent: 'user_updated', user: { accountId: '5b10a2844c20165700ede21g', displayName: 'Some One' } });
+    const body = JSON.stringify({
+      webhookEvent: 'user_updated',
+      user: { accountId: '5b10a2844c20165700ede21g', displayName: 'Some One' },
+    });
 
     // Act
     const startedAt = performance.now();
@@ -306,7 +338,9 @@ await Promise.all(Array.from({ length: 32 }, worker));
     const commits = queue.stats().journalCommits - before;
     expect(queue.stats().visible).toBe(sends);
     expect(commits).toBeLessThanOrEqual(sends / 10);
-    console.info(`local queue: ${sends} sends from ${senders} senders in ${elapsedMs.toFixed(0)} ms (${Math.round((sends / elapsedMs) * 1000)}/s), ${commits} journal syncs`);
+    console.info(
+      `local queue: ${sends} sends from ${senders} senders in ${elapsedMs.toFixed(0)} ms (${Math.round((sends / elapsedMs) * 1000)}/s), ${commits} journal syncs`,
+    );
   });
 
   it('compacts the journal as it grows, without losing or reviving messages', async () => {
@@ -316,14 +350,20 @@ await Promise.all(Array.from({ length: 32 }, worker));
     const keep = await queue.send('keep-me');
 
     const { records, handler } = recorder((event) => ({
-      batchItemFailures: event.Records.filter((record) => record.messageId === keep.messageId).map((record) => ({ itemIdentifier: record.messageId })),
+      batchItemFailures: event.Records.filter((record) => record.messageId === keep.messageId).map((record) => ({
+        itemIdentifier: record.messageId,
+      })),
     }));
     queue.start(handler);
 
     // Act: 500 messages in rounds, each round deleted before the next; only keep-me stays live.
     for (let round = 1; round <= 10; round += 1) {
       await Promise.all(Array.from({ length: 50 }, () => queue.send(body)));
-      await until(() => records().filter((record) => record.body === body).length === round * 50 && queue.stats().visible + queue.stats().inFlight === 1);
+      await until(
+        () =>
+          records().filter((record) => record.body === body).length === round * 50 &&
+          queue.stats().visible + queue.stats().inFlight === 1,
+      );
     }
     await queue.stop();
     const size = (await stat(join(dir, 'journal.jsonl'))).size;

@@ -65,18 +65,40 @@ describe('a reconcile run against the embedded store', () => {
     runs += 1;
     const runId = `${action}-${runs}`;
     const current = await settings.get();
-    expect(await settings.transition({ from: current.state, to: action === 'enable' ? 'ENABLING' : 'RECONCILING', runId, action, expectedRunId: current.runId })).toBe(true);
+    expect(
+      await settings.transition({
+        from: current.state,
+        to: action === 'enable' ? 'ENABLING' : 'RECONCILING',
+        runId,
+        action,
+        expectedRunId: current.runId,
+      }),
+    ).toBe(true);
     await syncUsersSegment({ jira, links, settings }, { runId, action, startAt: 0 });
     if (action === 'reconcile') {
       const { accountIds } = await settings.seenAccounts(runId);
       const since = await sweepSince(settings, runId);
       for (let shard = 0; shard < LINK_SHARDS; shard += 1) {
         let cursor: string | null = null;
-        do cursor = (await demoteLinksBatch({ links, settings }, { runId, shard, cursor, mode: { kind: 'sweep', seen: accountIds, since } })).cursor;
+        do
+          cursor = (
+            await demoteLinksBatch(
+              { links, settings },
+              { runId, shard, cursor, mode: { kind: 'sweep', seen: accountIds, since } },
+            )
+          ).cursor;
         while (cursor);
       }
     }
-    expect(await settings.transition({ from: action === 'enable' ? 'ENABLING' : 'RECONCILING', to: 'ENABLED', runId, action, expectedRunId: runId })).toBe(true);
+    expect(
+      await settings.transition({
+        from: action === 'enable' ? 'ENABLING' : 'RECONCILING',
+        to: 'ENABLED',
+        runId,
+        action,
+        expectedRunId: runId,
+      }),
+    ).toBe(true);
     return runId;
   }
 
@@ -133,7 +155,14 @@ describe('a reconcile run against the embedded store', () => {
     // Assess
     db.client.middlewareStack.remove('countContactWrites');
     expect(contactWrites).toBe(0);
-    expect((await settings.summary(runId)).progress).toMatchObject({ total: 30, processed: 30, created: 0, linked: 0, updated: 0, unlinked: 0 });
+    expect((await settings.summary(runId)).progress).toMatchObject({
+      total: 30,
+      processed: 30,
+      created: 0,
+      linked: 0,
+      updated: 0,
+      unlinked: 0,
+    });
   });
 
   it('lets a webhook newer than the page win, and never sweeps an account a webhook linked during the run', async () => {
@@ -142,15 +171,27 @@ describe('a reconcile run against the embedded store', () => {
     const late = person(300);
     jira.whileAnswering = async () => {
       const now = Date.now() + 1;
-      await applyUserEvent({ jira, links, settings }, { timestamp: now, webhookEvent: 'user_updated', user: { ...person(5), displayName: 'Renamed Meanwhile' } });
-      await applyUserEvent({ jira, links, settings }, { timestamp: now, webhookEvent: 'user_created', user: { ...late } });
+      await applyUserEvent(
+        { jira, links, settings },
+        { timestamp: now, webhookEvent: 'user_updated', user: { ...person(5), displayName: 'Renamed Meanwhile' } },
+      );
+      await applyUserEvent(
+        { jira, links, settings },
+        { timestamp: now, webhookEvent: 'user_created', user: { ...late } },
+      );
     };
 
     // Act: the reconcile's page does not list the new user (it was created after the page was read)
     await run('reconcile');
 
     // Assess
-    expect((await contactOf('person.5@example.com'))[0]).toMatchObject({ name: 'Renamed Meanwhile', tags: ['Jira User'] });
-    expect((await contactOf('person.300@example.com'))[0]).toMatchObject({ tags: ['Jira User'], jiraUser: { accountId: late.accountId } });
+    expect((await contactOf('person.5@example.com'))[0]).toMatchObject({
+      name: 'Renamed Meanwhile',
+      tags: ['Jira User'],
+    });
+    expect((await contactOf('person.300@example.com'))[0]).toMatchObject({
+      tags: ['Jira User'],
+      jiraUser: { accountId: late.accountId },
+    });
   });
 });

@@ -67,13 +67,23 @@ describe('syncAccount / unsyncAccount', () => {
   it('links the oldest existing contact with the same email in any case instead of creating one', async () => {
     // Prepare
     const user = account();
-    const existing = await contacts.createContact({ name: 'Old name', email: user.email.toUpperCase(), phone: '+1 555', tags: ['vip'] });
+    const existing = await contacts.createContact({
+      name: 'Old name',
+      email: user.email.toUpperCase(),
+      phone: '+1 555',
+      tags: ['vip'],
+    });
     // Act
     const outcome = await syncAccount(links, user);
     // Assess
     expect(outcome).toBe('linked');
     const linked = await contacts.getContact(existing.id);
-    expect(linked).toMatchObject({ name: user.displayName, email: user.email, phone: '+1 555', tags: ['Jira User', 'vip'] });
+    expect(linked).toMatchObject({
+      name: user.displayName,
+      email: user.email,
+      phone: '+1 555',
+      tags: ['Jira User', 'vip'],
+    });
     expect(await contactsOf(user.accountId, user.email)).toHaveLength(1);
   });
 
@@ -81,7 +91,9 @@ describe('syncAccount / unsyncAccount', () => {
     // Prepare
     const user = account();
     // Act
-    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => syncAccount(links, { ...user, eventTs: 1_000 + (i % 3) })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => syncAccount(links, { ...user, eventTs: 1_000 + (i % 3) })),
+    );
     // Assess
     expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);
     const synced = await contactsOf(user.accountId, user.email);
@@ -111,7 +123,12 @@ describe('syncAccount / unsyncAccount', () => {
     const user = account({ eventTs: 2_000, displayName: 'Newer' });
     await syncAccount(links, user);
     // Act
-    const outcome = await syncAccount(links, { ...user, eventTs: 1_500, displayName: 'Older', email: 'older@example.com' });
+    const outcome = await syncAccount(links, {
+      ...user,
+      eventTs: 1_500,
+      displayName: 'Older',
+      email: 'older@example.com',
+    });
     // Assess
     expect(outcome).toBe('stale');
     const link = await links.getLink(user.accountId);
@@ -163,7 +180,10 @@ describe('syncAccount / unsyncAccount', () => {
     const user = account({ eventTs: 1_000 });
     await syncAccount(links, user);
     // Act
-    await Promise.all([unsyncAccount(links, user.accountId, 5_000), syncAccount(links, { ...user, eventTs: 4_000, displayName: 'Racer' })]);
+    await Promise.all([
+      unsyncAccount(links, user.accountId, 5_000),
+      syncAccount(links, { ...user, eventTs: 4_000, displayName: 'Racer' }),
+    ]);
     // Assess
     expect(await contactsOf(user.accountId, user.email)).toHaveLength(0);
     expect((await links.getLink(user.accountId))?.status).toBe('unlinked');
@@ -172,12 +192,21 @@ describe('syncAccount / unsyncAccount', () => {
   it('completes a claim that crashed before its contact was written, without a second contact', async () => {
     // Prepare: the link was claimed for a new contact, then the writer died
     const user = account();
-    await links.claimLink({ accountId: user.accountId, status: 'linked', contactId: 'crashed-before-create', origin: 'created', eventTs: 500, runId: 'run-1' });
+    await links.claimLink({
+      accountId: user.accountId,
+      status: 'linked',
+      contactId: 'crashed-before-create',
+      origin: 'created',
+      eventTs: 500,
+      runId: 'run-1',
+    });
     // Act
     const outcome = await syncAccount(links, user, 'run-1');
     // Assess
     expect(outcome).toBe('created');
-    expect(await contacts.getContact('crashed-before-create')).toMatchObject({ jiraUser: { accountId: user.accountId } });
+    expect(await contacts.getContact('crashed-before-create')).toMatchObject({
+      jiraUser: { accountId: user.accountId },
+    });
     expect(await contactsOf(user.accountId, user.email)).toHaveLength(1);
   });
 

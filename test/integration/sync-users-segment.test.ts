@@ -13,13 +13,17 @@ import { type TestTable, startTestTable } from '../helpers/dynamo.js';
  * Jira is outside: a directory that behaves as Jira Cloud may, answering fewer accounts than asked
  * (a page cap, and shorter pages in the middle of the list), with a few records it describes oddly.
  */
-function directory(accounts: readonly unknown[], options: { pageCap: number; shortEvery?: number }): JiraDirectory & { calls: number } {
+function directory(
+  accounts: readonly unknown[],
+  options: { pageCap: number; shortEvery?: number },
+): JiraDirectory & { calls: number } {
   const self = {
     calls: 0,
     async searchUsers(startAt: number, maxResults: number): Promise<JiraUsersPage> {
       self.calls += 1;
       // Every so many calls, a page comes back shorter still, anywhere in the list.
-      const cap = options.shortEvery && self.calls % options.shortEvery === 0 ? Math.ceil(options.pageCap / 3) : options.pageCap;
+      const cap =
+        options.shortEvery && self.calls % options.shortEvery === 0 ? Math.ceil(options.pageCap / 3) : options.pageCap;
       return readUsers(accounts.slice(startAt, startAt + Math.min(maxResults, cap)));
     },
     getUser: () => Promise.reject(new Error('No per-user lookup is expected during a run.')),
@@ -43,7 +47,10 @@ describe('syncUsersSegment with pages shorter than asked', () => {
   beforeEach(async () => {
     db = await startTestTable();
     contacts = new DynamoDbContactStore(db.client, db.table);
-    deps = { links: new DynamoDbAccountLinkStore(db.client, db.table), settings: new DynamoDbUserSyncStore(db.client, db.table) };
+    deps = {
+      links: new DynamoDbAccountLinkStore(db.client, db.table),
+      settings: new DynamoDbUserSyncStore(db.client, db.table),
+    };
   });
   afterEach(async () => {
     await db.stop();
@@ -68,7 +75,10 @@ describe('syncUsersSegment with pages shorter than asked', () => {
     while (!plan.done) {
       const results = await Promise.all(
         plan.segments.map((startAt) =>
-          syncUsersSegment({ ...deps, jira }, { runId: 'run-short', action: 'enable', startAt, segmentSize: limits.segmentSize }),
+          syncUsersSegment(
+            { ...deps, jira },
+            { runId: 'run-short', action: 'enable', startAt, segmentSize: limits.segmentSize },
+          ),
         ),
       );
       segments.push(...results);
@@ -99,16 +109,26 @@ describe('syncUsersSegment with pages shorter than asked', () => {
     const records = Array.from({ length: 20 }, (_, index) => user(index));
     const jira = directory(records, { pageCap: 1000 });
     const failing = records[4]?.accountId;
-    const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const raw = new DynamoDBClient({
+      endpoint: db.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     raw.middlewareStack.add(
       (next) => async (args) => {
         const item = (args.input as { Item?: { pk?: { S?: string } } }).Item;
-        if (item?.pk?.S === `JIRA#${failing}`) throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+        if (item?.pk?.S === `JIRA#${failing}`)
+          throw Object.assign(new Error('Throughput exceeds the current capacity'), {
+            name: 'ProvisionedThroughputExceededException',
+          });
         return next(args);
       },
       { step: 'build' },
     );
-    const flakyLinks = new DynamoDbAccountLinkStore(DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }), db.table);
+    const flakyLinks = new DynamoDbAccountLinkStore(
+      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+      db.table,
+    );
 
     // Act
     await syncUsersSegment({ ...deps, links: flakyLinks, jira }, { runId: 'run-fail', action: 'enable', startAt: 0 });

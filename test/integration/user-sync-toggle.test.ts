@@ -1,7 +1,14 @@
 import { DynamoDbUserSyncStore } from '../../lambdas/adapters/dynamodb/dynamodb-user-sync-store.js';
 import { ConflictError } from '../../lambdas/domain/errors.js';
 import { type SyncAction, emptyProgress } from '../../lambdas/domain/sync/user-sync-state.js';
-import { type SyncWorkflowStarter, beginScheduledReconcile, describeUserSync, finishSyncRun, requestReconcile, requestUserSync } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import {
+  type SyncWorkflowStarter,
+  beginScheduledReconcile,
+  describeUserSync,
+  finishSyncRun,
+  requestReconcile,
+  requestUserSync,
+} from '../../lambdas/domain/sync/user-sync-toggle.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
 
 /** Step Functions is outside: this stand-in records the executions the toggle starts. */
@@ -77,7 +84,10 @@ describe('the toggle against the embedded store', () => {
     const workflow = new RecordingWorkflow();
     await requestUserSync(store, workflow, true);
     const firstRun = workflow.started[0]?.runId ?? '';
-    await store.saveProgressPart(firstRun, 'PAGE#0', { progress: { ...emptyProgress(), total: 2, processed: 2, created: 1, failed: 1 }, failures: [{ accountId: 'a-1', reason: 'throttled' }] });
+    await store.saveProgressPart(firstRun, 'PAGE#0', {
+      progress: { ...emptyProgress(), total: 2, processed: 2, created: 1, failed: 1 },
+      failures: [{ accountId: 'a-1', reason: 'throttled' }],
+    });
     await finishSyncRun(store, 'enable', firstRun);
     const ended = await describeUserSync(store);
 
@@ -85,7 +95,11 @@ describe('the toggle against the embedded store', () => {
     const again = await requestUserSync(store, workflow, true);
 
     // Assess
-    expect(ended).toMatchObject({ state: 'ENABLED', progress: { failed: 1 }, failures: [{ accountId: 'a-1', reason: 'throttled' }] });
+    expect(ended).toMatchObject({
+      state: 'ENABLED',
+      progress: { failed: 1 },
+      failures: [{ accountId: 'a-1', reason: 'throttled' }],
+    });
     expect(again).toMatchObject({ state: 'ENABLING', progress: { failed: 0 }, failures: [] });
     expect(workflow.started.map((start) => start.action)).toEqual(['enable', 'enable']);
     expect(workflow.started[1]?.runId).not.toBe(firstRun);
@@ -106,7 +120,9 @@ describe('the toggle against the embedded store', () => {
     expect(reconciling).toMatchObject({ state: 'RECONCILING', enabled: true, progress: { updated: 0, unlinked: 0 } });
     await expect(requestReconcile(store, workflow)).rejects.toThrow(/reconcile is running/);
     await expect(requestUserSync(store, workflow, false)).rejects.toThrow(/reconcile is running/);
-    expect((await beginScheduledReconcile(store)) as { declined: string }).toEqual({ declined: expect.stringMatching(/reconcile is running/) });
+    expect((await beginScheduledReconcile(store)) as { declined: string }).toEqual({
+      declined: expect.stringMatching(/reconcile is running/),
+    });
     expect(await requestUserSync(store, workflow, true)).toMatchObject({ state: 'RECONCILING' });
     expect(workflow.started.map((start) => start.action)).toEqual(['enable', 'reconcile']);
   });
@@ -124,7 +140,13 @@ describe('the toggle against the embedded store', () => {
     const view = await describeUserSync(store);
 
     // Assess
-    expect(view).toMatchObject({ state: 'ENABLED', enabled: true, lastReconcile: { finishedAt: expect.any(String), error: expect.stringMatching(/swept nothing/) } });
-    expect(Date.parse(view.lastReconcile?.startedAt ?? '')).toBeLessThanOrEqual(Date.parse(view.lastReconcile?.finishedAt ?? ''));
+    expect(view).toMatchObject({
+      state: 'ENABLED',
+      enabled: true,
+      lastReconcile: { finishedAt: expect.any(String), error: expect.stringMatching(/swept nothing/) },
+    });
+    expect(Date.parse(view.lastReconcile?.startedAt ?? '')).toBeLessThanOrEqual(
+      Date.parse(view.lastReconcile?.finishedAt ?? ''),
+    );
   });
 });

@@ -21,7 +21,13 @@ describe('eligibility', () => {
     // Assess
     expect(result).toEqual({
       kind: 'sync',
-      snapshot: { accountId: '712020:0f1e', accountType: 'atlassian', displayName: 'Ada Lovelace', email: 'Ada@Example.com', eventTs: EVENT_TS },
+      snapshot: {
+        accountId: '712020:0f1e',
+        accountType: 'atlassian',
+        displayName: 'Ada Lovelace',
+        email: 'Ada@Example.com',
+        eventTs: EVENT_TS,
+      },
     });
   });
 
@@ -74,7 +80,10 @@ describe('eligibility', () => {
     const blank = eligibility(account({ displayName: '  ', emailAddress: ' grace@example.com ' }), EVENT_TS);
     const missing = eligibility(account({ displayName: undefined }), EVENT_TS);
     // Assess
-    expect(blank.kind === 'sync' && blank.snapshot).toMatchObject({ displayName: undefined, email: 'grace@example.com' });
+    expect(blank.kind === 'sync' && blank.snapshot).toMatchObject({
+      displayName: undefined,
+      email: 'grace@example.com',
+    });
     expect(missing.kind === 'sync' && missing.snapshot.displayName).toBeUndefined();
   });
 

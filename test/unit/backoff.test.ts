@@ -1,6 +1,20 @@
-import { SYNC_RETRY_POLICY as DEFAULT_RETRY_POLICY, type RetryPolicy, jitteredDelayMs, requestedWaitMs, retryAfterMs, sleep } from '../../lambdas/adapters/jira/backoff.js';
+import {
+  SYNC_RETRY_POLICY as DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
+  jitteredDelayMs,
+  requestedWaitMs,
+  retryAfterMs,
+  sleep,
+} from '../../lambdas/adapters/jira/backoff.js';
 
-const POLICY: RetryPolicy = { maxAttempts: 5, maxRateLimitedAttempts: 10, baseDelayMs: 100, maxDelayMs: 1_000, requestTimeoutMs: 1_000, budgetMs: 10_000 };
+const POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  maxRateLimitedAttempts: 10,
+  baseDelayMs: 100,
+  maxDelayMs: 1_000,
+  requestTimeoutMs: 1_000,
+  budgetMs: 10_000,
+};
 
 describe('jitteredDelayMs', () => {
   it('doubles the ceiling with each attempt', () => {
@@ -88,7 +102,11 @@ describe('requestedWaitMs', () => {
     ['Retry-After in seconds', { 'Retry-After': '7' }, 7_000],
     ['Retry-After as an HTTP date', { 'Retry-After': 'Wed, 25 Nov 2026 10:00:03 GMT' }, 3_000],
     ['X-RateLimit-Reset as an ISO time', { 'X-RateLimit-Reset': '2026-11-25T10:00:12Z' }, 12_000],
-    ['Retry-After before X-RateLimit-Reset', { 'Retry-After': '2', 'X-RateLimit-Reset': '2026-11-25T10:00:12Z' }, 2_000],
+    [
+      'Retry-After before X-RateLimit-Reset',
+      { 'Retry-After': '2', 'X-RateLimit-Reset': '2026-11-25T10:00:12Z' },
+      2_000,
+    ],
     ['neither: the backoff', {}, 321],
     ['a reset in the past: no wait', { 'X-RateLimit-Reset': '2026-11-25T09:59:00Z' }, 0],
   ])('%s', (_name, headers, expected) => {

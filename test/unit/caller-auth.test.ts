@@ -36,7 +36,13 @@ describe('CallerAuth', () => {
   beforeEach(() => {
     jira = new FakeJira();
     clock = 1_000_000;
-    auth = new CallerAuth(jira, { ttlMs: 60_000, failedTtlMs: 5_000, maxEntries: 3, failedLogins: { burst: 3, refillEveryMs: 6_000 }, now: () => clock });
+    auth = new CallerAuth(jira, {
+      ttlMs: 60_000,
+      failedTtlMs: 5_000,
+      maxEntries: 3,
+      failedLogins: { burst: 3, refillEveryMs: 6_000 },
+      now: () => clock,
+    });
   });
 
   it('refuses a missing or blank header without asking Jira', async () => {
@@ -68,10 +74,13 @@ describe('CallerAuth', () => {
     // Prepare: room for every login; a known login, then the burst of three failures spent
     auth = new CallerAuth(jira, { failedLogins: { burst: 3, refillEveryMs: 6_000 }, now: () => clock });
     await auth.authorize(AGENT, USER);
-    for (const header of ['Basic x1', 'Basic x2', 'Basic x3']) await expect(auth.authorize(header, USER)).rejects.toThrow(UnauthorizedError);
+    for (const header of ['Basic x1', 'Basic x2', 'Basic x3'])
+      await expect(auth.authorize(header, USER)).rejects.toThrow(UnauthorizedError);
     // Act
     const limited = await auth.authorize('Basic x4', USER).catch((error: unknown) => error);
-    const otherAddress = await auth.authorize('Basic x5', { level: 'user', sourceIp: '192.0.2.2' }).catch((error: unknown) => error);
+    const otherAddress = await auth
+      .authorize('Basic x5', { level: 'user', sourceIp: '192.0.2.2' })
+      .catch((error: unknown) => error);
     const known = await auth.authorize(AGENT, USER);
     // Assess
     expect(limited).toBeInstanceOf(TooManyRequestsError);
@@ -110,8 +119,12 @@ describe('CallerAuth', () => {
 
   it('says what a non-administrator tried: read or change', async () => {
     // Act / Assess
-    await expect(auth.authorize(AGENT, ADMIN_READ)).rejects.toThrow('Only Jira administrators can read /settings/user-sync');
-    await expect(auth.authorize(AGENT, ADMIN_CHANGE)).rejects.toThrow('Only Jira administrators can change /settings/user-sync');
+    await expect(auth.authorize(AGENT, ADMIN_READ)).rejects.toThrow(
+      'Only Jira administrators can read /settings/user-sync',
+    );
+    await expect(auth.authorize(AGENT, ADMIN_CHANGE)).rejects.toThrow(
+      'Only Jira administrators can change /settings/user-sync',
+    );
   });
 
   it('asks Jira once per header within the time to live', async () => {
@@ -164,7 +177,8 @@ describe('CallerAuth', () => {
   it('forgets the oldest entry when full', async () => {
     // Prepare: room for 3
     const headers = ['Basic a', 'Basic b', 'Basic c', 'Basic d'];
-    for (const [index, header] of headers.entries()) jira.accepted.set(header, { accountId: `u${index}`, displayName: header });
+    for (const [index, header] of headers.entries())
+      jira.accepted.set(header, { accountId: `u${index}`, displayName: header });
     // Act
     for (const header of headers) await auth.authorize(header, USER);
     await auth.authorize('Basic d', USER);

@@ -1,4 +1,10 @@
-import { type Contact, JIRA_USER_TAG, isSynced, jiraOwnedFieldsChanged, visibleTags } from '../../lambdas/domain/contact.js';
+import {
+  type Contact,
+  JIRA_USER_TAG,
+  isSynced,
+  jiraOwnedFieldsChanged,
+  visibleTags,
+} from '../../lambdas/domain/contact.js';
 import { normalizeEmail } from '../../lambdas/domain/email.js';
 
 function contact(overrides: Partial<Contact> = {}): Contact {
@@ -89,14 +95,22 @@ describe('jiraOwnedFieldsChanged', () => {
 
   it('lets a synced contact repeat its current name and email', () => {
     // Act
-    const blocked = jiraOwnedFieldsChanged(synced(), { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+44 1' });
+    const blocked = jiraOwnedFieldsChanged(synced(), {
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      phone: '+44 1',
+    });
     // Assess
     expect(blocked).toEqual([]);
   });
 
   it('lets a synced contact change its own fields', () => {
     // Act
-    const blocked = jiraOwnedFieldsChanged(synced(), { phone: '+44 20 7946 0000', tags: ['vip'], companyIds: ['co-1'] });
+    const blocked = jiraOwnedFieldsChanged(synced(), {
+      phone: '+44 20 7946 0000',
+      tags: ['vip'],
+      companyIds: ['co-1'],
+    });
     // Assess
     expect(blocked).toEqual([]);
   });

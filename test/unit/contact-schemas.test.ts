@@ -26,7 +26,13 @@ describe('newContactSchema', () => {
       tags: [' vip '],
     });
     // Assess
-    expect(parsed).toEqual({ name: 'Ada Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0000', companyIds: ['co-1'], tags: ['vip'] });
+    expect(parsed).toEqual({
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      phone: '+44 20 7946 0000',
+      companyIds: ['co-1'],
+      tags: ['vip'],
+    });
   });
 
   it('needs only a name, and accepts null email and phone', () => {
@@ -42,14 +48,26 @@ describe('newContactSchema', () => {
     ['a name of the wrong type', { name: 42 }, /^name: /],
     ['a name over 200 characters', { name: 'x'.repeat(201) }, /name: must be at most 200 characters/],
     ['an invalid email', { name: 'Ada', email: 'not-an-email' }, /email: must be a valid email address/],
-    ['an email over 254 characters', { name: 'Ada', email: `${'a'.repeat(250)}@example.com` }, /email: must be at most 254/],
+    [
+      'an email over 254 characters',
+      { name: 'Ada', email: `${'a'.repeat(250)}@example.com` },
+      /email: must be at most 254/,
+    ],
     ['a phone of the wrong type', { name: 'Ada', phone: 123 }, /^phone: /],
     ['a phone over 50 characters', { name: 'Ada', phone: '1'.repeat(51) }, /phone: must be at most 50/],
     ['tags that are not a list', { name: 'Ada', tags: 'vip' }, /^tags: /],
     ['an empty tag', { name: 'Ada', tags: ['vip', ' '] }, /tags\.1: must not be empty/],
     ['the "Jira User" tag', { name: 'Ada', tags: ['Jira User'] }, /tags\.0: "Jira User" is set by user syncing/],
-    ['more than 50 tags', { name: 'Ada', tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }, /tags: must list at most 50 tags/],
-    ['more than 50 companies', { name: 'Ada', companyIds: Array.from({ length: 51 }, (_, i) => `c${i}`) }, /companyIds: must list at most 50/],
+    [
+      'more than 50 tags',
+      { name: 'Ada', tags: Array.from({ length: 51 }, (_, i) => `t${i}`) },
+      /tags: must list at most 50 tags/,
+    ],
+    [
+      'more than 50 companies',
+      { name: 'Ada', companyIds: Array.from({ length: 51 }, (_, i) => `c${i}`) },
+      /companyIds: must list at most 50/,
+    ],
     ['an unknown field', { name: 'Ada', nickname: 'A' }, /nickname/],
     ['a Jira link set by hand', { name: 'Ada', jiraUser: { accountId: 'x', accountType: 'atlassian' } }, /jiraUser/],
     ['an array body', [{ name: 'Ada' }], /object/i],
@@ -84,7 +102,10 @@ describe('contactChangesSchema', () => {
 describe('company schemas', () => {
   it('accepts a name with or without a domain', () => {
     // Act / Assess
-    expect(newCompanySchema.parse({ name: ' Acme ', domain: 'acme.example' })).toEqual({ name: 'Acme', domain: 'acme.example' });
+    expect(newCompanySchema.parse({ name: ' Acme ', domain: 'acme.example' })).toEqual({
+      name: 'Acme',
+      domain: 'acme.example',
+    });
     expect(problem(newCompanySchema, { name: 'Acme' })).toBeUndefined();
     expect(problem(newCompanySchema, { name: 'Acme', domain: null })).toBeUndefined();
   });

@@ -12,7 +12,14 @@ import {
 } from '../../lambdas/domain/errors.js';
 import { newContactSchema } from '../../lambdas/http/contact-schemas.js';
 import { errorResponse } from '../../lambdas/http/error-response.js';
-import { DEFAULT_PAGE_SIZE, MAX_API_BODY_BYTES, MAX_PAGE_SIZE, pageRequest, parseBody, pathId } from '../../lambdas/http/request.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_API_BODY_BYTES,
+  MAX_PAGE_SIZE,
+  pageRequest,
+  parseBody,
+  pathId,
+} from '../../lambdas/http/request.js';
 
 function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return {

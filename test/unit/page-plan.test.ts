@@ -1,4 +1,9 @@
-import { SEGMENTS_PER_WAVE, SEGMENT_SIZE, WAVES_PER_EXECUTION, planNextWave } from '../../lambdas/domain/sync/page-plan.js';
+import {
+  SEGMENTS_PER_WAVE,
+  SEGMENT_SIZE,
+  WAVES_PER_EXECUTION,
+  planNextWave,
+} from '../../lambdas/domain/sync/page-plan.js';
 
 const SMALL = { segmentSize: 100, segmentsPerWave: 3, wavesPerExecution: 50 };
 
@@ -22,7 +27,13 @@ describe('planNextWave', () => {
     const second = planNextWave(first, results, SMALL);
     // Assess
     expect(first.segments).toEqual([0, 100, 200]);
-    expect(second).toEqual({ segments: [300, 400, 500], nextStartAt: 600, wavesInExecution: 2, done: false, continueAsNew: false });
+    expect(second).toEqual({
+      segments: [300, 400, 500],
+      nextStartAt: 600,
+      wavesInExecution: 2,
+      done: false,
+      continueAsNew: false,
+    });
   });
 
   it('is done once a segment met an empty page', () => {

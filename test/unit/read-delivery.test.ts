@@ -14,7 +14,12 @@ function queuedDelivery(payload: unknown, options: { signature?: string } = {}):
     messageId: 'm-1',
     receiptHandle: 'r-1',
     body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 's', ApproximateFirstReceiveTimestamp: '0' },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 's',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
     messageAttributes: {
       [WEBHOOK_ATTRIBUTES.deliveryId]: attribute('delivery-1'),
       ...(signature ? { [WEBHOOK_ATTRIBUTES.signature]: attribute(signature) } : {}),
@@ -26,7 +31,8 @@ function queuedDelivery(payload: unknown, options: { signature?: string } = {}):
   };
 }
 
-const read = (payload: unknown, options?: { signature?: string }): DeliveryReading => readDelivery({ record: queuedDelivery(payload, options), secret: SECRET });
+const read = (payload: unknown, options?: { signature?: string }): DeliveryReading =>
+  readDelivery({ record: queuedDelivery(payload, options), secret: SECRET });
 
 describe('readDelivery', () => {
   it('turns a null email and display name into undefined, and keeps what else the user carries', () => {
@@ -34,7 +40,14 @@ describe('readDelivery', () => {
     const reading = read({
       timestamp: 1_700_000_000_000,
       webhookEvent: 'user_updated',
-      user: { accountId: '712020:a', accountType: 'atlassian', displayName: null, emailAddress: null, active: true, self: 'https://x' },
+      user: {
+        accountId: '712020:a',
+        accountType: 'atlassian',
+        displayName: null,
+        emailAddress: null,
+        active: true,
+        self: 'https://x',
+      },
     });
 
     // Assess
@@ -44,29 +57,57 @@ describe('readDelivery', () => {
       event: expect.objectContaining({
         timestamp: 1_700_000_000_000,
         webhookEvent: 'user_updated',
-        user: expect.objectContaining({ accountId: '712020:a', accountType: 'atlassian', displayName: undefined, emailAddress: undefined, active: true }),
+        user: expect.objectContaining({
+          accountId: '712020:a',
+          accountType: 'atlassian',
+          displayName: undefined,
+          emailAddress: undefined,
+          active: true,
+        }),
       }),
     });
   });
 
   it('reads a user with nothing but its id (a null type and active, or none at all)', () => {
     // Act
-    const nulls = read({ timestamp: 1, webhookEvent: 'user_created', user: { accountId: 'x', accountType: null, active: null } });
+    const nulls = read({
+      timestamp: 1,
+      webhookEvent: 'user_created',
+      user: { accountId: 'x', accountType: null, active: null },
+    });
     const bare = read({ timestamp: 1, webhookEvent: 'user_deleted', user: { accountId: 'x' } });
 
     // Assess
-    expect(nulls).toMatchObject({ kind: 'user-event', event: { user: { accountId: 'x', accountType: undefined, active: undefined } } });
-    expect(bare).toMatchObject({ kind: 'user-event', event: { webhookEvent: 'user_deleted', user: { accountId: 'x' } } });
+    expect(nulls).toMatchObject({
+      kind: 'user-event',
+      event: { user: { accountId: 'x', accountType: undefined, active: undefined } },
+    });
+    expect(bare).toMatchObject({
+      kind: 'user-event',
+      event: { webhookEvent: 'user_deleted', user: { accountId: 'x' } },
+    });
   });
 
   it.each([
     ['another event', { timestamp: 1, webhookEvent: 'jira:issue_created', issue: { key: 'CRM-1' } }, 'unhandled-event'],
-    ['an event Jira may add one day', { timestamp: 1, webhookEvent: 'user_merged', user: { accountId: 'x' } }, 'unhandled-event'],
-    ['a Data Center-style user (name and key)', { timestamp: 1, webhookEvent: 'user_created', user: { name: 'ada', key: 'JIRAUSER10100' } }, 'no-account-id'],
+    [
+      'an event Jira may add one day',
+      { timestamp: 1, webhookEvent: 'user_merged', user: { accountId: 'x' } },
+      'unhandled-event',
+    ],
+    [
+      'a Data Center-style user (name and key)',
+      { timestamp: 1, webhookEvent: 'user_created', user: { name: 'ada', key: 'JIRAUSER10100' } },
+      'no-account-id',
+    ],
     ['a user event without a user', { timestamp: 1, webhookEvent: 'user_updated' }, 'no-account-id'],
     ['a null accountId', { timestamp: 1, webhookEvent: 'user_updated', user: { accountId: null } }, 'no-account-id'],
     ['an empty accountId', { timestamp: 1, webhookEvent: 'user_updated', user: { accountId: '' } }, 'no-account-id'],
-    ["a corrupted record's accountId", { timestamp: 1, webhookEvent: 'user_updated', user: { accountId: 'unknown' } }, 'no-account-id'],
+    [
+      "a corrupted record's accountId",
+      { timestamp: 1, webhookEvent: 'user_updated', user: { accountId: 'unknown' } },
+      'no-account-id',
+    ],
   ])('ignores %s', (_case, payload, reason) => {
     // Act
     const reading = read(payload);
@@ -77,7 +118,10 @@ describe('readDelivery', () => {
 
   it.each([
     ['a negative timestamp', { timestamp: -5, webhookEvent: 'user_created', user: { accountId: 'x' } }],
-    ['an active that is not a boolean', { timestamp: 1, webhookEvent: 'user_created', user: { accountId: 'x', active: 'yes' } }],
+    [
+      'an active that is not a boolean',
+      { timestamp: 1, webhookEvent: 'user_created', user: { accountId: 'x', active: 'yes' } },
+    ],
     ['a numeric email', { timestamp: 1, webhookEvent: 'user_created', user: { accountId: 'x', emailAddress: 42 } }],
     ['no envelope', { hello: 'world' }],
   ])('finds a signed delivery with %s malformed', (_case, payload) => {
@@ -94,7 +138,11 @@ describe('readDelivery', () => {
     ['made with another secret', 'OTHER', 'mismatch'],
   ])('reads nothing from a delivery whose signature is %s', (_case, given, problem) => {
     // Prepare
-    const payload = { timestamp: 1, webhookEvent: 'user_created', user: { accountId: 'x', emailAddress: 'x@example.com' } };
+    const payload = {
+      timestamp: 1,
+      webhookEvent: 'user_created',
+      user: { accountId: 'x', emailAddress: 'x@example.com' },
+    };
     const body = JSON.stringify(payload);
     const signature = given
       ?.replace('GENUINE ', signWebhookBody(body, SECRET))

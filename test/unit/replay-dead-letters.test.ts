@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import type { StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { type MessageMoveStarter, ReplayError, replayDeadLetters } from '../../bin/replay-dead-letters.js';
 import { LocalQueue } from '../../local/queue/index.js';
 import { WEBHOOK_QUEUE_FOLDER } from '../../local/runtime.js';
@@ -41,7 +41,12 @@ describe('replayDeadLetters on AWS', () => {
     const result = await replayDeadLetters({ env: { DLQ_ARN, QUEUE_ARN }, sqs });
 
     // Assess
-    expect(result).toEqual({ where: 'aws', taskHandle: 'task-handle-1', sourceArn: DLQ_ARN, destinationArn: QUEUE_ARN });
+    expect(result).toEqual({
+      where: 'aws',
+      taskHandle: 'task-handle-1',
+      sourceArn: DLQ_ARN,
+      destinationArn: QUEUE_ARN,
+    });
     expect(sqs.commands).toHaveLength(1);
     expect(sqs.commands[0]?.input).toEqual({ SourceArn: DLQ_ARN, DestinationArn: QUEUE_ARN });
   });
@@ -81,7 +86,13 @@ describe('replayDeadLetters locally, with no service running', () => {
   it('redrives the dead letters in DATA_DIR, and the next start delivers them', async () => {
     // Prepare: a delivery that failed until it was dead-lettered, as the stopped service left it
     const dir = path.join(dataDir, WEBHOOK_QUEUE_FOLDER);
-    const failing = await LocalQueue.open({ dir, maxReceiveCount: 2, retryDelayMs: 1, batchWindowMs: 0, log: () => undefined });
+    const failing = await LocalQueue.open({
+      dir,
+      maxReceiveCount: 2,
+      retryDelayMs: 1,
+      batchWindowMs: 0,
+      log: () => undefined,
+    });
     failing.start(async () => {
       throw new Error('Jira is down');
     });

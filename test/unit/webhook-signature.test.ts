@@ -3,7 +3,11 @@ import { signWebhookBody } from '../../local/jira-simulator/index.js';
 import { type SignatureProblem, signatureProblem } from '../../lambdas/webhook/webhook-signature.js';
 
 const SECRET = 'it-is-a-secret';
-const BODY = JSON.stringify({ timestamp: 1_700_000_000_000, webhookEvent: 'user_created', user: { accountId: '712020:abc', displayName: 'Zoë Ünïcode' } });
+const BODY = JSON.stringify({
+  timestamp: 1_700_000_000_000,
+  webhookEvent: 'user_created',
+  user: { accountId: '712020:abc', displayName: 'Zoë Ünïcode' },
+});
 const hex = (body: string, secret: string) => createHmac('sha256', secret).update(body, 'utf8').digest('hex');
 const GENUINE_HEX = hex(BODY, SECRET);
 
@@ -33,7 +37,11 @@ describe('signatureProblem', () => {
     ['with another algorithm', `sha1=${createHmac('sha1', SECRET).update(BODY).digest('hex')}`, 'malformed'],
     ['truncated', `sha256=${GENUINE_HEX.slice(0, 62)}`, 'malformed'],
     ['genuine, then more hex digits', `sha256=${GENUINE_HEX}00`, 'malformed'],
-    ['genuine, then non-hex characters (Buffer.from(hex) would drop them)', `sha256=${GENUINE_HEX}zz-not-hex`, 'malformed'],
+    [
+      'genuine, then non-hex characters (Buffer.from(hex) would drop them)',
+      `sha256=${GENUINE_HEX}zz-not-hex`,
+      'malformed',
+    ],
     ['genuine, then a newline', `sha256=${GENUINE_HEX}\n`, 'malformed'],
     ['genuine, after a space', `sha256= ${GENUINE_HEX}`, 'malformed'],
     ['genuine but for a non-hex last digit', `sha256=${GENUINE_HEX.slice(0, 63)}g`, 'malformed'],

@@ -14,7 +14,10 @@ function withLocalResources(node: Json): Json {
   if (Array.isArray(node)) return node.map(withLocalResources);
   if (node === null || typeof node !== 'object') return node;
   return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, key === 'Resource' ? 'arn:aws:lambda:us-east-1:000000000000:function:local' : withLocalResources(value)]),
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === 'Resource' ? 'arn:aws:lambda:us-east-1:000000000000:function:local' : withLocalResources(value),
+    ]),
   );
 }
 
@@ -39,7 +42,9 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
     // segment of a million-account directory with pages capped at 100 would (ten pages each).
     const accounts = 1_000_000;
     const pageCap = 100;
-    const machine = new StateMachine(withLocalResources(syncWorkflowAsl() as Json) as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    const machine = new StateMachine(withLocalResources(syncWorkflowAsl() as Json) as never, {
+      validationOptions: { checkArn: false, checkPaths: false },
+    });
     const pending: Json[] = [{ action: 'enable', runId: 'run-million' }];
     const executions: Array<{ events: number; segments: number }> = [];
     let pagesRead = 0;
@@ -69,7 +74,10 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
         [SYNC_TASKS.recordFailure]: () => ({}),
       };
       const name = `execution-${executions.length}`;
-      const execution = machine.run(input, { overrides: { taskResourceLocalHandlers: handlers }, context: { Execution: { Name: name } } });
+      const execution = machine.run(input, {
+        overrides: { taskResourceLocalHandlers: handlers },
+        context: { Execution: { Name: name } },
+      });
       const log: Array<{ type: string; state?: { name: string; type: string } }> = [];
       const collecting = (async () => {
         for await (const entry of execution.eventLogs) log.push(entry as never);
@@ -81,7 +89,9 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
 
     // Assess: every account read once, the run split over executions, each well within the limit
     expect(pagesRead).toBeGreaterThanOrEqual(accounts / pageCap);
-    expect(executions.reduce((sum, execution) => sum + execution.segments, 0)).toBeGreaterThanOrEqual(accounts / SEGMENT_SIZE);
+    expect(executions.reduce((sum, execution) => sum + execution.segments, 0)).toBeGreaterThanOrEqual(
+      accounts / SEGMENT_SIZE,
+    );
     expect(executions.length).toBeGreaterThanOrEqual(2);
     for (const execution of executions) expect(execution.events).toBeLessThan(STANDARD_HISTORY_LIMIT / 2);
   }, 120_000);

@@ -77,7 +77,11 @@ export async function decodePageCursor(
   if (!payload || !mac || extra.length > 0) throw invalidCursor();
   const expectedMac = signature(payload, await cursorSigningKey());
   const givenMac = Buffer.from(mac, 'base64url');
-  if (givenMac.length !== expectedMac.length || !timingSafeEqual(givenMac, expectedMac) || givenMac.toString('base64url') !== mac) {
+  if (
+    givenMac.length !== expectedMac.length ||
+    !timingSafeEqual(givenMac, expectedMac) ||
+    givenMac.toString('base64url') !== mac
+  ) {
     throw invalidCursor();
   }
   return decodeCursor(payload, ...expected);

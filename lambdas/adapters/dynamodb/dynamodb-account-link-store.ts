@@ -1,6 +1,19 @@
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { normalizeEmail } from '../../domain/email.js';
-import type { AccountLink, AccountLinkStore, LinkContactResult, SyncedContactValues, UnlinkContactResult } from '../../domain/sync/account-link-store.js';
+import type {
+  AccountLink,
+  AccountLinkStore,
+  LinkContactResult,
+  SyncedContactValues,
+  UnlinkContactResult,
+} from '../../domain/sync/account-link-store.js';
 import { type AccountSnapshot, nameForNewContact } from '../../domain/sync/account-snapshot.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditional.js';
@@ -72,7 +85,12 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
         UpdateExpression: 'SET contactId = :to, origin = :created',
         ConditionExpression: 'contactId = :from AND #status = :linked',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': toContactId, ':from': fromContactId, ':created': 'created', ':linked': 'linked' },
+        ExpressionAttributeValues: {
+          ':to': toContactId,
+          ':from': fromContactId,
+          ':created': 'created',
+          ':linked': 'linked',
+        },
       }),
     );
   }
@@ -145,7 +163,11 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     );
   }
 
-  async listLinks(shard: number, limit: number, cursor?: string): Promise<{ links: AccountLink[]; cursor: string | null }> {
+  async listLinks(
+    shard: number,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ links: AccountLink[]; cursor: string | null }> {
     // A strongly consistent parallel scan: segment `shard` of LINK_SHARDS, `limit` items read per call
     // (bounded work), links kept. It reads the whole table once per demotion, which costs less than
     // keeping every link in an index on every claim.
@@ -227,14 +249,20 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     );
   }
 
-  async unlinkContact(contactId: string, accountId: string, eventTs: number, force = false): Promise<UnlinkContactResult> {
+  async unlinkContact(
+    contactId: string,
+    accountId: string,
+    eventTs: number,
+    force = false,
+  ): Promise<UnlinkContactResult> {
     let unlinked: ContactRecord | undefined;
     try {
       const result = await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: contactPk(contactId), sk: CONTACT_SK },
-          UpdateExpression: 'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now REMOVE jiraAccountId, jiraAccountType',
+          UpdateExpression:
+            'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now REMOVE jiraAccountId, jiraAccountType',
           ConditionExpression: force ? 'jiraAccountId = :account' : 'jiraAccountId = :account AND jiraEventTs < :ts',
           ExpressionAttributeValues: { ':account': accountId, ':ts': eventTs, ':now': new Date().toISOString() },
           ReturnValues: 'ALL_NEW',
@@ -255,7 +283,11 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
 
   private async getContactRecord(contactId: string): Promise<ContactRecord | undefined> {
     const result = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: { pk: contactPk(contactId), sk: CONTACT_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: contactPk(contactId), sk: CONTACT_SK },
+        ConsistentRead: true,
+      }),
     );
     return result.Item as ContactRecord | undefined;
   }

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Company, CompanyChanges, NewCompany } from '../../domain/company.js';
 import type { CompanyStore } from '../../domain/contact-store.js';
 import { NotFoundError } from '../../domain/errors.js';
@@ -22,7 +29,13 @@ const COMPANY_SK = 'COMPANY';
 const LIST_CURSOR_ATTRIBUTES = ['pk', 'sk', KIND_INDEX.partitionKey, KIND_INDEX.sortKey];
 
 function toCompany(record: CompanyRecord): Company {
-  return { id: record.id, name: record.name, domain: record.domain ?? null, createdAt: record.createdAt, updatedAt: record.updatedAt };
+  return {
+    id: record.id,
+    name: record.name,
+    domain: record.domain ?? null,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
 }
 
 export class DynamoDbCompanyStore implements CompanyStore {
@@ -45,7 +58,9 @@ export class DynamoDbCompanyStore implements CompanyStore {
       kindKey: 'COMPANY',
       kindSort: `${now}#${id}`,
     };
-    await this.client.send(new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
     return toCompany(record);
   }
 
@@ -66,9 +81,14 @@ export class DynamoDbCompanyStore implements CompanyStore {
         ExpressionAttributeValues: { ':kind': 'COMPANY' },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: await decodePageCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'COMPANY#' }, {
-          [KIND_INDEX.partitionKey]: 'COMPANY',
-        }),
+        ExclusiveStartKey: await decodePageCursor(
+          page.cursor,
+          LIST_CURSOR_ATTRIBUTES,
+          { attribute: 'pk', value: 'COMPANY#' },
+          {
+            [KIND_INDEX.partitionKey]: 'COMPANY',
+          },
+        ),
       }),
     );
     return {
@@ -98,7 +118,11 @@ export class DynamoDbCompanyStore implements CompanyStore {
   async deleteCompany(id: string): Promise<void> {
     try {
       await this.client.send(
-        new DeleteCommand({ TableName: this.table, Key: { pk: companyPk(id), sk: COMPANY_SK }, ConditionExpression: 'attribute_exists(pk)' }),
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: companyPk(id), sk: COMPANY_SK },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
       );
     } catch (error) {
       if (isConditionFailure(error)) throw companyNotFound(id);
@@ -109,7 +133,9 @@ export class DynamoDbCompanyStore implements CompanyStore {
   async missingCompanyIds(ids: readonly string[]): Promise<string[]> {
     const unique = [...new Set(ids)];
     const keys = unique.map((id) => ({ pk: companyPk(id), sk: COMPANY_SK }));
-    const found = new Set((await batchGetAll(this.client, this.table, keys, { projection: 'id' })).map((item) => String(item.id)));
+    const found = new Set(
+      (await batchGetAll(this.client, this.table, keys, { projection: 'id' })).map((item) => String(item.id)),
+    );
     return unique.filter((id) => !found.has(id));
   }
 }

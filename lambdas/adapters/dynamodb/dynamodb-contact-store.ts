@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { ContactStore } from '../../domain/contact-store.js';
 import { type Contact, type ContactChanges, type NewContact, jiraOwnedFieldsChanged } from '../../domain/contact.js';
 import { normalizeEmail } from '../../domain/email.js';
@@ -57,9 +64,14 @@ export class DynamoDbContactStore implements ContactStore {
         ExpressionAttributeValues: { ':kind': 'CONTACT' },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: await decodePageCursor(page.cursor, LIST_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'CONTACT#' }, {
-          [KIND_INDEX.partitionKey]: 'CONTACT',
-        }),
+        ExclusiveStartKey: await decodePageCursor(
+          page.cursor,
+          LIST_CURSOR_ATTRIBUTES,
+          { attribute: 'pk', value: 'CONTACT#' },
+          {
+            [KIND_INDEX.partitionKey]: 'CONTACT',
+          },
+        ),
       }),
     );
     return {
@@ -79,9 +91,14 @@ export class DynamoDbContactStore implements ContactStore {
         ExpressionAttributeValues: { ':email': emailKey },
         Limit: page.limit,
         // A cursor of another email's search would start outside this query.
-        ExclusiveStartKey: await decodePageCursor(page.cursor, EMAIL_CURSOR_ATTRIBUTES, { attribute: 'pk', value: 'CONTACT#' }, {
-          [EMAIL_INDEX.partitionKey]: emailKey,
-        }),
+        ExclusiveStartKey: await decodePageCursor(
+          page.cursor,
+          EMAIL_CURSOR_ATTRIBUTES,
+          { attribute: 'pk', value: 'CONTACT#' },
+          {
+            [EMAIL_INDEX.partitionKey]: emailKey,
+          },
+        ),
       }),
     );
     return {
@@ -96,9 +113,7 @@ export class DynamoDbContactStore implements ContactStore {
     if (blocked.length) throw syncedFieldsConflict(blocked);
 
     // A synced contact's name and email belong to Jira: never write them from here, even unchanged.
-    const ownFields = current.jiraUser
-      ? { ...changes, name: undefined, email: undefined }
-      : changes;
+    const ownFields = current.jiraUser ? { ...changes, name: undefined, email: undefined } : changes;
     const emailChanges = 'email' in ownFields && ownFields.email !== undefined;
     const update = buildUpdate(
       {

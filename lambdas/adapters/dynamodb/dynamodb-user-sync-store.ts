@@ -1,4 +1,11 @@
-import { GetCommand, PutCommand, type QueryCommandOutput, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  type QueryCommandOutput,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import {
   DEFAULT_SETTINGS,
   MAX_FAILURES_SHOWN,
@@ -38,7 +45,9 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
   ) {}
 
   async get(): Promise<UserSyncSettings> {
-    const result = await this.client.send(new GetCommand({ TableName: this.table, Key: SETTINGS_KEY, ConsistentRead: true }));
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: SETTINGS_KEY, ConsistentRead: true }),
+    );
     if (!result.Item) return DEFAULT_SETTINGS;
     const item = result.Item as Partial<UserSyncSettings>;
     return {
@@ -52,10 +61,22 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
     };
   }
 
-  async transition(move: { from: SyncState; to: SyncState; runId: string; action: SyncAction; expectedRunId?: string | null }): Promise<boolean> {
+  async transition(move: {
+    from: SyncState;
+    to: SyncState;
+    runId: string;
+    action: SyncAction;
+    expectedRunId?: string | null;
+  }): Promise<boolean> {
     const fromDefault = move.from === 'DISABLED' ? 'attribute_not_exists(#state) OR ' : '';
     const now = new Date().toISOString();
-    const values: Record<string, unknown> = { ':from': move.from, ':to': move.to, ':run': move.runId, ':action': move.action, ':now': now };
+    const values: Record<string, unknown> = {
+      ':from': move.from,
+      ':to': move.to,
+      ':run': move.runId,
+      ':action': move.action,
+      ':now': now,
+    };
     let condition = `(${fromDefault}#state = :from)`;
     if (move.expectedRunId) {
       condition += ' AND runId = :expectedRun';
@@ -90,7 +111,11 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
   }
 
   async recordReconcile(runId: string, summary: ReconcileSummary): Promise<void> {
-    await this.updateIfRun(runId, { expression: 'SET lastReconcile = :summary, updatedAt = :now', names: {}, values: { ':summary': summary } });
+    await this.updateIfRun(runId, {
+      expression: 'SET lastReconcile = :summary, updatedAt = :now',
+      names: {},
+      values: { ':summary': summary },
+    });
   }
 
   async saveProgressPart(runId: string, part: string, value: ProgressPart): Promise<void> {
@@ -98,7 +123,10 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
     await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: runPk(runId), sk: part, ...counts } }));
     if (value.seenAccountIds) {
       await this.client.send(
-        new PutCommand({ TableName: this.table, Item: { pk: seenPk(runId), sk: part, accountIds: value.seenAccountIds, unreadable: value.unreadable ?? 0 } }),
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: seenPk(runId), sk: part, accountIds: value.seenAccountIds, unreadable: value.unreadable ?? 0 },
+        }),
       );
     }
   }
@@ -142,7 +170,10 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
   }
 
   /** Writes to the settings only while `runId` is still the current run: an older run no longer describes the state. */
-  private async updateIfRun(runId: string, update: { expression: string; names: Record<string, string>; values: Record<string, unknown> }): Promise<void> {
+  private async updateIfRun(
+    runId: string,
+    update: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+  ): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({

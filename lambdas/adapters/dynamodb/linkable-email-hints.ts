@@ -20,7 +20,9 @@ export class LinkableEmailHints {
 
   /** Idempotent: the same item whatever the case or repetition. */
   async add(email: string): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.table, Item: { ...hintKey(email), email: normalizeEmail(email) } }));
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: { ...hintKey(email), email: normalizeEmail(email) } }),
+    );
   }
 
   /** The normalized emails among `emails` that may have a linkable contact. */

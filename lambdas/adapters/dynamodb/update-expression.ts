@@ -5,7 +5,11 @@
 export function buildUpdate(
   assignments: Record<string, unknown>,
   removeNulls: readonly string[] = [],
-): { UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+): {
+  UpdateExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
   const sets: string[] = [];
   const removes: string[] = [];
   const names: Record<string, string> = {};

@@ -33,7 +33,11 @@ export const LOGIN_RETRY_POLICY: RetryPolicy = {
 };
 
 /** Exponential backoff with full jitter (the AWS Architecture Blog's recommendation). */
-export function jitteredDelayMs(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+export function jitteredDelayMs(
+  attempt: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.round(random() * ceiling);
 }

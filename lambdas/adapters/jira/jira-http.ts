@@ -22,7 +22,8 @@ export interface JiraGetOptions {
  */
 export async function jiraGet(url: string, authorization: string, options: JiraGetOptions): Promise<Response> {
   const { policy } = options;
-  const deadline = Math.min(options.deadline ?? Number.POSITIVE_INFINITY, Date.now() + policy.budgetMs) - DEADLINE_HEADROOM_MS;
+  const deadline =
+    Math.min(options.deadline ?? Number.POSITIVE_INFINITY, Date.now() + policy.budgetMs) - DEADLINE_HEADROOM_MS;
   let failures = 0;
   let busy = 0;
   for (;;) {
@@ -37,20 +38,35 @@ export async function jiraGet(url: string, authorization: string, options: JiraG
     } catch (error) {
       failures += 1;
       const reason = `Jira could not be reached (${describeNetworkError(error)})`;
-      await waitOrGiveUp({ waitMs: jitteredDelayMs(failures, policy), deadline, reason, attemptsLeft: failures < policy.maxAttempts });
+      await waitOrGiveUp({
+        waitMs: jitteredDelayMs(failures, policy),
+        deadline,
+        reason,
+        attemptsLeft: failures < policy.maxAttempts,
+      });
       continue;
     }
     if (BUSY_STATUS.has(response.status)) {
       busy += 1;
       await response.body?.cancel();
       const waitMs = requestedWaitMs(response.headers, jitteredDelayMs(busy, policy));
-      await waitOrGiveUp({ waitMs, deadline, reason: `Jira is busy (${response.status})`, attemptsLeft: busy < policy.maxRateLimitedAttempts });
+      await waitOrGiveUp({
+        waitMs,
+        deadline,
+        reason: `Jira is busy (${response.status})`,
+        attemptsLeft: busy < policy.maxRateLimitedAttempts,
+      });
       continue;
     }
     if (TRANSIENT_STATUS.has(response.status) && failures + 1 < policy.maxAttempts) {
       failures += 1;
       await response.body?.cancel();
-      await waitOrGiveUp({ waitMs: jitteredDelayMs(failures, policy), deadline, reason: `Jira answered ${response.status}`, attemptsLeft: true });
+      await waitOrGiveUp({
+        waitMs: jitteredDelayMs(failures, policy),
+        deadline,
+        reason: `Jira answered ${response.status}`,
+        attemptsLeft: true,
+      });
       continue;
     }
     return response;
@@ -58,7 +74,12 @@ export async function jiraGet(url: string, authorization: string, options: JiraG
 }
 
 /** Sleeps before the next attempt, or fails now when no attempt is left or the wait would pass the deadline. */
-async function waitOrGiveUp(wait: { waitMs: number; deadline: number; reason: string; attemptsLeft: boolean }): Promise<void> {
+async function waitOrGiveUp(wait: {
+  waitMs: number;
+  deadline: number;
+  reason: string;
+  attemptsLeft: boolean;
+}): Promise<void> {
   const retryAfterSeconds = Math.max(1, Math.ceil(wait.waitMs / 1000));
   if (!wait.attemptsLeft || Date.now() + wait.waitMs >= wait.deadline) {
     throw new UpstreamError(`${wait.reason}. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import type { JiraAccount, JiraCaller, JiraCallerCheck, JiraDirectory, JiraUsersPage } from '../../domain/jira-account.js';
+import type {
+  JiraAccount,
+  JiraCaller,
+  JiraCallerCheck,
+  JiraDirectory,
+  JiraUsersPage,
+} from '../../domain/jira-account.js';
 import { UpstreamError } from '../../domain/errors.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
 import { LOGIN_RETRY_POLICY, type RetryPolicy, SYNC_RETRY_POLICY } from './backoff.js';
@@ -50,7 +56,8 @@ export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
       }
       await this.expectOk(response, 'users/search');
       const body = await this.json(response, 'users/search');
-      if (!Array.isArray(body)) throw new UpstreamError('Jira answered users/search with something other than a list of users.');
+      if (!Array.isArray(body))
+        throw new UpstreamError('Jira answered users/search with something other than a list of users.');
       return readUsers(body);
     }
   }
@@ -74,17 +81,25 @@ export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
     const response = await this.loginGet('/rest/api/3/mypermissions?permissions=ADMINISTER', authorization);
     if (response.status === 401 || response.status === 403) return false;
     await this.expectOk(response, 'mypermissions');
-    const body = (await this.json(response, 'mypermissions')) as { permissions?: { ADMINISTER?: { havePermission?: boolean } } } | null;
+    const body = (await this.json(response, 'mypermissions')) as {
+      permissions?: { ADMINISTER?: { havePermission?: boolean } };
+    } | null;
     return body?.permissions?.ADMINISTER?.havePermission === true;
   }
 
   private async serviceGet(path: string): Promise<Response> {
     const { email, apiToken } = await jiraServiceCredentials();
-    return jiraGet(`${this.baseUrl()}${path}`, basicAuthorization(email, apiToken), { policy: this.syncPolicy, deadline: this.options.deadline });
+    return jiraGet(`${this.baseUrl()}${path}`, basicAuthorization(email, apiToken), {
+      policy: this.syncPolicy,
+      deadline: this.options.deadline,
+    });
   }
 
   private loginGet(path: string, authorization: string): Promise<Response> {
-    return jiraGet(`${this.baseUrl()}${path}`, authorization, { policy: this.loginPolicy, deadline: this.options.deadline });
+    return jiraGet(`${this.baseUrl()}${path}`, authorization, {
+      policy: this.loginPolicy,
+      deadline: this.options.deadline,
+    });
   }
 
   private async json(response: Response, what: string): Promise<unknown> {
@@ -98,7 +113,10 @@ export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
   /** Jira's answers are input too: a shape we do not understand is Jira's failure, not ours to guess. */
   private async parse<T>(response: Response, schema: z.ZodType<T>, what: string): Promise<T> {
     const result = schema.safeParse(await this.json(response, what));
-    if (!result.success) throw new UpstreamError(`Jira answered ${what} with an unexpected shape: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    if (!result.success)
+      throw new UpstreamError(
+        `Jira answered ${what} with an unexpected shape: ${result.error.issues[0]?.message ?? 'invalid'}`,
+      );
     return result.data;
   }
 

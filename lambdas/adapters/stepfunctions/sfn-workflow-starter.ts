@@ -13,7 +13,11 @@ export class SfnWorkflowStarter implements SyncWorkflowStarter {
   async start(input: Parameters<SyncWorkflowStarter['start']>[0], executionName: string): Promise<void> {
     try {
       await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn(), name: executionName, input: JSON.stringify(input) }),
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn(),
+          name: executionName,
+          input: JSON.stringify(input),
+        }),
       );
     } catch (error) {
       // The same name means the same start, already done: starting is idempotent.

@@ -46,7 +46,12 @@ export interface AccountLinkStore {
   /** Points a linked account at another contact, only if it still points at `fromContactId`. */
   retargetLink(accountId: string, fromContactId: string, toContactId: string): Promise<boolean>;
   /** Marks the account unlinked as of `eventTs`, only if that is newer than what the link holds. */
-  markUnlinked(accountId: string, eventTs: number, runId: string | undefined, expectedContactId: string | undefined): Promise<boolean>;
+  markUnlinked(
+    accountId: string,
+    eventTs: number,
+    runId: string | undefined,
+    expectedContactId: string | undefined,
+  ): Promise<boolean>;
   /**
    * Which of these emails (normalized) may belong to a contact no account is synced with: never
    * misses one, may name a few too many. Lets a page skip the per-account lookup for the rest.

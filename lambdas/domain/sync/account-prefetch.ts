@@ -23,7 +23,10 @@ export async function prefetchAccounts(
   accounts: ReadonlyArray<{ accountId: string; email?: string | undefined }>,
 ): Promise<PrefetchedAccounts> {
   const emails = accounts.flatMap((account) => (account.email ? [account.email] : []));
-  const [known, linkable] = await Promise.all([links.getLinks(accounts.map((account) => account.accountId)), links.linkableEmails(emails)]);
+  const [known, linkable] = await Promise.all([
+    links.getLinks(accounts.map((account) => account.accountId)),
+    links.linkableEmails(emails),
+  ]);
   const asked = new Set(emails.map(normalizeEmail));
   const used = new Set<string>();
   return {

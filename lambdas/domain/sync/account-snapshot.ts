@@ -32,7 +32,8 @@ const UNKNOWN_ACCOUNT_ID = 'unknown';
 export function eligibility(account: JiraAccount, eventTs: number): Eligibility {
   if (account.accountId === UNKNOWN_ACCOUNT_ID) return { kind: 'skip', reason: 'other' };
   if (account.accountType === 'app') return { kind: 'unsync', reason: 'app' };
-  if (account.accountType !== 'atlassian' && account.accountType !== 'customer') return { kind: 'skip', reason: 'other' };
+  if (account.accountType !== 'atlassian' && account.accountType !== 'customer')
+    return { kind: 'skip', reason: 'other' };
   if (!account.active) return { kind: 'unsync', reason: 'inactive' };
   const email = account.emailAddress?.trim();
   if (!email) return { kind: 'skip', reason: 'hiddenEmail' };

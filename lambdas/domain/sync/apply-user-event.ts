@@ -6,7 +6,12 @@ import { type SyncOutcome, type UnsyncOutcome, syncAccount, unsyncAccount } from
 import type { UserEvent } from './user-event.js';
 import { type UserSyncSettingsStore, acceptsUserEvents } from './user-sync-state.js';
 
-export type UserEventOutcome = SyncOutcome | UnsyncOutcome | 'skipped-hidden-email' | 'skipped-unusable' | 'ignored-sync-off';
+export type UserEventOutcome =
+  | SyncOutcome
+  | UnsyncOutcome
+  | 'skipped-hidden-email'
+  | 'skipped-unusable'
+  | 'ignored-sync-off';
 
 export interface UserEventDependencies {
   jira: JiraDirectory;
@@ -31,20 +36,24 @@ export async function applyUserEventBatch<T>(
   const prefetched = accepting
     ? await prefetchAccounts(
         deps.links,
-        events.filter((event) => event.webhookEvent !== 'user_deleted').map((event) => ({ accountId: event.user.accountId, email: event.user.emailAddress })),
+        events
+          .filter((event) => event.webhookEvent !== 'user_deleted')
+          .map((event) => ({ accountId: event.user.accountId, email: event.user.emailAddress })),
       )
     : undefined;
   const linkedAccounts: string[] = [];
   const result = await apply(async (event) => {
     if (!accepting) return 'ignored-sync-off';
     const outcome = await applyUserEvent(deps, event, prefetched);
-    if (outcome === 'created' || outcome === 'linked' || outcome === 'updated') linkedAccounts.push(event.user.accountId);
+    if (outcome === 'created' || outcome === 'linked' || outcome === 'updated')
+      linkedAccounts.push(event.user.accountId);
     return outcome;
   });
   if (linkedAccounts.length) {
     const now = await deps.settings.get();
     if (!acceptsUserEvents(now.state)) {
-      for (const accountId of linkedAccounts) await unsyncAccount(deps.links, accountId, Date.now(), now.runId ?? undefined, true);
+      for (const accountId of linkedAccounts)
+        await unsyncAccount(deps.links, accountId, Date.now(), now.runId ?? undefined, true);
     }
   }
   return result;
@@ -55,7 +64,11 @@ export async function applyUserEventBatch<T>(
  * the event hides its email) -> its contact is created, linked or updated, ordered by the event's
  * own time; a deleted, deactivated or app account's contact becomes a regular contact.
  */
-export async function applyUserEvent(deps: UserEventDependencies, event: UserEvent, prefetched?: PrefetchedAccounts): Promise<UserEventOutcome> {
+export async function applyUserEvent(
+  deps: UserEventDependencies,
+  event: UserEvent,
+  prefetched?: PrefetchedAccounts,
+): Promise<UserEventOutcome> {
   const { accountId } = event.user;
   if (event.webhookEvent === 'user_deleted') return unsyncAccount(deps.links, accountId, event.timestamp);
 

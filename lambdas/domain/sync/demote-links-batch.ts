@@ -67,6 +67,9 @@ export async function demoteLinksBatch(
       deps.log?.('Contact could not be made regular', { accountId: link.accountId, error: String(error) });
     }
   });
-  await deps.settings.saveProgressPart(runId, `SHARD#${String(shard).padStart(2, '0')}#${cursor ?? 'START'}`, { progress, failures });
+  await deps.settings.saveProgressPart(runId, `SHARD#${String(shard).padStart(2, '0')}#${cursor ?? 'START'}`, {
+    progress,
+    failures,
+  });
   return { cursor: page.cursor, progress };
 }

@@ -35,7 +35,11 @@ export interface WaveLimits {
   wavesPerExecution: number;
 }
 
-const DEFAULT_LIMITS: WaveLimits = { segmentSize: SEGMENT_SIZE, segmentsPerWave: SEGMENTS_PER_WAVE, wavesPerExecution: WAVES_PER_EXECUTION };
+const DEFAULT_LIMITS: WaveLimits = {
+  segmentSize: SEGMENT_SIZE,
+  segmentsPerWave: SEGMENTS_PER_WAVE,
+  wavesPerExecution: WAVES_PER_EXECUTION,
+};
 
 /**
  * Plans the next wave. Jira has no total, so waves of segments are read in parallel until one of

@@ -33,7 +33,10 @@ export async function syncAccount(
   const newContactId = options.newContactId ?? randomUUID;
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     // The caller may have read the link already (a page reads them in batches); later rounds re-read.
-    let link = round === 0 && options.knownLink !== undefined ? (options.knownLink ?? undefined) : await store.getLink(snapshot.accountId);
+    let link =
+      round === 0 && options.knownLink !== undefined
+        ? (options.knownLink ?? undefined)
+        : await store.getLink(snapshot.accountId);
     if (link?.status === 'unlinked' && link.eventTs >= snapshot.eventTs) return 'stale';
     if (link?.status !== 'linked') {
       const existing = options.mayBeLinkable === false ? undefined : await store.findLinkableContactId(snapshot.email);
@@ -48,7 +51,8 @@ export async function syncAccount(
       };
       if (!(await store.claimLink(claim))) continue; // someone else claimed it first: follow their claim
       // A fresh claim of a new contact: create it straight away (the common case of an initial sync).
-      if (claim.origin === 'created' && (await store.createLinkedContact(claim.contactId, snapshot, claim.claimedAt))) return 'created';
+      if (claim.origin === 'created' && (await store.createLinkedContact(claim.contactId, snapshot, claim.claimedAt)))
+        return 'created';
       link = claim;
     }
     const contactId = link.contactId;
@@ -65,7 +69,8 @@ export async function syncAccount(
         return claimedInThisRun ? (link.origin ?? 'linked') : 'stale';
       case 'missing':
         // The claim named a new contact (or one deleted since): create it, already linked.
-        if (await store.createLinkedContact(contactId, snapshot, link.claimedAt ?? new Date().toISOString())) return 'created';
+        if (await store.createLinkedContact(contactId, snapshot, link.claimedAt ?? new Date().toISOString()))
+          return 'created';
         continue;
       case 'taken':
         // The chosen contact was linked to another account in the meantime: give this one its own.

@@ -57,7 +57,10 @@ export async function syncUsersSegment(
   let position = startAt;
   let reachedEnd = false;
   const save = () =>
-    deps.settings.saveProgressPart(runId, part, { progress: { ...progress, skippedBy: { ...progress.skippedBy } }, failures: [...failures] });
+    deps.settings.saveProgressPart(runId, part, {
+      progress: { ...progress, skippedBy: { ...progress.skippedBy } },
+      failures: [...failures],
+    });
 
   while (position < end) {
     const asked = Math.min(request.pageSize ?? USERS_PAGE_SIZE, end - position);
@@ -106,8 +109,10 @@ async function syncPage(
     deps.links,
     page.accounts.map((account) => ({ accountId: account.accountId, email: account.emailAddress })),
   );
-  const contacts = page.action === 'reconcile' ? await linkedContactsOf(deps.links, prefetched, page.accounts) : undefined;
-  const handle = (account: JiraAccount) => syncOne(deps, { account, runId: page.runId, readAt: page.readAt, prefetched, contacts });
+  const contacts =
+    page.action === 'reconcile' ? await linkedContactsOf(deps.links, prefetched, page.accounts) : undefined;
+  const handle = (account: JiraAccount) =>
+    syncOne(deps, { account, runId: page.runId, readAt: page.readAt, prefetched, contacts });
   let pendingSave: Promise<void> = Promise.resolve();
   let done = 0;
   const count = (outcome: AccountOutcome) => {
@@ -161,7 +166,8 @@ async function syncOne(
     return outcome === 'unlinked' ? 'unlinked' : { skipped: verdict.reason };
   }
   const { snapshot } = verdict;
-  if (reconciling && link?.status === 'linked' && link.contactId && matches(contacts.get(link.contactId), snapshot)) return 'unchanged';
+  if (reconciling && link?.status === 'linked' && link.contactId && matches(contacts.get(link.contactId), snapshot))
+    return 'unchanged';
   const outcome = await syncAccount(deps.links, snapshot, runId, prefetched.optionsFor(snapshot));
   if (outcome === 'created') return 'created';
   if (!reconciling) return 'linked';

@@ -139,7 +139,13 @@ export interface UserSyncSettingsStore {
    * Moves from `from` to `to` (naming `runId` and its `action`), only if the state is still `from`
    * (and the run is `expectedRunId`). A new run records its start time.
    */
-  transition(move: { from: SyncState; to: SyncState; runId: string; action: SyncAction; expectedRunId?: string | null }): Promise<boolean>;
+  transition(move: {
+    from: SyncState;
+    to: SyncState;
+    runId: string;
+    action: SyncAction;
+    expectedRunId?: string | null;
+  }): Promise<boolean>;
   recordError(runId: string, message: string | null): Promise<void>;
   /** Keeps a finished (or failed) reconcile's summary, shown as `lastReconcile`. */
   recordReconcile(runId: string, summary: ReconcileSummary): Promise<void>;

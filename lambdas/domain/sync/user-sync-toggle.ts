@@ -17,7 +17,10 @@ import {
 /** Starts the workflow that carries out a run (Step Functions on AWS, its local runner otherwise). */
 export interface SyncWorkflowStarter {
   /** `executionName` is unique per attempt, so a start that is repeated does not run twice. */
-  start(input: { action: SyncAction; runId: string; wave?: { nextStartAt: number; wavesInExecution: number } }, executionName: string): Promise<void>;
+  start(
+    input: { action: SyncAction; runId: string; wave?: { nextStartAt: number; wavesInExecution: number } },
+    executionName: string,
+  ): Promise<void>;
 }
 
 /** What `GET /settings/user-sync` shows. */
@@ -76,7 +79,8 @@ export async function requestUserSync(
       if (settings.error && settings.runId) await resume(store, workflow, action, settings.runId);
       return describeUserSync(store);
     }
-    if (settings.state === to && !(enabled && (await lastRunFailedAccounts(store, settings)))) return describeUserSync(store);
+    if (settings.state === to && !(enabled && (await lastRunFailedAccounts(store, settings))))
+      return describeUserSync(store);
     if (enabled && settings.state === 'RECONCILING') return describeUserSync(store);
     // A run stopped on an error (its workflow no longer runs) may be reversed.
     const startFrom = settings.state === to ? to : from;
@@ -108,7 +112,15 @@ export async function requestReconcile(
   }
   if (settings.state !== 'ENABLED') throw runConflict(settings);
   const runId = newRunId();
-  if (!(await store.transition({ from: 'ENABLED', to: 'RECONCILING', runId, action: 'reconcile', expectedRunId: settings.runId }))) {
+  if (
+    !(await store.transition({
+      from: 'ENABLED',
+      to: 'RECONCILING',
+      runId,
+      action: 'reconcile',
+      expectedRunId: settings.runId,
+    }))
+  ) {
     throw new ConflictError('User syncing changed just now. Look at its state, then ask again.');
   }
   await startOrRecord(store, workflow, 'reconcile', runId, `reconcile-${runId}`);
@@ -126,7 +138,15 @@ export async function beginScheduledReconcile(
   const settings = await store.get();
   if (settings.state !== 'ENABLED') return { declined: runConflict(settings).message };
   const runId = newRunId();
-  if (!(await store.transition({ from: 'ENABLED', to: 'RECONCILING', runId, action: 'reconcile', expectedRunId: settings.runId }))) {
+  if (
+    !(await store.transition({
+      from: 'ENABLED',
+      to: 'RECONCILING',
+      runId,
+      action: 'reconcile',
+      expectedRunId: settings.runId,
+    }))
+  ) {
     return { declined: 'User syncing changed just now.' };
   }
   return { runId };
@@ -141,9 +161,13 @@ async function lastRunFailedAccounts(store: UserSyncSettingsStore, settings: Use
 function runConflict(settings: UserSyncSettings): ConflictError {
   switch (settings.state) {
     case 'ENABLING':
-      return new ConflictError('User syncing is still being turned on. Wait until its state is ENABLED, then ask again.');
+      return new ConflictError(
+        'User syncing is still being turned on. Wait until its state is ENABLED, then ask again.',
+      );
     case 'DISABLING':
-      return new ConflictError('User syncing is still being turned off. Wait until its state is DISABLED, then ask again.');
+      return new ConflictError(
+        'User syncing is still being turned off. Wait until its state is DISABLED, then ask again.',
+      );
     case 'RECONCILING':
       return new ConflictError('A reconcile is running. Wait until its state is ENABLED again, then ask again.');
     default:
@@ -152,7 +176,12 @@ function runConflict(settings: UserSyncSettings): ConflictError {
 }
 
 /** Starts the run again after a failure or a stop; every step is idempotent, so finished work is not redone twice. */
-export async function resume(store: UserSyncSettingsStore, workflow: SyncWorkflowStarter, action: SyncAction, runId: string): Promise<void> {
+export async function resume(
+  store: UserSyncSettingsStore,
+  workflow: SyncWorkflowStarter,
+  action: SyncAction,
+  runId: string,
+): Promise<void> {
   await store.recordError(runId, null);
   await startOrRecord(store, workflow, action, runId, `${action}-${runId}-${Date.now()}`);
 }
@@ -213,7 +242,10 @@ export async function finishSyncRun(
     return summary;
   }
   if (failure) {
-    await store.recordError(runId, `The last run stopped early: ${failure}. Ask for the same state again to resume it.`);
+    await store.recordError(
+      runId,
+      `The last run stopped early: ${failure}. Ask for the same state again to resume it.`,
+    );
     return undefined;
   }
   await store.transition({ from: during, to, runId, action, expectedRunId: runId });
