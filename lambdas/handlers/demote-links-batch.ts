@@ -44,6 +44,7 @@ export const handler = taskHandler(async (input: DemoteBatchInput): Promise<Demo
   const { cursor, progress } = await demoteLinksBatch(
     {
       links: dependencies.links(),
+      syncedContacts: dependencies.syncedContacts(),
       settings: dependencies.userSync(),
       log: (message, details) => logger.warn(message, details),
     },

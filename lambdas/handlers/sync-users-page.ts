@@ -17,6 +17,7 @@ export const handler = taskHandler(async (input: SyncSegmentInput, context): Pro
     {
       jira: dependencies.jira().until(taskDeadline(context)),
       links: dependencies.links(),
+      syncedContacts: dependencies.syncedContacts(),
       settings: dependencies.userSync(),
       log: (message, details) => logger.warn(message, details),
     },

@@ -4,7 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type UserEventOutcome, applyUserEventBatch } from '../domain/sync/apply-user-event.js';
+import { type UserEventOutcome, beginUserEventBatch } from '../domain/sync/apply-user-event.js';
 import type { UserEvent } from '../domain/sync/user-event.js';
 import { revokesLogin } from '../domain/login-revocations.js';
 import { jiraWebhookSecret } from '../shared/config.js';
@@ -102,24 +102,27 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(logMetrics(metrics))
   .handler(async (event, context) => {
     metrics.addMetric('DeliveriesReceived', MetricUnit.Count, event.Records.length);
-    const deps = { jira: dependencies.jira(), links: dependencies.links(), settings: dependencies.userSync() };
+    const deps = {
+      jira: dependencies.jira(),
+      links: dependencies.links(),
+      syncedContacts: dependencies.syncedContacts(),
+      settings: dependencies.userSync(),
+    };
     const secret = await jiraWebhookSecret();
     const readings = new Map(event.Records.map((record) => [record.messageId, readDelivery({ record, secret })]));
+    const readingOf = (record: SQSRecord): DeliveryReading =>
+      readings.get(record.messageId) ?? { deliveryId: undefined, kind: 'forged', problem: 'missing' };
     const userEvents = [...readings.values()].flatMap((reading) =>
       reading.kind === 'user-event' ? [reading.event] : [],
     );
     // Whether syncing is on, the links and the emails are read once per batch, not once per delivery.
-    return applyUserEventBatch(deps, userEvents, (applyEvent) =>
-      processPartialResponse(
-        event,
-        (record: SQSRecord) =>
-          processRecord(
-            record,
-            readings.get(record.messageId) ?? { deliveryId: undefined, kind: 'forged', problem: 'missing' },
-            applyEvent,
-          ),
-        processor,
-        { context, throwOnFullBatchFailure: false },
-      ),
+    const batch = await beginUserEventBatch(deps, userEvents);
+    const response = await processPartialResponse(
+      event,
+      (record: SQSRecord) => processRecord(record, readingOf(record), batch.apply),
+      processor,
+      { context, throwOnFullBatchFailure: false },
     );
+    await batch.settle();
+    return response;
   });

@@ -3,6 +3,7 @@ import { DynamoDbCompanyStore } from '../adapters/dynamodb/dynamodb-company-stor
 import { DynamoDbContactStore } from '../adapters/dynamodb/dynamodb-contact-store.js';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.js';
 import { DynamoDbAccountLinkStore } from '../adapters/dynamodb/dynamodb-account-link-store.js';
+import { DynamoDbSyncedContactStore } from '../adapters/dynamodb/dynamodb-synced-contact-store.js';
 import { DynamoDbUserSyncStore } from '../adapters/dynamodb/dynamodb-user-sync-store.js';
 import { SfnWorkflowStarter } from '../adapters/stepfunctions/sfn-workflow-starter.js';
 import { CallerAuth } from '../http/caller-auth.js';
@@ -17,6 +18,7 @@ let contacts: DynamoDbContactStore | undefined;
 let companies: DynamoDbCompanyStore | undefined;
 let callerAuth: CallerAuth | undefined;
 let links: DynamoDbAccountLinkStore | undefined;
+let syncedContacts: DynamoDbSyncedContactStore | undefined;
 let userSync: DynamoDbUserSyncStore | undefined;
 let workflow: SfnWorkflowStarter | undefined;
 let loginRevocations: LoginRevocations = NO_LOGIN_REVOCATIONS;
@@ -27,6 +29,8 @@ export const dependencies = {
   companies: (): DynamoDbCompanyStore => (companies ??= new DynamoDbCompanyStore(dynamoDocumentClient())),
   callerAuth: (): CallerAuth => (callerAuth ??= new CallerAuth(dependencies.jira())),
   links: (): DynamoDbAccountLinkStore => (links ??= new DynamoDbAccountLinkStore(dynamoDocumentClient())),
+  syncedContacts: (): DynamoDbSyncedContactStore =>
+    (syncedContacts ??= new DynamoDbSyncedContactStore(dynamoDocumentClient())),
   userSync: (): DynamoDbUserSyncStore => (userSync ??= new DynamoDbUserSyncStore(dynamoDocumentClient())),
   workflow: (): SfnWorkflowStarter => (workflow ??= new SfnWorkflowStarter()),
   loginRevocations: (): LoginRevocations => loginRevocations,

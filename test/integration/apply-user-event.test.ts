@@ -1,10 +1,10 @@
-import { DynamoDbAccountLinkStore } from '../../lambdas/adapters/dynamodb/dynamodb-account-link-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
 import { DynamoDbUserSyncStore } from '../../lambdas/adapters/dynamodb/dynamodb-user-sync-store.js';
 import type { JiraDirectory } from '../../lambdas/domain/jira-account.js';
-import { type UserEventDependencies, applyUserEventBatch } from '../../lambdas/domain/sync/apply-user-event.js';
+import { type UserEventDependencies, beginUserEventBatch } from '../../lambdas/domain/sync/apply-user-event.js';
 import type { UserEvent } from '../../lambdas/domain/sync/user-event.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
+import { syncStoresOn } from '../helpers/sync-stores.js';
 
 /** Jira is outside: these events carry every field, so it must not be asked. */
 const jiraNotCalled: JiraDirectory = {
@@ -18,7 +18,7 @@ const created = (accountId: string, email: string): UserEvent => ({
   user: { accountId, accountType: 'atlassian', displayName: `User ${accountId}`, emailAddress: email, active: true },
 });
 
-describe('applyUserEventBatch against the embedded store', () => {
+describe('beginUserEventBatch against the embedded store', () => {
   let db: TestTable;
   let deps: UserEventDependencies;
   let settings: DynamoDbUserSyncStore;
@@ -28,7 +28,7 @@ describe('applyUserEventBatch against the embedded store', () => {
     db = await startTestTable();
     settings = new DynamoDbUserSyncStore(db.client, db.table);
     contacts = new DynamoDbContactStore(db.client, db.table);
-    deps = { jira: jiraNotCalled, links: new DynamoDbAccountLinkStore(db.client, db.table), settings };
+    deps = { jira: jiraNotCalled, ...syncStoresOn(db), settings };
   });
   afterAll(async () => {
     await db.stop();
@@ -37,7 +37,9 @@ describe('applyUserEventBatch against the embedded store', () => {
   it('changes nothing while syncing is off', async () => {
     // Act
     const event = created('off-1', 'off.1@example.com');
-    const outcomes = await applyUserEventBatch(deps, [event], (apply) => Promise.all([apply(event)]));
+    const batch = await beginUserEventBatch(deps, [event]);
+    const outcomes = [await batch.apply(event)];
+    await batch.settle();
     // Assess
     expect(outcomes).toEqual(['ignored-sync-off']);
     expect((await contacts.findContactsByEmail('off.1@example.com', { limit: 10 })).items).toHaveLength(0);
@@ -56,10 +58,9 @@ describe('applyUserEventBatch against the embedded store', () => {
       user: { ...older.user, displayName: 'Renamed' },
     };
     // Act: the newer event first, then the older one, with links and emails read up front
-    const outcomes = await applyUserEventBatch(deps, [newer, older], async (apply) => [
-      await apply(newer),
-      await apply(older),
-    ]);
+    const batch = await beginUserEventBatch(deps, [newer, older]);
+    const outcomes = [await batch.apply(newer), await batch.apply(older)];
+    await batch.settle();
     // Assess
     expect(outcomes).toEqual(['created', 'stale']);
     const found = (await contacts.findContactsByEmail('batch.1@example.com', { limit: 10 })).items;
@@ -94,7 +95,9 @@ describe('applyUserEventBatch against the embedded store', () => {
     };
     const event: UserEvent = { timestamp: 1_000, webhookEvent: 'user_created', user: { accountId: 'lookup-1' } };
     // Act
-    const outcomes = await applyUserEventBatch({ ...deps, jira }, [event], async (apply) => [await apply(event)]);
+    const batch = await beginUserEventBatch({ ...deps, jira }, [event]);
+    const outcomes = [await batch.apply(event)];
+    await batch.settle();
     // Assess
     expect(outcomes).toEqual(['linked']);
     expect(await contacts.getContact(existing.id)).toMatchObject({
@@ -129,17 +132,16 @@ describe('applyUserEventBatch against the embedded store', () => {
 
     // Act: an admin turns syncing off between the batch's writes and its end
     const event = created('race-1', 'race.1@example.com');
-    const outcomes = await applyUserEventBatch(deps, [event], async (apply) => {
-      const outcome = await apply(event);
-      await settings.transition({
-        from: 'ENABLED',
-        to: 'DISABLING',
-        runId: 'run-off',
-        action: 'disable',
-        expectedRunId: 'run-on',
-      });
-      return [outcome];
+    const batch = await beginUserEventBatch(deps, [event]);
+    const outcomes = [await batch.apply(event)];
+    await settings.transition({
+      from: 'ENABLED',
+      to: 'DISABLING',
+      runId: 'run-off',
+      action: 'disable',
+      expectedRunId: 'run-on',
     });
+    await batch.settle();
 
     // Assess: the contact was made, and is regular again
     expect(outcomes).toEqual(['created']);

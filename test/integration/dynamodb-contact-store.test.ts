@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbAccountLinkStore } from '../../lambdas/adapters/dynamodb/dynamodb-account-link-store.js';
 import { DynamoDbCompanyStore } from '../../lambdas/adapters/dynamodb/dynamodb-company-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
+import { DynamoDbSyncedContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-synced-contact-store.js';
 import { encodePageCursor } from '../../lambdas/adapters/dynamodb/cursor.js';
 import type { Contact } from '../../lambdas/domain/contact.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lambdas/domain/errors.js';
@@ -12,12 +12,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let dynamo: TestTable;
 let store: DynamoDbContactStore;
-let links: DynamoDbAccountLinkStore;
+let syncedContacts: DynamoDbSyncedContactStore;
 
 beforeAll(async () => {
   dynamo = await startTestTable();
   store = new DynamoDbContactStore(dynamo.client, dynamo.table);
-  links = new DynamoDbAccountLinkStore(dynamo.client, dynamo.table);
+  syncedContacts = new DynamoDbSyncedContactStore(dynamo.client, dynamo.table);
 });
 
 afterAll(async () => {
@@ -44,10 +44,10 @@ async function readAll(
   return { ids, pages };
 }
 
-/** Makes a contact synced the way the sync does: through the account link store. */
+/** Makes a contact synced the way the sync does: through the synced contact store. */
 async function syncedContact(email: string): Promise<Contact> {
   const contact = await store.createContact({ name: 'Before Sync', email, phone: '+1 555 0100', tags: ['vip'] });
-  const result = await links.linkContact(contact.id, {
+  const result = await syncedContacts.linkContact(contact.id, {
     accountId: `712020:${contact.id}`,
     accountType: 'atlassian',
     displayName: 'Grace Hopper',
@@ -385,7 +385,10 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
     it('becomes a regular contact again once unlinked, and can then be deleted', async () => {
       // Prepare
       const contact = await syncedContact('grace.unlink@example.com');
-      await links.unlinkContact(contact.id, `712020:${contact.id}`, Date.now() + 1000);
+      await syncedContacts.unlinkContact(contact.id, {
+        accountId: `712020:${contact.id}`,
+        eventTs: Date.now() + 1000,
+      });
       // Act
       const regular = await store.getContact(contact.id);
       await store.deleteContact(contact.id);

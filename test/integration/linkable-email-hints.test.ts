@@ -1,17 +1,17 @@
-import { DynamoDbAccountLinkStore } from '../../lambdas/adapters/dynamodb/dynamodb-account-link-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
 import { syncAccount, unsyncAccount } from '../../lambdas/domain/sync/sync-account.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
+import { syncStoresOn } from '../helpers/sync-stores.js';
 
 /** The batched "could this email be linked?" check never misses a contact that could be linked. */
 describe('linkable email hints', () => {
   let db: TestTable;
-  let links: DynamoDbAccountLinkStore;
+  let stores: ReturnType<typeof syncStoresOn>;
   let contacts: DynamoDbContactStore;
 
   beforeAll(async () => {
     db = await startTestTable();
-    links = new DynamoDbAccountLinkStore(db.client, db.table);
+    stores = syncStoresOn(db);
     contacts = new DynamoDbContactStore(db.client, db.table);
   });
   afterAll(async () => {
@@ -25,7 +25,11 @@ describe('linkable email hints', () => {
     await contacts.updateContact(moved.id, { email: 'After@Example.com' });
     await contacts.createContact({ name: 'No email' });
     // Act
-    const hinted = await links.linkableEmails(['created@example.com', 'AFTER@example.com', 'never@example.com']);
+    const hinted = await stores.syncedContacts.linkableEmails([
+      'created@example.com',
+      'AFTER@example.com',
+      'never@example.com',
+    ]);
     // Assess
     expect(hinted).toEqual(new Set(['created@example.com', 'after@example.com']));
   });
@@ -39,11 +43,11 @@ describe('linkable email hints', () => {
       email: 'Synced@Example.com',
       eventTs: 1_000,
     };
-    await syncAccount(links, snapshot, undefined, { mayBeLinkable: false });
-    const whileSynced = await links.linkableEmails([snapshot.email]);
+    await syncAccount(stores, snapshot, { mayBeLinkable: false });
+    const whileSynced = await stores.syncedContacts.linkableEmails([snapshot.email]);
     // Act
-    await unsyncAccount(links, snapshot.accountId, 2_000);
-    const afterwards = await links.linkableEmails([snapshot.email]);
+    await unsyncAccount(stores, { accountId: snapshot.accountId, eventTs: 2_000 });
+    const afterwards = await stores.syncedContacts.linkableEmails([snapshot.email]);
     // Assess
     expect(whileSynced.size).toBe(0);
     expect(afterwards).toEqual(new Set(['synced@example.com']));
@@ -54,7 +58,7 @@ describe('linkable email hints', () => {
     const emails = Array.from({ length: 250 }, (_, index) => `many.${index}@example.com`);
     await contacts.createContact({ name: 'Last of many', email: emails[249] });
     // Act
-    const hinted = await links.linkableEmails(emails);
+    const hinted = await stores.syncedContacts.linkableEmails(emails);
     // Assess
     expect(hinted).toEqual(new Set([emails[249]]));
   });

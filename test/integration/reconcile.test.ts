@@ -1,4 +1,3 @@
-import { DynamoDbAccountLinkStore } from '../../lambdas/adapters/dynamodb/dynamodb-account-link-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
 import { DynamoDbUserSyncStore } from '../../lambdas/adapters/dynamodb/dynamodb-user-sync-store.js';
 import { readUsers } from '../../lambdas/adapters/jira/jira-rest-client.js';
@@ -9,6 +8,7 @@ import { syncUsersSegment } from '../../lambdas/domain/sync/sync-users-segment.j
 import { sweepSince } from '../../lambdas/domain/sync/user-sync-toggle.js';
 import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
+import { syncStoresOn } from '../helpers/sync-stores.js';
 
 /** Jira is outside: a directory of accounts held in the test, changed between runs as Jira would be. */
 class Directory implements JiraDirectory {
@@ -40,7 +40,7 @@ const person = (index: number, overrides: Partial<JiraAccount> = {}): JiraAccoun
 
 describe('a reconcile run against the embedded store', () => {
   let db: TestTable;
-  let links: DynamoDbAccountLinkStore;
+  let stores: ReturnType<typeof syncStoresOn>;
   let contacts: DynamoDbContactStore;
   let settings: DynamoDbUserSyncStore;
   let jira: Directory;
@@ -48,7 +48,7 @@ describe('a reconcile run against the embedded store', () => {
 
   beforeEach(async () => {
     db = await startTestTable();
-    links = new DynamoDbAccountLinkStore(db.client, db.table);
+    stores = syncStoresOn(db);
     contacts = new DynamoDbContactStore(db.client, db.table);
     settings = new DynamoDbUserSyncStore(db.client, db.table);
     jira = new Directory();
@@ -74,7 +74,7 @@ describe('a reconcile run against the embedded store', () => {
         expectedRunId: current.runId,
       }),
     ).toBe(true);
-    await syncUsersSegment({ jira, links, settings }, { runId, action, startAt: 0 });
+    await syncUsersSegment({ jira, ...stores, settings }, { runId, action, startAt: 0 });
     if (action === 'reconcile') {
       const { accountIds } = await settings.seenAccounts(runId);
       const since = await sweepSince(settings, runId);
@@ -83,7 +83,7 @@ describe('a reconcile run against the embedded store', () => {
         do
           cursor = (
             await demoteLinksBatch(
-              { links, settings },
+              { ...stores, settings },
               { runId, shard, cursor, mode: { kind: 'sweep', seen: accountIds, since } },
             )
           ).cursor;
@@ -172,11 +172,11 @@ describe('a reconcile run against the embedded store', () => {
     jira.whileAnswering = async () => {
       const now = Date.now() + 1;
       await applyUserEvent(
-        { jira, links, settings },
+        { jira, ...stores, settings },
         { timestamp: now, webhookEvent: 'user_updated', user: { ...person(5), displayName: 'Renamed Meanwhile' } },
       );
       await applyUserEvent(
-        { jira, links, settings },
+        { jira, ...stores, settings },
         { timestamp: now, webhookEvent: 'user_created', user: { ...late } },
       );
     };

@@ -1,21 +1,24 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbAccountLinkStore } from '../../lambdas/adapters/dynamodb/dynamodb-account-link-store.js';
+import type { DynamoDbAccountLinkStore } from '../../lambdas/adapters/dynamodb/dynamodb-account-link-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
 import { EMAIL_INDEX } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import type { AccountSnapshot } from '../../lambdas/domain/sync/account-snapshot.js';
 import { syncAccount, unsyncAccount } from '../../lambdas/domain/sync/sync-account.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
+import { syncStoresOn } from '../helpers/sync-stores.js';
 
 /** The invariants of the shared sync rule, against the embedded DynamoDB server (no transactions). */
 describe('syncAccount / unsyncAccount', () => {
   let db: TestTable;
+  let stores: ReturnType<typeof syncStoresOn>;
   let links: DynamoDbAccountLinkStore;
   let contacts: DynamoDbContactStore;
   let sequence = 0;
 
   beforeAll(async () => {
     db = await startTestTable();
-    links = new DynamoDbAccountLinkStore(db.client, db.table);
+    stores = syncStoresOn(db);
+    links = stores.links;
     contacts = new DynamoDbContactStore(db.client, db.table);
   });
   afterAll(async () => {
@@ -51,7 +54,7 @@ describe('syncAccount / unsyncAccount', () => {
     // Prepare
     const user = account();
     // Act
-    const outcome = await syncAccount(links, user);
+    const outcome = await syncAccount(stores, user);
     // Assess
     expect(outcome).toBe('created');
     const link = await links.getLink(user.accountId);
@@ -74,7 +77,7 @@ describe('syncAccount / unsyncAccount', () => {
       tags: ['vip'],
     });
     // Act
-    const outcome = await syncAccount(links, user);
+    const outcome = await syncAccount(stores, user);
     // Assess
     expect(outcome).toBe('linked');
     const linked = await contacts.getContact(existing.id);
@@ -92,7 +95,7 @@ describe('syncAccount / unsyncAccount', () => {
     const user = account();
     // Act
     const outcomes = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => syncAccount(links, { ...user, eventTs: 1_000 + (i % 3) })),
+      Array.from({ length: 30 }, (_, i) => syncAccount(stores, { ...user, eventTs: 1_000 + (i % 3) })),
     );
     // Assess
     expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);
@@ -108,7 +111,7 @@ describe('syncAccount / unsyncAccount', () => {
     const first = account({ email });
     const second = account({ email, accountType: 'customer' });
     // Act
-    await Promise.all([syncAccount(links, first), syncAccount(links, second)]);
+    await Promise.all([syncAccount(stores, first), syncAccount(stores, second)]);
     // Assess
     const firstContacts = await contactsOf(first.accountId, email);
     const secondContacts = await contactsOf(second.accountId, email);
@@ -121,9 +124,9 @@ describe('syncAccount / unsyncAccount', () => {
   it('applies events by their own time: an older update arriving late loses', async () => {
     // Prepare
     const user = account({ eventTs: 2_000, displayName: 'Newer' });
-    await syncAccount(links, user);
+    await syncAccount(stores, user);
     // Act
-    const outcome = await syncAccount(links, {
+    const outcome = await syncAccount(stores, {
       ...user,
       eventTs: 1_500,
       displayName: 'Older',
@@ -138,9 +141,9 @@ describe('syncAccount / unsyncAccount', () => {
   it('a repeated event has effect once', async () => {
     // Prepare
     const user = account();
-    await syncAccount(links, user);
+    await syncAccount(stores, user);
     // Act
-    const again = await syncAccount(links, user);
+    const again = await syncAccount(stores, user);
     // Assess
     expect(again).toBe('stale');
     expect(await contactsOf(user.accountId, user.email)).toHaveLength(1);
@@ -149,11 +152,11 @@ describe('syncAccount / unsyncAccount', () => {
   it('unsync keeps the contact as a regular one, and an older event cannot bring the link back', async () => {
     // Prepare
     const user = account({ eventTs: 1_000 });
-    await syncAccount(links, user);
+    await syncAccount(stores, user);
     const contactId = (await links.getLink(user.accountId))?.contactId ?? 'none';
     // Act
-    const unsynced = await unsyncAccount(links, user.accountId, 3_000);
-    const late = await syncAccount(links, { ...user, eventTs: 2_000, displayName: 'Late' });
+    const unsynced = await unsyncAccount(stores, { accountId: user.accountId, eventTs: 3_000 });
+    const late = await syncAccount(stores, { ...user, eventTs: 2_000, displayName: 'Late' });
     // Assess
     expect(unsynced).toBe('unlinked');
     expect(late).toBe('stale');
@@ -164,11 +167,11 @@ describe('syncAccount / unsyncAccount', () => {
   it('a newer event after an unsync links the account again, to its old contact found by email', async () => {
     // Prepare
     const user = account({ eventTs: 1_000 });
-    await syncAccount(links, user);
+    await syncAccount(stores, user);
     const contactId = (await links.getLink(user.accountId))?.contactId;
-    await unsyncAccount(links, user.accountId, 2_000);
+    await unsyncAccount(stores, { accountId: user.accountId, eventTs: 2_000 });
     // Act
-    const outcome = await syncAccount(links, { ...user, eventTs: 3_000 });
+    const outcome = await syncAccount(stores, { ...user, eventTs: 3_000 });
     // Assess
     expect(outcome).toBe('linked');
     expect((await links.getLink(user.accountId))?.contactId).toBe(contactId);
@@ -178,11 +181,11 @@ describe('syncAccount / unsyncAccount', () => {
   it('an unsync that races with an older sync leaves the contact regular', async () => {
     // Prepare
     const user = account({ eventTs: 1_000 });
-    await syncAccount(links, user);
+    await syncAccount(stores, user);
     // Act
     await Promise.all([
-      unsyncAccount(links, user.accountId, 5_000),
-      syncAccount(links, { ...user, eventTs: 4_000, displayName: 'Racer' }),
+      unsyncAccount(stores, { accountId: user.accountId, eventTs: 5_000 }),
+      syncAccount(stores, { ...user, eventTs: 4_000, displayName: 'Racer' }),
     ]);
     // Assess
     expect(await contactsOf(user.accountId, user.email)).toHaveLength(0);
@@ -201,7 +204,7 @@ describe('syncAccount / unsyncAccount', () => {
       runId: 'run-1',
     });
     // Act
-    const outcome = await syncAccount(links, user, 'run-1');
+    const outcome = await syncAccount(stores, user, { runId: 'run-1' });
     // Assess
     expect(outcome).toBe('created');
     expect(await contacts.getContact('crashed-before-create')).toMatchObject({
@@ -213,9 +216,9 @@ describe('syncAccount / unsyncAccount', () => {
   it('a retried page reports what its first attempt did (created stays created)', async () => {
     // Prepare
     const user = account();
-    expect(await syncAccount(links, user, 'run-2')).toBe('created');
+    expect(await syncAccount(stores, user, { runId: 'run-2' })).toBe('created');
     // Act: the same run reads the page again later
-    const retried = await syncAccount(links, { ...user, eventTs: user.eventTs + 10 }, 'run-2');
+    const retried = await syncAccount(stores, { ...user, eventTs: user.eventTs + 10 }, { runId: 'run-2' });
     // Assess
     expect(retried).toBe('created');
     expect(await contactsOf(user.accountId, user.email)).toHaveLength(1);
@@ -224,9 +227,14 @@ describe('syncAccount / unsyncAccount', () => {
   it('forced unsync (turning syncing off) unlinks even when Jira’s clock ran ahead of ours', async () => {
     // Prepare
     const user = account({ eventTs: Date.now() + 60_000 });
-    await syncAccount(links, user);
+    await syncAccount(stores, user);
     // Act
-    const outcome = await unsyncAccount(links, user.accountId, Date.now(), 'disable-run', true);
+    const outcome = await unsyncAccount(stores, {
+      accountId: user.accountId,
+      eventTs: Date.now(),
+      runId: 'disable-run',
+      force: true,
+    });
     // Assess
     expect(outcome).toBe('unlinked');
     expect(await contactsOf(user.accountId, user.email)).toHaveLength(0);

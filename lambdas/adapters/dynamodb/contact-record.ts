@@ -1,3 +1,4 @@
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contact, JiraAccountType } from '../../domain/contact.js';
 import { visibleTags } from '../../domain/contact.js';
 import { normalizeEmail } from '../../domain/email.js';
@@ -76,4 +77,16 @@ export function toContact(record: ContactRecord): Contact {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
+}
+
+/** The contact item as stored (strongly consistent), or undefined when no contact has this id. */
+export async function getContactRecord(
+  client: DynamoDBDocumentClient,
+  table: string,
+  id: string,
+): Promise<ContactRecord | undefined> {
+  const result = await client.send(
+    new GetCommand({ TableName: table, Key: { pk: contactPk(id), sk: CONTACT_SK }, ConsistentRead: true }),
+  );
+  return result.Item as ContactRecord | undefined;
 }

@@ -3,7 +3,6 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -12,10 +11,10 @@ import type { CompanyStore } from '../../domain/contact-store.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Page, PageRequest } from '../../domain/page.js';
 import { batchGetAll } from './batch-get.js';
-import { isConditionFailure } from './conditional.js';
-import { decodePageCursor, encodePageCursor } from './cursor.js';
+import { queryPage } from './query-page.js';
 import { KIND_INDEX, tableName } from './table-schema.js';
 import { buildUpdate } from './update-expression.js';
+import { writeIf } from './write-if.js';
 
 interface CompanyRecord extends Company {
   pk: string;
@@ -26,7 +25,6 @@ interface CompanyRecord extends Company {
 
 const companyPk = (id: string): string => `COMPANY#${id}`;
 const COMPANY_SK = 'COMPANY';
-const LIST_CURSOR_ATTRIBUTES = ['pk', 'sk', KIND_INDEX.partitionKey, KIND_INDEX.sortKey];
 
 function toCompany(record: CompanyRecord): Company {
   return {
@@ -71,63 +69,38 @@ export class DynamoDbCompanyStore implements CompanyStore {
     return result.Item ? toCompany(result.Item as CompanyRecord) : undefined;
   }
 
-  async listCompanies(page: PageRequest): Promise<Page<Company>> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: KIND_INDEX.name,
-        KeyConditionExpression: '#kind = :kind',
-        ExpressionAttributeNames: { '#kind': KIND_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':kind': 'COMPANY' },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: await decodePageCursor(
-          page.cursor,
-          LIST_CURSOR_ATTRIBUTES,
-          { attribute: 'pk', value: 'COMPANY#' },
-          {
-            [KIND_INDEX.partitionKey]: 'COMPANY',
-          },
-        ),
-      }),
+  listCompanies(page: PageRequest): Promise<Page<Company>> {
+    const byKind = { table: this.table, index: KIND_INDEX, partition: 'COMPANY', pkPrefix: 'COMPANY#' };
+    return queryPage(this.client, { ...byKind, newestFirst: true }, page, (item) =>
+      toCompany(item as unknown as CompanyRecord),
     );
-    return {
-      items: (result.Items ?? []).map((item) => toCompany(item as CompanyRecord)),
-      nextCursor: await encodePageCursor(result.LastEvaluatedKey),
-    };
   }
 
   async updateCompany(id: string, changes: CompanyChanges): Promise<Company> {
-    try {
-      const result = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: companyPk(id), sk: COMPANY_SK },
-          ...buildUpdate({ name: changes.name, domain: changes.domain, updatedAt: new Date().toISOString() }),
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toCompany(result.Attributes as CompanyRecord);
-    } catch (error) {
-      if (isConditionFailure(error)) throw companyNotFound(id);
-      throw error;
-    }
+    const update = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: companyPk(id), sk: COMPANY_SK },
+        ...buildUpdate({ name: changes.name, domain: changes.domain, updatedAt: new Date().toISOString() }),
+        ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (!update.written) throw companyNotFound(id);
+    return toCompany(update.attributes as unknown as CompanyRecord);
   }
 
   async deleteCompany(id: string): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { pk: companyPk(id), sk: COMPANY_SK },
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw companyNotFound(id);
-      throw error;
-    }
+    const deletion = await writeIf(
+      this.client,
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { pk: companyPk(id), sk: COMPANY_SK },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+    if (!deletion.written) throw companyNotFound(id);
   }
 
   async missingCompanyIds(ids: readonly string[]): Promise<string[]> {

@@ -1,26 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactStore } from '../../domain/contact-store.js';
 import { type Contact, type ContactChanges, type NewContact, jiraOwnedFieldsChanged } from '../../domain/contact.js';
 import { normalizeEmail } from '../../domain/email.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { Page, PageRequest } from '../../domain/page.js';
-import { isConditionFailure } from './conditional.js';
-import { CONTACT_SK, type ContactRecord, contactPk, newContactRecord, toContact } from './contact-record.js';
-import { decodePageCursor, encodePageCursor } from './cursor.js';
+import {
+  CONTACT_SK,
+  type ContactRecord,
+  contactPk,
+  getContactRecord,
+  newContactRecord,
+  toContact,
+} from './contact-record.js';
 import { LinkableEmailHints } from './linkable-email-hints.js';
 import { EMAIL_INDEX, KIND_INDEX, tableName } from './table-schema.js';
+import { queryPage } from './query-page.js';
 import { buildUpdate } from './update-expression.js';
+import { writeIf } from './write-if.js';
 
-const LIST_CURSOR_ATTRIBUTES = ['pk', 'sk', KIND_INDEX.partitionKey, KIND_INDEX.sortKey];
-const EMAIL_CURSOR_ATTRIBUTES = ['pk', 'sk', EMAIL_INDEX.partitionKey, EMAIL_INDEX.sortKey];
+const toContactItem = (item: Record<string, unknown>): Contact => toContact(item as unknown as ContactRecord);
 
 export class DynamoDbContactStore implements ContactStore {
   private readonly hints: LinkableEmailHints;
@@ -50,61 +49,18 @@ export class DynamoDbContactStore implements ContactStore {
   }
 
   async getContact(id: string): Promise<Contact | undefined> {
-    const record = await this.getRecord(id);
+    const record = await getContactRecord(this.client, this.table, id);
     return record && toContact(record);
   }
 
-  async listContacts(page: PageRequest): Promise<Page<Contact>> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: KIND_INDEX.name,
-        KeyConditionExpression: '#kind = :kind',
-        ExpressionAttributeNames: { '#kind': KIND_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':kind': 'CONTACT' },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: await decodePageCursor(
-          page.cursor,
-          LIST_CURSOR_ATTRIBUTES,
-          { attribute: 'pk', value: 'CONTACT#' },
-          {
-            [KIND_INDEX.partitionKey]: 'CONTACT',
-          },
-        ),
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map((item) => toContact(item as ContactRecord)),
-      nextCursor: await encodePageCursor(result.LastEvaluatedKey),
-    };
+  listContacts(page: PageRequest): Promise<Page<Contact>> {
+    const byKind = { table: this.table, index: KIND_INDEX, partition: 'CONTACT', pkPrefix: 'CONTACT#' };
+    return queryPage(this.client, { ...byKind, newestFirst: true }, page, toContactItem);
   }
 
-  async findContactsByEmail(email: string, page: PageRequest): Promise<Page<Contact>> {
-    const emailKey = normalizeEmail(email);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: EMAIL_INDEX.name,
-        KeyConditionExpression: '#email = :email',
-        ExpressionAttributeNames: { '#email': EMAIL_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':email': emailKey },
-        Limit: page.limit,
-        // A cursor of another email's search would start outside this query.
-        ExclusiveStartKey: await decodePageCursor(
-          page.cursor,
-          EMAIL_CURSOR_ATTRIBUTES,
-          { attribute: 'pk', value: 'CONTACT#' },
-          {
-            [EMAIL_INDEX.partitionKey]: emailKey,
-          },
-        ),
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map((item) => toContact(item as ContactRecord)),
-      nextCursor: await encodePageCursor(result.LastEvaluatedKey),
-    };
+  findContactsByEmail(email: string, page: PageRequest): Promise<Page<Contact>> {
+    const byEmail = { table: this.table, index: EMAIL_INDEX, partition: normalizeEmail(email), pkPrefix: 'CONTACT#' };
+    return queryPage(this.client, byEmail, page, toContactItem);
   }
 
   async updateContact(id: string, changes: ContactChanges): Promise<Contact> {
@@ -131,49 +87,38 @@ export class DynamoDbContactStore implements ContactStore {
     // with a sync that links it between our read and this write.
     const touchesJiraFields = ownFields.name !== undefined || emailChanges;
     if (emailChanges && ownFields.email) await this.hints.add(ownFields.email);
-    try {
-      const result = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: contactPk(id), sk: CONTACT_SK },
-          ...update,
-          ConditionExpression: touchesJiraFields
-            ? 'attribute_exists(pk) AND attribute_not_exists(jiraAccountId)'
-            : 'attribute_exists(pk)',
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toContact(result.Attributes as ContactRecord);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const now = await this.requireContact(id);
-      throw syncedFieldsConflict(jiraOwnedFieldsChanged(now, changes));
-    }
+    const write = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: contactPk(id), sk: CONTACT_SK },
+        ...update,
+        ConditionExpression: touchesJiraFields
+          ? 'attribute_exists(pk) AND attribute_not_exists(jiraAccountId)'
+          : 'attribute_exists(pk)',
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (write.written) return toContact(write.attributes as unknown as ContactRecord);
+    const now = await this.requireContact(id);
+    throw syncedFieldsConflict(jiraOwnedFieldsChanged(now, changes));
   }
 
   async deleteContact(id: string): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { pk: contactPk(id), sk: CONTACT_SK },
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(jiraAccountId)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      await this.requireContact(id);
-      throw new ConflictError(
-        'This contact is synced with a Jira user and cannot be deleted. Turn user syncing off, or delete the user in Jira, first.',
-      );
-    }
-  }
-
-  private async getRecord(id: string): Promise<ContactRecord | undefined> {
-    const result = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: { pk: contactPk(id), sk: CONTACT_SK }, ConsistentRead: true }),
+    const deletion = await writeIf(
+      this.client,
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { pk: contactPk(id), sk: CONTACT_SK },
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(jiraAccountId)',
+      }),
     );
-    return result.Item as ContactRecord | undefined;
+    if (deletion.written) return;
+    await this.requireContact(id);
+    throw new ConflictError(
+      'This contact is synced with a Jira user and cannot be deleted. ' +
+        'Turn user syncing off, or delete the user in Jira, first.',
+    );
   }
 
   private async requireContact(id: string): Promise<Contact> {
@@ -186,6 +131,7 @@ export class DynamoDbContactStore implements ContactStore {
 function syncedFieldsConflict(fields: string[]): ConflictError {
   const named = fields.length ? fields.join(' and ') : 'name and email';
   return new ConflictError(
-    `This contact is synced with a Jira user: its ${named} follow Jira and cannot be changed here. Change them in Jira instead.`,
+    `This contact is synced with a Jira user: its ${named} follow Jira and cannot be changed here. ` +
+      'Change them in Jira instead.',
   );
 }

@@ -1,11 +1,4 @@
-import {
-  GetCommand,
-  PutCommand,
-  type QueryCommandOutput,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DEFAULT_SETTINGS,
   MAX_FAILURES_SHOWN,
@@ -21,8 +14,9 @@ import {
   addProgress,
   emptyProgress,
 } from '../../domain/sync/user-sync-state.js';
-import { isConditionFailure } from './conditional.js';
+import { queryAll } from './query-page.js';
 import { tableName } from './table-schema.js';
+import { writeIf } from './write-if.js';
 
 const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'USER_SYNC' };
 /** A run's parts: counts and a few failures each (small, read on every progress poll). */
@@ -84,22 +78,20 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
     }
     // A new run starts its clock; the end of a run keeps the clock of its start.
     const startsRun = move.runId !== move.expectedRunId;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: SETTINGS_KEY,
-          UpdateExpression: `SET #state = :to, runId = :run, #action = :action, updatedAt = :now${startsRun ? ', startedAt = :now' : ''} REMOVE #error`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { '#state': 'state', '#error': 'error', '#action': 'action' },
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const moved = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: SETTINGS_KEY,
+        UpdateExpression:
+          `SET #state = :to, runId = :run, #action = :action, updatedAt = :now` +
+          `${startsRun ? ', startedAt = :now' : ''} REMOVE #error`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#state': 'state', '#error': 'error', '#action': 'action' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return moved.written;
   }
 
   async recordError(runId: string, message: string | null): Promise<void> {
@@ -152,21 +144,14 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
     return { accountIds, unreadable };
   }
 
-  private async *query(pk: string): AsyncGenerator<Record<string, unknown>> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result: QueryCommandOutput = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      yield* result.Items ?? [];
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+  /** Every item of one partition (a run's parts), strongly consistent. */
+  private query(pk: string): AsyncGenerator<Record<string, unknown>> {
+    return queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    });
   }
 
   /** Writes to the settings only while `runId` is still the current run: an older run no longer describes the state. */
@@ -174,19 +159,17 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
     runId: string,
     update: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
   ): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: SETTINGS_KEY,
-          UpdateExpression: update.expression,
-          ConditionExpression: 'runId = :run',
-          ...(Object.keys(update.names).length ? { ExpressionAttributeNames: update.names } : {}),
-          ExpressionAttributeValues: { ':run': runId, ':now': new Date().toISOString(), ...update.values },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    // A run that is no longer current is simply not written: its state has moved on.
+    await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: SETTINGS_KEY,
+        UpdateExpression: update.expression,
+        ConditionExpression: 'runId = :run',
+        ...(Object.keys(update.names).length ? { ExpressionAttributeNames: update.names } : {}),
+        ExpressionAttributeValues: { ':run': runId, ':now': new Date().toISOString(), ...update.values },
+      }),
+    );
   }
 }

@@ -1,12 +1,15 @@
 import { normalizeEmail } from '../email.js';
-import type { AccountLink, AccountLinkStore } from './account-link-store.js';
+import type { AccountLink } from './account-link-store.js';
 import type { AccountSnapshot } from './account-snapshot.js';
-import type { SyncAccountOptions } from './sync-account.js';
+import type { SyncAccountOptions, SyncStores } from './sync-account.js';
 
 /** What a batch of accounts' syncs read up front, so each account costs its writes and little else. */
 export interface PrefetchedAccounts {
-  /** Options for `syncAccount`: the link as read (first use only; a retry reads afresh) and whether its email could be linked. */
-  optionsFor(snapshot: AccountSnapshot): SyncAccountOptions;
+  /**
+   * Options for `syncAccount`: the link as read (first use only; a retry reads afresh) and whether
+   * its email could be linked.
+   */
+  optionsFor(snapshot: AccountSnapshot): Pick<SyncAccountOptions, 'knownLink' | 'mayBeLinkable'>;
   /** The account's link as read up front (undefined: none). */
   linkOf(accountId: string): AccountLink | undefined;
 }
@@ -19,13 +22,13 @@ export interface PrefetchedAccounts {
  * created just after a byEmail query would be.
  */
 export async function prefetchAccounts(
-  links: AccountLinkStore,
+  stores: SyncStores,
   accounts: ReadonlyArray<{ accountId: string; email?: string | undefined }>,
 ): Promise<PrefetchedAccounts> {
   const emails = accounts.flatMap((account) => (account.email ? [account.email] : []));
   const [known, linkable] = await Promise.all([
-    links.getLinks(accounts.map((account) => account.accountId)),
-    links.linkableEmails(emails),
+    stores.links.getLinks(accounts.map((account) => account.accountId)),
+    stores.syncedContacts.linkableEmails(emails),
   ]);
   const asked = new Set(emails.map(normalizeEmail));
   const used = new Set<string>();

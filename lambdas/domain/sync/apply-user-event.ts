@@ -1,8 +1,7 @@
 import type { JiraAccount, JiraDirectory } from '../jira-account.js';
-import type { AccountLinkStore } from './account-link-store.js';
 import { type PrefetchedAccounts, prefetchAccounts } from './account-prefetch.js';
 import { eligibility } from './account-snapshot.js';
-import { type SyncOutcome, type UnsyncOutcome, syncAccount, unsyncAccount } from './sync-account.js';
+import { type SyncOutcome, type SyncStores, type UnsyncOutcome, syncAccount, unsyncAccount } from './sync-account.js';
 import type { UserEvent } from './user-event.js';
 import { type UserSyncSettingsStore, acceptsUserEvents } from './user-sync-state.js';
 
@@ -13,50 +12,59 @@ export type UserEventOutcome =
   | 'skipped-unusable'
   | 'ignored-sync-off';
 
-export interface UserEventDependencies {
+export interface UserEventDependencies extends SyncStores {
   jira: JiraDirectory;
-  links: AccountLinkStore;
   settings: UserSyncSettingsStore;
+}
+
+/** A batch of user events being applied: each event in turn, then `settle` once they are all done. */
+export interface UserEventBatch {
+  /** Applies one event of the batch (changes nothing while syncing is off). */
+  apply(event: UserEvent): Promise<UserEventOutcome>;
+  /** Undoes the links the batch made if syncing was turned off while it ran. */
+  settle(): Promise<void>;
 }
 
 /**
  * A batch of Jira user events reaches their contacts (live sync).
- * Primary course: syncing is on (read once per batch) -> each event is applied by `apply` ->
- * syncing is read again, and if it was turned off meanwhile, the links just made are undone so that
- * no synced contact outlives the switch (the demotion may already have passed those accounts).
+ * Primary course: syncing is on (read once per batch), and the events' links and emails are read in
+ * batched requests -> each event is applied with `apply` -> `settle` reads syncing again, and if it
+ * was turned off meanwhile, undoes the links just made, so that no synced contact outlives the switch
+ * (the demotion may already have passed those accounts).
  * While syncing is off or being turned off, events change nothing.
  */
-export async function applyUserEventBatch<T>(
+export async function beginUserEventBatch(
   deps: UserEventDependencies,
-  /** The batch's events, read up front so their links and emails are fetched in batched requests. */
   events: readonly UserEvent[],
-  apply: (applyEvent: (event: UserEvent) => Promise<UserEventOutcome>) => Promise<T>,
-): Promise<T> {
+): Promise<UserEventBatch> {
   const accepting = acceptsUserEvents((await deps.settings.get()).state);
   const prefetched = accepting
     ? await prefetchAccounts(
-        deps.links,
+        deps,
         events
           .filter((event) => event.webhookEvent !== 'user_deleted')
           .map((event) => ({ accountId: event.user.accountId, email: event.user.emailAddress })),
       )
     : undefined;
   const linkedAccounts: string[] = [];
-  const result = await apply(async (event) => {
-    if (!accepting) return 'ignored-sync-off';
-    const outcome = await applyUserEvent(deps, event, prefetched);
-    if (outcome === 'created' || outcome === 'linked' || outcome === 'updated')
-      linkedAccounts.push(event.user.accountId);
-    return outcome;
-  });
-  if (linkedAccounts.length) {
-    const now = await deps.settings.get();
-    if (!acceptsUserEvents(now.state)) {
-      for (const accountId of linkedAccounts)
-        await unsyncAccount(deps.links, accountId, Date.now(), now.runId ?? undefined, true);
-    }
-  }
-  return result;
+  return {
+    async apply(event) {
+      if (!accepting) return 'ignored-sync-off';
+      const outcome = await applyUserEvent(deps, event, prefetched);
+      if (outcome === 'created' || outcome === 'linked' || outcome === 'updated')
+        linkedAccounts.push(event.user.accountId);
+      return outcome;
+    },
+    async settle() {
+      if (!linkedAccounts.length) return;
+      const now = await deps.settings.get();
+      if (acceptsUserEvents(now.state)) return;
+      const runId = now.runId ?? undefined;
+      for (const accountId of linkedAccounts) {
+        await unsyncAccount(deps, { accountId, eventTs: Date.now(), runId, force: true });
+      }
+    },
+  };
 }
 
 /**
@@ -70,26 +78,30 @@ export async function applyUserEvent(
   prefetched?: PrefetchedAccounts,
 ): Promise<UserEventOutcome> {
   const { accountId } = event.user;
-  if (event.webhookEvent === 'user_deleted') return unsyncAccount(deps.links, accountId, event.timestamp);
+  const unsync = () => unsyncAccount(deps, { accountId, eventTs: event.timestamp });
+  if (event.webhookEvent === 'user_deleted') return unsync();
 
   let account: JiraAccount | undefined = completeAccount(event.user);
   if (!account) {
     account = await deps.jira.getUser(accountId);
     // Jira no longer knows the account: it was deleted after this event was sent.
-    if (!account) return unsyncAccount(deps.links, accountId, event.timestamp);
+    if (!account) return unsync();
   }
   const verdict = eligibility(account, event.timestamp);
   switch (verdict.kind) {
     case 'sync':
-      return syncAccount(deps.links, verdict.snapshot, undefined, prefetched?.optionsFor(verdict.snapshot));
+      return syncAccount(deps, verdict.snapshot, prefetched?.optionsFor(verdict.snapshot));
     case 'unsync':
-      return unsyncAccount(deps.links, accountId, event.timestamp);
+      return unsync();
     case 'skip':
       return verdict.reason === 'hiddenEmail' ? 'skipped-hidden-email' : 'skipped-unusable';
   }
 }
 
-/** The event's user, if it carries all the sync needs (a missing `active` means active); otherwise Jira is asked. */
+/**
+ * The event's user, if it carries all the sync needs (a missing `active` means active); otherwise
+ * Jira is asked.
+ */
 function completeAccount(user: UserEvent['user']): JiraAccount | undefined {
   if (!user.emailAddress || user.accountType === undefined) return undefined;
   return {

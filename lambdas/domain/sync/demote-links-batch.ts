@@ -1,14 +1,12 @@
-import type { AccountLinkStore } from './account-link-store.js';
 import { forEachConcurrently, withRetries } from './run-pool.js';
-import { unsyncAccount } from './sync-account.js';
+import { type SyncStores, unsyncAccount } from './sync-account.js';
 import { type SyncFailure, type SyncProgress, type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js';
 
 /** Items read per call: bounded work that fits a Lambda invocation whatever the size of the table. */
 export const DEMOTION_BATCH_SIZE = 1000;
 const LINK_CONCURRENCY = 32;
 
-export interface DemotionDependencies {
-  links: AccountLinkStore;
+export interface DemotionDependencies extends SyncStores {
   settings: UserSyncSettingsStore;
   log?: (message: string, details: Record<string, unknown>) => void;
 }
@@ -44,7 +42,10 @@ export async function demoteLinksBatch(
   const { runId, shard, cursor, mode } = request;
   const disabling = mode.kind === 'disable';
   const unlinkedAt = disabling ? Date.now() : mode.since;
-  const page = await deps.links.listLinks(shard, request.limit ?? DEMOTION_BATCH_SIZE, cursor ?? undefined);
+  const page = await deps.links.listLinks(shard, {
+    limit: request.limit ?? DEMOTION_BATCH_SIZE,
+    cursor: cursor ?? undefined,
+  });
   const progress = emptyProgress();
   const failures: SyncFailure[] = [];
   await forEachConcurrently(page.links, LINK_CONCURRENCY, async (link) => {
@@ -55,7 +56,13 @@ export async function demoteLinksBatch(
     try {
       if (link.status === 'linked') {
         const outcome = await withRetries(3, () =>
-          unsyncAccount(deps.links, link.accountId, unlinkedAt, runId, disabling, link),
+          unsyncAccount(deps, {
+            accountId: link.accountId,
+            eventTs: unlinkedAt,
+            runId,
+            force: disabling,
+            knownLink: link,
+          }),
         );
         if (!disabling && outcome === 'stale') return; // a newer webhook has it: it stays as it is
       }

@@ -1,10 +1,10 @@
 import type { JiraAccount, JiraDirectory } from '../jira-account.js';
-import type { AccountLinkStore, SyncedContactValues } from './account-link-store.js';
 import { type PrefetchedAccounts, prefetchAccounts } from './account-prefetch.js';
 import { type AccountSnapshot, type SkipReason, eligibility } from './account-snapshot.js';
 import { SEGMENT_SIZE, type SegmentResult, USERS_PAGE_SIZE } from './page-plan.js';
 import { forEachConcurrently, withRetries } from './run-pool.js';
-import { syncAccount, unsyncAccount } from './sync-account.js';
+import { type SyncStores, syncAccount, unsyncAccount } from './sync-account.js';
+import type { SyncedContactValues } from './synced-contact-store.js';
 import { type SyncFailure, type SyncProgress, type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js';
 
 /** Accounts of one page handled at once: enough to hide DynamoDB latency, few enough to stay polite. */
@@ -14,9 +14,8 @@ const ACCOUNT_ATTEMPTS = 3;
 /** Accounts between two progress saves of a running page. */
 const PROGRESS_EVERY = 250;
 
-export interface SegmentDependencies {
+export interface SegmentDependencies extends SyncStores {
   jira: JiraDirectory;
-  links: AccountLinkStore;
   settings: UserSyncSettingsStore;
   log?: (message: string, details: Record<string, unknown>) => void;
 }
@@ -106,11 +105,10 @@ async function syncPage(
 ): Promise<void> {
   const { progress } = page;
   const prefetched = await prefetchAccounts(
-    deps.links,
+    deps,
     page.accounts.map((account) => ({ accountId: account.accountId, email: account.emailAddress })),
   );
-  const contacts =
-    page.action === 'reconcile' ? await linkedContactsOf(deps.links, prefetched, page.accounts) : undefined;
+  const contacts = page.action === 'reconcile' ? await linkedContactsOf(deps, prefetched, page.accounts) : undefined;
   const handle = (account: JiraAccount) =>
     syncOne(deps, { account, runId: page.runId, readAt: page.readAt, prefetched, contacts });
   let pendingSave: Promise<void> = Promise.resolve();
@@ -162,13 +160,13 @@ async function syncOne(
   if (verdict.kind === 'skip') return { skipped: verdict.reason };
   if (verdict.kind === 'unsync') {
     if (!reconciling || link?.status !== 'linked') return { skipped: verdict.reason };
-    const outcome = await unsyncAccount(deps.links, account.accountId, readAt, runId);
+    const outcome = await unsyncAccount(deps, { accountId: account.accountId, eventTs: readAt, runId });
     return outcome === 'unlinked' ? 'unlinked' : { skipped: verdict.reason };
   }
   const { snapshot } = verdict;
   if (reconciling && link?.status === 'linked' && link.contactId && matches(contacts.get(link.contactId), snapshot))
     return 'unchanged';
-  const outcome = await syncAccount(deps.links, snapshot, runId, prefetched.optionsFor(snapshot));
+  const outcome = await syncAccount(deps, snapshot, { runId, ...prefetched.optionsFor(snapshot) });
   if (outcome === 'created') return 'created';
   if (!reconciling) return 'linked';
   return outcome === 'stale' ? 'unchanged' : outcome;
@@ -185,12 +183,12 @@ function matches(contact: SyncedContactValues | undefined, snapshot: AccountSnap
   );
 }
 
-async function linkedContactsOf(links: AccountLinkStore, prefetched: PrefetchedAccounts, accounts: JiraAccount[]) {
+async function linkedContactsOf(stores: SyncStores, prefetched: PrefetchedAccounts, accounts: JiraAccount[]) {
   const contactIds = accounts.flatMap((account) => {
     const link = prefetched.linkOf(account.accountId);
     return link?.status === 'linked' && link.contactId ? [link.contactId] : [];
   });
-  return links.syncedContacts(contactIds);
+  return stores.syncedContacts.syncedContacts(contactIds);
 }
 
 function tally(progress: SyncProgress, outcome: AccountOutcome): void {

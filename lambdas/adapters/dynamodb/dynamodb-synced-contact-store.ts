@@ -1,0 +1,159 @@
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { normalizeEmail } from '../../domain/email.js';
+import { type AccountSnapshot, nameForNewContact } from '../../domain/sync/account-snapshot.js';
+import type {
+  LinkContactResult,
+  SyncedContactStore,
+  SyncedContactValues,
+  UnlinkContactResult,
+} from '../../domain/sync/synced-contact-store.js';
+import { batchGetAll } from './batch-get.js';
+import { CONTACT_SK, type ContactRecord, contactPk, getContactRecord, newContactRecord } from './contact-record.js';
+import { LinkableEmailHints } from './linkable-email-hints.js';
+import { queryAll } from './query-page.js';
+import { EMAIL_INDEX, tableName } from './table-schema.js';
+import { writeIf } from './write-if.js';
+
+/**
+ * The writes the sync makes to contact items (`CONTACT#<id> / CONTACT`, the same records the contacts
+ * API reads): each conditional on the contact's own Jira event time.
+ */
+export class DynamoDbSyncedContactStore implements SyncedContactStore {
+  private readonly hints: LinkableEmailHints;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string = tableName(),
+  ) {
+    this.hints = new LinkableEmailHints(client, table);
+  }
+
+  linkableEmails(emails: readonly string[]): Promise<Set<string>> {
+    return this.hints.hinted(emails);
+  }
+
+  async findLinkableContactId(email: string): Promise<string | undefined> {
+    const free = queryAll(this.client, {
+      TableName: this.table,
+      IndexName: EMAIL_INDEX.name,
+      KeyConditionExpression: '#email = :email',
+      FilterExpression: 'attribute_not_exists(jiraAccountId)',
+      ExpressionAttributeNames: { '#email': EMAIL_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':email': normalizeEmail(email) },
+      ProjectionExpression: 'id',
+    });
+    for await (const oldest of free) return String(oldest.id);
+    return undefined;
+  }
+
+  async syncedContacts(contactIds: readonly string[]): Promise<Map<string, SyncedContactValues>> {
+    const keys = [...new Set(contactIds)].map((contactId) => ({ pk: contactPk(contactId), sk: CONTACT_SK }));
+    const items = await batchGetAll(this.client, this.table, keys, {
+      consistentRead: true,
+      projection: 'id, #name, email, jiraAccountId, jiraAccountType',
+      names: { '#name': 'name' },
+    });
+    return new Map(
+      items.map((item) => [
+        String(item.id),
+        {
+          name: String(item.name ?? ''),
+          email: (item.email as string | null | undefined) ?? null,
+          jiraAccountId: item.jiraAccountId as string | undefined,
+          jiraAccountType: item.jiraAccountType as string | undefined,
+        },
+      ]),
+    );
+  }
+
+  async linkContact(contactId: string, snapshot: AccountSnapshot): Promise<LinkContactResult> {
+    // Without a display name from Jira, the contact keeps the name it has.
+    const keepsName = snapshot.displayName === undefined;
+    const update = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: contactPk(contactId), sk: CONTACT_SK },
+        UpdateExpression:
+          `SET ${keepsName ? '' : '#name = :name, '}email = :email, emailKey = :emailKey, ` +
+          'jiraAccountId = :account, jiraAccountType = :type, jiraEventTs = :ts, lastJiraAccountId = :account, ' +
+          'updatedAt = :now',
+        // Either this account's contact holding an older event, or a free contact that does not hold
+        // a newer event of this account. Written without parentheses: AND binds tighter than OR, and
+        // dynalite's expression parser slows down sharply with nesting.
+        ConditionExpression: [
+          'jiraAccountId = :account AND jiraEventTs < :ts',
+          'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND attribute_not_exists(lastJiraAccountId)',
+          'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND lastJiraAccountId <> :account',
+          'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND jiraEventTs < :ts',
+        ].join(' OR '),
+        ...(keepsName ? {} : { ExpressionAttributeNames: { '#name': 'name' } }),
+        ExpressionAttributeValues: {
+          ...(keepsName ? {} : { ':name': snapshot.displayName }),
+          ':email': snapshot.email,
+          ':emailKey': normalizeEmail(snapshot.email),
+          ':account': snapshot.accountId,
+          ':type': snapshot.accountType,
+          ':ts': snapshot.eventTs,
+          ':now': new Date().toISOString(),
+        },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    if (update.written) return update.attributes?.jiraAccountId === snapshot.accountId ? 'updated' : 'linked';
+    const current = await getContactRecord(this.client, this.table, contactId);
+    if (!current) return 'missing';
+    if (current.jiraAccountId !== undefined && current.jiraAccountId !== snapshot.accountId) return 'taken';
+    return 'stale';
+  }
+
+  async createLinkedContact(contactId: string, snapshot: AccountSnapshot, createdAt: string): Promise<boolean> {
+    const record: ContactRecord = {
+      ...newContactRecord({
+        id: contactId,
+        name: nameForNewContact(snapshot),
+        email: snapshot.email,
+        phone: null,
+        companyIds: [],
+        tags: [],
+        now: createdAt,
+      }),
+      jiraAccountId: snapshot.accountId,
+      jiraAccountType: snapshot.accountType,
+      jiraEventTs: snapshot.eventTs,
+      lastJiraAccountId: snapshot.accountId,
+    };
+    const put = await writeIf(
+      this.client,
+      new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return put.written;
+  }
+
+  async unlinkContact(
+    contactId: string,
+    unlink: { accountId: string; eventTs: number; force?: boolean },
+  ): Promise<UnlinkContactResult> {
+    const { accountId, eventTs, force = false } = unlink;
+    const update = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: contactPk(contactId), sk: CONTACT_SK },
+        UpdateExpression:
+          'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now REMOVE jiraAccountId, jiraAccountType',
+        ConditionExpression: force ? 'jiraAccountId = :account' : 'jiraAccountId = :account AND jiraEventTs < :ts',
+        ExpressionAttributeValues: { ':account': accountId, ':ts': eventTs, ':now': new Date().toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const unlinked = update.written ? (update.attributes as ContactRecord | undefined) : undefined;
+    if (unlinked) {
+      // Regular again, so linkable by its email: say so to the sync's batched email check.
+      if (unlinked.email) await this.hints.add(unlinked.email);
+      return 'unlinked';
+    }
+    const current = await getContactRecord(this.client, this.table, contactId);
+    return current?.jiraAccountId === accountId ? 'stale' : 'not-linked';
+  }
+}
