@@ -15,11 +15,15 @@ function indexesOfItem(item: Record<string, unknown> | undefined): number {
   return (item.emailKey !== undefined ? 1 : 0) + (item.kindKey !== undefined ? 1 : 0);
 }
 
-/** Items updated in place: contacts are in both GSIs, account links in byKind, the rest in none. */
+/**
+ * Items updated in place: contacts are in both GSIs, companies in byKind, the rest in none. An account's
+ * link item is counted in both, as it is when it keeps the contact the sync created (an upper bound:
+ * the link of a linked contact is in none).
+ */
 function indexesOfKey(key: Record<string, unknown> | undefined): number {
   const pk = String(key?.pk ?? '');
-  if (pk.startsWith('CONTACT#')) return 2;
-  if (pk.startsWith('JIRA#') || pk.startsWith('COMPANY#')) return 1;
+  if (pk.startsWith('CONTACT#') || pk.startsWith('JIRA#')) return 2;
+  if (pk.startsWith('COMPANY#')) return 1;
   return 0;
 }
 
@@ -41,6 +45,19 @@ export interface DynamoCounts {
   indexWriteUnits: number;
   /** Contact items newly put (created contacts), for progress and completion. */
   contactsPut: number;
+  /**
+   * Successful writes by the kind of item written, named by its key's prefix: `JIRA#` (account links,
+   * with the contacts the sync creates in them), `CONTACT#`, `RUN#` (progress), `EMAIL#` (hints)…
+   */
+  writesByItem: Record<string, number>;
+}
+
+/** `JIRA#712020:…` -> `JIRA#`; a key without a prefix (`SETTINGS`) names itself. */
+function itemKind(input: Record<string, unknown>): string {
+  const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
+  const pk = String(key?.pk ?? '?');
+  const hash = pk.indexOf('#');
+  return hash === -1 ? pk : pk.slice(0, hash + 1);
 }
 
 /** Where the consumer's worker thread publishes its counts (bench/worker-counter.ts). */
@@ -95,6 +112,10 @@ export class DynamoCounter {
       counts.requests[`${command}:${outcome}`] = (counts.requests[`${command}:${outcome}`] ?? 0) + 1;
     if (READS.has(command)) counts.reads += 1;
     if (WRITES.has(command)) counts.writes += 1;
+    if (WRITES.has(command) && outcome === 'ok' && command !== 'BatchWriteItemCommand') {
+      const kind = itemKind(input);
+      counts.writesByItem[kind] = (counts.writesByItem[kind] ?? 0) + 1;
+    }
     const consistent = input.ConsistentRead === true;
     switch (command) {
       case 'GetItemCommand':
@@ -121,7 +142,7 @@ export class DynamoCounter {
         counts.writeUnits += writeUnits(approxSize(item));
         if (outcome === 'ok') {
           counts.indexWriteUnits += indexesOfItem(item) * writeUnits(approxSize(item));
-          if (String(item?.pk ?? '').startsWith('CONTACT#')) counts.contactsPut += 1;
+          if (item?.id !== undefined && item.jiraAccountId !== undefined) counts.contactsPut += 1;
         }
         break;
       }
@@ -144,19 +165,33 @@ export class DynamoCounter {
 
 /** Two counts added up (the main thread's and the consumer worker's). */
 export function addCounts(a: DynamoCounts, b: DynamoCounts): DynamoCounts {
-  const requests = { ...a.requests };
-  for (const [name, count] of Object.entries(b.requests)) requests[name] = (requests[name] ?? 0) + count;
   return {
-    requests,
+    requests: sumRecords(a.requests, b.requests),
     reads: a.reads + b.reads,
     writes: a.writes + b.writes,
     readUnits: a.readUnits + b.readUnits,
     writeUnits: a.writeUnits + b.writeUnits,
     indexWriteUnits: a.indexWriteUnits + b.indexWriteUnits,
     contactsPut: a.contactsPut + b.contactsPut,
+    writesByItem: sumRecords(a.writesByItem, b.writesByItem),
   };
 }
 
 function emptyCounts(): DynamoCounts {
-  return { requests: {}, reads: 0, writes: 0, readUnits: 0, writeUnits: 0, indexWriteUnits: 0, contactsPut: 0 };
+  return {
+    requests: {},
+    reads: 0,
+    writes: 0,
+    readUnits: 0,
+    writeUnits: 0,
+    indexWriteUnits: 0,
+    contactsPut: 0,
+    writesByItem: {},
+  };
+}
+
+function sumRecords(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const sum = { ...a };
+  for (const [name, count] of Object.entries(b)) sum[name] = (sum[name] ?? 0) + count;
+  return sum;
 }

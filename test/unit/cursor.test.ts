@@ -2,7 +2,7 @@ import { decodeCursor, encodeCursor } from '../../lambdas/adapters/dynamodb/curs
 import { BadRequestError } from '../../lambdas/domain/errors.js';
 
 const ATTRIBUTES = ['pk', 'sk', 'kindKey', 'kindSort'];
-const PREFIX = { attribute: 'pk', value: 'CONTACT#' };
+const PREFIX = { attribute: 'pk', values: ['CONTACT#'] };
 const KEY = { pk: 'CONTACT#1', sk: 'CONTACT', kindKey: 'CONTACT', kindSort: '2026-01-01T00:00:00.000Z#1' };
 
 const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,12 +1,15 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contact, JiraAccountType } from '../../domain/contact.js';
+import { type AccountSnapshot, nameForNewContact } from '../../domain/sync/account-snapshot.js';
 import { visibleTags } from '../../domain/contact.js';
 import { normalizeEmail } from '../../domain/email.js';
+import { contactKey } from './item-keys.js';
 
 /** A contact as stored. `tags` holds only the user's own tags; `Jira User` is derived from the link. */
 export interface ContactRecord {
   pk: string;
-  sk: 'CONTACT';
+  /** `CONTACT`, or `LINK` for a contact kept in its account's link item (see item-keys.ts). */
+  sk: string;
   id: string;
   name: string;
   email: string | null;
@@ -29,9 +32,6 @@ export interface ContactRecord {
   kindSort: string;
 }
 
-export const contactPk = (id: string): string => `CONTACT#${id}`;
-export const CONTACT_SK = 'CONTACT';
-
 /** The key attributes and index attributes of a new contact record. */
 export function newContactRecord(fields: {
   id: string;
@@ -44,8 +44,7 @@ export function newContactRecord(fields: {
 }): ContactRecord {
   const createdKey = `${fields.now}#${fields.id}`;
   return {
-    pk: contactPk(fields.id),
-    sk: CONTACT_SK,
+    ...contactKey(fields.id),
     id: fields.id,
     name: fields.name,
     email: fields.email,
@@ -58,6 +57,25 @@ export function newContactRecord(fields: {
     createdKey,
     kindKey: 'CONTACT',
     kindSort: createdKey,
+  };
+}
+
+/** A new contact that carries the account from the start (the `Jira User` tag is derived from it). */
+export function syncedContactRecord(contactId: string, snapshot: AccountSnapshot, createdAt: string): ContactRecord {
+  return {
+    ...newContactRecord({
+      id: contactId,
+      name: nameForNewContact(snapshot),
+      email: snapshot.email,
+      phone: null,
+      companyIds: [],
+      tags: [],
+      now: createdAt,
+    }),
+    jiraAccountId: snapshot.accountId,
+    jiraAccountType: snapshot.accountType,
+    jiraEventTs: snapshot.eventTs,
+    lastJiraAccountId: snapshot.accountId,
   };
 }
 
@@ -79,14 +97,35 @@ export function toContact(record: ContactRecord): Contact {
   };
 }
 
-/** The contact item as stored (strongly consistent), or undefined when no contact has this id. */
+/**
+ * The contact item as stored (strongly consistent), or undefined when no contact has this id (a link
+ * item without a contact in it is no contact).
+ */
 export async function getContactRecord(
   client: DynamoDBDocumentClient,
   table: string,
   id: string,
 ): Promise<ContactRecord | undefined> {
-  const result = await client.send(
-    new GetCommand({ TableName: table, Key: { pk: contactPk(id), sk: CONTACT_SK }, ConsistentRead: true }),
-  );
-  return result.Item as ContactRecord | undefined;
+  const result = await client.send(new GetCommand({ TableName: table, Key: contactKey(id), ConsistentRead: true }));
+  return result.Item?.id === undefined ? undefined : (result.Item as ContactRecord);
 }
+
+/** Every attribute of a contact besides its key: what deleting a contact kept in a link item removes. */
+export const CONTACT_ATTRIBUTES: ReadonlyArray<Exclude<keyof ContactRecord, 'pk' | 'sk'>> = [
+  'id',
+  'name',
+  'email',
+  'emailKey',
+  'phone',
+  'companyIds',
+  'tags',
+  'jiraAccountId',
+  'jiraAccountType',
+  'jiraEventTs',
+  'lastJiraAccountId',
+  'createdAt',
+  'updatedAt',
+  'createdKey',
+  'kindKey',
+  'kindSort',
+];

@@ -27,7 +27,7 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
 export function decodeCursor(
   cursor: string | undefined,
   expectedAttributes: readonly string[],
-  expectedPrefix?: { attribute: string; value: string },
+  expectedPrefix?: { attribute: string; values: readonly string[] },
   expectedValues: Readonly<Record<string, string>> = {},
 ): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
@@ -43,7 +43,10 @@ export function decodeCursor(
   const key = result.data;
   const names = Object.keys(key).sort();
   if (names.join() !== [...expectedAttributes].sort().join()) throw invalid;
-  if (expectedPrefix && !String(key[expectedPrefix.attribute]).startsWith(expectedPrefix.value)) throw invalid;
+  if (expectedPrefix) {
+    const value = String(key[expectedPrefix.attribute]);
+    if (!expectedPrefix.values.some((prefix) => value.startsWith(prefix))) throw invalid;
+  }
   if (Object.entries(expectedValues).some(([attribute, value]) => key[attribute] !== value)) throw invalid;
   return key;
 }

@@ -1,17 +1,30 @@
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AccountLink, AccountLinkStore, LinkClaim, LinkPage } from '../../domain/sync/account-link-store.js';
+import type {
+  AccountLink,
+  AccountLinkStore,
+  LinkClaim,
+  LinkPage,
+  NewContactClaim,
+} from '../../domain/sync/account-link-store.js';
+import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
 import { batchGetAll } from './batch-get.js';
+import { type ContactRecord, syncedContactRecord } from './contact-record.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { LINK_SK, accountContactId, linkKey } from './item-keys.js';
 import { LINK_SHARDS, tableName } from './table-schema.js';
+import { buildUpdate } from './update-expression.js';
 import { writeIf } from './write-if.js';
 
 const SCAN_CURSOR_ATTRIBUTES = ['pk', 'sk'];
 
-const LINK_SK = 'LINK';
-const linkKey = (accountId: string) => ({ pk: `JIRA#${accountId}`, sk: LINK_SK }) as const;
-
-/** Links are in no index: each is written once per claim, and demotion finds them with a parallel scan. */
+/**
+ * A link is in no index of its own: demotion finds links with a parallel scan. The link item of an
+ * account whose contact the sync created also keeps that contact (and is in the contacts' indexes).
+ */
 type LinkRecord = AccountLink & { pk: string; sk: typeof LINK_SK };
+
+/** Free to claim: no link, or a tombstone older than the claim (the `:unlinked` and `:claimTs` values). */
+const CLAIMABLE = 'attribute_not_exists(pk) OR #status = :unlinked AND eventTs < :claimTs';
 
 /** The link as the domain sees it: no key attributes leave the adapter. */
 function toLink(record: Record<string, unknown>): AccountLink {
@@ -48,15 +61,59 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
   }
 
   async claimLink(claim: LinkClaim): Promise<boolean> {
-    const item: LinkRecord = { ...claim, ...linkKey(claim.accountId) };
+    // An update, not a put: the item may keep the account's former contact, which stays as it is.
+    const update = buildUpdate(
+      {
+        accountId: claim.accountId,
+        status: 'linked',
+        contactId: claim.contactId,
+        origin: claim.origin ?? null,
+        eventTs: claim.eventTs,
+        runId: claim.runId ?? null,
+        claimedAt: claim.claimedAt ?? null,
+      },
+      ['origin', 'runId', 'claimedAt'],
+    );
+    const written = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: linkKey(claim.accountId),
+        UpdateExpression: update.UpdateExpression,
+        ConditionExpression: CLAIMABLE,
+        ExpressionAttributeNames: update.ExpressionAttributeNames,
+        ExpressionAttributeValues: {
+          ...update.ExpressionAttributeValues,
+          ':unlinked': 'unlinked',
+          ':claimTs': claim.eventTs,
+        },
+      }),
+    );
+    return written.written;
+  }
+
+  async claimWithNewContact(claim: NewContactClaim, snapshot: AccountSnapshot): Promise<boolean> {
+    const contactId = accountContactId(claim.accountId);
+    const contact: ContactRecord = syncedContactRecord(contactId, snapshot, claim.claimedAt);
+    const link: LinkRecord = {
+      accountId: claim.accountId,
+      status: 'linked',
+      contactId,
+      origin: 'created',
+      eventTs: claim.eventTs,
+      claimedAt: claim.claimedAt,
+      ...(claim.runId ? { runId: claim.runId } : {}),
+      ...linkKey(claim.accountId),
+    };
     const put = await writeIf(
       this.client,
       new PutCommand({
         TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk) OR #status = :unlinked AND eventTs < :ts',
+        Item: { ...contact, ...link },
+        // A put replaces the whole item: never over a tombstone that keeps the account's former contact.
+        ConditionExpression: `${CLAIMABLE} AND attribute_not_exists(id)`,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':unlinked': 'unlinked', ':ts': claim.eventTs },
+        ExpressionAttributeValues: { ':unlinked': 'unlinked', ':claimTs': claim.eventTs },
       }),
     );
     return put.written;

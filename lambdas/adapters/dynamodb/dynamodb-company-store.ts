@@ -70,7 +70,7 @@ export class DynamoDbCompanyStore implements CompanyStore {
   }
 
   listCompanies(page: PageRequest): Promise<Page<Company>> {
-    const byKind = { table: this.table, index: KIND_INDEX, partition: 'COMPANY', pkPrefix: 'COMPANY#' };
+    const byKind = { table: this.table, index: KIND_INDEX, partition: 'COMPANY', pkPrefixes: ['COMPANY#'] };
     return queryPage(this.client, { ...byKind, newestFirst: true }, page, (item) =>
       toCompany(item as unknown as CompanyRecord),
     );

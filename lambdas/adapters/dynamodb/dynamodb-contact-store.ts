@@ -6,13 +6,13 @@ import { normalizeEmail } from '../../domain/email.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { Page, PageRequest } from '../../domain/page.js';
 import {
-  CONTACT_SK,
+  CONTACT_ATTRIBUTES,
   type ContactRecord,
-  contactPk,
   getContactRecord,
   newContactRecord,
   toContact,
 } from './contact-record.js';
+import { CONTACT_PK_PREFIXES, contactKey, isInLinkItem } from './item-keys.js';
 import { LinkableEmailHints } from './linkable-email-hints.js';
 import { EMAIL_INDEX, KIND_INDEX, tableName } from './table-schema.js';
 import { queryPage } from './query-page.js';
@@ -54,12 +54,17 @@ export class DynamoDbContactStore implements ContactStore {
   }
 
   listContacts(page: PageRequest): Promise<Page<Contact>> {
-    const byKind = { table: this.table, index: KIND_INDEX, partition: 'CONTACT', pkPrefix: 'CONTACT#' };
+    const byKind = { table: this.table, index: KIND_INDEX, partition: 'CONTACT', pkPrefixes: CONTACT_PK_PREFIXES };
     return queryPage(this.client, { ...byKind, newestFirst: true }, page, toContactItem);
   }
 
   findContactsByEmail(email: string, page: PageRequest): Promise<Page<Contact>> {
-    const byEmail = { table: this.table, index: EMAIL_INDEX, partition: normalizeEmail(email), pkPrefix: 'CONTACT#' };
+    const byEmail = {
+      table: this.table,
+      index: EMAIL_INDEX,
+      partition: normalizeEmail(email),
+      pkPrefixes: CONTACT_PK_PREFIXES,
+    };
     return queryPage(this.client, byEmail, page, toContactItem);
   }
 
@@ -91,11 +96,12 @@ export class DynamoDbContactStore implements ContactStore {
       this.client,
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: contactPk(id), sk: CONTACT_SK },
+        Key: contactKey(id),
         ...update,
+        // `id`, not `pk`: an account's link item without a contact in it is no contact.
         ConditionExpression: touchesJiraFields
-          ? 'attribute_exists(pk) AND attribute_not_exists(jiraAccountId)'
-          : 'attribute_exists(pk)',
+          ? 'attribute_exists(id) AND attribute_not_exists(jiraAccountId)'
+          : 'attribute_exists(id)',
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -105,20 +111,32 @@ export class DynamoDbContactStore implements ContactStore {
   }
 
   async deleteContact(id: string): Promise<void> {
-    const deletion = await writeIf(
-      this.client,
-      new DeleteCommand({
-        TableName: this.table,
-        Key: { pk: contactPk(id), sk: CONTACT_SK },
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(jiraAccountId)',
-      }),
-    );
+    const deletion = await writeIf(this.client, this.deletion(id));
     if (deletion.written) return;
     await this.requireContact(id);
     throw new ConflictError(
       'This contact is synced with a Jira user and cannot be deleted. ' +
         'Turn user syncing off, or delete the user in Jira, first.',
     );
+  }
+
+  /**
+   * A contact of its own item is deleted; one kept in its account's link item is taken out of it, so
+   * that the link's tombstone stays and an older event of the account still cannot come back.
+   */
+  private deletion(id: string): DeleteCommand | UpdateCommand {
+    const regular = 'attribute_exists(id) AND attribute_not_exists(jiraAccountId)';
+    if (!isInLinkItem(id)) {
+      return new DeleteCommand({ TableName: this.table, Key: contactKey(id), ConditionExpression: regular });
+    }
+    const names = Object.fromEntries(CONTACT_ATTRIBUTES.map((attribute, index) => [`#a${index}`, attribute]));
+    return new UpdateCommand({
+      TableName: this.table,
+      Key: contactKey(id),
+      UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
+      ConditionExpression: regular,
+      ExpressionAttributeNames: names,
+    });
   }
 
   private async requireContact(id: string): Promise<Contact> {

@@ -1,6 +1,6 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { normalizeEmail } from '../../domain/email.js';
-import { type AccountSnapshot, nameForNewContact } from '../../domain/sync/account-snapshot.js';
+import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
 import type {
   LinkContactResult,
   SyncedContactStore,
@@ -8,15 +8,17 @@ import type {
   UnlinkContactResult,
 } from '../../domain/sync/synced-contact-store.js';
 import { batchGetAll } from './batch-get.js';
-import { CONTACT_SK, type ContactRecord, contactPk, getContactRecord, newContactRecord } from './contact-record.js';
+import { type ContactRecord, getContactRecord, syncedContactRecord } from './contact-record.js';
+import { contactKey, isInLinkItem } from './item-keys.js';
 import { LinkableEmailHints } from './linkable-email-hints.js';
 import { queryAll } from './query-page.js';
 import { EMAIL_INDEX, tableName } from './table-schema.js';
+import { buildUpdate } from './update-expression.js';
 import { writeIf } from './write-if.js';
 
 /**
- * The writes the sync makes to contact items (`CONTACT#<id> / CONTACT`, the same records the contacts
- * API reads): each conditional on the contact's own Jira event time.
+ * The writes the sync makes to contacts (the same records the contacts API reads, wherever they are
+ * kept: see item-keys.ts): each conditional on the contact's own Jira event time.
  */
 export class DynamoDbSyncedContactStore implements SyncedContactStore {
   private readonly hints: LinkableEmailHints;
@@ -47,22 +49,24 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
   }
 
   async syncedContacts(contactIds: readonly string[]): Promise<Map<string, SyncedContactValues>> {
-    const keys = [...new Set(contactIds)].map((contactId) => ({ pk: contactPk(contactId), sk: CONTACT_SK }));
+    const keys = [...new Set(contactIds)].map(contactKey);
     const items = await batchGetAll(this.client, this.table, keys, {
       consistentRead: true,
       projection: 'id, #name, email, jiraAccountId, jiraAccountType',
       names: { '#name': 'name' },
     });
     return new Map(
-      items.map((item) => [
-        String(item.id),
-        {
-          name: String(item.name ?? ''),
-          email: (item.email as string | null | undefined) ?? null,
-          jiraAccountId: item.jiraAccountId as string | undefined,
-          jiraAccountType: item.jiraAccountType as string | undefined,
-        },
-      ]),
+      items
+        .filter((item) => item.id !== undefined)
+        .map((item) => [
+          String(item.id),
+          {
+            name: String(item.name ?? ''),
+            email: (item.email as string | null | undefined) ?? null,
+            jiraAccountId: item.jiraAccountId as string | undefined,
+            jiraAccountType: item.jiraAccountType as string | undefined,
+          },
+        ]),
     );
   }
 
@@ -73,19 +77,19 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
       this.client,
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: contactPk(contactId), sk: CONTACT_SK },
+        Key: contactKey(contactId),
         UpdateExpression:
           `SET ${keepsName ? '' : '#name = :name, '}email = :email, emailKey = :emailKey, ` +
           'jiraAccountId = :account, jiraAccountType = :type, jiraEventTs = :ts, lastJiraAccountId = :account, ' +
           'updatedAt = :now',
         // Either this account's contact holding an older event, or a free contact that does not hold
-        // a newer event of this account. Written without parentheses: AND binds tighter than OR, and
+        // a newer event of this account (`id`, not `pk`: a link item without a contact is no contact). Written without parentheses: AND binds tighter than OR, and
         // dynalite's expression parser slows down sharply with nesting.
         ConditionExpression: [
           'jiraAccountId = :account AND jiraEventTs < :ts',
-          'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND attribute_not_exists(lastJiraAccountId)',
-          'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND lastJiraAccountId <> :account',
-          'attribute_exists(pk) AND attribute_not_exists(jiraAccountId) AND jiraEventTs < :ts',
+          'attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND attribute_not_exists(lastJiraAccountId)',
+          'attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND lastJiraAccountId <> :account',
+          'attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND jiraEventTs < :ts',
         ].join(' OR '),
         ...(keepsName ? {} : { ExpressionAttributeNames: { '#name': 'name' } }),
         ExpressionAttributeValues: {
@@ -108,26 +112,24 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
   }
 
   async createLinkedContact(contactId: string, snapshot: AccountSnapshot, createdAt: string): Promise<boolean> {
-    const record: ContactRecord = {
-      ...newContactRecord({
-        id: contactId,
-        name: nameForNewContact(snapshot),
-        email: snapshot.email,
-        phone: null,
-        companyIds: [],
-        tags: [],
-        now: createdAt,
-      }),
-      jiraAccountId: snapshot.accountId,
-      jiraAccountType: snapshot.accountType,
-      jiraEventTs: snapshot.eventTs,
-      lastJiraAccountId: snapshot.accountId,
-    };
-    const put = await writeIf(
-      this.client,
-      new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-    return put.written;
+    const record = syncedContactRecord(contactId, snapshot, createdAt);
+    if (!isInLinkItem(contactId)) {
+      const put = new PutCommand({
+        TableName: this.table,
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+      return (await writeIf(this.client, put)).written;
+    }
+    // Back into its account's link item (the contact was deleted there while regular): the link stays.
+    const { pk: _pk, sk: _sk, ...fields } = record;
+    const update = new UpdateCommand({
+      TableName: this.table,
+      Key: contactKey(contactId),
+      ...buildUpdate(fields),
+      ConditionExpression: 'attribute_not_exists(id)',
+    });
+    return (await writeIf(this.client, update)).written;
   }
 
   async unlinkContact(
@@ -139,7 +141,7 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
       this.client,
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: contactPk(contactId), sk: CONTACT_SK },
+        Key: contactKey(contactId),
         UpdateExpression:
           'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now REMOVE jiraAccountId, jiraAccountType',
         ConditionExpression: force ? 'jiraAccountId = :account' : 'jiraAccountId = :account AND jiraEventTs < :ts',
@@ -147,7 +149,7 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const unlinked = update.written ? (update.attributes as ContactRecord | undefined) : undefined;
+    const unlinked = update.written ? (update.attributes as unknown as ContactRecord | undefined) : undefined;
     if (unlinked) {
       // Regular again, so linkable by its email: say so to the sync's batched email check.
       if (unlinked.email) await this.hints.add(unlinked.email);

@@ -13,8 +13,8 @@ export interface IndexPageQuery {
   index: { name: string; partitionKey: string; sortKey: string };
   /** The index partition the page is read from (the query's whole key condition). */
   partition: string;
-  /** Every item's `pk` starts with this: a client's cursor pointing elsewhere is refused (400). */
-  pkPrefix: string;
+  /** Every item's `pk` starts with one of these: a client's cursor pointing elsewhere is refused (400). */
+  pkPrefixes: readonly string[];
   newestFirst?: boolean;
 }
 
@@ -42,7 +42,7 @@ export async function queryPage<T>(
       ExclusiveStartKey: await decodePageCursor(
         page.cursor,
         cursorAttributes,
-        { attribute: TABLE_KEYS.partitionKey, value: query.pkPrefix },
+        { attribute: TABLE_KEYS.partitionKey, values: query.pkPrefixes },
         { [index.partitionKey]: query.partition },
       ),
     }),

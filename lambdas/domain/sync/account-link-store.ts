@@ -1,3 +1,5 @@
+import type { AccountSnapshot } from './account-snapshot.js';
+
 /**
  * The one link a Jira account has to a contact. Claiming it with a conditional write is what keeps
  * "one contact per account" without transactions. An unlinked link is a tombstone: it remembers the
@@ -20,6 +22,9 @@ export interface AccountLink {
 /** A claim: the link as it is written when an account takes a contact. */
 export type LinkClaim = AccountLink & { contactId: string; status: 'linked' };
 
+/** A claim that creates the account's contact: the store names the contact. */
+export type NewContactClaim = Pick<AccountLink, 'accountId' | 'eventTs' | 'runId'> & { claimedAt: string };
+
 /** The accounts' links: the conditional writes that decide which contact an account has. Each is atomic. */
 export interface AccountLinkStore {
   getLink(accountId: string): Promise<AccountLink | undefined>;
@@ -27,6 +32,11 @@ export interface AccountLinkStore {
   getLinks(accountIds: readonly string[]): Promise<Map<string, AccountLink>>;
   /** Writes `claim` only if the account has no link, or its tombstone is older than `claim.eventTs`. */
   claimLink(claim: LinkClaim): Promise<boolean>;
+  /**
+   * Claims the account by creating its contact in the same write (one write per new account): only if
+   * the account has no link, or a tombstone older than `claim.eventTs` that keeps no contact of its own.
+   */
+  claimWithNewContact(claim: NewContactClaim, snapshot: AccountSnapshot): Promise<boolean>;
   /** Points a linked account at another contact, only if it still points at `fromContactId`. */
   retargetLink(accountId: string, change: { fromContactId: string; toContactId: string }): Promise<boolean>;
   /**

@@ -24,10 +24,13 @@ export class SyncContentionError extends Error {
 
 /**
  * Gives a Jira account its one contact, the shared rule of the initial sync and of webhooks.
- * Primary course: the account claims its link (naming the oldest free contact with its email, or a
- * new one) -> that contact takes the account's name and email and the `Jira User` tag.
- * Safe to repeat and to run concurrently: the claim is a conditional write, so an account never
- * gets a second contact; the contact's own event time makes older events lose.
+ * Primary course: no contact has the account's email -> the account's new contact is created by the
+ * same conditional write that claims the account (one write).
+ * Alternate course: the account claims its link naming the oldest free contact with its email ->
+ * that contact takes the account's name and email and the `Jira User` tag.
+ * Safe to repeat and to run concurrently: both courses claim the account's one link item with a
+ * conditional write, so an account never gets a second contact; the contact's own event time makes
+ * older events lose.
  */
 export async function syncAccount(
   stores: SyncStores,
@@ -37,6 +40,8 @@ export async function syncAccount(
   const { links, syncedContacts } = stores;
   const { runId } = options;
   const newContactId = options.newContactId ?? randomUUID;
+  // Once a claim by creation has failed, the account's item may keep its former contact: claim by link.
+  let mayCreateInClaim = true;
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     // The caller may have read the link already (a page reads them in batches); later rounds re-read.
     let link =
@@ -47,17 +52,26 @@ export async function syncAccount(
     if (link?.status !== 'linked') {
       const existing =
         options.mayBeLinkable === false ? undefined : await syncedContacts.findLinkableContactId(snapshot.email);
-      const claim = {
+      const claimed = {
         accountId: snapshot.accountId,
-        status: 'linked' as const,
-        contactId: existing ?? newContactId(),
-        origin: existing ? ('linked' as const) : ('created' as const),
         eventTs: snapshot.eventTs,
         claimedAt: new Date().toISOString(),
         ...(runId ? { runId } : {}),
       };
+      if (!existing && mayCreateInClaim) {
+        // The common case of an initial sync: the new contact is the claim.
+        if (await links.claimWithNewContact(claimed, snapshot)) return 'created';
+        mayCreateInClaim = false; // someone else claimed it first (followed next round), or see above
+        continue;
+      }
+      const claim = {
+        ...claimed,
+        status: 'linked' as const,
+        contactId: existing ?? newContactId(),
+        origin: existing ? ('linked' as const) : ('created' as const),
+      };
       if (!(await links.claimLink(claim))) continue; // someone else claimed it first: follow their claim
-      // A fresh claim of a new contact: create it straight away (the common case of an initial sync).
+      // A fresh claim of a new contact: create it straight away.
       const created =
         claim.origin === 'created' &&
         (await syncedContacts.createLinkedContact(claim.contactId, snapshot, claim.claimedAt));
