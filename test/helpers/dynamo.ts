@@ -9,6 +9,8 @@ export interface TestTable {
   /** A table of its own, created with the service's table definition. */
   table: string;
   endpoint: string;
+  /** Another empty table on the same server (a server takes a while to start; a table does not). */
+  freshTable(): Promise<TestTable>;
   stop(): Promise<void>;
 }
 
@@ -28,24 +30,33 @@ export async function startTestTable(options: TestTableOptions = {}): Promise<Te
   // The stores sign their paging cursors; the local runtime keeps this key in the data folder.
   process.env.CURSOR_SIGNING_KEY ??= 'test-cursor-signing-key';
   const dynamo: EmbeddedDynamo = await startEmbeddedDynamo(options.path ? { path: options.path } : {});
-  const table = options.table ?? `test-${randomUUID()}`;
-  await ensureTable(dynamo.endpoint, table);
-  const raw = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const table = await openTable(dynamo.endpoint, options.table);
   return {
-    client,
-    table,
-    endpoint: dynamo.endpoint,
+    ...table,
     stop: async () => {
-      client.destroy();
+      await table.stop();
       await dynamo.stop();
     },
   };
 }
+
+/** A table on a running server, and a client for it; `stop` destroys only the client. */
+async function openTable(endpoint: string, name = `test-${randomUUID()}`): Promise<TestTable> {
+  await ensureTable(endpoint, name);
+  const client = DynamoDBDocumentClient.from(localClient(endpoint), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    client,
+    table: name,
+    endpoint,
+    freshTable: () => openTable(endpoint),
+    stop: async () => client.destroy(),
+  };
+}
+
+const localClient = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
 type WrittenKey = { pk?: { S?: string } };
 
@@ -54,11 +65,7 @@ type WrittenKey = { pk?: { S?: string } };
  * fails them (AWS is outside: dynalite never throttles). Destroy it when done.
  */
 export function throttledClientFor(db: TestTable, accountId: string): DynamoDBDocumentClient {
-  const raw = new DynamoDBClient({
-    endpoint: db.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const raw = localClient(db.endpoint);
   raw.middlewareStack.add(
     (next) => async (args) => {
       // Puts carry the item, updates its key; reads (Get, BatchGet, Query) go through.
