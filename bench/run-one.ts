@@ -213,7 +213,8 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
 
     // Pre-existing contacts: every PRE_EXISTING_EVERY-th account with an email, its email in other case.
     progress({ phase: 'setup', detail: 'creating contacts to link' });
-    const service = `Basic ${Buffer.from(`${simulator.service.email}:${simulator.service.apiToken}`).toString('base64')}`;
+    const { email, apiToken } = simulator.service;
+    const service = `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
     const toLink: Array<{ name: string; email: string }> = [];
     let position = 0;
     for (let startAt = 0; ; startAt += USERS_PAGE_SIZE) {
