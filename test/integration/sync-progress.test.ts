@@ -2,7 +2,7 @@ import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { JiraRestClient } from '../../lambdas/adapters/jira/jira-rest-client.js';
 import { type DemotionMode, demoteLinksBatch } from '../../lambdas/domain/sync/demote-links-batch.js';
 import { type SegmentRequest, syncUsersSegment } from '../../lambdas/domain/sync/sync-users-segment.js';
-import type { SyncFailure, SyncProgress } from '../../lambdas/domain/sync/user-sync-state.js';
+import { type SyncFailure, type SyncProgress, emptyProgress } from '../../lambdas/domain/sync/user-sync-state.js';
 import { type JiraSimulator, type SimulatedAccount, startJiraSimulator } from '../../local/jira-simulator/index.js';
 import { type TestTable, startTestTable, throttledClientFor } from '../helpers/dynamo.js';
 import { testStores } from '../helpers/stores.js';
@@ -58,18 +58,8 @@ function syncSegment(world: World, request: Omit<SegmentRequest, 'startAt'>, lin
   );
 }
 
-const progress = (counts: Partial<SyncProgress>): SyncProgress => ({
-  total: 0,
-  processed: 0,
-  created: 0,
-  linked: 0,
-  skipped: 0,
-  failed: 0,
-  updated: 0,
-  unlinked: 0,
-  skippedBy: { hiddenEmail: 0, app: 0, inactive: 0, other: 0 },
-  ...counts,
-});
+/** Every count zero but those given. */
+const progress = (counts: Partial<SyncProgress>): SyncProgress => ({ ...emptyProgress(), ...counts });
 
 interface SegmentCase {
   action: SegmentRequest['action'];
