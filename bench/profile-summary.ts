@@ -47,7 +47,8 @@ for (const [id, ms] of selfMs) {
   const key =
     name === '(idle)' || name === '(program)' || name === '(garbage collector)' ? name : group(node.callFrame.url);
   groups.set(key, (groups.get(key) ?? 0) + ms);
-  const fn = `${name} ${node.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/main\//, '')}:${node.callFrame.lineNumber + 1}`;
+  const where = node.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/main\//, '');
+  const fn = `${name} ${where}:${node.callFrame.lineNumber + 1}`;
   functions.set(fn, (functions.get(fn) ?? 0) + ms);
 }
 const top = (map: Map<string, number>, count: number) =>
@@ -56,5 +57,6 @@ const top = (map: Map<string, number>, count: number) =>
     .slice(0, count)
     .map(([key, ms]) => `${ms.toFixed(0).padStart(8)} ms ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
 console.log(
-  `profile: ${total.toFixed(0)} ms wall\n\nself time by package or folder:\n${top(groups, 25).join('\n')}\n\ntop functions:\n${top(functions, 30).join('\n')}`,
+  `profile: ${total.toFixed(0)} ms wall\n\nself time by package or folder:\n${top(groups, 25).join('\n')}` +
+    `\n\ntop functions:\n${top(functions, 30).join('\n')}`,
 );

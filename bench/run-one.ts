@@ -25,6 +25,7 @@ import {
   webhookEmail,
 } from './config.js';
 import { BroadcastChannel } from 'node:worker_threads';
+import { forEachConcurrently } from '../lambdas/domain/sync/run-pool.js';
 import { parseChildResult, runChild } from './child-result.js';
 import { type DynamoCounts, DynamoCounter, WORKER_COUNTS_CHANNEL, addCounts } from './dynamo-counter.js';
 import type { SenderConfig, SenderResult } from './webhook-sender.js';
@@ -156,15 +157,6 @@ function childHighWaterMiB(): number | undefined {
   }
 }
 
-/** Runs `work` over `items` with at most `limit` at once. */
-async function pool<T>(items: Iterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const iterator = items[Symbol.iterator]();
-  const worker = async (): Promise<void> => {
-    for (let next = iterator.next(); !next.done; next = iterator.next()) await work(next.value);
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-}
-
 function otherCase(email: string): string {
   const [local = '', domain = ''] = email.split('@');
   return `${local.toUpperCase()}@${domain.toLowerCase() === domain ? domain.toUpperCase() : domain.toLowerCase()}`;
@@ -221,7 +213,8 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
 
     // Pre-existing contacts: every PRE_EXISTING_EVERY-th account with an email, its email in other case.
     progress({ phase: 'setup', detail: 'creating contacts to link' });
-    const service = `Basic ${Buffer.from(`${simulator.service.email}:${simulator.service.apiToken}`).toString('base64')}`;
+    const { email, apiToken } = simulator.service;
+    const service = `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
     const toLink: Array<{ name: string; email: string }> = [];
     let position = 0;
     for (let startAt = 0; ; startAt += USERS_PAGE_SIZE) {
@@ -245,7 +238,7 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
       if (page.length < USERS_PAGE_SIZE) break;
     }
     const contacts = dependencies.contacts();
-    await pool(toLink, 32, async (contact) => {
+    await forEachConcurrently(toLink, 32, async (contact) => {
       await contacts.createContact(contact);
     });
 
@@ -371,10 +364,8 @@ async function runBaseline(config: Extract<RunConfig, { mode: 'baseline' }>): Pr
     let done = 0;
     const ticker = setInterval(() => progress({ phase: 'baseline', puts: done, of: config.puts }), 1000);
     const started = performance.now();
-    await pool(
-      (function* () {
-        for (let index = 0; index < config.puts; index += 1) yield index;
-      })(),
+    await forEachConcurrently(
+      Array.from({ length: config.puts }, (_, index) => index),
       config.concurrency,
       async (index) => {
         await client.send(

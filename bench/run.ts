@@ -168,7 +168,8 @@ async function main(): Promise<void> {
         )) as SyncResult;
         results.sync.push(sync);
         logLine(
-          `sync N=${size}: ${sync.seconds.toFixed(2)} s, ${Math.round(sync.accountsPerSecond)} accounts/s, ratio ${(sync.seconds / baseline.seconds).toFixed(2)}, peak RSS ${sync.memory.peakRssMiB} MiB`,
+          `sync N=${size}: ${sync.seconds.toFixed(2)} s, ${Math.round(sync.accountsPerSecond)} accounts/s, ratio ` +
+            `${(sync.seconds / baseline.seconds).toFixed(2)}, peak RSS ${sync.memory.peakRssMiB} MiB`,
         );
       }
     }
@@ -180,7 +181,9 @@ async function main(): Promise<void> {
       )) as WebhookResult;
       results.webhooks.push(webhooks);
       logLine(
-        `webhooks: ingest p50 ${webhooks.paced.ingestMs.p50.toFixed(1)} ms, p99 ${webhooks.paced.ingestMs.p99.toFixed(1)} ms, all visible ${webhooks.paced.allVisibleSeconds.toFixed(2)} s, consumer ${Math.round(webhooks.burst.consumerPerSecond)}/s`,
+        `webhooks: ingest p50 ${webhooks.paced.ingestMs.p50.toFixed(1)} ms, p99 ` +
+          `${webhooks.paced.ingestMs.p99.toFixed(1)} ms, all visible ${webhooks.paced.allVisibleSeconds.toFixed(2)} ` +
+          `s, consumer ${Math.round(webhooks.burst.consumerPerSecond)}/s`,
       );
     }
     results.finishedAt = new Date().toISOString();

@@ -22,11 +22,13 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   const sy = (y: number) => margin.top + plotH - (y / yMax) * plotH;
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      `font-family="sans-serif" font-size="12">`,
   );
   out.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   out.push(
-    `<text x="${width / 2 - margin.right / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
+    `<text x="${width / 2 - margin.right / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">` +
+      `${escapeXml(title)}</text>`,
   );
   for (let i = 0; i <= 5; i += 1) {
     const y = (yMax / 5) * i;
@@ -45,30 +47,34 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
     `<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotH}" stroke="black"/>`,
   );
   out.push(
-    `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${margin.top + plotH}" y2="${margin.top + plotH}" stroke="black"/>`,
+    `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${margin.top + plotH}" y2="${margin.top + plotH}" ` +
+      `stroke="black"/>`,
   );
   out.push(`<text x="${margin.left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
   out.push(
-    `<text transform="translate(18 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`,
+    `<text transform="translate(18 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">` +
+      `${escapeXml(yLabel)}</text>`,
   );
   series.forEach((s, index) => {
     const points = [...s.points].sort((a, b) => a.x - b.x);
-    out.push(
-      `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${points.map((p) => `${sx(p.x)},${sy(p.y)}`).join(' ')}"/>`,
-    );
+    const polyline = points.map((p) => `${sx(p.x)},${sy(p.y)}`).join(' ');
+    out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${polyline}"/>`);
     for (const p of points) {
       if (p.min !== undefined && p.max !== undefined) {
         out.push(
-          `<line x1="${sx(p.x)}" x2="${sx(p.x)}" y1="${sy(p.min)}" y2="${sy(p.max)}" stroke="${s.color}" stroke-width="1"/>`,
+          `<line x1="${sx(p.x)}" x2="${sx(p.x)}" y1="${sy(p.min)}" y2="${sy(p.max)}" stroke="${s.color}" ` +
+            `stroke-width="1"/>`,
         );
       }
       out.push(
-        `<circle cx="${sx(p.x)}" cy="${sy(p.y)}" r="4" fill="${s.color}"><title>${escapeXml(s.name)}: ${Math.round(p.y)} at ${p.x}</title></circle>`,
+        `<circle cx="${sx(p.x)}" cy="${sy(p.y)}" r="4" fill="${s.color}"><title>${escapeXml(s.name)}: ` +
+          `${Math.round(p.y)} at ${p.x}</title></circle>`,
       );
     }
     const ly = margin.top + 10 + index * 20;
     out.push(
-      `<line x1="${width - margin.right + 15}" x2="${width - margin.right + 35}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
+      `<line x1="${width - margin.right + 15}" x2="${width - margin.right + 35}" y1="${ly}" y2="${ly}" ` +
+        `stroke="${s.color}" stroke-width="2"/>`,
     );
     out.push(`<text x="${width - margin.right + 40}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
   });

@@ -2,7 +2,7 @@
  * Sends signed `user_created` deliveries to the service from a process of its own, so the sender's
  * CPU does not count against the service's ingest latency. Started by bench/run-one.ts:
  *
- *   tsx bench/webhook-sender.ts '{"url":"http://127.0.0.1:PORT/webhooks/jira","deliveries":2000,"tag":"paced","ratePerSecond":200}'
+ *   tsx bench/webhook-sender.ts '{"url":"<service>/webhooks/jira","deliveries":2000,"tag":"paced","ratePerSecond":200}'
  *   tsx bench/webhook-sender.ts '{"url":"…","deliveries":2000,"tag":"burst","senders":32}'
  *
  * Paced: open loop, each delivery sent on schedule whether or not the previous one was answered.

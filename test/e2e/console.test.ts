@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('the console of npm start', () => {
-  it('tells a sync run in readable lines: its changes of state and one finish line with counts and time, with no JSON or stack traces', async () => {
+  it('tells a sync run in readable lines: state changes, a finish line with counts and time; no JSON', async () => {
     // Prepare
     const admin = service.admin ?? '';
     // Act: a sync run, a delivery with no signature (a warning), a login Jira refuses

@@ -81,7 +81,7 @@ describe('every error in the contract JSON body', () => {
 });
 
 describe('paging cursors', () => {
-  it('refuse a flipped character, an unsigned key and a key signed with another key with 400; the cursor as given works', async () => {
+  it('refuse a flipped character, an unsigned key, one signed with another key (400); as given, it works', async () => {
     // Prepare: two contacts, pages of one
     for (const name of ['Cursor Ada', 'Cursor Grace']) {
       expect((await request(service.url, 'POST', '/contacts', { auth: service.admin, body: { name } })).status).toBe(
@@ -113,7 +113,7 @@ describe('paging cursors', () => {
 });
 
 describe('messages that say what the caller tried', () => {
-  it('tells an agent reading the sync settings they cannot read them, and one changing them they cannot change them', async () => {
+  it('tells an agent reading the sync settings they may not read them, one changing them they may not', async () => {
     // Act
     const read = await request(service.url, 'GET', '/settings/user-sync', { auth: service.agent });
     const change = await request(service.url, 'PUT', '/settings/user-sync', {

@@ -1,16 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
 import type { Contact } from '../../lambdas/domain/contact.js';
 import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
-import { startEmbeddedDynamo } from '../../local/dynamo-server.js';
 import { buildWebhookDelivery } from '../../local/jira-simulator/index.js';
+import { startTestTable } from '../helpers/dynamo.js';
 import { listAll, putUserSync, waitForReconcile, waitForSyncState } from '../helpers/api.js';
 import { eventually, request } from '../helpers/http.js';
 import { type SpawnedService, spawnService } from '../helpers/spawn-service.js';
+import { testStores } from '../helpers/stores.js';
 import { postDelivery } from '../helpers/webhooks.js';
 
 /**
@@ -46,21 +44,11 @@ describe('a reconcile interrupted by a crash', () => {
 
   /** The ghost's contact as stored, read straight from the data folder while the service is down. */
   async function storedGhost(): Promise<Contact | undefined> {
-    const dynamo = await startEmbeddedDynamo({ path: path.join(dataDir, 'dynamodb') });
-    const client = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: dynamo.endpoint,
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    );
+    const db = await startTestTable({ path: path.join(dataDir, 'dynamodb'), table: 'contact-sync' });
     try {
-      return (
-        await new DynamoDbContactStore(client, 'contact-sync').findContactsByEmail(GHOST.emailAddress, { limit: 10 })
-      ).items[0];
+      return (await testStores(db).contacts.findContactsByEmail(GHOST.emailAddress, { limit: 10 })).items[0];
     } finally {
-      client.destroy();
-      await dynamo.stop();
+      await db.stop();
     }
   }
 

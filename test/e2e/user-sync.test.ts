@@ -161,7 +161,7 @@ describe('user sync toggle', () => {
     });
   });
 
-  it('turning it on again links the regular contacts instead of duplicating them, through 429s and a failing step', async () => {
+  it('turning it on again links the regular contacts, duplicating none, through 429s and a failing step', async () => {
     // Prepare: Jira answers 429 now and then, and fails outright for long enough that a page step
     // fails and Step Functions retries it.
     service.jira.resetCallCounts();

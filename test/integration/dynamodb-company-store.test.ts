@@ -1,22 +1,27 @@
+import { jest } from '@jest/globals';
 import { DynamoDbCompanyStore } from '../../lambdas/adapters/dynamodb/dynamodb-company-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
 import { encodePageCursor } from '../../lambdas/adapters/dynamodb/cursor.js';
 import { BadRequestError, NotFoundError } from '../../lambdas/domain/errors.js';
+import { stepClock, useSteppingClock } from '../helpers/clock.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
 
 let dynamo: TestTable;
 let store: DynamoDbCompanyStore;
 
 beforeAll(async () => {
+  useSteppingClock();
   dynamo = await startTestTable();
   store = new DynamoDbCompanyStore(dynamo.client, dynamo.table);
 });
 
 afterAll(async () => {
+  jest.useRealTimers();
   await dynamo.stop();
 });
 
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3));
+/** Distinct creation times, so "newest first" has one right answer: the clock steps on, nobody waits. */
+const tick = async (): Promise<void> => stepClock(3);
 
 describe('DynamoDbCompanyStore against the embedded DynamoDB', () => {
   it('stores a company and reads it back', async () => {
@@ -48,7 +53,7 @@ describe('DynamoDbCompanyStore against the embedded DynamoDB', () => {
 
   it('lists newest first and pages through every company once', async () => {
     // Prepare
-    const fresh = await startTestTable();
+    const fresh = await dynamo.freshTable();
     try {
       const companies = new DynamoDbCompanyStore(fresh.client, fresh.table);
       const ids: string[] = [];

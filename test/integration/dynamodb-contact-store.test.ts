@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCompanyStore } from '../../lambdas/adapters/dynamodb/dynamodb-company-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
@@ -6,6 +7,7 @@ import { encodePageCursor } from '../../lambdas/adapters/dynamodb/cursor.js';
 import type { Contact } from '../../lambdas/domain/contact.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lambdas/domain/errors.js';
 import type { Page, PageRequest } from '../../lambdas/domain/page.js';
+import { stepClock, useSteppingClock } from '../helpers/clock.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -15,17 +17,19 @@ let store: DynamoDbContactStore;
 let syncedContacts: DynamoDbSyncedContactStore;
 
 beforeAll(async () => {
+  useSteppingClock();
   dynamo = await startTestTable();
   store = new DynamoDbContactStore(dynamo.client, dynamo.table);
   syncedContacts = new DynamoDbSyncedContactStore(dynamo.client, dynamo.table);
 });
 
 afterAll(async () => {
+  jest.useRealTimers();
   await dynamo.stop();
 });
 
-/** Distinct creation times, so "newest first" has one right answer. */
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3));
+/** Distinct creation times, so "newest first" has one right answer: the clock steps on, nobody waits. */
+const tick = async (): Promise<void> => stepClock(3);
 
 async function readAll(
   list: (page: PageRequest) => Promise<Page<Contact>>,
@@ -123,7 +127,7 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
     const createdIds: string[] = [];
 
     beforeAll(async () => {
-      fresh = await startTestTable();
+      fresh = await dynamo.freshTable();
       listStore = new DynamoDbContactStore(fresh.client, fresh.table);
       for (let i = 0; i < 23; i += 1) {
         createdIds.push((await listStore.createContact({ name: `Person ${i}`, email: `person${i}@example.com` })).id);

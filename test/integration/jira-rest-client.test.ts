@@ -276,7 +276,7 @@ describe('JiraRestClient against the Jira simulator', () => {
 });
 
 describe('readUsers', () => {
-  it('reads null and missing fields as Jira means them, and counts a record it cannot use without failing the page', () => {
+  it('reads null and missing fields as Jira means them; a record it cannot use is counted, the page served', () => {
     // Prepare: records as Jira Cloud's spec allows them
     const records = [
       { accountId: 'a-1', accountType: 'atlassian', displayName: 'Ada', emailAddress: null, active: true },

@@ -170,7 +170,7 @@ describe('users/search', () => {
     expect(rest).toHaveLength(jira.accountCount() - 1000);
   });
 
-  it('serves 100,000 accounts, a page of 1000 at any position (its speed is a benchmark`s business, not a test`s)', async () => {
+  it('serves 100,000 accounts, a page of 1000 at any position (speed is the benchmark`s business)', async () => {
     // Prepare
     const jira = await simulator({ users: 100_000 });
     await getJson<RestUser[]>(jira, '/rest/api/3/users/search?startAt=0&maxResults=1000');
@@ -600,7 +600,7 @@ describe('control routes', () => {
 });
 
 describe('Real Jira Cloud quirks (all off by default)', () => {
-  it('sends a seeded fraction of hidden emails as null in users/search, user and webhooks, never the logins', async () => {
+  it('sends a seeded share of hidden emails as null in users/search, user and webhooks, not the logins', async () => {
     // Prepare
     const jira = await simulator({ users: 100, customers: 50, hiddenEmails: 2, nullEmailRatio: 0.2, seed: 5 });
     const twin = await simulator({ users: 100, customers: 50, hiddenEmails: 2, nullEmailRatio: 0.2, seed: 5 });
@@ -706,7 +706,7 @@ describe('Real Jira Cloud quirks (all off by default)', () => {
     expect(users.map((user) => user.accountId)).toEqual(jira.accounts().map((account) => account.accountId));
   });
 
-  it('fails every Nth read in turn with 409, 503 and Retry-After, a connection reset and 504, sparing the logins', async () => {
+  it('fails every Nth read in turn: 409, 503 with Retry-After, a reset, 504; it spares the logins', async () => {
     // Prepare
     const jira = await simulator({ transientFailures: { every: 2, retryAfterSeconds: 3 } });
 

@@ -174,7 +174,7 @@ describe('LocalQueue', () => {
     expect(logLines.some((line) => line.level === 'warn' && line.message.includes('visibility timeout'))).toBe(true);
   });
 
-  it('moves a message to the dead-letter queue after maxReceiveCount, keeps it across a restart and redrives it', async () => {
+  it('dead-letters a message after maxReceiveCount, keeps it across a restart and redrives it', async () => {
     // Prepare
     const first = await openQueue({ maxReceiveCount: 3 });
     const { messageId } = await first.send('poison', { kind: 'user_updated' });
@@ -240,7 +240,7 @@ describe('LocalQueue', () => {
     expect(third.stats()).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 0 });
   });
 
-  it('recovers after a simulated crash: what was not deleted is visible in a new instance, with its receive count', async () => {
+  it('recovers after a simulated crash: what was not deleted is visible again, with its receive count', async () => {
     // Prepare: the first instance acknowledges one batch, then hangs on the next and is never stopped.
     const crashed = await openQueue({ batchSize: 5, concurrency: 1, batchWindowMs: 0, visibilityTimeoutMs: 300 });
     const ids = (await Promise.all(Array.from({ length: 12 }, (_, index) => crashed.send(`m${index}`)))).map(
@@ -281,9 +281,12 @@ describe('LocalQueue', () => {
     await writeFile(
       script,
       `import { LocalQueue } from ${JSON.stringify(queueModule)};
-const queue = await LocalQueue.open({ dir: ${JSON.stringify(join(dir, 'q'))}, log: () => undefined });
+const queue = await LocalQueue.open({ dir: ` +
+        `${JSON.stringify(join(dir, 'q'))}, log: () => undefined });
 let n = 0;
-const worker = async () => { for (;;) { const { messageId } = await queue.send('body-' + n++); process.stdout.write(messageId + '\\n'); } };
+const worker = async () => { for ` +
+        `(;;) { const { messageId } = await queue.send('body-' + n++); process.stdout.write(messageId + '\\n'); } ` +
+        `};
 await Promise.all(Array.from({ length: 32 }, worker));
 `,
     );
@@ -339,7 +342,8 @@ await Promise.all(Array.from({ length: 32 }, worker));
     expect(queue.stats().visible).toBe(sends);
     expect(commits).toBeLessThanOrEqual(sends / 10);
     console.info(
-      `local queue: ${sends} sends from ${senders} senders in ${elapsedMs.toFixed(0)} ms (${Math.round((sends / elapsedMs) * 1000)}/s), ${commits} journal syncs`,
+      `local queue: ${sends} sends from ${senders} senders in ${elapsedMs.toFixed(0)} ms ` +
+        `(${Math.round((sends / elapsedMs) * 1000)}/s), ${commits} journal syncs`,
     );
   });
 

@@ -104,7 +104,7 @@ describe('a reconcile run against the embedded store', () => {
 
   const contactOf = async (email: string) => (await contacts.findContactsByEmail(email, { limit: 10 })).items;
 
-  it('repairs what the webhooks missed: rename, email change, deactivation, deletion, new accounts, a hidden email that shows', async () => {
+  it('repairs what webhooks missed: rename, new email, deactivation, deletion, new accounts, email shown', async () => {
     // Prepare: changes in Jira that no webhook reported
     const hidden = person(100, { emailAddress: undefined });
     jira.accounts[0] = person(0, { displayName: 'Renamed Zero' });
@@ -165,7 +165,7 @@ describe('a reconcile run against the embedded store', () => {
     });
   });
 
-  it('lets a webhook newer than the page win, and never sweeps an account a webhook linked during the run', async () => {
+  it('lets a webhook newer than the page win, and never sweeps an account a webhook linked meanwhile', async () => {
     // Prepare: while Jira answers the reconcile's page (with the old name), the user is renamed and a
     // new user is created; their webhooks are applied before the reconcile writes anything.
     const late = person(300);

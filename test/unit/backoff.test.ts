@@ -1,11 +1,11 @@
+import { jest } from '@jest/globals';
 import {
   SYNC_RETRY_POLICY as DEFAULT_RETRY_POLICY,
   type RetryPolicy,
-  jitteredDelayMs,
   requestedWaitMs,
   retryAfterMs,
-  sleep,
 } from '../../lambdas/adapters/jira/backoff.js';
+import { jitteredDelayMs, sleep } from '../../lambdas/shared/backoff.js';
 
 const POLICY: RetryPolicy = {
   maxAttempts: 5,
@@ -85,12 +85,27 @@ describe('retryAfterMs', () => {
 });
 
 describe('sleep', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it('waits at least the given time', async () => {
     // Prepare
     const started = performance.now();
+    let woke = false;
     // Act
-    await sleep(25);
+    const slept = sleep(25).then(() => {
+      woke = true;
+    });
+    await jest.advanceTimersByTimeAsync(24);
+    const wokeEarly = woke;
+    await jest.advanceTimersByTimeAsync(1);
+    await slept;
     // Assess
+    expect(wokeEarly).toBe(false);
     expect(performance.now() - started).toBeGreaterThanOrEqual(20);
   });
 });

@@ -70,7 +70,7 @@ describe('CallerAuth', () => {
     expect(jira.whoIsCalls).toEqual(['Basic junk']);
   });
 
-  it('limits the failed logins one address may spend on Jira, with a Retry-After, and keeps known logins working', async () => {
+  it('limits the failed logins an address may spend on Jira, with a Retry-After; known logins work', async () => {
     // Prepare: room for every login; a known login, then the burst of three failures spent
     auth = new CallerAuth(jira, { failedLogins: { burst: 3, refillEveryMs: 6_000 }, now: () => clock });
     await auth.authorize(AGENT, USER);

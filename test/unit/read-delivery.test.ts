@@ -1,38 +1,14 @@
-import type { SQSRecord } from 'aws-lambda';
 import { signWebhookBody } from '../../local/jira-simulator/index.js';
 import { type DeliveryReading, readDelivery } from '../../lambdas/webhook/read-delivery.js';
-import { WEBHOOK_ATTRIBUTES } from '../../lambdas/webhook/webhook-message.js';
+import { queuedDelivery } from '../helpers/sqs-records.js';
 
 const SECRET = 'it-is-a-secret';
 
-/** An SQS record as API Gateway's integration (or the local gateway) queues a delivery. */
-function queuedDelivery(payload: unknown, options: { signature?: string } = {}): SQSRecord {
-  const body = JSON.stringify(payload);
-  const signature = 'signature' in options ? options.signature : signWebhookBody(body, SECRET);
-  const attribute = (stringValue: string) => ({ stringValue, dataType: 'String' });
-  return {
-    messageId: 'm-1',
-    receiptHandle: 'r-1',
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 's',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {
-      [WEBHOOK_ATTRIBUTES.deliveryId]: attribute('delivery-1'),
-      ...(signature ? { [WEBHOOK_ATTRIBUTES.signature]: attribute(signature) } : {}),
-    },
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:webhooks',
-    awsRegion: 'eu-west-1',
-  };
-}
-
-const read = (payload: unknown, options?: { signature?: string }): DeliveryReading =>
-  readDelivery({ record: queuedDelivery(payload, options), secret: SECRET });
+const read = (payload: unknown, options: { signature?: string } = {}): DeliveryReading =>
+  readDelivery({
+    record: queuedDelivery(JSON.stringify(payload), { ...options, secret: SECRET, deliveryId: 'delivery-1' }),
+    secret: SECRET,
+  });
 
 describe('readDelivery', () => {
   it('turns a null email and display name into undefined, and keeps what else the user carries', () => {
@@ -153,5 +129,31 @@ describe('readDelivery', () => {
 
     // Assess
     expect(reading).toEqual({ deliveryId: 'delivery-1', kind: 'forged', problem });
+  });
+});
+
+describe.each([
+  ['not JSON', '{"webhookEvent": "user_created",', 'The delivery body is not JSON.'],
+  ['empty', '', 'The delivery body is not JSON.'],
+  ['JSON but no object', '"user_created"', expect.stringMatching(/^The delivery is not a Jira webhook: /)],
+])('a delivery whose body is %s', (_case, body, reason) => {
+  it('is malformed when signed: SQS retries it, then dead-letters it', () => {
+    // Act
+    const reading = readDelivery({
+      record: queuedDelivery(body, { secret: SECRET, deliveryId: 'd-1' }),
+      secret: SECRET,
+    });
+    // Assess
+    expect(reading).toEqual({ deliveryId: 'd-1', kind: 'malformed', reason });
+  });
+
+  it('is forged when unsigned, and its body is never read', () => {
+    // Act
+    const reading = readDelivery({
+      record: queuedDelivery(body, { secret: SECRET, signature: undefined }),
+      secret: SECRET,
+    });
+    // Assess
+    expect(reading).toEqual({ deliveryId: undefined, kind: 'forged', problem: 'missing' });
   });
 });

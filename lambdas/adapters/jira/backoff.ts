@@ -1,11 +1,11 @@
+import type { BackoffBounds } from '../../shared/backoff.js';
+
 /** How a Jira call waits and how often it tries again. */
-export interface RetryPolicy {
+export interface RetryPolicy extends BackoffBounds {
   /** Attempts in all for transient failures (5xx, resets, timeouts), the first included. */
   maxAttempts: number;
   /** Attempts in all for 429 and 503 with a wait Jira names; rate limits never fail a sync, time does. */
   maxRateLimitedAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
   /** One request's own timeout. */
   requestTimeoutMs: number;
   /** The whole call, retries included, ends within this long (and never past the caller's deadline). */
@@ -32,16 +32,6 @@ export const LOGIN_RETRY_POLICY: RetryPolicy = {
   budgetMs: 4_000,
 };
 
-/** Exponential backoff with full jitter (the AWS Architecture Blog's recommendation). */
-export function jitteredDelayMs(
-  attempt: number,
-  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return Math.round(random() * ceiling);
-}
-
 /** Jira's `Retry-After` is seconds (or an HTTP date); fall back to backoff when it is missing. */
 export function retryAfterMs(header: string | null, fallbackMs: number, now: number = Date.now()): number {
   if (!header?.trim()) return fallbackMs;
@@ -61,5 +51,3 @@ export function requestedWaitMs(headers: Headers, fallbackMs: number, now: numbe
   const reset = Date.parse(headers.get('X-RateLimit-Reset') ?? '');
   return Number.isNaN(reset) ? fallbackMs : Math.max(0, reset - now);
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

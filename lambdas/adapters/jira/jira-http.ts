@@ -1,5 +1,6 @@
 import { UpstreamError } from '../../domain/errors.js';
-import { type RetryPolicy, jitteredDelayMs, requestedWaitMs, sleep } from './backoff.js';
+import { jitteredDelayMs, sleep } from '../../shared/backoff.js';
+import { type RetryPolicy, requestedWaitMs } from './backoff.js';
 
 /** Jira is busy and names a wait (Retry-After / X-RateLimit-Reset): wait as told, never fail for it. */
 const BUSY_STATUS = new Set([429, 503]);

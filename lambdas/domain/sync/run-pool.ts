@@ -1,3 +1,5 @@
+import { jitteredDelayMs, sleep } from '../../shared/backoff.js';
+
 /** Runs `work` over `items` with at most `concurrency` in flight, in order of start. */
 export async function forEachConcurrently<T>(
   items: readonly T[],
@@ -14,14 +16,14 @@ export async function forEachConcurrently<T>(
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-/** Tries `work` a few times with a short growing pause; the last error is thrown. */
+/** Tries `work` a few times with a short growing, jittered pause; the last error is thrown. */
 export async function withRetries<T>(attempts: number, work: () => Promise<T>, pauseMs = 50): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();
     } catch (error) {
       if (attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, pauseMs * 2 ** attempt * Math.random()));
+      await sleep(jitteredDelayMs(attempt, { baseDelayMs: pauseMs, maxDelayMs: Number.POSITIVE_INFINITY }));
     }
   }
 }
