@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAccountLinkStore } from '../../lambdas/adapters/dynamodb/dynamodb-account-link-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
+import { DynamoDbSyncedContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-synced-contact-store.js';
 import { DynamoDbUserSyncStore } from '../../lambdas/adapters/dynamodb/dynamodb-user-sync-store.js';
 import type { TestTable } from './dynamo.js';
 
@@ -12,6 +13,7 @@ export function testStores(db: Pick<TestTable, 'client' | 'table'>, client: Dyna
   return {
     contacts: new DynamoDbContactStore(client, db.table),
     links: new DynamoDbAccountLinkStore(client, db.table),
+    syncedContacts: new DynamoDbSyncedContactStore(client, db.table),
     settings: new DynamoDbUserSyncStore(client, db.table),
   };
 }

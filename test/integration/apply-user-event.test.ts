@@ -4,7 +4,7 @@ import type { JiraDirectory } from '../../lambdas/domain/jira-account.js';
 import { type UserEventDependencies, beginUserEventBatch } from '../../lambdas/domain/sync/apply-user-event.js';
 import type { UserEvent } from '../../lambdas/domain/sync/user-event.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
-import { syncStoresOn } from '../helpers/sync-stores.js';
+import { testStores } from '../helpers/stores.js';
 
 /** Jira is outside: these events carry every field, so it must not be asked. */
 const jiraNotCalled: JiraDirectory = {
@@ -28,7 +28,7 @@ describe('beginUserEventBatch against the embedded store', () => {
     db = await startTestTable();
     settings = new DynamoDbUserSyncStore(db.client, db.table);
     contacts = new DynamoDbContactStore(db.client, db.table);
-    deps = { jira: jiraNotCalled, ...syncStoresOn(db), settings };
+    deps = { jira: jiraNotCalled, ...testStores(db), settings };
   });
   afterAll(async () => {
     await db.stop();

@@ -4,7 +4,7 @@ import { EMAIL_INDEX } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import type { AccountSnapshot } from '../../lambdas/domain/sync/account-snapshot.js';
 import { syncAccount, unsyncAccount } from '../../lambdas/domain/sync/sync-account.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
-import { syncStoresOn } from '../helpers/sync-stores.js';
+import { testStores } from '../helpers/stores.js';
 
 /**
  * A new account's contact is created by the very write that claims the account; linking an existing
@@ -12,13 +12,13 @@ import { syncStoresOn } from '../helpers/sync-stores.js';
  */
 describe('the two ways of claiming an account', () => {
   let db: TestTable;
-  let stores: ReturnType<typeof syncStoresOn>;
+  let stores: ReturnType<typeof testStores>;
   let contacts: DynamoDbContactStore;
   let sequence = 0;
 
   beforeAll(async () => {
     db = await startTestTable();
-    stores = syncStoresOn(db);
+    stores = testStores(db);
     contacts = new DynamoDbContactStore(db.client, db.table);
   });
   afterAll(async () => {

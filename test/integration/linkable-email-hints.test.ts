@@ -1,17 +1,17 @@
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
 import { syncAccount, unsyncAccount } from '../../lambdas/domain/sync/sync-account.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
-import { syncStoresOn } from '../helpers/sync-stores.js';
+import { testStores } from '../helpers/stores.js';
 
 /** The batched "could this email be linked?" check never misses a contact that could be linked. */
 describe('linkable email hints', () => {
   let db: TestTable;
-  let stores: ReturnType<typeof syncStoresOn>;
+  let stores: ReturnType<typeof testStores>;
   let contacts: DynamoDbContactStore;
 
   beforeAll(async () => {
     db = await startTestTable();
-    stores = syncStoresOn(db);
+    stores = testStores(db);
     contacts = new DynamoDbContactStore(db.client, db.table);
   });
   afterAll(async () => {

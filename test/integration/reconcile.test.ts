@@ -8,7 +8,7 @@ import { syncUsersSegment } from '../../lambdas/domain/sync/sync-users-segment.j
 import { sweepSince } from '../../lambdas/domain/sync/user-sync-toggle.js';
 import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
-import { syncStoresOn } from '../helpers/sync-stores.js';
+import { testStores } from '../helpers/stores.js';
 
 /** Jira is outside: a directory of accounts held in the test, changed between runs as Jira would be. */
 class Directory implements JiraDirectory {
@@ -40,7 +40,7 @@ const person = (index: number, overrides: Partial<JiraAccount> = {}): JiraAccoun
 
 describe('a reconcile run against the embedded store', () => {
   let db: TestTable;
-  let stores: ReturnType<typeof syncStoresOn>;
+  let stores: ReturnType<typeof testStores>;
   let contacts: DynamoDbContactStore;
   let settings: DynamoDbUserSyncStore;
   let jira: Directory;
@@ -48,7 +48,7 @@ describe('a reconcile run against the embedded store', () => {
 
   beforeEach(async () => {
     db = await startTestTable();
-    stores = syncStoresOn(db);
+    stores = testStores(db);
     contacts = new DynamoDbContactStore(db.client, db.table);
     settings = new DynamoDbUserSyncStore(db.client, db.table);
     jira = new Directory();

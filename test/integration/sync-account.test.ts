@@ -5,19 +5,19 @@ import { EMAIL_INDEX } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import type { AccountSnapshot } from '../../lambdas/domain/sync/account-snapshot.js';
 import { syncAccount, unsyncAccount } from '../../lambdas/domain/sync/sync-account.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
-import { syncStoresOn } from '../helpers/sync-stores.js';
+import { testStores } from '../helpers/stores.js';
 
 /** The invariants of the shared sync rule, against the embedded DynamoDB server (no transactions). */
 describe('syncAccount / unsyncAccount', () => {
   let db: TestTable;
-  let stores: ReturnType<typeof syncStoresOn>;
+  let stores: ReturnType<typeof testStores>;
   let links: DynamoDbAccountLinkStore;
   let contacts: DynamoDbContactStore;
   let sequence = 0;
 
   beforeAll(async () => {
     db = await startTestTable();
-    stores = syncStoresOn(db);
+    stores = testStores(db);
     links = stores.links;
     contacts = new DynamoDbContactStore(db.client, db.table);
   });

@@ -50,10 +50,11 @@ async function stopWorld(world: World): Promise<void> {
   await world.db.stop();
 }
 
-/** One segment from the start of the list, with the real stores (or the links over `client`). */
-function syncSegment(world: World, request: Omit<SegmentRequest, 'startAt'>, links = world.stores.links) {
+/** One segment from the start of the list, with the real stores (or the sync's stores over `client`). */
+function syncSegment(world: World, request: Omit<SegmentRequest, 'startAt'>, stores = world.stores) {
+  const { links, syncedContacts } = stores;
   return syncUsersSegment(
-    { jira: world.directory, links, settings: world.stores.settings },
+    { jira: world.directory, links, syncedContacts, settings: world.stores.settings },
     { ...request, startAt: 0 },
   );
 }
@@ -149,7 +150,7 @@ describe.each<[string, SegmentCase]>([
     await prepare?.(world);
     const client = throttled ? throttledClientFor(world.db, throttled(world)) : undefined;
     // Act
-    result = await syncSegment(world, { runId: 'run-counted', action }, client && testStores(world.db, client).links);
+    result = await syncSegment(world, { runId: 'run-counted', action }, client && testStores(world.db, client));
     client?.destroy();
   });
   afterAll(() => stopWorld(world));
@@ -236,10 +237,8 @@ describe.each<[string, DemotionCase]>([
     world = await startWorld();
     await syncSegment(world, { runId: 'run-before', action: 'enable' });
     const client = throttled ? throttledClientFor(world.db, throttled(world)) : undefined;
-    const deps = {
-      links: client ? testStores(world.db, client).links : world.stores.links,
-      settings: world.stores.settings,
-    };
+    const { links, syncedContacts } = client ? testStores(world.db, client) : world.stores;
+    const deps = { links, syncedContacts, settings: world.stores.settings };
     // Act: every shard in small batches, as the workflow's Map runs them
     batches = [];
     for (let attempt = 1; attempt <= attempts; attempt += 1) {

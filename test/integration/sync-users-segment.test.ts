@@ -8,7 +8,7 @@ import type { JiraAccount, JiraDirectory, JiraUsersPage } from '../../lambdas/do
 import { type SegmentResult, planNextWave } from '../../lambdas/domain/sync/page-plan.js';
 import { syncUsersSegment } from '../../lambdas/domain/sync/sync-users-segment.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
-import { syncStoresOn } from '../helpers/sync-stores.js';
+import { testStores } from '../helpers/stores.js';
 
 /**
  * Jira is outside: a directory that behaves as Jira Cloud may, answering fewer accounts than asked
@@ -43,13 +43,13 @@ const user = (index: number): JiraAccount => ({
 describe('syncUsersSegment with pages shorter than asked', () => {
   let db: TestTable;
   let contacts: DynamoDbContactStore;
-  let deps: ReturnType<typeof syncStoresOn> & { settings: DynamoDbUserSyncStore };
+  let deps: ReturnType<typeof testStores> & { settings: DynamoDbUserSyncStore };
 
   beforeEach(async () => {
     db = await startTestTable();
     contacts = new DynamoDbContactStore(db.client, db.table);
     deps = {
-      ...syncStoresOn(db),
+      ...testStores(db),
       settings: new DynamoDbUserSyncStore(db.client, db.table),
     };
   });
