@@ -2,9 +2,45 @@
  * `npm start`: the whole service on this machine, without AWS. See README "Run it locally".
  */
 import path from 'node:path';
-import { startLocalRuntime } from '../local/runtime.js';
+import type { UserSyncView } from '../lambdas/domain/sync/user-sync-toggle.js';
+import { type SyncProgressReport, startLocalRuntime } from '../local/runtime.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/** `79/79 accounts processed, 70 created, 9 linked, 0 skipped, 0 failed`, a reconcile's repairs, the error. */
+function syncCounts(view: UserSyncView): string {
+  const {
+    total = 0,
+    processed = 0,
+    created = 0,
+    linked = 0,
+    skipped = 0,
+    failed = 0,
+    updated,
+    unlinked,
+  } = view.progress;
+  const repaired = updated === undefined ? '' : `, ${updated} updated, ${unlinked ?? 0} unlinked`;
+  const error = view.error ? ` (${view.error})` : '';
+  return (
+    `${processed}/${total} accounts processed, ${created} created, ${linked} linked${repaired}, ` +
+    `${skipped} skipped, ${failed} failed${error}`
+  );
+}
+
+/** The sync on the console: a line per change of state, a progress line while a run goes on, one when it ends. */
+function syncProgressLine(progress: SyncProgressReport): string {
+  switch (progress.kind) {
+    case 'state-changed':
+      return `[user sync] ${progress.from} -> ${progress.to}`;
+    case 'progress':
+      return `[user sync] ${progress.view.state}: ${syncCounts(progress.view)}`;
+    case 'finished':
+      return (
+        `[user sync] finished ${progress.state} in ${(progress.tookMs / 1000).toFixed(1)} s: ` +
+        syncCounts(progress.view)
+      );
+  }
+}
 
 /** A configuration mistake: said plainly, no stack trace. */
 function fail(reason: string): never {
@@ -45,6 +81,7 @@ const runtime = await startLocalRuntime({
     customers: intFromEnv('JIRA_SIMULATOR_CUSTOMERS', 20),
   },
   log,
+  onSyncProgress: (progress) => log(syncProgressLine(progress)),
 }).catch((error: unknown) =>
   fail(
     (error as NodeJS.ErrnoException).code === 'EADDRINUSE'

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { LocalQueue } from '../local/queue/index.js';
-import { LOCAL_DEAD_LETTERS_RESOURCE, WEBHOOK_QUEUE_FOLDER } from '../local/runtime.js';
+import { LOCAL_DEAD_LETTERS_RESOURCE } from '../local/dead-letter-routes.js';
+import { WEBHOOK_QUEUE_FOLDER } from '../local/runtime.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVICE_TIMEOUT_MS = 10_000;
@@ -122,14 +123,18 @@ function describe(result: ReplayResult): string {
   switch (result.where) {
     case 'aws':
       return (
-        `Started moving the dead letters of ${result.sourceArn} back to ${result.destinationArn ?? 'the queue they came from'}.\n` +
+        `Started moving the dead letters of ${result.sourceArn} back to ` +
+        `${result.destinationArn ?? 'the queue they came from'}.\n` +
         `Task handle: ${result.taskHandle}\n` +
         `Follow it with: aws sqs list-message-move-tasks --source-arn ${result.sourceArn}`
       );
     case 'service':
       return `The service at ${result.url} moved ${result.moved} dead-lettered deliveries back to the webhook queue.`;
     case 'data-dir':
-      return `No service answered; moved ${result.moved} dead-lettered deliveries back to the queue in ${result.dir}. They are processed at the next start.`;
+      return (
+        `No service answered; moved ${result.moved} dead-lettered deliveries back to the queue in ${result.dir}. ` +
+        'They are processed at the next start.'
+      );
   }
 }
 

@@ -225,7 +225,9 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
           : [400, 'BAD_REQUEST', 'The request is not valid HTTP.'];
   const body = errorBody(code, message);
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` +
+      body,
   );
 }
 

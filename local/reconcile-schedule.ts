@@ -35,7 +35,8 @@ export function scheduleReconcile(
     });
   } catch (error) {
     throw new Error(
-      `RECONCILE_SCHEDULE "${setting}" is not a cron expression (${(error as Error).message}). Use e.g. "0 3 * * *", "cron(0 3 * * ? *)" or "off".`,
+      `RECONCILE_SCHEDULE "${setting}" is not a cron expression (${(error as Error).message}). ` +
+        'Use e.g. "0 3 * * *", "cron(0 3 * * ? *)" or "off".',
     );
   }
   return { stop: () => job.stop(), next: job.nextRun() ?? undefined };

@@ -106,7 +106,10 @@ export class LocalStepFunctions {
     return `http://127.0.0.1:${port}`;
   }
 
-  /** Stops taking starts and aborts running executions; their state stays in the table and resumes at the next start. */
+  /**
+   * Stops taking starts and aborts running executions; their state stays in the table and resumes
+   * at the next start.
+   */
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     for (const execution of this.executions.values()) execution.abort();

@@ -37,7 +37,8 @@ export function webhookIngestRoute(enqueue: EnqueueWebhook): WebhookIngestRoute 
         .map((error) => `${error.instancePath || 'body'} ${error.message}`)
         .join('; ');
       return invalid(
-        `The delivery is not a Jira webhook (a JSON object with a string webhookEvent and a numeric timestamp): ${details}.`,
+        'The delivery is not a Jira webhook (a JSON object with a string webhookEvent and a numeric timestamp): ' +
+          `${details}.`,
       );
     }
     const attributes: Record<string, string> = {};

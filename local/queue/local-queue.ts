@@ -20,7 +20,10 @@ export interface LocalQueueOptions {
   batchWindowMs?: number;
   /** Batches in flight at once. Default 2. */
   concurrency?: number;
-  /** Delay before a failed message is visible again, doubled per receive, capped at the visibility timeout. Default 500 ms. */
+  /**
+   * Delay before a failed message is visible again, doubled per receive, capped at the visibility
+   * timeout. Default 500 ms.
+   */
   retryDelayMs?: number;
   /** Largest body accepted by `send`, in bytes. Default 256 KiB. */
   maxMessageBytes?: number;

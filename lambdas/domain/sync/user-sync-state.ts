@@ -101,6 +101,11 @@ export function actionOf(state: SyncState): SyncAction | undefined {
   return (Object.keys(TRANSITION) as SyncAction[]).find((action) => TRANSITION[action].during === state);
 }
 
+/** Whether a run is in progress in this state (ENABLING, DISABLING or RECONCILING). */
+export function isRunInProgress(state: SyncState): boolean {
+  return actionOf(state) !== undefined;
+}
+
 export function addProgress(a: SyncProgress, b: Partial<SyncProgress>): SyncProgress {
   const skippedBy = { ...a.skippedBy };
   for (const reason of Object.keys(EMPTY_SKIPPED_BY) as SkipReason[]) skippedBy[reason] += b.skippedBy?.[reason] ?? 0;

@@ -192,6 +192,22 @@ export function unfinishedRun(settings: UserSyncSettings): { action: SyncAction;
   return action && settings.runId ? { action, runId: settings.runId } : undefined;
 }
 
+/**
+ * The service starts again (locally, after a stop or a crash).
+ * Primary course: a run is still in progress in the stored state -> it is resumed under its own
+ * run id, where it was (every step is idempotent) -> its action is returned. Nothing runs: nothing
+ * is started, and undefined is returned.
+ */
+export async function resumeUnfinishedRun(
+  store: UserSyncSettingsStore,
+  workflow: SyncWorkflowStarter,
+): Promise<SyncAction | undefined> {
+  const unfinished = unfinishedRun(await store.get());
+  if (!unfinished) return undefined;
+  await resume(store, workflow, unfinished.action, unfinished.runId);
+  return unfinished.action;
+}
+
 async function startOrRecord(
   store: UserSyncSettingsStore,
   workflow: SyncWorkflowStarter,

@@ -1,0 +1,41 @@
+import { MAX_RECEIVE_COUNT } from '../lib/stateful/webhook-queue.js';
+
+export const TABLE_NAME = 'contact-sync';
+
+/** The environment the handlers read, as the stack sets it for each function, pointed at the local stand-ins. */
+export function configureEnvironment(settings: {
+  dynamoEndpoint: string;
+  sfnEndpoint: string;
+  jira: { baseUrl: string; email: string; apiToken: string; webhookSecret: string };
+  cursorKey: string;
+}): void {
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: settings.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SFN: settings.sfnEndpoint,
+    TABLE_NAME,
+    STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:contact-sync-local',
+    JIRA_BASE_URL: settings.jira.baseUrl,
+    JIRA_USER_EMAIL: settings.jira.email,
+    JIRA_API_TOKEN: settings.jira.apiToken,
+    JIRA_WEBHOOK_SECRET: settings.jira.webhookSecret,
+    CURSOR_SIGNING_KEY: settings.cursorKey,
+    MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+    POWERTOOLS_SERVICE_NAME: 'contact-sync',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || process.env.LOG_LEVEL || 'WARN',
+    // One readable line per entry on the console, unless full structured logs are asked for.
+    CONTACT_SYNC_READABLE_LOGS: String(!verboseLogs()),
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  });
+}
+
+/**
+ * `LOG_LEVEL=debug` (or `POWERTOOLS_LOG_LEVEL`) brings back Powertools' full JSON entries and
+ * every queue and workflow line.
+ */
+export function verboseLogs(): boolean {
+  const level = (process.env.POWERTOOLS_LOG_LEVEL || process.env.LOG_LEVEL || '').toUpperCase();
+  return level === 'DEBUG' || level === 'TRACE';
+}

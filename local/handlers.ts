@@ -1,0 +1,50 @@
+import { SYNC_TASKS, TASK_FUNCTION_TIMEOUTS } from '../lib/sync-workflow-definition.js';
+import type { ProxyHandler } from './api-gateway.js';
+import { lambdaContext } from './lambda-context.js';
+import type { TaskFunction } from './step-functions.js';
+
+/**
+ * The very handlers that deploy: the API's, keyed as the routes name them, and the workflow's,
+ * keyed by the state that runs each; with the adapters they share (one per process, as per container).
+ * Imported only after the environment is set: handler modules build their clients from it.
+ */
+export async function loadHandlers() {
+  // One after another: concurrent dynamic imports of shared modules trip jest's ESM loader.
+  const health = await import('../lambdas/handlers/health.js');
+  const contacts = await import('../lambdas/handlers/contacts-api.js');
+  const companies = await import('../lambdas/handlers/companies-api.js');
+  const settings = await import('../lambdas/handlers/user-sync-settings.js');
+  const planWave = await import('../lambdas/handlers/sync-plan-wave.js');
+  const syncPage = await import('../lambdas/handlers/sync-users-page.js');
+  const continueRun = await import('../lambdas/handlers/continue-sync-run.js');
+  const beginScheduled = await import('../lambdas/handlers/begin-scheduled-run.js');
+  const demote = await import('../lambdas/handlers/demote-links-batch.js');
+  const finish = await import('../lambdas/handlers/finish-sync-run.js');
+  const { dependencies } = await import('../lambdas/shared/dependencies.js');
+  const proxy = (handler: unknown) => handler as ProxyHandler;
+  // Each task sees the remaining time its deployed function would have, so its Jira calls end in time.
+  const asDeployed =
+    (name: keyof typeof TASK_FUNCTION_TIMEOUTS, handler: unknown): TaskFunction =>
+    (input) =>
+      (handler as TaskFunction)(input, lambdaContext(name, TASK_FUNCTION_TIMEOUTS[name].toMilliseconds()));
+  return {
+    api: {
+      health: proxy(health.handler),
+      contactsApi: proxy(contacts.handler),
+      companiesApi: proxy(companies.handler),
+      userSyncSettings: proxy(settings.handler),
+    },
+    workflowTasks: {
+      [SYNC_TASKS.planWave]: asDeployed('planWave', planWave.handler),
+      [SYNC_TASKS.syncUsersPage]: asDeployed('syncUsersPage', syncPage.handler),
+      [SYNC_TASKS.continueSyncRun]: asDeployed('continueSyncRun', continueRun.handler),
+      [SYNC_TASKS.beginScheduledRun]: asDeployed('beginScheduledRun', beginScheduled.handler),
+      [SYNC_TASKS.demoteLinksBatch]: asDeployed('demoteLinksBatch', demote.handler),
+      [SYNC_TASKS.finishSyncRun]: asDeployed('finishSyncRun', finish.handler),
+      [SYNC_TASKS.recordFailure]: asDeployed('finishSyncRun', finish.handler),
+    } satisfies Record<string, TaskFunction>,
+    dependencies,
+  };
+}
+
+export type LoadedHandlers = Awaited<ReturnType<typeof loadHandlers>>;

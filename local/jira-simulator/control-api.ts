@@ -1,0 +1,127 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import type { AccountChanges, SimulatedAccount } from './accounts.js';
+import { type Reply, errorBody, readJson } from './http-reply.js';
+import { DEFAULT_QUIRKS, applyQuirks } from './quirks.js';
+import type { JiraRestApi } from './rest-api.js';
+import type { JiraSimulator } from './simulator.js';
+import type { WebhookSender } from './webhook-sender.js';
+
+const accountTypeSchema = z.enum(['atlassian', 'customer', 'app']);
+const rateLimitSchema = z.strictObject({
+  every: z.number().int().min(1).max(1000),
+  retryAfterSeconds: z.number().int().min(0).max(60).default(1),
+});
+
+const newAccountSchema = z.strictObject({
+  accountId: z.string().min(1).max(128).optional(),
+  displayName: z.string().trim().min(1).max(255),
+  emailAddress: z.string().trim().min(3).max(254).optional(),
+  accountType: accountTypeSchema.optional(),
+  active: z.boolean().optional(),
+});
+const accountChangesSchema = z.strictObject({
+  displayName: z.string().trim().min(1).max(255).optional(),
+  /** null hides the email. */
+  emailAddress: z.string().trim().min(3).max(254).nullable().optional(),
+  accountType: accountTypeSchema.optional(),
+  active: z.boolean().optional(),
+});
+
+function zodMessage(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
+}
+
+/**
+ * The simulator's own routes (`/simulator/...`, no auth), for people trying the service with
+ * `npm start`: accounts created, changed and deleted (each sends its webhook), the simulated load
+ * and the quirks. The same operations as the simulator's methods, over HTTP.
+ */
+export class ControlApi {
+  constructor(private readonly site: { simulator: JiraSimulator; rest: JiraRestApi; webhooks: WebhookSender }) {}
+
+  async handle(request: IncomingMessage, requestUrl: URL): Promise<Reply> {
+    const { simulator, rest, webhooks } = this.site;
+    const path = requestUrl.pathname.replace(/\/+$/, '');
+    if (path === '/simulator' && request.method === 'GET') {
+      return {
+        status: 200,
+        body: {
+          url: simulator.url,
+          accounts: simulator.accountCount(),
+          admin: simulator.admin,
+          agent: simulator.agent,
+          webhookTarget: webhooks.webhookTarget ?? null,
+          callCounts: rest.callCounts(),
+          quirks: rest.currentQuirks(),
+          faultCounts: rest.faultCounts(),
+        },
+      };
+    }
+    if (path === '/simulator/quirks' && request.method === 'GET') {
+      return { status: 200, body: { quirks: rest.currentQuirks(), faultCounts: rest.faultCounts() } };
+    }
+    if (path === '/simulator/quirks' && (request.method === 'PUT' || request.method === 'PATCH')) {
+      // For people trying the service with `npm start`: Jira at its least convenient, any subset of the switches.
+      rest.useQuirks(applyQuirks(rest.currentQuirks(), await readJson(request)));
+      return { status: 200, body: simulator.quirks() };
+    }
+    if (path === '/simulator/quirks' && request.method === 'DELETE') {
+      rest.useQuirks(DEFAULT_QUIRKS);
+      return { status: 204 };
+    }
+    if (path === '/simulator/users' && request.method === 'POST') return this.createAccount(request);
+    if (path === '/simulator/rate-limit' && request.method === 'PUT') {
+      // Simulated load for people using `npm start`: 429 with Retry-After on every Nth API call.
+      const parsed = rateLimitSchema.safeParse(await readJson(request));
+      if (!parsed.success) return { status: 400, body: errorBody(zodMessage(parsed.error)) };
+      simulator.setRateLimit(parsed.data);
+      return { status: 200, body: parsed.data };
+    }
+    if (path === '/simulator/rate-limit' && request.method === 'DELETE') {
+      simulator.setRateLimit(undefined);
+      return { status: 204 };
+    }
+    const match = /^\/simulator\/users\/([^/]+)$/.exec(path);
+    if (match?.[1]) {
+      const accountId = decodeURIComponent(match[1]);
+      if (request.method === 'GET') {
+        const account = simulator.getAccount(accountId);
+        return account
+          ? { status: 200, body: rest.restUser(account) }
+          : { status: 404, body: errorBody(`No account ${accountId}.`) };
+      }
+      if (request.method === 'PUT' || request.method === 'PATCH') return this.updateAccount(request, accountId);
+      if (request.method === 'DELETE') {
+        await simulator.deleteAccount(accountId);
+        return { status: 204 };
+      }
+    }
+    return { status: 404, body: errorBody('Unknown simulator route. See local/jira-simulator/README.md.') };
+  }
+
+  private async createAccount(request: IncomingMessage): Promise<Reply> {
+    const parsed = newAccountSchema.safeParse(await readJson(request));
+    if (!parsed.success) return { status: 400, body: errorBody(zodMessage(parsed.error)) };
+    const { accountId, emailAddress, accountType, active, displayName } = parsed.data;
+    const input: Partial<SimulatedAccount> & { displayName: string } = { displayName };
+    if (accountId !== undefined) input.accountId = accountId;
+    if (emailAddress !== undefined) input.emailAddress = emailAddress;
+    if (accountType !== undefined) input.accountType = accountType;
+    if (active !== undefined) input.active = active;
+    return { status: 201, body: this.site.rest.restUser(await this.site.simulator.createAccount(input)) };
+  }
+
+  private async updateAccount(request: IncomingMessage, accountId: string): Promise<Reply> {
+    const parsed = accountChangesSchema.safeParse(await readJson(request));
+    if (!parsed.success) return { status: 400, body: errorBody(zodMessage(parsed.error)) };
+    const { emailAddress, ...rest } = parsed.data;
+    const changes: AccountChanges = {};
+    if (rest.displayName !== undefined) changes.displayName = rest.displayName;
+    if (rest.accountType !== undefined) changes.accountType = rest.accountType;
+    if (rest.active !== undefined) changes.active = rest.active;
+    if (emailAddress === null) changes.emailAddress = undefined;
+    else if (emailAddress !== undefined) changes.emailAddress = emailAddress;
+    return { status: 200, body: this.site.rest.restUser(await this.site.simulator.updateAccount(accountId, changes)) };
+  }
+}
