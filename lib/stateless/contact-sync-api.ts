@@ -5,6 +5,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeApi } from '../nag-acknowledgements.js';
 import { API_ROUTES, type ApiHandlerName, WEBHOOK_RESOURCE } from '../../lambdas/api-routes.js';
+import { errorBodyJson } from '../../lambdas/http/error-body.js';
+import { SERVICE_NAME } from '../../lambdas/shared/service-identity.js';
 import type { ServiceFunction } from './service-function.js';
 import { WebhookQueueRoute } from './webhook-queue-route.js';
 
@@ -51,7 +53,7 @@ export class ContactSyncApi extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.api = new apigw.RestApi(this, 'Api', {
-      restApiName: 'contact-sync',
+      restApiName: SERVICE_NAME,
       description: 'Contact Sync: CRM contacts kept in step with Jira users and JSM customers.',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       cloudWatchRole: false,
@@ -148,7 +150,7 @@ function addContractGatewayResponses(api: apigw.RestApi): void {
     api.addGatewayResponse(`${code}Response`, {
       type,
       statusCode,
-      templates: { 'application/json': JSON.stringify({ error: { code, message } }) },
+      templates: { 'application/json': errorBodyJson(code, message) },
     });
   }
 }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WEBHOOK_RESOURCE } from '../../lambdas/api-routes.js';
+import { errorBodyJson } from '../../lambdas/http/error-body.js';
 import { WEBHOOK_ATTRIBUTES } from '../../lambdas/webhook/webhook-message.js';
 import { WEBHOOK_REQUEST_SCHEMA } from '../../lambdas/webhook/webhook-request-schema.js';
 
@@ -43,8 +44,6 @@ function sendMessageTemplate(): string {
   return ['Action=SendMessage&MessageBody=$util.urlEncode($input.body)#set($n = 0)', ...attributes].join('');
 }
 
-const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
-
 /**
  * How SQS's answer becomes the webhook's: 202 once the message is stored; 413 for SQS's 400 (the
  * body already passed the validator and the attributes are fixed, so the one thing left that SQS
@@ -62,14 +61,14 @@ export const WEBHOOK_INTEGRATION_RESPONSES: apigw.IntegrationResponse[] = [
     statusCode: '413',
     selectionPattern: '400',
     responseTemplates: {
-      'application/json': errorBody('PAYLOAD_TOO_LARGE', 'A webhook delivery may be at most 256 KiB.'),
+      'application/json': errorBodyJson('PAYLOAD_TOO_LARGE', 'A webhook delivery may be at most 256 KiB.'),
     },
   },
   {
     statusCode: '500',
     selectionPattern: '40[1-9]|4[1-9]\\d|5\\d{2}',
     responseTemplates: {
-      'application/json': errorBody('QUEUE_UNAVAILABLE', 'The delivery could not be queued; Jira will retry it.'),
+      'application/json': errorBodyJson('QUEUE_UNAVAILABLE', 'The delivery could not be queued; Jira will retry it.'),
     },
   },
 ];
