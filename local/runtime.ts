@@ -9,6 +9,8 @@ import { CONSUMER_EVENT_SOURCE, CONSUMER_TIMEOUT } from '../lib/stateless/webhoo
 import { SYNC_TASKS, TASK_FUNCTION_TIMEOUTS } from '../lib/sync-workflow-definition.js';
 import { WEBHOOK_RESOURCE } from '../lambdas/api-routes.js';
 import { errorResponse } from '../lambdas/http/error-response.js';
+import { DEFAULT_TABLE_NAME as TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js';
+import { SERVICE_NAME } from '../lambdas/shared/service-identity.js';
 import { lambdaContext } from './lambda-context.js';
 import { LocalGateway, type ProxyHandler, type RawRoute } from './api-gateway.js';
 import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from './dynamo-server.js';
@@ -20,7 +22,6 @@ import { webhookIngestRoute } from './webhook-ingest.js';
 import { startWorkerFunction } from './worker-function.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TABLE_NAME = 'contact-sync';
 /** Local-only routes over the webhook queue's dead letters (`bin/replay-dead-letters.ts` calls the redrive). */
 export const LOCAL_DEAD_LETTERS_RESOURCE = '/local/dead-letters';
 /** The webhook queue's folder under DATA_DIR. */
@@ -231,7 +232,9 @@ function configureEnvironment(settings: {
     JIRA_WEBHOOK_SECRET: settings.jira.webhookSecret,
     CURSOR_SIGNING_KEY: settings.cursorKey,
     MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
-    POWERTOOLS_SERVICE_NAME: 'contact-sync',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    // No X-Ray here: Powertools Tracer stays off (and then says nothing about a missing trace context).
+    POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || process.env.LOG_LEVEL || 'WARN',
     // One readable line per entry on the console, unless full structured logs are asked for.
     CONTACT_SYNC_READABLE_LOGS: String(!verboseLogs()),
