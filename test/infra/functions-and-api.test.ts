@@ -76,6 +76,7 @@ describe('every function, built by the one ServiceFunction construct', () => {
           POWERTOOLS_SERVICE_NAME: 'contact-sync',
           POWERTOOLS_METRICS_NAMESPACE: 'ContactSync',
           POWERTOOLS_LOG_LEVEL: 'INFO',
+          POWERTOOLS_TRACE_ENABLED: 'true',
           NODE_OPTIONS: '--enable-source-maps',
         }),
       },
