@@ -38,7 +38,8 @@ function sendMessageTemplate(): string {
     const prefix = '&MessageAttribute.${n}';
     return (
       `${readHeader(header)}#if($value != "")#set($n = $n + 1)` +
-      `${prefix}.Name=${attribute}${prefix}.Value.DataType=String${prefix}.Value.StringValue=$util.urlEncode($value)#end`
+      `${prefix}.Name=${attribute}${prefix}.Value.DataType=String` +
+      `${prefix}.Value.StringValue=$util.urlEncode($value)#end`
     );
   });
   return ['Action=SendMessage&MessageBody=$util.urlEncode($input.body)#set($n = 0)', ...attributes].join('');
@@ -54,7 +55,8 @@ export const WEBHOOK_INTEGRATION_RESPONSES: apigw.IntegrationResponse[] = [
     statusCode: '202',
     selectionPattern: '2\\d{2}',
     responseTemplates: {
-      'application/json': `{"accepted": true, "messageId": "$input.path('$.SendMessageResponse.SendMessageResult.MessageId')"}`,
+      'application/json':
+        '{"accepted": true, ' + `"messageId": "$input.path('$.SendMessageResponse.SendMessageResult.MessageId')"}`,
     },
   },
   {
@@ -74,8 +76,10 @@ export const WEBHOOK_INTEGRATION_RESPONSES: apigw.IntegrationResponse[] = [
 ];
 
 export interface WebhookQueueRouteProps {
-  api: apigw.RestApi;
-  queue: sqs.IQueue;
+  /** The API that gets `POST /webhooks/jira`, its request model and its validator. */
+  readonly api: apigw.RestApi;
+  /** Where each delivery goes, as one message; API Gateway may only send to it. */
+  readonly queue: sqs.IQueue;
 }
 
 /**

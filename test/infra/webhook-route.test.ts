@@ -46,7 +46,7 @@ describe('POST /webhooks/jira, straight into SQS', () => {
     });
   });
 
-  describe('sends the raw body URL-encoded, and each Jira header present, in either spelling, as a message attribute', () => {
+  describe('sends the raw body URL-encoded, and each Jira header, in either spelling, as an attribute', () => {
     const body = JSON.stringify({
       timestamp: 1,
       webhookEvent: 'user_updated',
@@ -156,7 +156,8 @@ describe('POST /webhooks/jira, straight into SQS', () => {
       queued.push(body);
       return { messageId: `m-${queued.length}` };
     });
-    // The synthesized model, as API Gateway's validator would apply it (draft-04; Ajv reads it as draft-07, which agrees here).
+    // The synthesized model, as API Gateway's validator would apply it (draft-04; Ajv reads it as
+    // draft-07, which agrees here).
     const { $schema: _dialect, ...model } = webhookModelSchema();
     const gatewayAccepts = new Ajv({ strict: false }).compile(model);
 
