@@ -240,3 +240,20 @@ describe('the REST API', () => {
     template.hasOutput('WebhookUrl', { Value: { 'Fn::Join': ['', Match.arrayWith(['/webhooks/jira'])] } });
   });
 });
+
+describe("the API's own error answers", () => {
+  it.each([
+    ['BAD_REQUEST_BODY', '400', 'BAD_REQUEST'],
+    ['REQUEST_TOO_LARGE', '413', 'PAYLOAD_TOO_LARGE'],
+    ['UNSUPPORTED_MEDIA_TYPE', '415', 'UNSUPPORTED_MEDIA_TYPE'],
+    ['THROTTLED', '429', 'TOO_MANY_REQUESTS'],
+  ])('%s is %s with the contract`s error body', (type, status, code) => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: type,
+      StatusCode: status,
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp(`^\\{"error":\\{"code":"${code}","message":"[^"]+"\\}\\}$`),
+      },
+    });
+  });
+});
