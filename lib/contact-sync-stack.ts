@@ -169,7 +169,8 @@ function stackParameters(stack: Stack): StackParameters {
     ),
     jiraBaseUrl: parameter(
       'JiraBaseUrl',
-      'The Jira site to sync from: https://example.atlassian.net for a classic API token, https://api.atlassian.com/ex/jira/<cloudId> for a scoped token or a service account.',
+      'The Jira site to sync from: https://example.atlassian.net for a classic API token, ' +
+        'https://api.atlassian.com/ex/jira/<cloudId> for a scoped token or a service account.',
       '^https://[^/\\s]+(/[^\\s]*)?$',
       'An https:// address, with or without a path.',
     ),

@@ -16,12 +16,14 @@ export function acknowledgeServiceFunction(fn: IConstruct): void {
   acknowledge(
     fn,
     'AwsSolutions-L1',
-    'Node.js 22 on purpose: the local runtime, the tests and the bundle target run the same major version; upgrade them together.',
+    'Node.js 22 on purpose: the local runtime, the tests and the bundle target run the same major version; upgrade ' +
+      'them together.',
   );
   acknowledge(
     fn,
     'AwsSolutions-IAM5[Resource::*]',
-    'Only X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords), which supports no resource-level permissions.',
+    'Only X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords), which supports no resource-level ' +
+      'permissions.',
   );
 }
 
@@ -46,25 +48,33 @@ export function acknowledgeWorkflowRole(stateMachine: IConstruct, taskFunctions:
   acknowledge(
     stateMachine,
     'AwsSolutions-IAM5[Resource::*]',
-    'CloudWatch Logs delivery (logs:*LogDelivery*, DescribeResourcePolicies, DescribeLogGroups) and X-Ray actions, which support no resource-level permissions.',
+    'CloudWatch Logs delivery (logs:*LogDelivery*, DescribeResourcePolicies, DescribeLogGroups) and X-Ray actions, ' +
+      'which support no resource-level permissions.',
   );
 }
 
 /** The REST API: who may call it is decided by Jira credentials and by the webhook's HMAC signature. */
 export function acknowledgeApi(api: IConstruct): void {
   const callerAuth =
-    'Callers are authenticated by Jira itself: the handlers check the Authorization header with GET /rest/api/3/myself (a Jira login is the CRM login, as the contract requires); /webhooks/jira is authenticated by its HMAC signature (X-Hub-Signature), checked before any change; /health is public by contract, and so are the static files of the console at /console/ (a sign-in page holding no data: every API call it makes carries the Jira credentials of its user).';
+    'Callers are authenticated by Jira itself: the handlers check the Authorization header with ' +
+    'GET /rest/api/3/myself (a Jira login is the CRM login, as the contract requires); /webhooks/jira is ' +
+    'authenticated by its HMAC signature (X-Hub-Signature), checked before any change; /health is public by ' +
+    'contract, and so are the static files of the console at /console/ (a sign-in page holding no data: every ' +
+    'API call it makes carries the Jira credentials of its user).';
   acknowledge(api, 'AwsSolutions-APIG4', callerAuth);
   acknowledge(api, 'AwsSolutions-COG4', callerAuth);
   acknowledge(
     api,
     'AwsSolutions-APIG3',
-    'No WAF in the default deployment: the stage is throttled, the webhook body is schema-validated and size-capped, and every other route needs Jira credentials. Associate a web ACL with the stage where policy requires one.',
+    'No WAF in the default deployment: the stage is throttled, the webhook body is schema-validated and ' +
+      'size-capped, and every other route needs Jira credentials. Associate a web ACL with the stage where policy ' +
+      'requires one.',
   );
   acknowledge(
     api,
     'AwsSolutions-APIG6',
-    'Access logs are on (with integration and validation errors). Execution logging needs the account-wide API Gateway CloudWatch role, an account setting this stack must not own or overwrite.',
+    'Access logs are on (with integration and validation errors). Execution logging needs the account-wide API ' +
+      'Gateway CloudWatch role, an account setting this stack must not own or overwrite.',
   );
 }
 
@@ -73,7 +83,8 @@ export function acknowledgeJiraSecret(secret: IConstruct): void {
   acknowledge(
     secret,
     'AwsSolutions-SMG4',
-    "Issued by Jira (the service account's API token, the webhook's secret), not by a database Secrets Manager could rotate; rotate in Jira and put-secret-value.",
+    "Issued by Jira (the service account's API token, the webhook's secret), not by a database Secrets Manager " +
+      'could rotate; rotate in Jira and put-secret-value.',
   );
 }
 
@@ -82,6 +93,7 @@ export function acknowledgeCursorKey(secret: IConstruct): void {
   acknowledge(
     secret,
     'AwsSolutions-SMG4',
-    'Only signs paging cursors: replacing it (put-secret-value with a new random value) merely invalidates cursors in use; no rotation Lambda is needed.',
+    'Only signs paging cursors: replacing it (put-secret-value with a new random value) merely invalidates cursors ' +
+      'in use; no rotation Lambda is needed.',
   );
 }

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_ROUTES, type ApiRouteDefinition } from '../lambdas/api-routes.js';
+import { errorBodyJson } from '../lambdas/http/error-body.js';
 import { consoleRoute, isConsolePath } from './console-route.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -37,10 +38,6 @@ function compile(route: ApiRouteDefinition): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}/?$`), parameterNames };
 }
 
-function errorBody(code: string, message: string): string {
-  return JSON.stringify({ error: { code, message } });
-}
-
 /** Node's own limit on a request's headers, named here so the answer can say it. */
 const MAX_HEADER_KIB = 16;
 
@@ -57,7 +54,7 @@ export class LocalGateway {
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.server = createServer({ maxHeaderSize: MAX_HEADER_KIB * 1024 }, (request, response) => {
       this.serve(request, response).catch((error: unknown) => {
-        if (!response.headersSent) send(response, 500, errorBody('INTERNAL', String(error)));
+        if (!response.headersSent) send(response, 500, errorBodyJson('INTERNAL', String(error)));
       });
     });
     this.server.keepAliveTimeout = 5000;
@@ -89,7 +86,7 @@ export class LocalGateway {
       send(
         response,
         413,
-        errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than ${this.maxBodyBytes / 1024} KiB.`),
+        errorBodyJson('PAYLOAD_TOO_LARGE', `The request body is larger than ${this.maxBodyBytes / 1024} KiB.`),
       );
       request.resume();
       return;
@@ -112,16 +109,20 @@ export class LocalGateway {
     const found = matches.find(({ route }) => route.method === request.method);
     if (!found?.match) {
       if (matches.length || Object.keys(this.options.rawRoutes).some((key) => key.endsWith(` ${url.pathname}`))) {
-        send(response, 405, errorBody('METHOD_NOT_ALLOWED', `${request.method} is not supported on ${url.pathname}.`));
+        send(
+          response,
+          405,
+          errorBodyJson('METHOD_NOT_ALLOWED', `${request.method} is not supported on ${url.pathname}.`),
+        );
       } else {
-        send(response, 404, errorBody('NOT_FOUND', `There is no route ${url.pathname}.`));
+        send(response, 404, errorBodyJson('NOT_FOUND', `There is no route ${url.pathname}.`));
       }
       return;
     }
     const { route, match } = found;
     const pathParameters = decodePathParameters(route.parameterNames, match);
     if (!pathParameters) {
-      send(response, 400, errorBody('BAD_REQUEST', `The path ${url.pathname} is not valid percent-encoding.`));
+      send(response, 400, errorBodyJson('BAD_REQUEST', `The path ${url.pathname} is not valid percent-encoding.`));
       return;
     }
     const event = proxyEvent(request, url, route, pathParameters, headers, body);
@@ -223,7 +224,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive; send it again.']
           : [400, 'BAD_REQUEST', 'The request is not valid HTTP.'];
-  const body = errorBody(code, message);
+  const body = errorBodyJson(code, message);
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` +

@@ -1,6 +1,9 @@
 import { MAX_RECEIVE_COUNT } from '../lib/stateful/webhook-queue.js';
 
-export const TABLE_NAME = 'contact-sync';
+import { DEFAULT_TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js';
+import { SERVICE_NAME } from '../lambdas/shared/service-identity.js';
+
+export const TABLE_NAME = DEFAULT_TABLE_NAME;
 
 /** The environment the handlers read, as the stack sets it for each function, pointed at the local stand-ins. */
 export function configureEnvironment(settings: {
@@ -23,7 +26,9 @@ export function configureEnvironment(settings: {
     JIRA_WEBHOOK_SECRET: settings.jira.webhookSecret,
     CURSOR_SIGNING_KEY: settings.cursorKey,
     MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
-    POWERTOOLS_SERVICE_NAME: 'contact-sync',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    // No X-Ray here: Powertools Tracer stays off (and then says nothing about a missing trace context).
+    POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || process.env.LOG_LEVEL || 'WARN',
     // One readable line per entry on the console, unless full structured logs are asked for.
     CONTACT_SYNC_READABLE_LOGS: String(!verboseLogs()),

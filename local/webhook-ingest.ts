@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { errorBody } from '../lambdas/http/error-body.js';
 import { WEBHOOK_HEADERS, WEBHOOK_ATTRIBUTES } from '../lambdas/webhook/webhook-message.js';
 import { MAX_WEBHOOK_BYTES, WEBHOOK_REQUEST_SCHEMA } from '../lambdas/webhook/webhook-request-schema.js';
 import type { RawRoute } from './api-gateway.js';
@@ -16,14 +17,11 @@ export function webhookIngestRoute(enqueue: EnqueueWebhook): WebhookIngestRoute 
   // Ajv speaks draft-07 by default; the draft-04 envelope uses nothing that differs between them.
   const { $schema: _dialect, ...schema } = WEBHOOK_REQUEST_SCHEMA;
   const validateDelivery = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  const invalid = (message: string) => ({ statusCode: 400, body: { error: { code: 'BAD_REQUEST', message } } });
+  const invalid = (message: string) => ({ statusCode: 400, body: errorBody('BAD_REQUEST', message) });
 
   const route: RawRoute = async ({ body, headers }) => {
     if (body.length > MAX_WEBHOOK_BYTES) {
-      return {
-        statusCode: 413,
-        body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'A webhook delivery may be at most 256 KiB.' } },
-      };
+      return { statusCode: 413, body: errorBody('PAYLOAD_TOO_LARGE', 'A webhook delivery may be at most 256 KiB.') };
     }
     const text = body.toString('utf8');
     let json: unknown;

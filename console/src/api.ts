@@ -3,7 +3,10 @@
  * Jira credentials (HTTP Basic) on every call.
  */
 
-/** The API's root: the console lives at `<api>/console/`, so the API is one level up (and keeps API Gateway's stage prefix). */
+/**
+ * The API's root: the console lives at `<api>/console/`, so the API is one level up (and keeps API
+ * Gateway's stage prefix).
+ */
 const API_ROOT = new URL('../', window.location.href);
 
 export interface Credentials {

@@ -86,7 +86,9 @@ export function UserSync({ api, email, onRunEnded }: { api: Api; email: string; 
       if (error instanceof ApiError && error.status === 409) {
         setNotice({
           kind: 'info',
-          text: `${error.message} A change is still running (${STATE_WORDS[view.state].replace('…', '')}). Wait until the progress bar finishes, then switch again.`,
+          text:
+            `${error.message} A change is still running (${STATE_WORDS[view.state].replace('…', '')}). ` +
+            'Wait until the progress bar finishes, then switch again.',
         });
         void refresh();
       } else if (error instanceof ApiError && error.status === 403) {
@@ -110,12 +112,16 @@ export function UserSync({ api, email, onRunEnded }: { api: Api; email: string; 
         setReconcileAvailable(false);
         setNotice({
           kind: 'info',
-          text: 'This service cannot reconcile on demand yet (it has no reconcile route). Update the service to use it.',
+          text:
+            'This service cannot reconcile on demand yet (it has no reconcile route). ' +
+            'Update the service to use it.',
         });
       } else if (error instanceof ApiError && error.status === 409) {
         setNotice({
           kind: 'info',
-          text: `${error.message} A reconcile starts only while syncing is Enabled and no other run is active: wait for the current run to finish, then try again.`,
+          text:
+            `${error.message} A reconcile starts only while syncing is Enabled and no other run is active: ` +
+            'wait for the current run to finish, then try again.',
         });
         void refresh();
       } else {

@@ -7,7 +7,10 @@ import { userSyncRequestSchema } from '../http/user-sync-schemas.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger } from '../shared/powertools.js';
 
-/** (API Gateway /settings/user-sync[/reconcile], Jira admins only) --> toggle and reconcile use cases --> (DynamoDB, Step Functions) */
+/**
+ * (API Gateway /settings/user-sync[/reconcile], Jira admins only) --> toggle and reconcile use cases
+ * --> (DynamoDB, Step Functions)
+ */
 export const handler = apiHandler(
   'admin',
   routeByMethod({

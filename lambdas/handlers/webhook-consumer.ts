@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type UserEventOutcome, beginUserEventBatch } from '../domain/sync/apply-user-event.js';
@@ -10,7 +11,7 @@ import { revokesLogin } from '../domain/login-revocations.js';
 import { jiraWebhookSecret } from '../shared/config.js';
 import { dependencies } from '../shared/dependencies.js';
 import { OccurrenceSampler } from '../shared/occurrence-sampler.js';
-import { logger, metrics } from '../shared/powertools.js';
+import { logger, metrics, tracer } from '../shared/powertools.js';
 import { type DeliveryReading, readDelivery } from '../webhook/read-delivery.js';
 
 /** Receives before SQS moves a message to the dead-letter queue (the queue's redrive policy says the same). */
@@ -50,7 +51,8 @@ async function processRecord(
         const { log: logThis, seen } = forgedLogSampler.next();
         if (logThis)
           logger.warn(
-            `Forged delivery ${reading.deliveryId ?? '-'}: ${reading.problem} X-Hub-Signature (${seen} so far, 1 in ${FORGED_LOG_EVERY} logged)`,
+            `Forged delivery ${reading.deliveryId ?? '-'}: ${reading.problem} X-Hub-Signature ` +
+              `(${seen} so far, 1 in ${FORGED_LOG_EVERY} logged)`,
           );
         return;
       }
@@ -98,6 +100,7 @@ async function processRecord(
 
 /** (SQS, partial batch responses) --> apply user event --> (DynamoDB, Jira) */
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(logMetrics(metrics))
   .handler(async (event, context) => {

@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DomainError, UpstreamError } from '../domain/errors.js';
 import type { JiraCaller } from '../domain/jira-account.js';
-import { logger } from '../shared/powertools.js';
+import { logger, tracer } from '../shared/powertools.js';
 import { dependencies } from '../shared/dependencies.js';
 import type { AccessLevel } from './caller-auth.js';
 import { errorResponse } from './error-response.js';
@@ -20,31 +21,47 @@ function headerValue(event: APIGatewayProxyEvent, name: string): string | undefi
 }
 
 /**
- * Wires an API Gateway proxy handler the same way everywhere: Powertools logging, the caller's
- * Jira login checked at `level`, and typed errors mapped to the contract's error body.
+ * Wires an API Gateway proxy handler the same way everywhere: the invocation traced, Powertools
+ * logging, the caller's Jira login checked at `level`, and typed errors mapped to the contract's
+ * error body.
  */
 export function apiHandler(level: AccessLevel, route: ApiRoute) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
-    .use(injectLambdaContext(logger, { clearState: true }))
-    .use({
-      onError: async (request) => {
-        const error = request.error;
-        // Expected conditions (a refused login, Jira busy) are answers, not faults: no stack trace.
-        if (!(error instanceof DomainError)) logger.error('Unhandled error', error as Error);
-        else if (error instanceof UpstreamError) logger.warn(`Jira could not answer: ${error.message}`);
-        request.response = errorResponse(error);
-      },
-    })
-    .handler(async (event) => {
-      const caller =
-        level === 'public'
-          ? undefined
-          : await dependencies.callerAuth().authorize(headerValue(event, 'authorization'), {
-              level,
-              sourceIp: event.requestContext?.identity?.sourceIp,
-              change: !READ_METHODS.has(event.httpMethod),
-              resource: event.resource,
-            });
-      return route(event, caller);
-    });
+  return (
+    middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+      // Answers carry contacts' names and emails: they stay out of the trace.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { clearState: true }))
+      .handler(async (event) => {
+        try {
+          return await route(event, await callerOf(event, level));
+        } catch (error) {
+          return answerFor(error);
+        }
+      })
+  );
+}
+
+/** The caller, once Jira has accepted their login at `level` (no one, for a public route). */
+async function callerOf(event: APIGatewayProxyEvent, level: AccessLevel): Promise<JiraCaller | undefined> {
+  if (level === 'public') return undefined;
+  return dependencies.callerAuth().authorize(headerValue(event, 'authorization'), {
+    level,
+    sourceIp: event.requestContext?.identity?.sourceIp,
+    change: !READ_METHODS.has(event.httpMethod),
+    resource: event.resource,
+  });
+}
+
+/**
+ * The error's answer. Mapped inside the handler, not in an `onError` middleware, so that the
+ * trace marks a fault only for what really is one: a refused login or a missing contact is an
+ * answer like any other.
+ */
+function answerFor(error: unknown): APIGatewayProxyResult {
+  // Expected conditions (a refused login, Jira busy) are answers, not faults: no stack trace.
+  if (!(error instanceof DomainError)) {
+    logger.error('Unhandled error', error as Error);
+    tracer.addErrorAsMetadata(error as Error);
+  } else if (error instanceof UpstreamError) logger.warn(`Jira could not answer: ${error.message}`);
+  return errorResponse(error);
 }

@@ -18,7 +18,11 @@ export interface AuthorizeOptions {
 export interface CallerAuthOptions {
   /** How long a login Jira accepted is remembered. @default 60000 */
   ttlMs?: number;
-  /** How long a login Jira refused is remembered: long enough to blunt a flood, short enough that a fixed token works at once. @default 5000 */
+  /**
+   * How long a login Jira refused is remembered: long enough to blunt a flood, short enough that a
+   * fixed token works at once.
+   * @default 5000
+   */
   failedTtlMs?: number;
   /** Logins remembered at most, accepted and refused alike (the oldest is forgotten first). @default 10000 */
   maxEntries?: number;

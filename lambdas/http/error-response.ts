@@ -12,6 +12,7 @@ import {
   UpstreamError,
   ValidationError,
 } from '../domain/errors.js';
+import { errorBody } from './error-body.js';
 import { jsonResponse } from './response.js';
 
 /** The one place typed errors become status codes. */
@@ -37,11 +38,6 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     500,
     errorBody('INTERNAL', 'Something went wrong on our side. Try again; if it persists, contact the operators.'),
   );
-}
-
-/** The contract's error body, the one shape of every error the service answers. */
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
-  return { error: { code, message } };
 }
 
 /** `Retry-After` when the error knows how long to wait (Jira said so, or a limit refills). */

@@ -1,4 +1,6 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { tracer } from './powertools.js';
 
 /**
  * Configuration read from the environment. On AWS the secrets live in Secrets Manager and only
@@ -18,10 +20,18 @@ export interface JiraServiceCredentials {
 /** Cached by Powertools for five minutes, so a warm container does not call Secrets Manager again. */
 const SECRET_MAX_AGE_SECONDS = 300;
 
+let secretsProvider: SecretsProvider | undefined;
+
+/** One provider (and cache) per container, created on first use, its Secrets Manager calls traced. */
+function secrets(): SecretsProvider {
+  secretsProvider ??= new SecretsProvider({ awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})) });
+  return secretsProvider;
+}
+
 async function secretOrEnv(arnVariable: string, valueVariable: string): Promise<string> {
   const arn = process.env[arnVariable];
   if (arn) {
-    const value = await getSecret<string>(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
+    const value = await secrets().get(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
     if (typeof value !== 'string' || !value) throw new Error(`The secret ${arnVariable} is empty.`);
     return value;
   }

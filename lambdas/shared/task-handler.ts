@@ -1,8 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
-import { logger, metrics } from './powertools.js';
+import { logger, metrics, tracer } from './powertools.js';
 
 /** Kept back from a task's remaining time: Jira calls fail before Lambda would cut the step off. */
 const TASK_HEADROOM_MS = 15_000;
@@ -14,11 +15,13 @@ export function taskDeadline(context: Context): number {
 }
 
 /**
- * Wires a Step Functions task handler the same way everywhere: Powertools logging and EMF metrics
- * flushed at the end of each invocation. Errors propagate so the state machine's Retry applies.
+ * Wires a Step Functions task handler the same way everywhere: the invocation traced, Powertools
+ * logging, and EMF metrics flushed at the end of each invocation. Errors propagate so the state
+ * machine's Retry applies.
  */
 export function taskHandler<TInput, TOutput>(work: (input: TInput, context: Context) => Promise<TOutput>) {
   return middy<TInput, TOutput, Error, Context>()
+    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { clearState: true }))
     .use(logMetrics(metrics))
     .handler(work);

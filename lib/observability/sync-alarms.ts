@@ -14,16 +14,23 @@ import { FORGED_DELIVERIES_METRIC, serviceMetric } from './sync-metrics.js';
 /** A delivery waiting this long means the consumer is stuck or failing (it normally takes seconds). */
 export const QUEUE_AGE_ALARM_SECONDS = 600;
 
-/** Forged deliveries in five minutes that mean someone is probing the webhook, or the secret is out of step with Jira's. */
+/**
+ * Forged deliveries in five minutes that mean someone is probing the webhook, or the secret is out of step with
+ * Jira's.
+ */
 export const FORGED_SURGE_THRESHOLD = 100;
 
 export interface SyncAlarmsProps {
   /** Where alarm notifications go (the `AlarmEmail` stack parameter). */
-  alarmEmail: string;
-  queue: sqs.IQueue;
-  deadLetterQueue: sqs.IQueue;
-  stateMachine: sfn.IStateMachine;
-  functions: Record<string, ServiceFunction>;
+  readonly alarmEmail: string;
+  /** The webhook queue: an alarm when its oldest delivery has waited too long. */
+  readonly queue: sqs.IQueue;
+  /** The webhook queue's dead letters: an alarm on a single one. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The sync workflow: an alarm on a failed execution. */
+  readonly stateMachine: sfn.IStateMachine;
+  /** Every function, by a short name: an alarm on any error of each. */
+  readonly functions: Readonly<Record<string, ServiceFunction>>;
 }
 
 /**
@@ -48,7 +55,8 @@ export class SyncAlarms extends Construct {
     const minute = Duration.minutes(1);
     this.add('DeadLetters', {
       alarmDescription:
-        'A webhook delivery failed every retry and is in the dead-letter queue. Fix the cause, then replay it (docs/DEPLOY.md).',
+        'A webhook delivery failed every retry and is in the dead-letter queue. Fix the cause, then replay it ' +
+        '(docs/DEPLOY.md).',
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: minute,
         statistic: cloudwatch.Stats.MAXIMUM,
@@ -57,15 +65,19 @@ export class SyncAlarms extends Construct {
       evaluationPeriods: 1,
     });
     this.add('QueueAge', {
-      alarmDescription: `A webhook delivery has waited over ${QUEUE_AGE_ALARM_SECONDS} s: the consumer is failing, throttled or stopped.`,
+      alarmDescription:
+        `A webhook delivery has waited over ${QUEUE_AGE_ALARM_SECONDS} s: ` +
+        'the consumer is failing, throttled or stopped.',
       metric: props.queue.metricApproximateAgeOfOldestMessage({ period: minute, statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: QUEUE_AGE_ALARM_SECONDS,
       evaluationPeriods: 3,
     });
     this.add('ForgedDeliveriesSurge', {
       alarmDescription:
-        `Over ${FORGED_SURGE_THRESHOLD} webhook deliveries in 5 minutes had a missing or wrong X-Hub-Signature: someone is probing the webhook, ` +
-        "or JIRA_WEBHOOK_SECRET no longer matches the Jira webhook's secret (then genuine changes are being dropped).",
+        `Over ${FORGED_SURGE_THRESHOLD} webhook deliveries in 5 minutes had a missing or wrong X-Hub-Signature: ` +
+        'someone is probing the webhook, ' +
+        "or JIRA_WEBHOOK_SECRET no longer matches the Jira webhook's secret " +
+        '(then genuine changes are being dropped).',
       metric: serviceMetric(FORGED_DELIVERIES_METRIC, Duration.minutes(5)),
       threshold: FORGED_SURGE_THRESHOLD,
       evaluationPeriods: 1,
@@ -87,7 +99,8 @@ export class SyncAlarms extends Construct {
     });
     this.add('ReconcileFailed', {
       alarmDescription:
-        'A reconcile (scheduled or asked for) failed and swept nothing: see lastReconcile.error in GET /settings/user-sync; the next run starts afresh.',
+        'A reconcile (scheduled or asked for) failed and swept nothing: see lastReconcile.error in GET ' +
+        '/settings/user-sync; the next run starts afresh.',
       metric: serviceMetric('ReconcileRunsFailed', Duration.minutes(5)),
       threshold: 1,
       evaluationPeriods: 1,

@@ -16,13 +16,16 @@ import {
 } from './sync-metrics.js';
 
 export interface SyncDashboardProps {
-  queue: sqs.IQueue;
-  deadLetterQueue: sqs.IQueue;
-  stateMachine: sfn.IStateMachine;
+  /** The webhook queue: its depth and its oldest delivery's age. */
+  readonly queue: sqs.IQueue;
+  /** The webhook queue's dead letters. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The sync workflow: its executions running, succeeded and failed. */
+  readonly stateMachine: sfn.IStateMachine;
   /** Every function, by a short name for the legends. */
-  functions: Record<string, ServiceFunction>;
+  readonly functions: Readonly<Record<string, ServiceFunction>>;
   /** Where the sync tasks log their EMF lines, each with its `runId`: the per-run table reads them. */
-  syncTaskLogGroups: logs.ILogGroup[];
+  readonly syncTaskLogGroups: readonly logs.ILogGroup[];
 }
 
 const WIDTH = 24;
@@ -46,7 +49,8 @@ export class SyncDashboard extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
         markdown:
-          '# Contact Sync\nInitial sync (per run and over time), reconcile runs and the drift they repaired, webhook deliveries, functions and the sync workflow.',
+          '# Contact Sync\nInitial sync (per run and over time), reconcile runs and the drift they repaired, ' +
+          'webhook deliveries, functions and the sync workflow.',
         width: WIDTH,
         height: 2,
       }),
@@ -59,7 +63,7 @@ export class SyncDashboard extends Construct {
   }
 }
 
-function syncProgressWidgets(syncTaskLogGroups: logs.ILogGroup[]): cloudwatch.IWidget[] {
+function syncProgressWidgets(syncTaskLogGroups: readonly logs.ILogGroup[]): cloudwatch.IWidget[] {
   const progress = SYNC_PROGRESS_METRICS.map((name) => serviceMetric(name));
   const sums = SYNC_PROGRESS_METRICS.map((name) => `sum(${name}) as ${name}`).join(', ');
   return [
@@ -144,7 +148,10 @@ function webhookWidgets(queue: sqs.IQueue, deadLetterQueue: sqs.IQueue): cloudwa
   ];
 }
 
-/** Unsigned or wrongly signed deliveries per minute, and their share of all deliveries: a probe or a secret out of step. */
+/**
+ * Unsigned or wrongly signed deliveries per minute, and their share of all deliveries: a probe or a secret out of
+ * step.
+ */
 function forgedDeliveriesWidget(): cloudwatch.IWidget {
   const minute = Duration.minutes(1);
   const forged = serviceMetric(FORGED_DELIVERIES_METRIC, minute);

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../stateless/service-function.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/service-identity.js';
 
 /** The EMF metrics the sync's task handlers emit (per page or batch; summed per run and over time). */
 export const SYNC_PROGRESS_METRICS = [

@@ -7,13 +7,17 @@ import { API_HANDLERS, type ApiHandlerName } from '../../lambdas/api-routes.js';
 import { ServiceFunction } from './service-function.js';
 
 export interface ApiFunctionsProps {
-  table: dynamodb.ITable;
-  /** Callers are checked with Jira using their own credentials: the API needs Jira's address, not the service token. */
-  jiraBaseUrl: string;
+  /** The contacts table the API reads and writes. */
+  readonly table: dynamodb.ITable;
+  /**
+   * Callers are checked with Jira using their own credentials: the API needs Jira's address, not
+   * the service token.
+   */
+  readonly jiraBaseUrl: string;
   /** The settings route starts it; the route is not one of its tasks, so there is no cycle. */
-  syncWorkflow: sfn.IStateMachine;
+  readonly syncWorkflow: sfn.IStateMachine;
   /** Signs the paging cursors of the contacts and companies listings. */
-  cursorKey: secretsmanager.ISecret;
+  readonly cursorKey: secretsmanager.ISecret;
 }
 
 /**

@@ -5,10 +5,15 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeApi } from '../nag-acknowledgements.js';
 import { API_ROUTES, type ApiHandlerName, WEBHOOK_RESOURCE } from '../../lambdas/api-routes.js';
+import { errorBodyJson } from '../../lambdas/http/error-body.js';
+import { SERVICE_NAME } from '../../lambdas/shared/service-identity.js';
 import type { ServiceFunction } from './service-function.js';
 import { WebhookQueueRoute } from './webhook-queue-route.js';
 
-/** Steady rate and burst for the whole stage: far above a CRM's and Jira's webhook traffic, far below Lambda's and DynamoDB's limits. */
+/**
+ * Steady rate and burst for the whole stage: far above a CRM's and Jira's webhook traffic, far
+ * below Lambda's and DynamoDB's limits.
+ */
 export const API_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 /**
  * Tighter for the webhook, which anyone can reach: Jira's user events are few, and a throttled
@@ -18,17 +23,27 @@ export const WEBHOOK_THROTTLING = { rateLimit: 10, burstLimit: 20 } as const;
 
 /** Requests a second (steady) and at once (burst); API Gateway answers 429 above them. */
 export interface Throttling {
+  /** Requests a second, steadily. */
   readonly rateLimit: number;
+  /** Requests at once. */
   readonly burstLimit: number;
 }
 export const STAGE_NAME = 'v1';
 
 export interface ContactSyncApiProps {
-  handlers: Record<ApiHandlerName, ServiceFunction>;
-  webhookQueue: sqs.IQueue;
-  /** The whole stage's throttling. @default API_THROTTLING */
+  /** The function behind each handler of the route table (`API_ROUTES`). */
+  readonly handlers: Readonly<Record<ApiHandlerName, ServiceFunction>>;
+  /** Where `POST /webhooks/jira` puts each delivery. */
+  readonly webhookQueue: sqs.IQueue;
+  /**
+   * The whole stage's throttling.
+   * @default API_THROTTLING
+   */
   readonly throttling?: Throttling;
-  /** `POST /webhooks/jira`'s own, tighter throttling. @default WEBHOOK_THROTTLING */
+  /**
+   * `POST /webhooks/jira`'s own, tighter throttling.
+   * @default WEBHOOK_THROTTLING
+   */
   readonly webhookThrottling?: Throttling;
 }
 
@@ -51,7 +66,7 @@ export class ContactSyncApi extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.api = new apigw.RestApi(this, 'Api', {
-      restApiName: 'contact-sync',
+      restApiName: SERVICE_NAME,
       description: 'Contact Sync: CRM contacts kept in step with Jira users and JSM customers.',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       cloudWatchRole: false,
@@ -148,7 +163,7 @@ function addContractGatewayResponses(api: apigw.RestApi): void {
     api.addGatewayResponse(`${code}Response`, {
       type,
       statusCode,
-      templates: { 'application/json': JSON.stringify({ error: { code, message } }) },
+      templates: { 'application/json': errorBodyJson(code, message) },
     });
   }
 }

@@ -2,9 +2,12 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
 /** How the functions reach Jira: the site, the service account, and its API token's secret. */
 export interface JiraConnection {
-  baseUrl: string;
-  userEmail: string;
-  apiToken: secretsmanager.ISecret;
+  /** The Jira site, e.g. `https://example.atlassian.net` (the `JiraBaseUrl` stack parameter). */
+  readonly baseUrl: string;
+  /** The service account's email (the `JiraUserEmail` stack parameter). */
+  readonly userEmail: string;
+  /** The service account's API token. */
+  readonly apiToken: secretsmanager.ISecret;
 }
 
 /** The environment of a function that calls Jira as the service account (lambdas/shared/config.ts). */

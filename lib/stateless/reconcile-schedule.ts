@@ -4,11 +4,14 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 export interface ReconcileScheduleProps {
-  /** The sync state machine: a scheduled start carries only `{"action": "reconcile"}`, and it claims the run. */
+  /**
+   * The sync state machine: a scheduled start carries only `{"action": "reconcile"}`, and it
+   * claims the run.
+   */
   readonly stateMachine: sfn.IStateMachine;
   /**
-   * When to reconcile, in EventBridge Scheduler's syntax (`cron(...)` or `rate(...)`), in UTC.
-   * @default the `ReconcileSchedule` stack parameter, `cron(0 3 * * ? *)` (daily at 03:00 UTC)
+   * When to reconcile, in EventBridge Scheduler's syntax (`cron(...)` or `rate(...)`), in UTC. The
+   * stack passes its `ReconcileSchedule` parameter, `cron(0 3 * * ? *)` (daily at 03:00 UTC) unless set.
    */
   readonly expression: string;
 }

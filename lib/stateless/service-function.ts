@@ -6,22 +6,32 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/service-identity.js';
 import { acknowledgeServiceFunction, acknowledgeTableIndexAccess } from '../nag-acknowledgements.js';
-
-/** Powertools' service name and EMF namespace, the same as the handlers' defaults (lambdas/shared/powertools.ts). */
-export const SERVICE_NAME = 'contact-sync';
-export const METRICS_NAMESPACE = 'ContactSync';
 
 const LAMBDAS_DIR = new URL('../../lambdas/', import.meta.url);
 
 export interface ServiceFunctionProps {
   /** The handler file, relative to `lambdas/` (as in API_HANDLERS), e.g. `handlers/contacts-api.ts`. */
-  entry: string;
-  description: string;
-  timeout: Duration;
-  memorySize?: number;
-  environment?: Record<string, string>;
-  /** Files copied beside the bundled handler (into a folder of the bundle), e.g. a web page it serves. @default none */
+  readonly entry: string;
+  /** What the function does, in a sentence: the function's and its role's description. */
+  readonly description: string;
+  /** How long one invocation may run. */
+  readonly timeout: Duration;
+  /**
+   * Memory in MiB (CPU grows with it).
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Variables added to Powertools' own (service name, namespace, log level, tracing).
+   * @default none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Files copied beside the bundled handler (into a folder of the bundle), e.g. a web page it serves.
+   * @default none
+   */
   readonly filesBesideHandler?: { readonly from: string; readonly into: string };
 }
 
@@ -63,6 +73,8 @@ export class ServiceFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Powertools Tracer: the invocation, the AWS SDK calls and each Jira call as subsegments.
+        POWERTOOLS_TRACE_ENABLED: 'true',
         // Stack traces point into the TypeScript sources through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

@@ -31,10 +31,14 @@ export const CONSUMER_EVENT_SOURCE = {
 } as const satisfies eventSources.SqsEventSourceProps;
 
 export interface WebhookConsumerProps {
-  queue: sqs.IQueue;
-  table: dynamodb.ITable;
-  jira: JiraConnection;
-  webhookSecret: secretsmanager.ISecret;
+  /** The webhook queue the consumer reads, in batches with partial batch responses. */
+  readonly queue: sqs.IQueue;
+  /** The contacts table the deliveries are applied to. */
+  readonly table: dynamodb.ITable;
+  /** The Jira site and the service account's token (a delivery without an email is looked up). */
+  readonly jira: JiraConnection;
+  /** The secret each delivery's signature is checked with. */
+  readonly webhookSecret: secretsmanager.ISecret;
 }
 
 /** (SQS webhook queue) --> the consumer function: checks each delivery's signature, then applies it. */

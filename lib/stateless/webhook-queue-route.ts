@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WEBHOOK_RESOURCE } from '../../lambdas/api-routes.js';
+import { errorBodyJson } from '../../lambdas/http/error-body.js';
 import { WEBHOOK_ATTRIBUTES } from '../../lambdas/webhook/webhook-message.js';
 import { WEBHOOK_REQUEST_SCHEMA } from '../../lambdas/webhook/webhook-request-schema.js';
 
@@ -37,13 +38,12 @@ function sendMessageTemplate(): string {
     const prefix = '&MessageAttribute.${n}';
     return (
       `${readHeader(header)}#if($value != "")#set($n = $n + 1)` +
-      `${prefix}.Name=${attribute}${prefix}.Value.DataType=String${prefix}.Value.StringValue=$util.urlEncode($value)#end`
+      `${prefix}.Name=${attribute}${prefix}.Value.DataType=String` +
+      `${prefix}.Value.StringValue=$util.urlEncode($value)#end`
     );
   });
   return ['Action=SendMessage&MessageBody=$util.urlEncode($input.body)#set($n = 0)', ...attributes].join('');
 }
-
-const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
 
 /**
  * How SQS's answer becomes the webhook's: 202 once the message is stored; 413 for SQS's 400 (the
@@ -55,28 +55,31 @@ export const WEBHOOK_INTEGRATION_RESPONSES: apigw.IntegrationResponse[] = [
     statusCode: '202',
     selectionPattern: '2\\d{2}',
     responseTemplates: {
-      'application/json': `{"accepted": true, "messageId": "$input.path('$.SendMessageResponse.SendMessageResult.MessageId')"}`,
+      'application/json':
+        '{"accepted": true, ' + `"messageId": "$input.path('$.SendMessageResponse.SendMessageResult.MessageId')"}`,
     },
   },
   {
     statusCode: '413',
     selectionPattern: '400',
     responseTemplates: {
-      'application/json': errorBody('PAYLOAD_TOO_LARGE', 'A webhook delivery may be at most 256 KiB.'),
+      'application/json': errorBodyJson('PAYLOAD_TOO_LARGE', 'A webhook delivery may be at most 256 KiB.'),
     },
   },
   {
     statusCode: '500',
     selectionPattern: '40[1-9]|4[1-9]\\d|5\\d{2}',
     responseTemplates: {
-      'application/json': errorBody('QUEUE_UNAVAILABLE', 'The delivery could not be queued; Jira will retry it.'),
+      'application/json': errorBodyJson('QUEUE_UNAVAILABLE', 'The delivery could not be queued; Jira will retry it.'),
     },
   },
 ];
 
 export interface WebhookQueueRouteProps {
-  api: apigw.RestApi;
-  queue: sqs.IQueue;
+  /** The API that gets `POST /webhooks/jira`, its request model and its validator. */
+  readonly api: apigw.RestApi;
+  /** Where each delivery goes, as one message; API Gateway may only send to it. */
+  readonly queue: sqs.IQueue;
 }
 
 /**

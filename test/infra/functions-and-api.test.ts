@@ -64,7 +64,8 @@ const QUEUE_CONSUME = [
 const sorted = (...groups: string[][]) => groups.flat().sort();
 
 describe('every function, built by the one ServiceFunction construct', () => {
-  it('is one of twelve (eleven for the service, one for the console), on Node.js 22, ARM64, traced, with Powertools configured and source maps enabled', () => {
+  // Twelve: eleven for the service, one for the console.
+  it('is one of twelve, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
     template.resourceCountIs('AWS::Lambda::Function', 12);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
@@ -76,6 +77,7 @@ describe('every function, built by the one ServiceFunction construct', () => {
           POWERTOOLS_SERVICE_NAME: 'contact-sync',
           POWERTOOLS_METRICS_NAMESPACE: 'ContactSync',
           POWERTOOLS_LOG_LEVEL: 'INFO',
+          POWERTOOLS_TRACE_ENABLED: 'true',
           NODE_OPTIONS: '--enable-source-maps',
         }),
       },
@@ -143,7 +145,7 @@ describe('least privilege', () => {
     expect(environmentOf('userSyncSettings')).toMatchObject({ STATE_MACHINE_ARN: { Ref: stateMachineId } });
   });
 
-  it('reads the secrets by ARN only: the API token where Jira is called as the service, the webhook secret in the consumer', () => {
+  it('reads secrets by ARN only: the API token where Jira is called as the service, the webhook secret', () => {
     const apiToken = logicalId(child('JiraSecrets/JiraApiToken'));
     const webhookSecret = logicalId(child('JiraSecrets/WebhookSecret'));
     expect(environmentOf('syncUsersPage')).toMatchObject({
@@ -222,7 +224,7 @@ describe('the REST API', () => {
     });
   });
 
-  it('takes the Jira site, the service account and the alarm email as parameters, and outputs the URLs and secret ARNs', () => {
+  it('takes the Jira site, service account and alarm email as parameters; outputs URLs and secret ARNs', () => {
     for (const parameter of ['AlarmEmail', 'JiraBaseUrl', 'JiraUserEmail'])
       template.hasParameter(parameter, { Type: 'String' });
     for (const output of [
@@ -236,5 +238,22 @@ describe('the REST API', () => {
       template.hasOutput(output, {});
     }
     template.hasOutput('WebhookUrl', { Value: { 'Fn::Join': ['', Match.arrayWith(['/webhooks/jira'])] } });
+  });
+});
+
+describe("the API's own error answers", () => {
+  it.each([
+    ['BAD_REQUEST_BODY', '400', 'BAD_REQUEST'],
+    ['REQUEST_TOO_LARGE', '413', 'PAYLOAD_TOO_LARGE'],
+    ['UNSUPPORTED_MEDIA_TYPE', '415', 'UNSUPPORTED_MEDIA_TYPE'],
+    ['THROTTLED', '429', 'TOO_MANY_REQUESTS'],
+  ])('%s is %s with the contract`s error body', (type, status, code) => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: type,
+      StatusCode: status,
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp(`^\\{"error":\\{"code":"${code}","message":"[^"]+"\\}\\}$`),
+      },
+    });
   });
 });

@@ -101,7 +101,8 @@ describe('the webhook queue', () => {
 });
 
 describe('the secrets', () => {
-  it('are three Secrets Manager secrets (two for Jira, the cursor key) whose values are generated, never written in the template', () => {
+  // Two for Jira, one for the cursor key.
+  it('are three Secrets Manager secrets whose values are generated, never written in the template', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 3);
     template.allResourcesProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ PasswordLength: Match.anyValue() }),

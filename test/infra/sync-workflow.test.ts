@@ -162,7 +162,7 @@ describe('the sync state machine', () => {
     });
   });
 
-  it('gives each task a little longer than its function, so a step is retried only once its function has stopped', () => {
+  it('gives each task a little longer than its function: a step is retried once its function has stopped', () => {
     const timeoutOf = (name: string) => (state(name) as AslState & { TimeoutSeconds?: number }).TimeoutSeconds;
     expect(timeoutOf(SYNC_TASKS.syncUsersPage)).toBe(TASK_FUNCTION_TIMEOUTS.syncUsersPage.toSeconds() + 30);
     expect(timeoutOf(SYNC_TASKS.demoteLinksBatch)).toBe(TASK_FUNCTION_TIMEOUTS.demoteLinksBatch.toSeconds() + 30);

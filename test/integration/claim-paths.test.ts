@@ -137,7 +137,7 @@ describe('the two ways of claiming an account', () => {
     expect(await contactsCarrying(user.accountId, user.email)).toHaveLength(1);
   });
 
-  it('a former contact kept in the link item, re-addressed by a CRM user, stays; the account gets a new one', async () => {
+  it('a former contact in the link item, re-addressed by a CRM user, stays; the account gets a new one', async () => {
     // Prepare
     const user = account({ eventTs: 1_000 });
     await syncAccount(stores, user);

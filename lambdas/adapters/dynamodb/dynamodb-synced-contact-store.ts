@@ -83,8 +83,9 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
           'jiraAccountId = :account, jiraAccountType = :type, jiraEventTs = :ts, lastJiraAccountId = :account, ' +
           'updatedAt = :now',
         // Either this account's contact holding an older event, or a free contact that does not hold
-        // a newer event of this account (`id`, not `pk`: a link item without a contact is no contact). Written without parentheses: AND binds tighter than OR, and
-        // dynalite's expression parser slows down sharply with nesting.
+        // a newer event of this account (`id`, not `pk`: a link item without a contact is no contact).
+        // Written without parentheses: AND binds tighter than OR, and dynalite's expression parser
+        // slows down sharply with nesting.
         ConditionExpression: [
           'jiraAccountId = :account AND jiraEventTs < :ts',
           'attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND attribute_not_exists(lastJiraAccountId)',

@@ -1,5 +1,6 @@
 import { UpstreamError } from '../../domain/errors.js';
 import { jitteredDelayMs, sleep } from '../../shared/backoff.js';
+import { inSubsegment } from '../../shared/powertools.js';
 import { type RetryPolicy, requestedWaitMs } from './backoff.js';
 
 /** Jira is busy and names a wait (Retry-After / X-RateLimit-Reset): wait as told, never fail for it. */
@@ -20,8 +21,28 @@ export interface JiraGetOptions {
  * timeouts with jittered backoff, and gives each request its own timeout. It never waits past the
  * deadline: it fails first with an `UpstreamError`, so a workflow step ends cleanly and the state
  * machine's own retry takes over. Answers the final response, whatever its status.
+ *
+ * Traced as one subsegment per call, its waits and retries included, with Jira's final status.
  */
 export async function jiraGet(url: string, authorization: string, options: JiraGetOptions): Promise<Response> {
+  return inSubsegment(jiraSubsegmentName(url), async (subsegment) => {
+    const response = await getWithRetries(url, authorization, options);
+    subsegment?.addAnnotation('JiraStatus', response.status);
+    return response;
+  });
+}
+
+/**
+ * `## jira GET /rest/api/3/users/search`: the resource without the site (or the cloud id of an
+ * `api.atlassian.com` base) and without the query, so one kind of call groups under one name.
+ */
+export function jiraSubsegmentName(url: string): string {
+  const { pathname } = new URL(url);
+  const rest = pathname.indexOf('/rest/');
+  return `## jira GET ${rest >= 0 ? pathname.slice(rest) : pathname}`;
+}
+
+async function getWithRetries(url: string, authorization: string, options: JiraGetOptions): Promise<Response> {
   const { policy } = options;
   const deadline =
     Math.min(options.deadline ?? Number.POSITIVE_INFINITY, Date.now() + policy.budgetMs) - DEADLINE_HEADROOM_MS;

@@ -1,12 +1,13 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SyncWorkflowStarter } from '../../domain/sync/user-sync-toggle.js';
+import { tracer } from '../../shared/powertools.js';
 
 /**
  * Starts the sync state machine. Locally the same call reaches the local runner, through the SDK's
  * own endpoint setting (`AWS_ENDPOINT_URL_SFN`).
  */
 export class SfnWorkflowStarter implements SyncWorkflowStarter {
-  private readonly client = new SFNClient({});
+  private readonly client = tracer.captureAWSv3Client(new SFNClient({}));
 
   constructor(private readonly stateMachineArn: () => string = requiredStateMachineArn) {}
 
