@@ -237,6 +237,7 @@ export async function renderReport(results: BenchResults, chartPath: string): Pr
     );
     w();
   }
+  writesByItem(w, sizes, syncOf);
 
   // Reconcile: the same accounts, unchanged, right after each sync in the same process.
   const reconciled = sizes.flatMap((n) =>
@@ -569,4 +570,42 @@ export async function renderReport(results: BenchResults, chartPath: string): Pr
   w();
   w('Raw results of this run: `bench/results/latest.json`. Nothing here runs in `npm test`.');
   return `${out.join('\n')}\n`;
+}
+
+/** What the items a sync writes are, by key prefix. */
+const ITEM_KINDS: ReadonlyArray<[prefix: string, name: string]> = [
+  ['JIRA#', 'account link (a new contact inside it)'],
+  ['CONTACT#', 'contact of its own (linked ones)'],
+  ['RUN#', 'progress part'],
+  ['RUNSEEN#', 'reconcile mark'],
+  ['EMAIL#', 'email hint'],
+  ['SETTINGS', 'settings'],
+];
+
+/**
+ * Successful writes per account by the kind of item, and the writes per new account: a new account's
+ * contact is written inside its link item (one write); linking an existing contact writes the link and
+ * the contact (two). Counted, not assumed: per new account = (link + contact writes − 2 × linked) / created.
+ */
+function writesByItem(w: (line?: string) => void, sizes: number[], syncOf: (n: number) => SyncResult[]): void {
+  const runs = sizes.flatMap((n) => syncOf(n).slice(0, 1));
+  if (!runs.some((run) => run.dynamo.writesByItem)) return;
+  w('### Writes by item, per synced account');
+  w();
+  w(`| N | ${ITEM_KINDS.map(([, name]) => name).join(' | ')} | writes per new account (aim 1.0) |`);
+  w(`|---|${ITEM_KINDS.map(() => '---|').join('')}---|`);
+  for (const run of runs) {
+    const writes = run.dynamo.writesByItem ?? {};
+    const cells = ITEM_KINDS.map(([prefix]) => fmt((writes[prefix] ?? 0) / run.synced, 3));
+    const linkAndContact = (writes['JIRA#'] ?? 0) + (writes['CONTACT#'] ?? 0);
+    const perNew = (linkAndContact - 2 * run.progress.linked) / run.progress.created;
+    w(`| ${fmt(run.accounts)} | ${cells.join(' | ')} | ${fmt(perNew, 3)} ${aim(perNew <= 1.0005)} |`);
+  }
+  w();
+  w(
+    'First run of each N. A linked account costs two writes by design (its link, then its contact); ' +
+      'progress parts are saved every 250 accounts of a page and once at its end; the reconcile mark ' +
+      'is written by reconciles only; hints are written when a contact becomes linkable, never by an enable.',
+  );
+  w();
 }
