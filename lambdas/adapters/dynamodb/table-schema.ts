@@ -3,14 +3,18 @@
  * the same keys and indexes.
  *
  * Items (pk / sk):
- * - contact      CONTACT#<id> / CONTACT         emailKey, createdKey (byEmail); kindKey=CONTACT, kindSort (byKind)
- * - company      COMPANY#<id> / COMPANY         kindKey=COMPANY, kindSort (byKind)
- * - account link JIRA#<accountId> / LINK        one per Jira account, in no index: it names the account's only
- *                                               contact (the "one contact per account" lock); demotion scans for them
- * - settings     SETTINGS / USER_SYNC           the toggle's state
- * - run progress RUN#<runId> / <part>           one item per page or batch of a sync run, summed for progress
- * - email hint   EMAIL#<email> / HINT           an email a regular contact has or had: lets a sync page skip
- *                                               the byEmail query for emails no contact can be linked by
+ * - contact      CONTACT#<id> / CONTACT     emailKey, createdKey (byEmail); kindKey=CONTACT, kindSort (byKind)
+ * - company      COMPANY#<id> / COMPANY     kindKey=COMPANY, kindSort (byKind)
+ * - account link JIRA#<accountId> / LINK    one per Jira account: it names the account's only contact (the
+ *                                           "one contact per account" lock); demotion scans for them. The
+ *                                           contact the sync creates for a new account is kept in this very
+ *                                           item (same index attributes as a contact), so that creating it is
+ *                                           the claim; see item-keys.ts
+ * - settings     SETTINGS / USER_SYNC       the toggle's state
+ * - run progress RUN#<runId> / <part>       one item per page or batch of a sync run, summed for progress
+ * - reconcile    RUNSEEN#<runId> / <part>   the accounts a reconcile's page saw, for its sweep
+ * - email hint   EMAIL#<email> / HINT       an email a regular contact has or had: lets a sync page skip
+ *                                           the byEmail query for emails no contact can be linked by
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
