@@ -1,8 +1,7 @@
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
-import { EMAIL_INDEX } from '../../lambdas/adapters/dynamodb/table-schema.js';
-import type { AccountSnapshot } from '../../lambdas/domain/sync/account-snapshot.js';
 import { syncAccount, unsyncAccount } from '../../lambdas/domain/sync/sync-account.js';
+import { accountFactory, contactsCarrying } from '../helpers/accounts.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
 import { testStores } from '../helpers/stores.js';
 
@@ -14,7 +13,6 @@ describe('the two ways of claiming an account', () => {
   let db: TestTable;
   let stores: ReturnType<typeof testStores>;
   let contacts: DynamoDbContactStore;
-  let sequence = 0;
 
   beforeAll(async () => {
     db = await startTestTable();
@@ -25,31 +23,7 @@ describe('the two ways of claiming an account', () => {
     await db.stop();
   });
 
-  const account = (overrides: Partial<AccountSnapshot> = {}): AccountSnapshot => {
-    sequence += 1;
-    return {
-      accountId: `712020:claim-${sequence}`,
-      accountType: 'atlassian',
-      displayName: `Claimer ${sequence}`,
-      email: `claimer.${sequence}@example.com`,
-      eventTs: 1_000,
-      ...overrides,
-    };
-  };
-
-  /** Every item in the email index that carries the account: contacts, wherever they are kept. */
-  async function contactsCarrying(accountId: string, email: string) {
-    const result = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: EMAIL_INDEX.name,
-        KeyConditionExpression: 'emailKey = :email',
-        ExpressionAttributeValues: { ':email': email.toLowerCase() },
-        ConsistentRead: false,
-      }),
-    );
-    return (result.Items ?? []).filter((item) => item.jiraAccountId === accountId);
-  }
+  const account = accountFactory('claimer');
 
   it('a creator and a linker racing for each of 25 accounts leave exactly one contact per account', async () => {
     // Prepare: every account has an existing contact with its email; one writer was told (as a stale
@@ -68,7 +42,7 @@ describe('the two ways of claiming an account', () => {
     // Assess
     expect(outcomes.filter((outcome) => outcome === 'created' || outcome === 'linked')).toHaveLength(25);
     for (const [index, user] of accounts.entries()) {
-      const carrying = await contactsCarrying(user.accountId, user.email);
+      const carrying = await contactsCarrying(db, user.accountId, user.email);
       expect(carrying).toHaveLength(1);
       const link = await stores.links.getLink(user.accountId);
       expect(link?.contactId).toBe(carrying[0]?.id);
@@ -130,11 +104,11 @@ describe('the two ways of claiming an account', () => {
     // Assess
     expect(late).toBe('stale');
     expect(await contacts.getContact(id)).toBeUndefined();
-    expect(await contactsCarrying(user.accountId, user.email)).toHaveLength(0);
+    expect(await contactsCarrying(db, user.accountId, user.email)).toHaveLength(0);
     expect((await stores.links.getLink(user.accountId))?.status).toBe('unlinked');
     // …and a newer event gives the account a contact again.
     expect(await syncAccount(stores, { ...user, eventTs: 3_000 })).toBe('created');
-    expect(await contactsCarrying(user.accountId, user.email)).toHaveLength(1);
+    expect(await contactsCarrying(db, user.accountId, user.email)).toHaveLength(1);
   });
 
   it('a former contact in the link item, re-addressed by a CRM user, stays; the account gets a new one', async () => {
@@ -143,7 +117,8 @@ describe('the two ways of claiming an account', () => {
     await syncAccount(stores, user);
     const formerId = (await stores.links.getLink(user.accountId))?.contactId ?? 'none';
     await unsyncAccount(stores, { accountId: user.accountId, eventTs: 2_000 });
-    await contacts.updateContact(formerId, { email: `moved.${sequence}@example.com` });
+    const moved = `moved.${user.email}`;
+    await contacts.updateContact(formerId, { email: moved });
     // Act
     const outcome = await syncAccount(stores, { ...user, eventTs: 3_000 });
     // Assess
@@ -152,9 +127,9 @@ describe('the two ways of claiming an account', () => {
     expect(link?.contactId).not.toBe(formerId);
     expect(await contacts.getContact(formerId)).toMatchObject({
       jiraUser: null,
-      email: `moved.${sequence}@example.com`,
+      email: moved,
     });
-    expect(await contactsCarrying(user.accountId, user.email)).toHaveLength(1);
+    expect(await contactsCarrying(db, user.accountId, user.email)).toHaveLength(1);
   });
 
   it('an id that is not the canonical spelling of an account contact names no contact', async () => {

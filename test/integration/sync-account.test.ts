@@ -1,9 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDbAccountLinkStore } from '../../lambdas/adapters/dynamodb/dynamodb-account-link-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
-import { EMAIL_INDEX } from '../../lambdas/adapters/dynamodb/table-schema.js';
-import type { AccountSnapshot } from '../../lambdas/domain/sync/account-snapshot.js';
 import { syncAccount, unsyncAccount } from '../../lambdas/domain/sync/sync-account.js';
+import { accountFactory, contactsCarrying } from '../helpers/accounts.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
 import { testStores } from '../helpers/stores.js';
 
@@ -13,7 +11,6 @@ describe('syncAccount / unsyncAccount', () => {
   let stores: ReturnType<typeof testStores>;
   let links: DynamoDbAccountLinkStore;
   let contacts: DynamoDbContactStore;
-  let sequence = 0;
 
   beforeAll(async () => {
     db = await startTestTable();
@@ -25,30 +22,9 @@ describe('syncAccount / unsyncAccount', () => {
     await db.stop();
   });
 
-  const account = (overrides: Partial<AccountSnapshot> = {}): AccountSnapshot => {
-    sequence += 1;
-    return {
-      accountId: `712020:account-${sequence}`,
-      accountType: 'atlassian',
-      displayName: `User ${sequence}`,
-      email: `user.${sequence}@example.com`,
-      eventTs: 1_000,
-      ...overrides,
-    };
-  };
+  const account = accountFactory('user');
 
-  /** Every contact carrying the account, found through the email index (all of them, synced or not). */
-  async function contactsOf(accountId: string, email: string) {
-    const result = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: EMAIL_INDEX.name,
-        KeyConditionExpression: 'emailKey = :email',
-        ExpressionAttributeValues: { ':email': email.toLowerCase() },
-      }),
-    );
-    return (result.Items ?? []).filter((item) => item.jiraAccountId === accountId);
-  }
+  const contactsOf = (accountId: string, email: string) => contactsCarrying(db, accountId, email);
 
   it('creates one contact for a new account, tagged and linked', async () => {
     // Prepare

@@ -112,15 +112,7 @@ export async function requestReconcile(
   }
   if (settings.state !== 'ENABLED') throw runConflict(settings);
   const runId = newRunId();
-  if (
-    !(await store.transition({
-      from: 'ENABLED',
-      to: 'RECONCILING',
-      runId,
-      action: 'reconcile',
-      expectedRunId: settings.runId,
-    }))
-  ) {
+  if (!(await claimReconcileRun(store, settings, runId))) {
     throw new ConflictError('User syncing changed just now. Look at its state, then ask again.');
   }
   await startOrRecord(store, workflow, 'reconcile', runId, `reconcile-${runId}`);
@@ -138,18 +130,19 @@ export async function beginScheduledReconcile(
   const settings = await store.get();
   if (settings.state !== 'ENABLED') return { declined: runConflict(settings).message };
   const runId = newRunId();
-  if (
-    !(await store.transition({
-      from: 'ENABLED',
-      to: 'RECONCILING',
-      runId,
-      action: 'reconcile',
-      expectedRunId: settings.runId,
-    }))
-  ) {
-    return { declined: 'User syncing changed just now.' };
-  }
+  if (!(await claimReconcileRun(store, settings, runId))) return { declined: 'User syncing changed just now.' };
   return { runId };
+}
+
+/** ENABLED becomes RECONCILING under `runId`, unless the state changed since `settings` was read. */
+function claimReconcileRun(store: UserSyncSettingsStore, settings: UserSyncSettings, runId: string): Promise<boolean> {
+  return store.transition({
+    from: 'ENABLED',
+    to: 'RECONCILING',
+    runId,
+    action: 'reconcile',
+    expectedRunId: settings.runId,
+  });
 }
 
 async function lastRunFailedAccounts(store: UserSyncSettingsStore, settings: UserSyncSettings): Promise<boolean> {
