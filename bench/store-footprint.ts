@@ -22,11 +22,14 @@ const MiB = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 
 interface ChildMemory {
   rssBytes: number;
   highWaterBytes: number;
+  /** Of the RSS: the process's own memory, and pages of mapped files (LevelDB maps its table files). */
+  anonBytes: number;
+  fileBytes: number;
 }
 
 /** VmRSS and VmHWM summed over this process's child processes (the store is the only one); Linux only. */
 function childMemory(): ChildMemory {
-  const memory = { rssBytes: 0, highWaterBytes: 0 };
+  const memory = { rssBytes: 0, highWaterBytes: 0, anonBytes: 0, fileBytes: 0 };
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -36,6 +39,8 @@ function childMemory(): ChildMemory {
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
       memory.rssBytes += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
       memory.highWaterBytes += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      memory.anonBytes += Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      memory.fileBytes += Number(/RssFile:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
     } catch {
       // The process ended between the listing and the read.
     }
@@ -44,12 +49,14 @@ function childMemory(): ChildMemory {
 }
 
 /** Samples the store child's RSS every 250 ms until stopped. */
-function storeSampler(): { stop(): { peakRssMiB: number; highWaterMiB: number; endRssMiB: number } } {
+function storeSampler() {
   let peak = 0;
-  let last: ChildMemory = { rssBytes: 0, highWaterBytes: 0 };
+  let peakAnon = 0;
+  let last: ChildMemory = { rssBytes: 0, highWaterBytes: 0, anonBytes: 0, fileBytes: 0 };
   const sample = (): void => {
     last = childMemory();
     peak = Math.max(peak, last.rssBytes);
+    peakAnon = Math.max(peakAnon, last.anonBytes);
   };
   sample();
   const timer = setInterval(sample, 250);
@@ -57,7 +64,13 @@ function storeSampler(): { stop(): { peakRssMiB: number; highWaterMiB: number; e
     stop: () => {
       clearInterval(timer);
       sample();
-      return { peakRssMiB: MiB(peak), highWaterMiB: MiB(last.highWaterBytes), endRssMiB: MiB(last.rssBytes) };
+      return {
+        peakRssMiB: MiB(peak),
+        highWaterMiB: MiB(last.highWaterBytes),
+        endRssMiB: MiB(last.rssBytes),
+        peakAnonymousMiB: MiB(peakAnon),
+        endMappedFilesMiB: MiB(last.fileBytes),
+      };
     },
   };
 }
