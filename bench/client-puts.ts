@@ -227,9 +227,8 @@ try {
       ],
     };
   });
-  process.stdout.write(
-    `${JSON.stringify({ puts, rounds, inFlight, store: noStore ? 'none (instant answers)' : dataDir ? 'disk' : 'memory', rows }, null, 2)}\n`,
-  );
+  const storeKind = noStore ? 'none (instant answers)' : dataDir ? 'disk' : 'memory';
+  process.stdout.write(`${JSON.stringify({ puts, rounds, inFlight, store: storeKind, rows }, null, 2)}\n`);
 } finally {
   await store.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
