@@ -7,6 +7,7 @@
  *
  * Progress goes to stderr as `@progress {...}` lines; the result is the last stdout line, `@result {...}`.
  */
+import '../local/tracing-off.js'; // before anything loads the X-Ray SDK
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

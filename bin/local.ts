@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole service on this machine, without AWS. See README "Run it locally".
  */
+import '../local/tracing-off.js'; // before anything loads the X-Ray SDK
 import path from 'node:path';
 import type { UserSyncView } from '../lambdas/domain/sync/user-sync-toggle.js';
 import { type SyncProgressReport, startLocalRuntime } from '../local/runtime.js';

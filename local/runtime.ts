@@ -1,3 +1,4 @@
+import './tracing-off.js'; // before anything loads the X-Ray SDK
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
