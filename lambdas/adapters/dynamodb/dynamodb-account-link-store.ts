@@ -105,18 +105,19 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
       ...(claim.runId ? { runId: claim.runId } : {}),
       ...linkKey(claim.accountId),
     };
-    const put = await writeIf(
-      this.client,
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...contact, ...link },
-        // A put replaces the whole item: never over a tombstone that keeps the account's former contact.
-        ConditionExpression: `${CLAIMABLE} AND attribute_not_exists(id)`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':unlinked': 'unlinked', ':claimTs': claim.eventTs },
-      }),
-    );
-    return put.written;
+    const item = { ...contact, ...link };
+    // A put replaces the whole item: never over a tombstone that keeps the account's former contact.
+    // Read as absent, the account must still have no item (the simplest condition, for most accounts).
+    const put = claim.overTombstone
+      ? new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: `${CLAIMABLE} AND attribute_not_exists(id)`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':unlinked': 'unlinked', ':claimTs': claim.eventTs },
+        })
+      : new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
+    return (await writeIf(this.client, put)).written;
   }
 
   async retargetLink(accountId: string, change: { fromContactId: string; toContactId: string }): Promise<boolean> {

@@ -23,7 +23,11 @@ export interface AccountLink {
 export type LinkClaim = AccountLink & { contactId: string; status: 'linked' };
 
 /** A claim that creates the account's contact: the store names the contact. */
-export type NewContactClaim = Pick<AccountLink, 'accountId' | 'eventTs' | 'runId'> & { claimedAt: string };
+export type NewContactClaim = Pick<AccountLink, 'accountId' | 'eventTs' | 'runId'> & {
+  claimedAt: string;
+  /** The account's link was read as a tombstone (false: as absent, the common case, checked more cheaply). */
+  overTombstone: boolean;
+};
 
 /** The accounts' links: the conditional writes that decide which contact an account has. Each is atomic. */
 export interface AccountLinkStore {

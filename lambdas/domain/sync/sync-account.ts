@@ -60,7 +60,8 @@ export async function syncAccount(
       };
       if (!existing && mayCreateInClaim) {
         // The common case of an initial sync: the new contact is the claim.
-        if (await links.claimWithNewContact(claimed, snapshot)) return 'created';
+        if (await links.claimWithNewContact({ ...claimed, overTombstone: link !== undefined }, snapshot))
+          return 'created';
         mayCreateInClaim = false; // someone else claimed it first (followed next round), or see above
         continue;
       }
