@@ -11,4 +11,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
+  // Two workers even on two cores: the end-to-end suites spend much of their time waiting on a service.
+  maxWorkers: 2,
+  setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
 };

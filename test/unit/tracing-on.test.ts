@@ -1,7 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-// The X-Ray SDK under Powertools Tracer: a root segment stands in for the one Lambda opens.
-import xray from 'aws-xray-sdk-core';
 import { SYNC_RETRY_POLICY } from '../../lambdas/adapters/jira/backoff.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 
@@ -10,6 +8,10 @@ import { lambdaContext } from '../../local/lambda-context.js';
 process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs22.x';
 process.env._HANDLER = 'index.handler';
 process.env.POWERTOOLS_TRACE_ENABLED = 'true';
+// Automatic mode, as on Lambda (test/helpers/setup-env.ts turns it off for every other test file).
+delete process.env.AWS_XRAY_MANUAL_MODE;
+// The X-Ray SDK under Powertools Tracer: a root segment stands in for the one Lambda opens.
+const { default: xray } = await import('aws-xray-sdk-core');
 process.env.POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS = 'false';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
