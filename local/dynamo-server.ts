@@ -44,11 +44,27 @@ const memoryLevel = fromDynalite('memory-level');
 memoryLevel.MemoryLevel = closingIterators(memoryLevel.MemoryLevel);
 const dynalite = require(process.env.DYNALITE_MODULE);
 const server = dynalite(options.dynalite);
+// dynalite writes an item's index entries and then the item, in separate LevelDB writes. A request
+// already taken is therefore finished before the child exits (its parent may have been killed and
+// its socket gone): exiting between the two writes would leave an index entry without its item.
+let inFlight = 0;
 let closing = false;
+let closed = false;
+const exitWhenDone = () => { if (closing && closed && inFlight === 0) process.exit(0); };
+server.on('request', (request, response) => {
+  inFlight += 1;
+  const end = response.end;
+  response.end = function (...args) {
+    inFlight -= 1;
+    const result = end.apply(this, args);
+    exitWhenDone();
+    return result;
+  };
+});
 function close() {
   if (closing) return;
   closing = true;
-  server.close(() => process.exit(0));
+  server.close(() => { closed = true; exitWhenDone(); });
   setTimeout(() => process.exit(0), 10000).unref();
 }
 server.once('error', (error) => {
