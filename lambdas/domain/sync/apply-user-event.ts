@@ -90,7 +90,10 @@ export async function applyUserEvent(
   const verdict = eligibility(account, event.timestamp);
   switch (verdict.kind) {
     case 'sync':
-      return syncAccount(deps, verdict.snapshot, prefetched?.optionsFor(verdict.snapshot));
+      return syncAccount(deps, verdict.snapshot, {
+        ...prefetched?.optionsFor(verdict.snapshot),
+        createdAt: new Date(event.timestamp).toISOString(),
+      });
     case 'unsync':
       return unsync();
     case 'skip':

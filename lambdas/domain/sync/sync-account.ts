@@ -55,7 +55,7 @@ export async function syncAccount(
       const claimed = {
         accountId: snapshot.accountId,
         eventTs: snapshot.eventTs,
-        claimedAt: new Date().toISOString(),
+        claimedAt: options.createdAt ?? new Date().toISOString(),
         ...(runId ? { runId } : {}),
       };
       if (!existing && mayCreateInClaim) {
@@ -108,6 +108,13 @@ export async function syncAccount(
 export interface SyncAccountOptions {
   /** The sync run doing it, so that a retried page reports what the first attempt did. */
   runId?: string | undefined;
+  /**
+   * When a contact this creates counts as created: the start of the sync run, or the time of the
+   * Jira event, never the moment of the attempt. A create retried after a crash (the local store can
+   * lose an item while keeping its index entries) then writes the very same item and index keys.
+   * Default: now.
+   */
+  createdAt?: string | undefined;
   /** The account's link as already read (null: known to have none); skips one read. */
   knownLink?: AccountLink | null;
   /** False when the caller knows no contact with this email could be linked (skips the lookup). */

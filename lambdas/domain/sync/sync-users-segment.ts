@@ -55,6 +55,7 @@ export async function syncUsersSegment(
   let unreadable = 0;
   let position = startAt;
   let reachedEnd = false;
+  const createdAt = await runStartedAt(deps.settings, runId);
   const save = () =>
     deps.settings.saveProgressPart(runId, part, {
       progress: { ...progress, skippedBy: { ...progress.skippedBy } },
@@ -77,7 +78,16 @@ export async function syncUsersSegment(
     progress.skippedBy.other += page.unreadable;
     unreadable += page.unreadable;
     seen.push(...page.accounts.map((account) => account.accountId));
-    await syncPage(deps, { runId, action, accounts: page.accounts, readAt, progress, failures, onProgress: save });
+    await syncPage(deps, {
+      runId,
+      action,
+      accounts: page.accounts,
+      readAt,
+      createdAt,
+      progress,
+      failures,
+      onProgress: save,
+    });
     // Only what Jira returned is covered: a short page is not the end, and its next page starts here.
     position += page.returned;
     await save();
@@ -98,6 +108,7 @@ async function syncPage(
     action: SegmentRequest['action'];
     accounts: JiraAccount[];
     readAt: number;
+    createdAt: string;
     progress: SyncProgress;
     failures: SyncFailure[];
     onProgress: () => Promise<void>;
@@ -110,7 +121,7 @@ async function syncPage(
   );
   const contacts = page.action === 'reconcile' ? await linkedContactsOf(deps, prefetched, page.accounts) : undefined;
   const handle = (account: JiraAccount) =>
-    syncOne(deps, { account, runId: page.runId, readAt: page.readAt, prefetched, contacts });
+    syncOne(deps, { account, runId: page.runId, readAt: page.readAt, createdAt: page.createdAt, prefetched, contacts });
   let pendingSave: Promise<void> = Promise.resolve();
   let done = 0;
   const count = (outcome: AccountOutcome) => {
@@ -149,11 +160,12 @@ async function syncOne(
     account: JiraAccount;
     runId: string;
     readAt: number;
+    createdAt: string;
     prefetched: PrefetchedAccounts;
     contacts: Map<string, SyncedContactValues> | undefined;
   },
 ): Promise<AccountOutcome> {
-  const { account, runId, readAt, prefetched, contacts } = input;
+  const { account, runId, readAt, createdAt, prefetched, contacts } = input;
   const verdict = eligibility(account, readAt);
   const reconciling = contacts !== undefined;
   const link = prefetched.linkOf(account.accountId);
@@ -166,7 +178,7 @@ async function syncOne(
   const { snapshot } = verdict;
   if (reconciling && link?.status === 'linked' && link.contactId && matches(contacts.get(link.contactId), snapshot))
     return 'unchanged';
-  const outcome = await syncAccount(deps, snapshot, { runId, ...prefetched.optionsFor(snapshot) });
+  const outcome = await syncAccount(deps, snapshot, { runId, createdAt, ...prefetched.optionsFor(snapshot) });
   if (outcome === 'created') return 'created';
   if (!reconciling) return 'linked';
   return outcome === 'stale' ? 'unchanged' : outcome;
@@ -204,4 +216,10 @@ function tally(progress: SyncProgress, outcome: AccountOutcome): void {
 
 function describe(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 300);
+}
+
+/** When the run started: the creation time of every contact it creates (see `SyncAccountOptions.createdAt`). */
+async function runStartedAt(settings: UserSyncSettingsStore, runId: string): Promise<string> {
+  const current = await settings.get();
+  return current.runId === runId && current.startedAt ? current.startedAt : new Date().toISOString();
 }
