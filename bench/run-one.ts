@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
+import { createPreExistingContacts } from './pre-existing-contacts.js';
 import {
   CUSTOMER_SHARE,
   EXTRA_ACCOUNTS,
-  PRE_EXISTING_EVERY,
   PROJECT_ROOT,
   USERS_PAGE_SIZE,
   WEBHOOK_BURST_SENDERS,
@@ -158,11 +158,6 @@ function childHighWaterMiB(): number | undefined {
   }
 }
 
-function otherCase(email: string): string {
-  const [local = '', domain = ''] = email.split('@');
-  return `${local.toUpperCase()}@${domain.toLowerCase() === domain ? domain.toUpperCase() : domain.toLowerCase()}`;
-}
-
 async function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'contact-sync-bench-'));
 }
@@ -214,34 +209,7 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
 
     // Pre-existing contacts: every PRE_EXISTING_EVERY-th account with an email, its email in other case.
     progress({ phase: 'setup', detail: 'creating contacts to link' });
-    const { email, apiToken } = simulator.service;
-    const service = `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
-    const toLink: Array<{ name: string; email: string }> = [];
-    let position = 0;
-    for (let startAt = 0; ; startAt += USERS_PAGE_SIZE) {
-      const response = await fetch(
-        `${simulator.url}/rest/api/3/users/search?startAt=${startAt}&maxResults=${USERS_PAGE_SIZE}`,
-        {
-          headers: { Authorization: service },
-        },
-      );
-      const page = (await response.json()) as Array<{
-        displayName: string;
-        emailAddress?: string;
-        accountType: string;
-        active: boolean;
-      }>;
-      for (const account of page) {
-        if (account.accountType === 'app' || !account.active || !account.emailAddress) continue;
-        if (position++ % PRE_EXISTING_EVERY === PRE_EXISTING_EVERY - 1)
-          toLink.push({ name: account.displayName, email: otherCase(account.emailAddress) });
-      }
-      if (page.length < USERS_PAGE_SIZE) break;
-    }
-    const contacts = dependencies.contacts();
-    await forEachConcurrently(toLink, 32, async (contact) => {
-      await contacts.createContact(contact);
-    });
+    const preExisting = await createPreExistingContacts(simulator, dependencies.contacts());
 
     const taskMs = timeTasks(runtime.stepFunctions);
     simulator.resetCallCounts();
@@ -308,7 +276,7 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
       accountsPerSecond: synced / seconds,
       synced,
       progress: view.progress,
-      preExisting: toLink.length,
+      preExisting,
       state,
       dynamo,
       jira,

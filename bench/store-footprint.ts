@@ -15,7 +15,9 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CUSTOMER_SHARE, EXTRA_ACCOUNTS, PRE_EXISTING_EVERY, USERS_PAGE_SIZE, syncInFlight } from './config.js';
+import { forEachConcurrently } from '../lambdas/domain/sync/run-pool.js';
+import { CUSTOMER_SHARE, EXTRA_ACCOUNTS, syncInFlight } from './config.js';
+import { createPreExistingContacts } from './pre-existing-contacts.js';
 
 const MiB = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
@@ -93,20 +95,6 @@ function diskFigures(size: { bytes: number; files: number; tableFiles: number },
   return { MiB: MiB(size.bytes), kibPerAccount: Math.round((size.bytes / 1024 / accounts) * 100) / 100, ...size };
 }
 
-function otherCase(email: string): string {
-  const [local = '', domain = ''] = email.split('@');
-  return `${local.toUpperCase()}@${domain.toUpperCase()}`;
-}
-
-/** Runs `work` over `items` with at most `limit` at once. */
-async function pool<T>(items: Iterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const iterator = items[Symbol.iterator]();
-  const worker = async (): Promise<void> => {
-    for (let next = iterator.next(); !next.done; next = iterator.next()) await work(next.value);
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-}
-
 /** The sync as the benchmark runs it: one contact in 20 exists beforehand, to be linked. */
 async function measureSync(accounts: number, reconcile: boolean) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'contact-sync-footprint-'));
@@ -124,27 +112,7 @@ async function measureSync(accounts: number, reconcile: boolean) {
     const simulator = runtime.jira.simulator;
     if (!simulator) throw new Error('The footprint needs the Jira simulator.');
     const { dependencies } = await import('../lambdas/shared/dependencies.js');
-    const credentials = `${simulator.service.email}:${simulator.service.apiToken}`;
-    const service = `Basic ${Buffer.from(credentials).toString('base64')}`;
-    const toLink: Array<{ name: string; email: string }> = [];
-    let position = 0;
-    for (let startAt = 0; ; startAt += USERS_PAGE_SIZE) {
-      const url = `${simulator.url}/rest/api/3/users/search?startAt=${startAt}&maxResults=${USERS_PAGE_SIZE}`;
-      const page = (await (await fetch(url, { headers: { Authorization: service } })).json()) as Array<{
-        displayName: string;
-        emailAddress?: string;
-        accountType: string;
-        active: boolean;
-      }>;
-      for (const account of page) {
-        if (account.accountType === 'app' || !account.active || !account.emailAddress) continue;
-        if (position++ % PRE_EXISTING_EVERY === PRE_EXISTING_EVERY - 1)
-          toLink.push({ name: account.displayName, email: otherCase(account.emailAddress) });
-      }
-      if (page.length < USERS_PAGE_SIZE) break;
-    }
-    const contacts = dependencies.contacts();
-    await pool(toLink, 32, async (contact) => void (await contacts.createContact(contact)));
+    await createPreExistingContacts(simulator, dependencies.contacts());
 
     const admin = { Authorization: simulator.admin.authorization, 'Content-Type': 'application/json' };
     const memory = storeSampler();
@@ -213,10 +181,8 @@ async function measurePuts(puts: number) {
     const client = dynamoDocumentClient();
     const memory = storeSampler();
     const started = performance.now();
-    const indexes = (function* () {
-      for (let index = 0; index < puts; index += 1) yield index;
-    })();
-    await pool(indexes, syncInFlight(), async (index) => {
+    const indexes = Array.from({ length: puts }, (_, index) => index);
+    await forEachConcurrently(indexes, syncInFlight(), async (index) => {
       const id = randomUUID();
       const record = newContactRecord({
         id,
