@@ -132,6 +132,32 @@ describe('the two ways of claiming an account', () => {
     expect(await contactsCarrying(db, user.accountId, user.email)).toHaveLength(1);
   });
 
+  it('making a created contact regular is one write to its link item (and one email hint)', async () => {
+    // Prepare: count the writes the stores send, by the kind of item
+    const user = account();
+    await syncAccount(stores, user);
+    const id = (await stores.links.getLink(user.accountId))?.contactId ?? 'none';
+    const writes: string[] = [];
+    db.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Item?: { pk?: { S?: string } }; Key?: { pk?: { S?: string } } };
+        const pk = input.Key?.pk?.S ?? input.Item?.pk?.S ?? '';
+        if (/Put|Update|Delete/.test(context.commandName ?? '')) writes.push(pk.slice(0, pk.indexOf('#') + 1));
+        return next(args);
+      },
+      { step: 'build', name: 'countUnlinkWrites' },
+    );
+    // Act
+    const outcome = await unsyncAccount(stores, { accountId: user.accountId, eventTs: 2_000 });
+    db.client.middlewareStack.remove('countUnlinkWrites');
+    // Assess
+    expect(outcome).toBe('unlinked');
+    expect(writes.sort()).toEqual(['EMAIL#', 'JIRA#']);
+    expect(await contacts.getContact(id)).toMatchObject({ jiraUser: null, tags: [] });
+    expect(await stores.links.getLink(user.accountId)).toMatchObject({ status: 'unlinked', eventTs: 2_000 });
+    expect(await stores.syncedContacts.linkableEmails([user.email])).toEqual(new Set([user.email]));
+  });
+
   it('an id that is not the canonical spelling of an account contact names no contact', async () => {
     // Prepare
     const user = account();

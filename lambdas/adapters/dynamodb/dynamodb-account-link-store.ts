@@ -10,7 +10,8 @@ import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
 import { batchGetAll } from './batch-get.js';
 import { type ContactRecord, syncedContactRecord } from './contact-record.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { LINK_SK, accountContactId, linkKey } from './item-keys.js';
+import { LINK_SK, accountContactId, contactKey, linkKey } from './item-keys.js';
+import { LinkableEmailHints } from './linkable-email-hints.js';
 import { LINK_SHARDS, tableName } from './table-schema.js';
 import { buildUpdate } from './update-expression.js';
 import { writeIf } from './write-if.js';
@@ -42,10 +43,14 @@ function toLink(record: Record<string, unknown>): AccountLink {
 
 /** `JIRA#<accountId> / LINK`: one item per Jira account, naming its only contact (or its tombstone). */
 export class DynamoDbAccountLinkStore implements AccountLinkStore {
+  private readonly hints: LinkableEmailHints;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string = tableName(),
-  ) {}
+  ) {
+    this.hints = new LinkableEmailHints(client, table);
+  }
 
   async getLink(accountId: string): Promise<AccountLink | undefined> {
     const result = await this.client.send(
@@ -167,6 +172,46 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
       }),
     );
     return update.written;
+  }
+
+  async unlinkOwnContact(
+    accountId: string,
+    unlink: { contactId: string; eventTs: number; runId?: string | undefined; force?: boolean },
+  ): Promise<boolean> {
+    const { contactId, eventTs, runId, force = false } = unlink;
+    if (contactKey(contactId).pk !== linkKey(accountId).pk) return false;
+    const update = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: linkKey(accountId),
+        UpdateExpression:
+          'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now, #status = :unlinked, eventTs = :ts' +
+          (runId ? ', runId = :run' : '') +
+          ' REMOVE jiraAccountId, jiraAccountType, contactId, origin' +
+          (runId ? '' : ', runId'),
+        // As the contact's own unlink and the link's mark would each require, written once.
+        ConditionExpression:
+          'contactId = :contact AND #status = :linked AND jiraAccountId = :account' +
+          (force ? '' : ' AND jiraEventTs < :ts'),
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':contact': contactId,
+          ':linked': 'linked',
+          ':unlinked': 'unlinked',
+          ':account': accountId,
+          ':ts': eventTs,
+          ':now': new Date().toISOString(),
+          ...(runId ? { ':run': runId } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (!update.written) return false;
+    // Regular again, so linkable by its email: say so to the sync's batched email check.
+    const email = update.attributes?.email;
+    if (typeof email === 'string' && email) await this.hints.add(email);
+    return true;
   }
 
   async listLinks(shard: number, page: { limit: number; cursor?: string | undefined }): Promise<LinkPage> {

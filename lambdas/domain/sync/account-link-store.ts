@@ -51,6 +51,16 @@ export interface AccountLinkStore {
     accountId: string,
     mark: { eventTs: number; runId?: string | undefined; expectedContactId?: string | undefined },
   ): Promise<boolean>;
+  /**
+   * Makes the contact kept in the account's own link item regular and marks the link unlinked, in one
+   * write: only if the link still names that contact and the contact still carries the account with
+   * an older event (any event with `force`). False otherwise, also when the contact is kept apart:
+   * then the contact's and the link's own writes decide.
+   */
+  unlinkOwnContact(
+    accountId: string,
+    unlink: { contactId: string; eventTs: number; runId?: string | undefined; force?: boolean },
+  ): Promise<boolean>;
   /** One page of the links in `shard` (linked ones and tombstones), for demotion to walk. */
   listLinks(shard: number, page: { limit: number; cursor?: string | undefined }): Promise<LinkPage>;
 }

@@ -147,6 +147,10 @@ export async function unsyncAccount(stores: SyncStores, options: UnsyncAccountOp
       return runId !== undefined && link.runId === runId ? 'unlinked' : 'stale';
     }
     if (link?.status === 'linked' && link.contactId) {
+      // The common case, a contact the sync created: the contact and its link change in one write.
+      if (await links.unlinkOwnContact(accountId, { contactId: link.contactId, eventTs, runId, force })) {
+        return 'unlinked';
+      }
       const result = await syncedContacts.unlinkContact(link.contactId, { accountId, eventTs, force });
       if (result === 'stale') return 'stale';
       if (await links.markUnlinked(accountId, { eventTs, runId, expectedContactId: link.contactId })) {
