@@ -19,10 +19,11 @@ import { performance } from 'node:perf_hooks';
 import { DynamoDBClient, type DynamoDBClientConfig, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { DEFAULT_TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js';
 import { syncInFlight } from './config.js';
 import { median } from './stats.js';
 
-const TABLE = 'contact-sync';
+const TABLE = DEFAULT_TABLE_NAME;
 
 /** A client as a variant builds it: how it sends one conditional put, and the client to configure. */
 interface ClientUnderTest {

@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
+import { DEFAULT_TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js';
+import { startBenchStore } from './bench-store.js';
 import { createPreExistingContacts } from './pre-existing-contacts.js';
 import {
   CUSTOMER_SHARE,
@@ -293,17 +295,8 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
 
 async function runBaseline(config: Extract<RunConfig, { mode: 'baseline' }>): Promise<BaselineResult> {
   const dataDir = await tempDir();
-  const { ensureTable, startEmbeddedDynamo } = await import('../local/dynamo-server.js');
-  const store = await startEmbeddedDynamo({ path: path.join(dataDir, 'dynamodb') });
+  const store = await startBenchStore(path.join(dataDir, 'dynamodb'));
   try {
-    await ensureTable(store.endpoint, 'contact-sync');
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-      TABLE_NAME: 'contact-sync',
-    });
     // The service's own client (same settings, same socket pool), and the very item the sync writes.
     const { dynamoDocumentClient } = await import('../lambdas/adapters/dynamodb/client.js');
     const { newContactRecord } = await import('../lambdas/adapters/dynamodb/contact-record.js');
@@ -339,7 +332,7 @@ async function runBaseline(config: Extract<RunConfig, { mode: 'baseline' }>): Pr
       async (index) => {
         await client.send(
           new PutCommand({
-            TableName: 'contact-sync',
+            TableName: DEFAULT_TABLE_NAME,
             Item: item(index),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),

@@ -17,6 +17,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { forEachConcurrently } from '../lambdas/domain/sync/run-pool.js';
 import { CUSTOMER_SHARE, EXTRA_ACCOUNTS, syncInFlight } from './config.js';
+import { DEFAULT_TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js';
+import { startBenchStore } from './bench-store.js';
 import { createPreExistingContacts } from './pre-existing-contacts.js';
 
 const MiB = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -164,17 +166,9 @@ async function measureSync(accounts: number, reconcile: boolean) {
 async function measurePuts(puts: number) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'contact-sync-footprint-'));
   const storeDir = path.join(dataDir, 'dynamodb');
-  const { ensureTable, startEmbeddedDynamo } = await import('../local/dynamo-server.js');
-  const store = await startEmbeddedDynamo({ path: storeDir });
+  const store = await startBenchStore(storeDir);
   let stopped = false;
   try {
-    await ensureTable(store.endpoint, 'contact-sync');
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-    });
     const { dynamoDocumentClient } = await import('../lambdas/adapters/dynamodb/client.js');
     const { newContactRecord } = await import('../lambdas/adapters/dynamodb/contact-record.js');
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -195,7 +189,7 @@ async function measurePuts(puts: number) {
       });
       await client.send(
         new PutCommand({
-          TableName: 'contact-sync',
+          TableName: DEFAULT_TABLE_NAME,
           Item: { ...record, jiraAccountId: `712020:${randomUUID()}`, jiraEventTs: Date.now() },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),

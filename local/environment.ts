@@ -3,8 +3,6 @@ import { MAX_RECEIVE_COUNT } from '../lib/stateful/webhook-queue.js';
 import { DEFAULT_TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js';
 import { SERVICE_NAME } from '../lambdas/shared/service-identity.js';
 
-export const TABLE_NAME = DEFAULT_TABLE_NAME;
-
 /** The environment the handlers read, as the stack sets it for each function, pointed at the local stand-ins. */
 export function configureEnvironment(settings: {
   dynamoEndpoint: string;
@@ -18,7 +16,7 @@ export function configureEnvironment(settings: {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: settings.dynamoEndpoint,
     AWS_ENDPOINT_URL_SFN: settings.sfnEndpoint,
-    TABLE_NAME,
+    TABLE_NAME: DEFAULT_TABLE_NAME,
     STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:contact-sync-local',
     JIRA_BASE_URL: settings.jira.baseUrl,
     JIRA_USER_EMAIL: settings.jira.email,

@@ -11,7 +11,8 @@ import { LocalGateway } from './api-gateway.js';
 import { cursorSigningKey } from './cursor-signing-key.js';
 import { deadLetterRoutes } from './dead-letter-routes.js';
 import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from './dynamo-server.js';
-import { TABLE_NAME, configureEnvironment, verboseLogs } from './environment.js';
+import { DEFAULT_TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js';
+import { configureEnvironment, verboseLogs } from './environment.js';
 import { loadHandlers } from './handlers.js';
 import { type JiraSimulator, startJiraSimulator } from './jira-simulator/index.js';
 import { LocalQueue } from './queue/index.js';
@@ -66,7 +67,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     const dynamo: EmbeddedDynamo = await startEmbeddedDynamo(dataDir ? { path: path.join(dataDir, 'dynamodb') } : {});
     started.push(() => dynamo.stop());
-    await ensureTable(dynamo.endpoint, TABLE_NAME);
+    await ensureTable(dynamo.endpoint, DEFAULT_TABLE_NAME);
 
     let simulator: JiraSimulator | undefined;
     let jira = options.jira;
