@@ -158,6 +158,36 @@ describe('the two ways of claiming an account', () => {
     expect(await stores.syncedContacts.linkableEmails([user.email])).toEqual(new Set([user.email]));
   });
 
+  it('a claim naming a contact deleted from its link item meanwhile recreates it there, once', async () => {
+    // Prepare: the account's former contact, kept in its link item, was found by email and named by
+    // a new claim; a CRM user deleted that (regular) contact before the claim's writer linked it.
+    const user = account({ eventTs: 1_000 });
+    await syncAccount(stores, user);
+    const id = (await stores.links.getLink(user.accountId))?.contactId ?? 'none';
+    await unsyncAccount(stores, { accountId: user.accountId, eventTs: 2_000 });
+    expect(
+      await stores.links.claimLink({
+        accountId: user.accountId,
+        status: 'linked',
+        contactId: id,
+        origin: 'linked',
+        eventTs: 3_000,
+        claimedAt: '2026-01-01T00:00:00.000Z',
+      }),
+    ).toBe(true);
+    await contacts.deleteContact(id);
+    // Act
+    const outcome = await syncAccount(stores, { ...user, eventTs: 3_000 });
+    // Assess
+    expect(outcome).toBe('created');
+    expect(await contacts.getContact(id)).toMatchObject({
+      createdAt: '2026-01-01T00:00:00.000Z',
+      jiraUser: { accountId: user.accountId },
+    });
+    expect(await contactsCarrying(db, user.accountId, user.email)).toHaveLength(1);
+    expect(await stores.links.getLink(user.accountId)).toMatchObject({ status: 'linked', contactId: id });
+  });
+
   it('an id that is not the canonical spelling of an account contact names no contact', async () => {
     // Prepare
     const user = account();
