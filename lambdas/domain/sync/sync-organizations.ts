@@ -1,0 +1,176 @@
+import { companyNameKey } from '../company.js';
+import type { AccountLinkStore } from './account-link-store.js';
+import type { JsmOrganization, OrganizationDirectory } from './organization-directory.js';
+import { type OrganizationProgress, emptyOrganizationProgress } from './organization-progress.js';
+import { forEachConcurrently, withRetries } from './run-pool.js';
+import type { MembershipStore, SyncedCompanyStore } from './synced-company-store.js';
+import { type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js';
+
+/** Synced companies read per sweep or demotion call: bounded work whatever the number of companies. */
+export const COMPANY_BATCH_SIZE = 500;
+const MEMBERSHIP_CONCURRENCY = 16;
+
+export interface OrganizationSyncDependencies {
+  directory: OrganizationDirectory;
+  companies: SyncedCompanyStore;
+  memberships: MembershipStore;
+  links: Pick<AccountLinkStore, 'getLinks'>;
+  settings: Pick<UserSyncSettingsStore, 'saveProgressPart'>;
+  log?: (message: string, details: Record<string, unknown>) => void;
+}
+
+/**
+ * Where a run's organization step is: `null` (start), `org:<start>` (the next page of organizations),
+ * `sweep:<cursor>` (a reconcile's next batch of synced companies to check).
+ */
+export type OrganizationCursor = string | null;
+
+/**
+ * One bounded call of the organization step of an enable or a reconcile.
+ * Primary course: read one page of organizations -> each one's company is created, or linked (a
+ * regular company of the same name, any case), or renamed -> each one's members' synced contacts
+ * gain the company, and those the sync gave it whose customer left lose it -> the page's counts and
+ * the organizations it saw are stored under the run -> the next cursor.
+ * After the last page, a reconcile sweeps: each synced company whose organization Jira no longer
+ * lists becomes a regular company (nothing is deleted). JSM sends no webhook for any of this.
+ */
+export async function syncOrganizationsStep(
+  deps: OrganizationSyncDependencies,
+  request: { runId: string; action: 'enable' | 'reconcile'; cursor: OrganizationCursor },
+): Promise<OrganizationCursor> {
+  const { runId, action } = request;
+  const cursor = request.cursor ?? 'org:0';
+  if (cursor.startsWith('sweep:')) return sweepDeletedOrganizations(deps, runId, cursor.slice('sweep:'.length) || null);
+
+  const start = Number(cursor.slice('org:'.length)) || 0;
+  const page = await deps.directory.organizationsPage(start);
+  const counts = emptyOrganizationProgress();
+  counts.read = page.values.length;
+  counts.unreadable = page.unreadable;
+  let regularByName: Map<string, string> | undefined;
+  for (const organization of page.values) {
+    const companyId = await withRetries(3, async () => {
+      const known = await deps.companies.organizationCompanyId(organization.id);
+      if (known) return known;
+      regularByName ??= await deps.companies.regularCompaniesByName();
+      const nameKey = companyNameKey(organization.name);
+      const candidate = regularByName.get(nameKey) ?? crypto.randomUUID();
+      if (await deps.companies.claimOrganization(organization.id, candidate)) {
+        regularByName.delete(nameKey);
+        return candidate;
+      }
+      return (await deps.companies.organizationCompanyId(organization.id)) ?? candidate;
+    });
+    const outcome = await withRetries(3, () => deps.companies.syncCompany(companyId, organization));
+    if (outcome === 'created' || outcome === 'linked' || outcome === 'renamed') counts[outcome] += 1;
+    if (outcome === 'taken') {
+      deps.log?.('Company follows another organization; left alone', { companyId, organizationId: organization.id });
+      continue;
+    }
+    await followMembers(deps, organization, companyId, counts);
+  }
+  const part = String(start).padStart(9, '0');
+  if (action === 'reconcile')
+    await deps.companies.saveSeenOrganizations(runId, part, {
+      ids: page.values.map((organization) => organization.id),
+      unreadable: page.unreadable,
+    });
+  await saveCounts(deps, runId, `ORGS#${part}`, counts);
+  if (!page.isLastPage) return `org:${start + page.returned}`;
+  return action === 'reconcile' ? 'sweep:' : null;
+}
+
+/**
+ * Members in, members out. Only memberships the sync recorded are ever removed, and none while Jira
+ * listed a member we could not read (it might be any of them).
+ */
+async function followMembers(
+  deps: OrganizationSyncDependencies,
+  organization: JsmOrganization,
+  companyId: string,
+  counts: OrganizationProgress,
+): Promise<void> {
+  const listed = new Set<string>();
+  let unreadable = 0;
+  for (let start = 0; ; ) {
+    const page = await deps.directory.membersPage(organization.id, start);
+    for (const accountId of page.values) listed.add(accountId);
+    unreadable += page.unreadable;
+    if (page.isLastPage) break;
+    start += page.returned;
+  }
+  const recorded = await deps.memberships.membershipsOf(organization.id);
+  const joined = [...listed].filter((accountId) => !recorded.has(accountId));
+  const links = joined.length ? await deps.links.getLinks(joined) : new Map();
+  await forEachConcurrently(joined, MEMBERSHIP_CONCURRENCY, async (accountId) => {
+    const link = links.get(accountId);
+    // A member without a synced contact (hidden email, not yet synced) gets it on a later run.
+    if (link?.status !== 'linked' || !link.contactId) return;
+    const membership = { organizationId: organization.id, accountId, contactId: link.contactId, companyId };
+    if ((await withRetries(3, () => deps.memberships.addMembership(membership))) === 'added')
+      counts.membershipsAdded += 1;
+  });
+  if (unreadable > 0) {
+    deps.log?.('Memberships kept: Jira listed members without an account id', {
+      organizationId: organization.id,
+      unreadable,
+    });
+    return;
+  }
+  const left = [...recorded].filter(([accountId]) => !listed.has(accountId));
+  await forEachConcurrently(left, MEMBERSHIP_CONCURRENCY, async ([accountId, contactId]) => {
+    const membership = { organizationId: organization.id, accountId, contactId, companyId };
+    if (await withRetries(3, () => deps.memberships.removeMembership(membership))) counts.membershipsRemoved += 1;
+  });
+}
+
+/** A reconcile's last part: synced companies whose organization was not listed become regular. */
+async function sweepDeletedOrganizations(
+  deps: OrganizationSyncDependencies,
+  runId: string,
+  cursor: string | null,
+): Promise<OrganizationCursor> {
+  const seen = await deps.companies.seenOrganizations(runId);
+  if (seen.unreadable > 0) {
+    // A record without an id might be any organization: then no company is made regular this time.
+    deps.log?.('Organization sweep skipped: Jira listed organizations without an id', { runId });
+    return null;
+  }
+  const batch = await deps.companies.listSyncedCompanies({ cursor, limit: COMPANY_BATCH_SIZE });
+  const counts = emptyOrganizationProgress();
+  for (const company of batch.companies) {
+    if (seen.ids.has(company.organizationId)) continue;
+    if (await withRetries(3, () => deps.companies.unsyncCompany(company))) counts.unlinked += 1;
+  }
+  await saveCounts(deps, runId, `ORGSWEEP#${cursor ?? 'START'}`, counts);
+  return batch.cursor === null ? null : `sweep:${batch.cursor}`;
+}
+
+/**
+ * Turning syncing off, for one batch of synced companies: each becomes a regular company; nothing is
+ * deleted, and the contacts keep their companies.
+ */
+export async function demoteCompaniesBatch(
+  deps: Pick<OrganizationSyncDependencies, 'companies' | 'settings'>,
+  request: { runId: string; cursor: string | null },
+): Promise<string | null> {
+  const batch = await deps.companies.listSyncedCompanies({ cursor: request.cursor, limit: COMPANY_BATCH_SIZE });
+  const counts = emptyOrganizationProgress();
+  for (const company of batch.companies) {
+    if (await withRetries(3, () => deps.companies.unsyncCompany(company))) counts.unlinked += 1;
+  }
+  await saveCounts(deps, request.runId, `COMPANIES#${request.cursor ?? 'START'}`, counts);
+  return batch.cursor;
+}
+
+function saveCounts(
+  deps: Pick<OrganizationSyncDependencies, 'settings'>,
+  runId: string,
+  part: string,
+  organizations: OrganizationProgress,
+): Promise<void> {
+  return deps.settings.saveProgressPart(runId, part, {
+    progress: { ...emptyProgress(), organizations },
+    failures: [],
+  });
+}
