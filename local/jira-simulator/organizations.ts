@@ -112,7 +112,8 @@ export class SimulatedOrganizations {
     const organization = this.get(id);
     const unknown = accountIds.filter((accountId) => !this.site.hasAccount(accountId));
     if (unknown.length) throw new UnknownOrganizationError(`No account ${unknown.join(', ')}.`);
-    for (const accountId of accountIds) if (!organization.members.includes(accountId)) organization.members.push(accountId);
+    for (const accountId of accountIds)
+      if (!organization.members.includes(accountId)) organization.members.push(accountId);
   }
 
   removeMembers(id: string, accountIds: readonly string[]): void {
@@ -178,7 +179,11 @@ export class SimulatedOrganizations {
         return { status: 200, body: this.get(id) };
       });
     }
-    if (request.method === 'DELETE') return this.attempt(() => (this.delete(id), { status: 204 }));
+    if (request.method === 'DELETE')
+      return this.attempt(() => {
+        this.delete(id);
+        return { status: 204 };
+      });
     return undefined;
   }
 

@@ -1,4 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { AddMembershipResult, Membership, MembershipStore } from '../../domain/sync/synced-company-store.js';
 import type { ContactRecord } from './contact-record.js';
 import { contactKey } from './item-keys.js';
@@ -68,7 +74,13 @@ export class DynamoDbMembershipStore implements MembershipStore {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...membershipKey(membership), organizationId: membership.organizationId, accountId, contactId, companyId },
+        Item: {
+          ...membershipKey(membership),
+          organizationId: membership.organizationId,
+          accountId,
+          contactId,
+          companyId,
+        },
       }),
     );
     return result;

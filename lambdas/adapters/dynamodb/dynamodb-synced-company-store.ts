@@ -1,7 +1,17 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { companyNameKey } from '../../domain/company.js';
 import type { JsmOrganization } from '../../domain/sync/organization-directory.js';
-import type { SyncCompanyResult, SyncedCompanyRef, SyncedCompanyStore } from '../../domain/sync/synced-company-store.js';
+import type {
+  SyncCompanyResult,
+  SyncedCompanyRef,
+  SyncedCompanyStore,
+} from '../../domain/sync/synced-company-store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { type CompanyRecord, companyKey, newCompanyRecord } from './dynamodb-company-store.js';
 import { queryAll } from './query-page.js';
@@ -12,7 +22,12 @@ import { writeIf } from './write-if.js';
 const organizationKey = (organizationId: string) => ({ pk: `JSMORG#${organizationId}`, sk: 'COMPANY_LINK' });
 /** A reconcile's mark: the organizations a page listed. */
 const seenPk = (runId: string): string => `ORGSEEN#${runId}`;
-const KIND_CURSOR_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, KIND_INDEX.partitionKey, KIND_INDEX.sortKey];
+const KIND_CURSOR_ATTRIBUTES = [
+  TABLE_KEYS.partitionKey,
+  TABLE_KEYS.sortKey,
+  KIND_INDEX.partitionKey,
+  KIND_INDEX.sortKey,
+];
 
 /**
  * The sync's writes to companies (the same records the companies API reads): each conditional, so
@@ -71,7 +86,11 @@ export class DynamoDbSyncedCompanyStore implements SyncedCompanyStore {
           ConditionExpression:
             'attribute_exists(pk) AND attribute_not_exists(jsmOrganizationId) OR jsmOrganizationId = :org AND #name <> :name',
           ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':name': organization.name, ':org': organization.id, ':now': new Date().toISOString() },
+          ExpressionAttributeValues: {
+            ':name': organization.name,
+            ':org': organization.id,
+            ':now': new Date().toISOString(),
+          },
           ReturnValues: 'UPDATED_OLD',
         }),
       );
@@ -92,7 +111,11 @@ export class DynamoDbSyncedCompanyStore implements SyncedCompanyStore {
         now: new Date().toISOString(),
         jsmOrganizationId: organization.id,
       });
-      const put = new PutCommand({ TableName: this.table, Item: created, ConditionExpression: 'attribute_not_exists(pk)' });
+      const put = new PutCommand({
+        TableName: this.table,
+        Item: created,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
       if ((await writeIf(this.client, put)).written) return 'created';
     }
     throw new Error(`Company ${companyId} kept changing while organization ${organization.id} was synced.`);

@@ -87,7 +87,10 @@ export class JiraOrganizationsClient implements OrganizationDirectory {
   }
 
   async organizationsPage(start: number): Promise<JsmListPage<JsmOrganization>> {
-    const body = await this.get(`/rest/servicedeskapi/organization?start=${start}&limit=${JSM_PAGE_LIMIT}`, 'organization');
+    const body = await this.get(
+      `/rest/servicedeskapi/organization?start=${start}&limit=${JSM_PAGE_LIMIT}`,
+      'organization',
+    );
     return readJsmPage(body, 'organization', (record) => {
       const parsed = organizationSchema.safeParse(record);
       return parsed.success ? { id: String(parsed.data.id), name: parsed.data.name } : undefined;
@@ -106,10 +109,14 @@ export class JiraOrganizationsClient implements OrganizationDirectory {
   private async get(path: string, what: string): Promise<unknown> {
     const { email, apiToken } = await jiraServiceCredentials();
     await this.pacer.next();
-    const response = await jiraGet(`${(this.options.baseUrl ?? jiraBaseUrl)()}${path}`, basicAuthorization(email, apiToken), {
-      policy: this.options.policy ?? SYNC_RETRY_POLICY,
-      deadline: this.options.deadline,
-    });
+    const response = await jiraGet(
+      `${(this.options.baseUrl ?? jiraBaseUrl)()}${path}`,
+      basicAuthorization(email, apiToken),
+      {
+        policy: this.options.policy ?? SYNC_RETRY_POLICY,
+        deadline: this.options.deadline,
+      },
+    );
     if (!response.ok) {
       const text = await response.text().catch(() => '');
       throw new UpstreamError(`Jira answered ${response.status} to ${what}: ${text.slice(0, 200)}`);
