@@ -256,7 +256,11 @@ export class JiraRestApi {
       }
       case 'organization':
       case 'organization/{id}/user':
-        if (this.site.organizations) return this.site.organizations.handle(route, requestUrl);
+        if (this.site.organizations) {
+          const reply = this.site.organizations.handle(route, requestUrl);
+          if (reply.status === 429) this.countFault('429');
+          return reply;
+        }
         return { status: 404, body: errorBody('The requested resource does not exist in the simulator.') };
       default:
         return { status: 404, body: errorBody('The requested resource does not exist in the simulator.') };
