@@ -163,13 +163,18 @@ export async function demoteCompaniesBatch(
   return batch.cursor;
 }
 
-function saveCounts(
+/**
+ * Stores a part's counts under the run. A part that counted nothing is not stored, so a site without
+ * organizations shows no `organizations` in its progress at all (and writes nothing for them).
+ */
+async function saveCounts(
   deps: Pick<OrganizationSyncDependencies, 'settings'>,
   runId: string,
   part: string,
   organizations: OrganizationProgress,
 ): Promise<void> {
-  return deps.settings.saveProgressPart(runId, part, {
+  if (Object.values(organizations).every((count) => count === 0)) return;
+  await deps.settings.saveProgressPart(runId, part, {
     progress: { ...emptyProgress(), organizations },
     failures: [],
   });
