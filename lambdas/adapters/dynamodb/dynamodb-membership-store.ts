@@ -6,6 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AddMembershipResult, Membership, MembershipStore } from '../../domain/sync/synced-company-store.js';
+import { batchGetAll } from './batch-get.js';
 import type { ContactRecord } from './contact-record.js';
 import { contactKey } from './item-keys.js';
 import { queryAll } from './query-page.js';
@@ -44,27 +45,55 @@ export class DynamoDbMembershipStore implements MembershipStore {
     return memberships;
   }
 
+  async contactsWithout(companyId: string, contactIds: readonly string[]): Promise<Set<string>> {
+    const keys = [...new Set(contactIds)].map(contactKey);
+    const items = await batchGetAll(this.client, this.table, keys, {
+      consistentRead: true,
+      projection: 'id, companyIds',
+    });
+    return new Set(
+      items
+        .filter(
+          (item) => item.id !== undefined && !((item.companyIds as string[] | undefined) ?? []).includes(companyId),
+        )
+        .map((item) => String(item.id)),
+    );
+  }
+
   async addMembership(membership: Membership): Promise<AddMembershipResult> {
     const { accountId, contactId, companyId } = membership;
-    // Only while the contact is still this account's synced contact, and does not have the company yet.
-    const update = await writeIf(
+    // Only while the contact is still this account's synced contact, and does not have the company yet;
+    // `syncCompanyIds` names it once, even when a company the sync gave was taken off by hand and comes back.
+    const values = {
+      ':none': [],
+      ':company': [companyId],
+      ':companyId': companyId,
+      ':account': accountId,
+      ':now': new Date().toISOString(),
+    };
+    const append = 'companyIds = list_append(if_not_exists(companyIds, :none), :company)';
+    const lacksIt = 'jiraAccountId = :account AND NOT contains(companyIds, :companyId)';
+    let update = await writeIf(
       this.client,
       new UpdateCommand({
         TableName: this.table,
         Key: contactKey(contactId),
-        UpdateExpression:
-          'SET companyIds = list_append(if_not_exists(companyIds, :none), :company), ' +
-          'syncCompanyIds = list_append(if_not_exists(syncCompanyIds, :none), :company), updatedAt = :now',
-        ConditionExpression: 'jiraAccountId = :account AND NOT contains(companyIds, :companyId)',
-        ExpressionAttributeValues: {
-          ':none': [],
-          ':company': [companyId],
-          ':companyId': companyId,
-          ':account': accountId,
-          ':now': new Date().toISOString(),
-        },
+        UpdateExpression: `SET ${append}, syncCompanyIds = list_append(if_not_exists(syncCompanyIds, :none), :company), updatedAt = :now`,
+        ConditionExpression: `${lacksIt} AND NOT contains(syncCompanyIds, :companyId)`,
+        ExpressionAttributeValues: values,
       }),
     );
+    if (!update.written)
+      update = await writeIf(
+        this.client,
+        new UpdateCommand({
+          TableName: this.table,
+          Key: contactKey(contactId),
+          UpdateExpression: `SET ${append}, updatedAt = :now`,
+          ConditionExpression: `${lacksIt} AND contains(syncCompanyIds, :companyId)`,
+          ExpressionAttributeValues: values,
+        }),
+      );
     let result: AddMembershipResult = 'added';
     if (!update.written) {
       const contact = await this.contact(contactId);

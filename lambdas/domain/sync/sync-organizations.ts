@@ -100,13 +100,22 @@ async function followMembers(
     start += page.returned;
   }
   const recorded = await deps.memberships.membershipsOf(organization.id);
-  const joined = [...listed].filter((accountId) => !recorded.has(accountId));
-  const links = joined.length ? await deps.links.getLinks(joined) : new Map();
-  await forEachConcurrently(joined, MEMBERSHIP_CONCURRENCY, async (accountId) => {
+  // A member's contact carries the company: recorded and still there costs two batched reads, no write.
+  const links = listed.size ? await deps.links.getLinks([...listed]) : new Map();
+  const members = [...listed].flatMap((accountId) => {
     const link = links.get(accountId);
     // A member without a synced contact (hidden email, not yet synced) gets it on a later run.
-    if (link?.status !== 'linked' || !link.contactId) return;
-    const membership = { organizationId: organization.id, accountId, contactId: link.contactId, companyId };
+    return link?.status === 'linked' && link.contactId ? [{ accountId, contactId: link.contactId as string }] : [];
+  });
+  const lacking = await deps.memberships.contactsWithout(
+    companyId,
+    members.map((member) => member.contactId),
+  );
+  const due = members.filter(
+    (member) => recorded.get(member.accountId) !== member.contactId || lacking.has(member.contactId),
+  );
+  await forEachConcurrently(due, MEMBERSHIP_CONCURRENCY, async ({ accountId, contactId }) => {
+    const membership = { organizationId: organization.id, accountId, contactId, companyId };
     if ((await withRetries(3, () => deps.memberships.addMembership(membership))) === 'added')
       counts.membershipsAdded += 1;
   });

@@ -58,6 +58,8 @@ export interface Membership {
 export interface MembershipStore {
   /** The memberships the sync recorded for an organization: account id -> contact id. */
   membershipsOf(organizationId: string): Promise<Map<string, string>>;
+  /** Which of these contacts do not have the company in their `companyIds` (absent contacts are left out). */
+  contactsWithout(companyId: string, contactIds: readonly string[]): Promise<Set<string>>;
   /**
    * Adds the company to the contact while it is still the account's synced contact, and records the
    * membership. `present`: the contact had the company already (a CRM user's own choice stays theirs).
