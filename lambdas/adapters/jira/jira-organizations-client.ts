@@ -47,7 +47,7 @@ export class JsmRequestPacer {
 /**
  * Reads one page of a JSM list paged by `start`/`limit`/`isLastPage`, each record on its own: one we
  * cannot use is counted, never fails the page. An empty page is the last, whatever `isLastPage` says
- * (a list that never ends would never let the run finish).
+ * (a list that never ends would never let the run finish); a page without `isLastPage` is not.
  */
 export function readJsmPage<T>(body: unknown, what: string, read: (record: unknown) => T | undefined): JsmListPage<T> {
   const page = jsmPageSchema.safeParse(body);
@@ -60,7 +60,8 @@ export function readJsmPage<T>(body: unknown, what: string, read: (record: unkno
     else values.push(value);
   }
   const returned = page.data.values.length;
-  return { values, returned, unreadable, isLastPage: returned === 0 || page.data.isLastPage !== false };
+  // Without `isLastPage`, read on until an empty page: a page too many costs less than records missed.
+  return { values, returned, unreadable, isLastPage: returned === 0 || page.data.isLastPage === true };
 }
 
 export interface JiraOrganizationsClientOptions {
