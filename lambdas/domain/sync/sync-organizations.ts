@@ -9,6 +9,12 @@ import { type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js'
 /** Synced companies read per sweep or demotion call: bounded work whatever the number of companies. */
 export const COMPANY_BATCH_SIZE = 500;
 const MEMBERSHIP_CONCURRENCY = 16;
+/**
+ * Member pages one call reads before it hands the rest of its page of organizations to the next call
+ * (about 100 s at JSM's burst limit): a page of large organizations never outgrows a Lambda's time.
+ * One organization's members are always read in one call.
+ */
+export const MEMBER_PAGES_PER_CALL = 400;
 
 export interface OrganizationSyncDependencies {
   directory: OrganizationDirectory;
@@ -21,7 +27,8 @@ export interface OrganizationSyncDependencies {
 
 /**
  * Where a run's organization step is: `null` (start), `org:<start>` (the next page of organizations),
- * `sweep:<cursor>` (a reconcile's next batch of synced companies to check).
+ * `org:<start>:<skip>` (that page, from its `skip`th organization on), `sweep:<cursor>` (a reconcile's
+ * next batch of synced companies to check).
  */
 export type OrganizationCursor = string | null;
 
@@ -36,19 +43,33 @@ export type OrganizationCursor = string | null;
  */
 export async function syncOrganizationsStep(
   deps: OrganizationSyncDependencies,
-  request: { runId: string; action: 'enable' | 'reconcile'; cursor: OrganizationCursor },
+  request: {
+    runId: string;
+    action: 'enable' | 'reconcile';
+    cursor: OrganizationCursor;
+    /** Default {@link MEMBER_PAGES_PER_CALL}. */
+    memberPagesPerCall?: number;
+  },
 ): Promise<OrganizationCursor> {
   const { runId, action } = request;
   const cursor = request.cursor ?? 'org:0';
   if (cursor.startsWith('sweep:')) return sweepDeletedOrganizations(deps, runId, cursor.slice('sweep:'.length) || null);
 
-  const start = Number(cursor.slice('org:'.length)) || 0;
+  const [startText, skipText] = cursor.slice('org:'.length).split(':');
+  const start = Number(startText) || 0;
+  const skip = Number(skipText) || 0;
   const page = await deps.directory.organizationsPage(start);
   const counts = emptyOrganizationProgress();
-  counts.read = page.values.length;
-  counts.unreadable = page.unreadable;
+  // The page's unreadable records count once, in its first call.
+  if (skip === 0) counts.unreadable = page.unreadable;
+  const todo = page.values.slice(skip);
+  let done = 0;
+  let memberPages = 0;
   let regularByName: Map<string, string> | undefined;
-  for (const organization of page.values) {
+  for (const organization of todo) {
+    if (done > 0 && memberPages >= (request.memberPagesPerCall ?? MEMBER_PAGES_PER_CALL)) break;
+    done += 1;
+    counts.read += 1;
     const companyId = await withRetries(3, async () => {
       const known = await deps.companies.organizationCompanyId(organization.id);
       if (known) return known;
@@ -67,33 +88,36 @@ export async function syncOrganizationsStep(
       deps.log?.('Company follows another organization; left alone', { companyId, organizationId: organization.id });
       continue;
     }
-    await followMembers(deps, organization, companyId, counts);
+    memberPages += await followMembers(deps, organization, companyId, counts);
   }
-  const part = String(start).padStart(9, '0');
+  const part = `${String(start).padStart(9, '0')}:${String(skip).padStart(4, '0')}`;
   if (action === 'reconcile')
     await deps.companies.saveSeenOrganizations(runId, part, {
-      ids: page.values.map((organization) => organization.id),
-      unreadable: page.unreadable,
+      ids: todo.slice(0, done).map((organization) => organization.id),
+      unreadable: skip === 0 ? page.unreadable : 0,
     });
   await saveCounts(deps, runId, `ORGS#${part}`, counts);
+  if (skip + done < page.values.length) return `org:${start}:${skip + done}`;
   if (!page.isLastPage) return `org:${start + page.returned}`;
   return action === 'reconcile' ? 'sweep:' : null;
 }
 
 /**
  * Members in, members out. Only memberships the sync recorded are ever removed, and none while Jira
- * listed a member we could not read (it might be any of them).
+ * listed a member we could not read (it might be any of them). Answers how many member pages it read.
  */
 async function followMembers(
   deps: OrganizationSyncDependencies,
   organization: JsmOrganization,
   companyId: string,
   counts: OrganizationProgress,
-): Promise<void> {
+): Promise<number> {
   const listed = new Set<string>();
   let unreadable = 0;
+  let pages = 0;
   for (let start = 0; ; ) {
     const page = await deps.directory.membersPage(organization.id, start);
+    pages += 1;
     for (const accountId of page.values) listed.add(accountId);
     unreadable += page.unreadable;
     if (page.isLastPage) break;
@@ -124,13 +148,14 @@ async function followMembers(
       organizationId: organization.id,
       unreadable,
     });
-    return;
+    return pages;
   }
   const left = [...recorded].filter(([accountId]) => !listed.has(accountId));
   await forEachConcurrently(left, MEMBERSHIP_CONCURRENCY, async ([accountId, contactId]) => {
     const membership = { organizationId: organization.id, accountId, contactId, companyId };
     if (await withRetries(3, () => deps.memberships.removeMembership(membership))) counts.membershipsRemoved += 1;
   });
+  return pages;
 }
 
 /** A reconcile's last part: synced companies whose organization was not listed become regular. */
