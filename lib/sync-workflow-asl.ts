@@ -20,6 +20,8 @@ export function syncWorkflowAsl(): Record<string, unknown> {
     beginScheduledRun: placeholder('beginScheduledRun'),
     demoteLinksBatch: placeholder('demoteLinksBatch'),
     finishSyncRun: placeholder('finishSyncRun'),
+    syncOrganizations: placeholder('syncOrganizations'),
+    demoteCompaniesBatch: placeholder('demoteCompaniesBatch'),
   };
   const chain = buildSyncWorkflowDefinition(stack, functions);
   return stack.resolve(new sfn.StateGraph(chain.startState, 'sync').toGraphJson()) as Record<string, unknown>;

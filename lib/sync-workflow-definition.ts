@@ -14,6 +14,8 @@ export interface SyncWorkflowFunctions {
   readonly beginScheduledRun: IFunction;
   readonly demoteLinksBatch: IFunction;
   readonly finishSyncRun: IFunction;
+  readonly syncOrganizations: IFunction;
+  readonly demoteCompaniesBatch: IFunction;
 }
 
 /**
@@ -28,6 +30,8 @@ export const SYNC_TASKS = {
   demoteLinksBatch: 'Demote contacts batch',
   finishSyncRun: 'Finish sync run',
   recordFailure: 'Record sync failure',
+  syncOrganizations: 'Sync organizations',
+  demoteCompaniesBatch: 'Demote companies batch',
 } as const;
 
 export const DEMOTION_MAP_CONCURRENCY = LINK_SHARDS;
@@ -45,6 +49,9 @@ export const TASK_FUNCTION_TIMEOUTS: Record<keyof SyncWorkflowFunctions, Duratio
   beginScheduledRun: Duration.seconds(30),
   demoteLinksBatch: Duration.minutes(5),
   finishSyncRun: Duration.seconds(30),
+  // A page of organizations with all their members, at JSM's 5 requests a second and its 429s.
+  syncOrganizations: Duration.minutes(10),
+  demoteCompaniesBatch: Duration.minutes(5),
 };
 const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
 
@@ -53,8 +60,10 @@ const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
  * - enable and reconcile: waves of `users/search` segments (SEGMENTS_PER_WAVE in parallel, Jira has
  *   no total) until a segment meets an empty page; each segment is one bounded Lambda call. Every
  *   so many waves the run continues in a new execution, so no history outgrows Step Functions' limit.
+ * - then JSM organizations (members need their contacts): a page of organizations per call, until
+ *   the list ends, and for a reconcile the companies of deleted organizations (JSM sends no webhook).
  * - disable, and a reconcile's sweep once every segment succeeded: every shard of account links in
- *   parallel, each walked in bounded batches.
+ *   parallel, each walked in bounded batches; disable first makes every synced company regular.
  * Every task retries with backoff; whatever still fails is recorded and the run can be resumed.
  */
 export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWorkflowFunctions): sfn.IChainable {
@@ -118,6 +127,37 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
     parameters: { ...runOnly, shards: Array.from({ length: LINK_SHARDS }, (_, shard) => shard) },
   }).next(demoteAll.next(finish));
 
+  // Organizations, once every account segment succeeded: one bounded call after another.
+  const organizationsBatch = invoke(SYNC_TASKS.syncOrganizations, functions.syncOrganizations);
+  organizationsBatch.addCatch(recordFailure, onFailure);
+  const sweepOrFinish = new sfn.Choice(scope, 'Sweep?', { stateName: 'Sweep?' })
+    .when(sfn.Condition.stringEquals('$.action', 'reconcile'), demote)
+    .otherwise(finish);
+  const organizations = new sfn.Pass(scope, 'Start organizations', {
+    stateName: 'Start organizations',
+    parameters: { ...runOnly, cursor: null },
+  }).next(
+    organizationsBatch.next(
+      new sfn.Choice(scope, 'More organizations?', { stateName: 'More organizations?' })
+        .when(sfn.Condition.isString('$.cursor'), organizationsBatch)
+        .otherwise(sweepOrFinish),
+    ),
+  );
+
+  // Disable: every synced company becomes regular, in bounded batches, then the contacts.
+  const demoteCompanies = invoke(SYNC_TASKS.demoteCompaniesBatch, functions.demoteCompaniesBatch);
+  demoteCompanies.addCatch(recordFailure, onFailure);
+  const disable = new sfn.Pass(scope, 'Start company demotion', {
+    stateName: 'Start company demotion',
+    parameters: { ...runOnly, cursor: null },
+  }).next(
+    demoteCompanies.next(
+      new sfn.Choice(scope, 'More companies?', { stateName: 'More companies?' })
+        .when(sfn.Condition.isString('$.cursor'), demoteCompanies)
+        .otherwise(demote),
+    ),
+  );
+
   // Read: plan a wave -> read its segments in parallel -> plan the next wave, until the list ends.
   const planWave = invoke(SYNC_TASKS.planWave, functions.planWave, {
     payload: sfn.TaskInput.fromObject({
@@ -148,13 +188,8 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
   continueRun.addCatch(recordFailure, onFailure);
   const read = planWave.next(
     new sfn.Choice(scope, 'All pages read?', { stateName: 'All pages read?' })
-      .when(
-        sfn.Condition.booleanEquals('$.wave.done', true),
-        // A reconcile sweeps only once every segment of the run has succeeded.
-        new sfn.Choice(scope, 'Sweep?', { stateName: 'Sweep?' })
-          .when(sfn.Condition.stringEquals('$.action', 'reconcile'), demote)
-          .otherwise(finish),
-      )
+      // A reconcile sweeps only once every segment of the run (and its organizations) succeeded.
+      .when(sfn.Condition.booleanEquals('$.wave.done', true), organizations)
       .when(
         sfn.Condition.booleanEquals('$.wave.continueAsNew', true),
         continueRun.next(new sfn.Succeed(scope, 'Continued', { stateName: 'Continued' })),
@@ -172,7 +207,7 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
     parameters: { ...runOnly, wave: sfn.JsonPath.objectAt('$.wave'), results: [] },
   });
   const route = new sfn.Choice(scope, 'Which run?', { stateName: 'Which run?' })
-    .when(sfn.Condition.stringEquals('$.action', 'disable'), demote)
+    .when(sfn.Condition.stringEquals('$.action', 'disable'), disable)
     .otherwise(read);
   // The schedule starts the machine with only `{"action": "reconcile"}`: the run is claimed first.
   const begin = invoke(SYNC_TASKS.beginScheduledRun, functions.beginScheduledRun).next(

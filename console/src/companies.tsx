@@ -46,6 +46,11 @@ export function Companies({
           {companies.map((company) => (
             <li key={company.id}>
               <span class="name">{company.name}</span>
+              {company.jsmOrganization && (
+                <span class="tag jira" title="Synced from JSM: its name follows the organization">
+                  JSM Organization
+                </span>
+              )}
               {company.domain && <span class="muted">{company.domain}</span>}
             </li>
           ))}

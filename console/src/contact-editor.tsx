@@ -91,6 +91,7 @@ export function ContactEditor({ api, contact, companies, syncedReason, onClose }
                   onChange={(e) => toggleCompany(company.id, e.currentTarget.checked)}
                 />
                 <span>{company.name}</span>
+                {company.jsmOrganization && <span class="tag jira">JSM Organization</span>}
               </label>
             ))
           )}

@@ -33,7 +33,7 @@ export function Contacts({ api, companies, version }: { api: Api; companies: Com
 
   useEffect(() => void load(), [load, version, reloads]);
 
-  const companyName = (id: string) => companies.find((company) => company.id === id)?.name ?? 'Unknown company';
+  const companyOf = (id: string) => companies.find((company) => company.id === id);
   const reload = () => setReloads((count) => count + 1);
 
   const remove = async (contact: Contact) => {
@@ -127,7 +127,8 @@ export function Contacts({ api, companies, version }: { api: Api; companies: Com
                     <div class="chips">
                       {contact.companyIds.map((id) => (
                         <span key={id} class="chip">
-                          {companyName(id)}
+                          {companyOf(id)?.name ?? 'Unknown company'}
+                          {companyOf(id)?.jsmOrganization && <span class="tag jira">JSM Organization</span>}
                         </span>
                       ))}
                     </div>

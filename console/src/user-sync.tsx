@@ -280,7 +280,29 @@ function ProgressView({ progress, active }: { progress: SyncProgress; active: bo
           {number.format(skippedBy.inactive)} inactive · {number.format(skippedBy.other)} other
         </p>
       )}
+      {progress.organizations && <OrganizationsLine organizations={progress.organizations} />}
     </div>
+  );
+}
+
+/** What the run did with JSM organizations, in one line a person reads. */
+function OrganizationsLine({ organizations }: { organizations: NonNullable<SyncProgress['organizations']> }) {
+  const parts: [string, number][] = [
+    ['companies created', organizations.created],
+    ['linked', organizations.linked],
+    ['renamed', organizations.renamed],
+    ['made regular', organizations.unlinked],
+    ['memberships added', organizations.membershipsAdded],
+    ['removed', organizations.membershipsRemoved],
+  ];
+  return (
+    <p class="fine">
+      JSM organizations: {number.format(organizations.read)} read
+      {parts
+        .filter(([, count]) => count > 0)
+        .map(([label, count]) => ` · ${number.format(count)} ${label}`)
+        .join('')}
+    </p>
   );
 }
 

@@ -23,7 +23,9 @@ export interface CompanyStore {
   createCompany(input: NewCompany): Promise<Company>;
   getCompany(id: string): Promise<Company | undefined>;
   listCompanies(page: PageRequest): Promise<Page<Company>>;
+  /** Throws ConflictError when a synced company's name would change (it follows its JSM organization). */
   updateCompany(id: string, changes: CompanyChanges): Promise<Company>;
+  /** Throws ConflictError for a synced company. */
   deleteCompany(id: string): Promise<void>;
   /** The ids among `ids` that name no company. */
   missingCompanyIds(ids: readonly string[]): Promise<string[]>;

@@ -1,3 +1,4 @@
+import { JiraOrganizationsClient } from '../adapters/jira/jira-organizations-client.js';
 import { JiraRestClient } from '../adapters/jira/jira-rest-client.js';
 import { DynamoDbCompanyStore } from '../adapters/dynamodb/dynamodb-company-store.js';
 import { DynamoDbContactStore } from '../adapters/dynamodb/dynamodb-contact-store.js';
@@ -5,6 +6,8 @@ import { dynamoDocumentClient } from '../adapters/dynamodb/client.js';
 import { DynamoDbAccountLinkStore } from '../adapters/dynamodb/dynamodb-account-link-store.js';
 import { DynamoDbSyncedContactStore } from '../adapters/dynamodb/dynamodb-synced-contact-store.js';
 import { DynamoDbUserSyncStore } from '../adapters/dynamodb/dynamodb-user-sync-store.js';
+import { DynamoDbMembershipStore } from '../adapters/dynamodb/dynamodb-membership-store.js';
+import { DynamoDbSyncedCompanyStore } from '../adapters/dynamodb/dynamodb-synced-company-store.js';
 import { SfnWorkflowStarter } from '../adapters/stepfunctions/sfn-workflow-starter.js';
 import { CallerAuth } from '../http/caller-auth.js';
 import { type LoginRevocations, NO_LOGIN_REVOCATIONS } from '../domain/login-revocations.js';
@@ -21,6 +24,9 @@ let links: DynamoDbAccountLinkStore | undefined;
 let syncedContacts: DynamoDbSyncedContactStore | undefined;
 let userSync: DynamoDbUserSyncStore | undefined;
 let workflow: SfnWorkflowStarter | undefined;
+let organizations: JiraOrganizationsClient | undefined;
+let syncedCompanies: DynamoDbSyncedCompanyStore | undefined;
+let memberships: DynamoDbMembershipStore | undefined;
 let loginRevocations: LoginRevocations = NO_LOGIN_REVOCATIONS;
 
 export const dependencies = {
@@ -32,6 +38,10 @@ export const dependencies = {
   syncedContacts: (): DynamoDbSyncedContactStore =>
     (syncedContacts ??= new DynamoDbSyncedContactStore(dynamoDocumentClient())),
   userSync: (): DynamoDbUserSyncStore => (userSync ??= new DynamoDbUserSyncStore(dynamoDocumentClient())),
+  organizations: (): JiraOrganizationsClient => (organizations ??= new JiraOrganizationsClient()),
+  syncedCompanies: (): DynamoDbSyncedCompanyStore =>
+    (syncedCompanies ??= new DynamoDbSyncedCompanyStore(dynamoDocumentClient())),
+  memberships: (): DynamoDbMembershipStore => (memberships ??= new DynamoDbMembershipStore(dynamoDocumentClient())),
   workflow: (): SfnWorkflowStarter => (workflow ??= new SfnWorkflowStarter()),
   loginRevocations: (): LoginRevocations => loginRevocations,
   /** The local runtime plugs in a port that reaches the API's login cache in the main thread. */

@@ -19,7 +19,8 @@ export interface SyncTaskFunctionsProps {
  * - plan wave: pure arithmetic, no grant at all;
  * - continue run: starting the sync state machine, nothing else;
  * - sync users page: Jira as the service account (its token's secret) and the table;
- * - demote batch, begin scheduled run, finish run: the table.
+ * - sync organizations: Jira as the service account and the table;
+ * - demote batch, demote companies batch, begin scheduled run, finish run: the table.
  */
 export class SyncTaskFunctions extends Construct {
   readonly workflowFunctions: SyncWorkflowFunctions;
@@ -73,11 +74,42 @@ export class SyncTaskFunctions extends Construct {
       environment: tableName,
     });
 
-    for (const task of [syncUsersPage, demoteLinksBatch, beginScheduledRun, finishSyncRun])
+    const syncOrganizations = new ServiceFunction(this, 'SyncOrganizations', {
+      entry: 'handlers/sync-organizations.ts',
+      description: 'Sync workflow: turns one page of JSM organizations into companies, with their members.',
+      timeout: TASK_FUNCTION_TIMEOUTS.syncOrganizations,
+      environment: { ...tableName, ...serviceAccountEnvironment(props.jira) },
+    });
+    const demoteCompaniesBatch = new ServiceFunction(this, 'DemoteCompaniesBatch', {
+      entry: 'handlers/demote-companies-batch.ts',
+      description: 'Sync workflow: turns one batch of synced companies back into regular ones.',
+      timeout: TASK_FUNCTION_TIMEOUTS.demoteCompaniesBatch,
+      memorySize: 256,
+      environment: tableName,
+    });
+
+    for (const task of [
+      syncUsersPage,
+      demoteLinksBatch,
+      beginScheduledRun,
+      finishSyncRun,
+      syncOrganizations,
+      demoteCompaniesBatch,
+    ])
       task.grantTableReadWrite(props.table);
     props.jira.apiToken.grantRead(syncUsersPage.function);
+    props.jira.apiToken.grantRead(syncOrganizations.function);
 
-    this.byName = { planWave, syncUsersPage, continueSyncRun, beginScheduledRun, demoteLinksBatch, finishSyncRun };
+    this.byName = {
+      planWave,
+      syncUsersPage,
+      continueSyncRun,
+      beginScheduledRun,
+      demoteLinksBatch,
+      finishSyncRun,
+      syncOrganizations,
+      demoteCompaniesBatch,
+    };
     this.workflowFunctions = {
       planWave: planWave.function,
       syncUsersPage: syncUsersPage.function,
@@ -85,6 +117,8 @@ export class SyncTaskFunctions extends Construct {
       beginScheduledRun: beginScheduledRun.function,
       demoteLinksBatch: demoteLinksBatch.function,
       finishSyncRun: finishSyncRun.function,
+      syncOrganizations: syncOrganizations.function,
+      demoteCompaniesBatch: demoteCompaniesBatch.function,
     };
   }
 }

@@ -82,6 +82,8 @@ export class ControlApi {
       simulator.setRateLimit(undefined);
       return { status: 204 };
     }
+    const organizationReply = await simulator.organizations.handleControl(request, path);
+    if (organizationReply) return organizationReply;
     const match = /^\/simulator\/users\/([^/]+)$/.exec(path);
     if (match?.[1]) {
       const accountId = decodeURIComponent(match[1]);

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AccountDirectory, SimulatedAccount } from './accounts.js';
 import type { SiteCredentials } from './credentials.js';
 import { type Reply, errorBody } from './http-reply.js';
+import { type SimulatedOrganizations, organizationRouteOf } from './organizations.js';
 import { type JiraQuirks, type TransientFaultKind, TransientFaultSchedule } from './quirks.js';
 
 const MAX_PAGE = 1000;
@@ -88,7 +89,7 @@ function routeOf(pathname: string): string {
     case '/rest/api/3/mypermissions':
       return 'mypermissions';
     default:
-      return 'unknown';
+      return organizationRouteOf(pathname) ?? 'unknown';
   }
 }
 
@@ -112,6 +113,7 @@ export class JiraRestApi {
       credentials: SiteCredentials;
       /** `http://127.0.0.1:PORT`. */
       baseUrl: string;
+      organizations?: SimulatedOrganizations;
     },
     quirks: JiraQuirks,
   ) {
@@ -252,6 +254,14 @@ export class JiraRestApi {
         }
         return { status: 200, body: { permissions } };
       }
+      case 'organization':
+      case 'organization/{id}/user':
+        if (this.site.organizations) {
+          const reply = this.site.organizations.handle(route, requestUrl);
+          if (reply.status === 429) this.countFault('429');
+          return reply;
+        }
+        return { status: 404, body: errorBody('The requested resource does not exist in the simulator.') };
       default:
         return { status: 404, body: errorBody('The requested resource does not exist in the simulator.') };
     }

@@ -5,6 +5,7 @@ import { ControlApi } from './control-api.js';
 import { SiteCredentials, type SimulatorCredentials } from './credentials.js';
 import { InvalidBodyError, type Reply, errorBody, sendReply } from './http-reply.js';
 import { DEFAULT_QUIRKS, InvalidQuirksError, type JiraQuirks, type QuirksInput, applyQuirks } from './quirks.js';
+import { SimulatedOrganizations } from './organizations.js';
 import { JiraRestApi } from './rest-api.js';
 import { WebhookSender } from './webhook-sender.js';
 import { DEFAULT_WEBHOOK_SECRET, type WebhookDeliveryRecord } from './webhooks.js';
@@ -85,6 +86,8 @@ export interface JiraSimulator {
   faultCounts(): Record<string, number>;
   /** The last 1,000 webhook deliveries, oldest first. */
   webhookDeliveries(): WebhookDeliveryRecord[];
+  /** JSM organizations and their members (no webhook announces them, as in JSM); see organizations.ts. */
+  organizations: SimulatedOrganizations;
   stop(): Promise<void>;
 }
 
@@ -126,7 +129,18 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const rest = new JiraRestApi({ directory, credentials, baseUrl: url }, initialQuirks);
+  const organizations = new SimulatedOrganizations({
+    baseUrl: url,
+    hasAccount: (accountId) => directory.get(accountId) !== undefined,
+    member: (accountId) => {
+      const account = directory.get(accountId);
+      if (!account) return undefined;
+      const { accountId: id, emailAddress, displayName, active, timeZone } = rest.restUser(account);
+      const self = `${url}/rest/api/3/user?accountId=${encodeURIComponent(accountId)}`;
+      return { accountId: id, emailAddress, displayName, active, timeZone, _links: { jiraRest: self, self } };
+    },
+  });
+  const rest = new JiraRestApi({ directory, credentials, baseUrl: url, organizations }, initialQuirks);
   const webhookSecret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
   const webhooks = new WebhookSender({
     secret: webhookSecret,
@@ -180,6 +194,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     },
     faultCounts: () => rest.faultCounts(),
     webhookDeliveries: () => webhooks.deliveries(),
+    organizations,
     stop: async () => {
       webhooks.stop();
       await new Promise<void>((resolve, reject) => {

@@ -25,6 +25,8 @@ const FUNCTIONS = {
   beginScheduledRun: 'SyncTasks/BeginScheduledRun',
   demoteLinksBatch: 'SyncTasks/DemoteLinksBatch',
   finishSyncRun: 'SyncTasks/FinishSyncRun',
+  syncOrganizations: 'SyncTasks/SyncOrganizations',
+  demoteCompaniesBatch: 'SyncTasks/DemoteCompaniesBatch',
   webhookConsumer: 'WebhookConsumer/Consumer',
 } as const;
 type FunctionName = keyof typeof FUNCTIONS;
@@ -64,9 +66,9 @@ const QUEUE_CONSUME = [
 const sorted = (...groups: string[][]) => groups.flat().sort();
 
 describe('every function, built by the one ServiceFunction construct', () => {
-  // Twelve: eleven for the service, one for the console.
-  it('is one of twelve, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 12);
+  // Fourteen: thirteen for the service, one for the console.
+  it('is one of fourteen, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 14);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -127,6 +129,8 @@ describe('least privilege', () => {
     ['beginScheduledRun', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
     ['demoteLinksBatch', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
     ['finishSyncRun', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
+    ['syncOrganizations', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
+    ['demoteCompaniesBatch', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
     ['webhookConsumer', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ, QUEUE_CONSUME)],
   ])('%s may do only what it needs', (name, actions) => {
     expect(roleActions(name)).toEqual(actions);
@@ -148,10 +152,11 @@ describe('least privilege', () => {
   it('reads secrets by ARN only: the API token where Jira is called as the service, the webhook secret', () => {
     const apiToken = logicalId(child('JiraSecrets/JiraApiToken'));
     const webhookSecret = logicalId(child('JiraSecrets/WebhookSecret'));
-    expect(environmentOf('syncUsersPage')).toMatchObject({
-      JIRA_API_TOKEN_SECRET_ARN: { Ref: apiToken },
-      JIRA_USER_EMAIL: { Ref: 'JiraUserEmail' },
-    });
+    for (const name of ['syncUsersPage', 'syncOrganizations'] as const)
+      expect(environmentOf(name)).toMatchObject({
+        JIRA_API_TOKEN_SECRET_ARN: { Ref: apiToken },
+        JIRA_USER_EMAIL: { Ref: 'JiraUserEmail' },
+      });
     expect(environmentOf('webhookConsumer')).toMatchObject({
       JIRA_API_TOKEN_SECRET_ARN: { Ref: apiToken },
       JIRA_WEBHOOK_SECRET_ARN: { Ref: webhookSecret },

@@ -20,6 +20,7 @@ interface AslState {
     JitterStrategy?: string;
   }[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
+  Choices?: Record<string, unknown>[];
   ItemProcessor?: { ProcessorConfig: { Mode: string }; States: Record<string, AslState> };
 }
 interface Asl {
@@ -88,6 +89,28 @@ describe('the sync state machine', () => {
     expect(state(SYNC_TASKS.demoteLinksBatch).Resource).toBe(`GetAtt:${functionId('DemoteLinksBatch')}.Arn`);
     expect(state(SYNC_TASKS.finishSyncRun).Resource).toBe(`GetAtt:${functionId('FinishSyncRun')}.Arn`);
     expect(state(SYNC_TASKS.recordFailure).Resource).toBe(`GetAtt:${functionId('FinishSyncRun')}.Arn`);
+    expect(state(SYNC_TASKS.syncOrganizations).Resource).toBe(`GetAtt:${functionId('SyncOrganizations')}.Arn`);
+    expect(state(SYNC_TASKS.demoteCompaniesBatch).Resource).toBe(`GetAtt:${functionId('DemoteCompaniesBatch')}.Arn`);
+  });
+
+  it('loops over organizations after every account page, and over synced companies before demoting contacts', () => {
+    expect(state('All pages read?').Choices?.[0]).toMatchObject({ Next: 'Start organizations' });
+    expect(state('Start organizations')).toMatchObject({ Type: 'Pass', Next: SYNC_TASKS.syncOrganizations });
+    expect(state(SYNC_TASKS.syncOrganizations)).toMatchObject({ Next: 'More organizations?' });
+    expect(state('More organizations?')).toMatchObject({
+      Choices: [{ Variable: '$.cursor', IsString: true, Next: SYNC_TASKS.syncOrganizations }],
+      Default: 'Sweep?',
+    });
+    expect(state('Which run?').Choices?.[0]).toMatchObject({ Next: 'Start company demotion' });
+    expect(state('More companies?')).toMatchObject({
+      Choices: [{ Variable: '$.cursor', IsString: true, Next: SYNC_TASKS.demoteCompaniesBatch }],
+      Default: 'List link shards',
+    });
+    for (const task of [SYNC_TASKS.syncOrganizations, SYNC_TASKS.demoteCompaniesBatch]) {
+      expect(state(task).Catch).toEqual([
+        expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: SYNC_TASKS.recordFailure }),
+      ]);
+    }
   });
 
   it('fans out over pages and link shards with bounded Map concurrency', () => {
@@ -122,7 +145,7 @@ describe('the sync state machine', () => {
     },
   );
 
-  it('has a role that may invoke the six task functions and nothing else of Lambda', () => {
+  it('has a role that may invoke the eight task functions and nothing else of Lambda', () => {
     const roleId = logicalId(
       stack.node.findChild('SyncWorkflow').node.findChild('StateMachine').node.findChild('Role'),
     );
@@ -147,6 +170,8 @@ describe('the sync state machine', () => {
       'BeginScheduledRun',
       'DemoteLinksBatch',
       'FinishSyncRun',
+      'SyncOrganizations',
+      'DemoteCompaniesBatch',
     ].map((name) => JSON.stringify({ 'Fn::GetAtt': [functionId(name), 'Arn'] }));
     expect(invoked.sort()).toEqual(expected.sort());
     expect(stateMachineId).toBeDefined();
@@ -167,6 +192,10 @@ describe('the sync state machine', () => {
     expect(timeoutOf(SYNC_TASKS.syncUsersPage)).toBe(TASK_FUNCTION_TIMEOUTS.syncUsersPage.toSeconds() + 30);
     expect(timeoutOf(SYNC_TASKS.demoteLinksBatch)).toBe(TASK_FUNCTION_TIMEOUTS.demoteLinksBatch.toSeconds() + 30);
     expect(timeoutOf(SYNC_TASKS.planWave)).toBe(TASK_FUNCTION_TIMEOUTS.planWave.toSeconds() + 30);
+    expect(timeoutOf(SYNC_TASKS.syncOrganizations)).toBe(TASK_FUNCTION_TIMEOUTS.syncOrganizations.toSeconds() + 30);
+    expect(timeoutOf(SYNC_TASKS.demoteCompaniesBatch)).toBe(
+      TASK_FUNCTION_TIMEOUTS.demoteCompaniesBatch.toSeconds() + 30,
+    );
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: Match.absent(),
       Timeout: TASK_FUNCTION_TIMEOUTS.syncUsersPage.toSeconds(),

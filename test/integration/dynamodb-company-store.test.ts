@@ -2,7 +2,8 @@ import { jest } from '@jest/globals';
 import { DynamoDbCompanyStore } from '../../lambdas/adapters/dynamodb/dynamodb-company-store.js';
 import { DynamoDbContactStore } from '../../lambdas/adapters/dynamodb/dynamodb-contact-store.js';
 import { encodePageCursor } from '../../lambdas/adapters/dynamodb/cursor.js';
-import { BadRequestError, NotFoundError } from '../../lambdas/domain/errors.js';
+import { DynamoDbSyncedCompanyStore } from '../../lambdas/adapters/dynamodb/dynamodb-synced-company-store.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../../lambdas/domain/errors.js';
 import { stepClock, useSteppingClock } from '../helpers/clock.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
 
@@ -33,6 +34,7 @@ describe('DynamoDbCompanyStore against the embedded DynamoDB', () => {
       id: created.id,
       name: 'Acme',
       domain: 'acme.example',
+      jsmOrganization: null,
       createdAt: created.createdAt,
       updatedAt: created.createdAt,
     });
@@ -163,5 +165,58 @@ describe('DynamoDbCompanyStore against the embedded DynamoDB', () => {
       // Assess
       expect(missing.sort()).toEqual([...unknown].sort());
     });
+  });
+});
+
+describe('a synced company, against the embedded DynamoDB', () => {
+  it('cannot be renamed or deleted while it follows its organization; its domain can change', async () => {
+    // Prepare
+    const synced = new DynamoDbSyncedCompanyStore(dynamo.client, dynamo.table);
+    const company = await store.createCompany({ name: 'globex ltd', domain: null });
+    expect(await synced.syncCompany(company.id, { id: '12', name: 'Globex Ltd' })).toBe('linked');
+    // Act
+    const rename = await store.updateCompany(company.id, { name: 'Other' }).catch((error: unknown) => error);
+    const deletion = await store.deleteCompany(company.id).catch((error: unknown) => error);
+    const sameName = await store.updateCompany(company.id, { name: 'Globex Ltd', domain: 'globex.example' });
+    // Assess
+    expect(rename).toBeInstanceOf(ConflictError);
+    expect((rename as Error).message).toMatch(/Rename the organization in JSM/);
+    expect(deletion).toBeInstanceOf(ConflictError);
+    expect((deletion as Error).message).toMatch(/Delete the organization in JSM/);
+    expect(sameName).toMatchObject({ name: 'Globex Ltd', domain: 'globex.example', jsmOrganization: { id: '12' } });
+  });
+
+  it('writes nothing when the organization is unchanged, follows a rename, and is regular once unsynced', async () => {
+    // Prepare
+    const synced = new DynamoDbSyncedCompanyStore(dynamo.client, dynamo.table);
+    const company = await store.createCompany({ name: 'Initech' });
+    await synced.syncCompany(company.id, { id: '30', name: 'Initech' });
+    const before = await store.getCompany(company.id);
+    await tick();
+    // Act
+    const unchanged = await synced.syncCompany(company.id, { id: '30', name: 'Initech' });
+    const taken = await synced.syncCompany(company.id, { id: '31', name: 'Initrode' });
+    const renamed = await synced.syncCompany(company.id, { id: '30', name: 'Initech Group' });
+    const unsynced = await synced.unsyncCompany({ companyId: company.id, organizationId: '30' });
+    // Assess
+    expect([unchanged, taken, renamed, unsynced]).toEqual(['unchanged', 'taken', 'renamed', true]);
+    expect((await store.getCompany(company.id))?.updatedAt).not.toBe(before?.updatedAt);
+    await store.updateCompany(company.id, { name: 'Initech (old)' });
+    await store.deleteCompany(company.id);
+    expect(await store.getCompany(company.id)).toBeUndefined();
+  });
+
+  it('gives an organization one company: the claim is taken once, and a missing company is made again', async () => {
+    // Prepare
+    const synced = new DynamoDbSyncedCompanyStore(dynamo.client, dynamo.table);
+    // Act
+    const first = await synced.claimOrganization('40', 'company-a');
+    const second = await synced.claimOrganization('40', 'company-b');
+    const created = await synced.syncCompany('company-a', { id: '40', name: 'Umbrella' });
+    // Assess
+    expect([first, second]).toEqual([true, false]);
+    expect(await synced.organizationCompanyId('40')).toBe('company-a');
+    expect(created).toBe('created');
+    expect(await store.getCompany('company-a')).toMatchObject({ name: 'Umbrella', jsmOrganization: { id: '40' } });
   });
 });

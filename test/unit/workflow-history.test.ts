@@ -48,6 +48,9 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
     const pending: Json[] = [{ action: 'enable', runId: 'run-million' }];
     const executions: Array<{ events: number; segments: number }> = [];
     let pagesRead = 0;
+    // 10,000 organizations, 50 a page: one bounded call each.
+    const organizationPages = 200;
+    let organizationCalls = 0;
 
     // Act
     while (pending.length) {
@@ -69,6 +72,11 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
           const { action, runId, wave } = task as unknown as { action: string; runId: string; wave: WavePlan };
           pending.push({ action, runId, wave: { nextStartAt: wave.nextStartAt, wavesInExecution: 0 } });
           return { runId };
+        },
+        [SYNC_TASKS.syncOrganizations]: (task: Json) => {
+          organizationCalls += 1;
+          const next = organizationCalls < organizationPages ? `org:${organizationCalls * 50}` : null;
+          return { ...(task as Record<string, Json>), cursor: next };
         },
         [SYNC_TASKS.finishSyncRun]: () => ({}),
         [SYNC_TASKS.recordFailure]: () => ({}),
@@ -93,6 +101,7 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
       accounts / SEGMENT_SIZE,
     );
     expect(executions.length).toBeGreaterThanOrEqual(2);
+    expect(organizationCalls).toBe(organizationPages);
     for (const execution of executions) expect(execution.events).toBeLessThan(STANDARD_HISTORY_LIMIT / 2);
   }, 120_000);
 });

@@ -17,6 +17,8 @@ export interface ContactRecord {
   emailKey?: string;
   phone: string | null;
   companyIds: string[];
+  /** The ids among `companyIds` the sync added (JSM organization memberships): only these does it ever remove. */
+  syncCompanyIds?: string[];
   tags: string[];
   /** Set while the contact is synced: the Jira account it belongs to. */
   jiraAccountId?: string;
@@ -118,6 +120,7 @@ export const CONTACT_ATTRIBUTES: ReadonlyArray<Exclude<keyof ContactRecord, 'pk'
   'emailKey',
   'phone',
   'companyIds',
+  'syncCompanyIds',
   'tags',
   'jiraAccountId',
   'jiraAccountType',

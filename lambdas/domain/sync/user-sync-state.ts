@@ -1,4 +1,5 @@
 import type { SkipReason } from './account-snapshot.js';
+import { type OrganizationProgress, addOrganizationProgress } from './organization-progress.js';
 
 /**
  * The toggle's lifecycle: DISABLED -> ENABLING -> ENABLED -> DISABLING -> DISABLED, and, while
@@ -21,6 +22,8 @@ export interface SyncProgress {
   updated: number;
   /** Reconcile only: contacts of deleted, deactivated or no longer eligible accounts made regular. */
   unlinked: number;
+  /** What the run did with JSM organizations (absent until its organization step counted any). */
+  organizations?: OrganizationProgress;
 }
 
 /** An account a run could not give its contact, and why. */
@@ -108,6 +111,7 @@ export function isRunInProgress(state: SyncState): boolean {
 
 export function addProgress(a: SyncProgress, b: Partial<SyncProgress>): SyncProgress {
   const skippedBy = { ...a.skippedBy };
+  const organizations = addOrganizationProgress(a.organizations, b.organizations);
   for (const reason of Object.keys(EMPTY_SKIPPED_BY) as SkipReason[]) skippedBy[reason] += b.skippedBy?.[reason] ?? 0;
   return {
     total: a.total + (b.total ?? 0),
@@ -119,6 +123,7 @@ export function addProgress(a: SyncProgress, b: Partial<SyncProgress>): SyncProg
     skippedBy,
     updated: a.updated + (b.updated ?? 0),
     unlinked: a.unlinked + (b.unlinked ?? 0),
+    ...(organizations ? { organizations } : {}),
   };
 }
 
