@@ -34,7 +34,10 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
     return this.hints.hinted(emails);
   }
 
-  async findLinkableContactId(email: string): Promise<string | undefined> {
+  async findLinkableContactId(
+    email: string,
+    options: { accountId?: string; excluding?: ReadonlySet<string> } = {},
+  ): Promise<string | undefined> {
     const free = queryAll(this.client, {
       TableName: this.table,
       IndexName: EMAIL_INDEX.name,
@@ -42,10 +45,19 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
       FilterExpression: 'attribute_not_exists(jiraAccountId)',
       ExpressionAttributeNames: { '#email': EMAIL_INDEX.partitionKey },
       ExpressionAttributeValues: { ':email': normalizeEmail(email) },
-      ProjectionExpression: 'id',
+      ProjectionExpression: 'id, lastJiraAccountId',
     });
-    for await (const oldest of free) return String(oldest.id);
-    return undefined;
+    // Oldest first; rarely more than one or two free contacts share an email.
+    let oldest: string | undefined;
+    for await (const item of free) {
+      const id = String(item.id);
+      if (options.excluding?.has(id)) continue;
+      // The account's own former contact, when its link forgot it (tombstones written before they kept it).
+      if (options.accountId !== undefined && item.lastJiraAccountId === options.accountId) return id;
+      oldest ??= id;
+      if (options.accountId === undefined) break;
+    }
+    return oldest;
   }
 
   async syncedContacts(contactIds: readonly string[]): Promise<Map<string, SyncedContactValues>> {

@@ -28,8 +28,14 @@ export interface SyncedContactStore {
    * misses one, may name a few too many. Lets a page skip the per-account lookup for the rest.
    */
   linkableEmails(emails: readonly string[]): Promise<Set<string>>;
-  /** The oldest contact with this email (any case) that no account is synced with. */
-  findLinkableContactId(email: string): Promise<string | undefined>;
+  /**
+   * The oldest contact with this email (in any form: see email.ts) that no account is synced with,
+   * leaving out `excluding`; one last linked to `accountId` comes first.
+   */
+  findLinkableContactId(
+    email: string,
+    options?: { accountId?: string; excluding?: ReadonlySet<string> },
+  ): Promise<string | undefined>;
   /** Makes contact `contactId` carry the account's values, if it is free or holds an older event of it. */
   linkContact(contactId: string, snapshot: AccountSnapshot): Promise<LinkContactResult>;
   /**
