@@ -82,9 +82,15 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
     );
   }
 
-  async linkContact(contactId: string, snapshot: AccountSnapshot): Promise<LinkContactResult> {
+  async linkContact(
+    contactId: string,
+    snapshot: AccountSnapshot,
+    options: { asFormer?: boolean } = {},
+  ): Promise<LinkContactResult> {
     // Without a display name from Jira, the contact keeps the name it has.
     const keepsName = snapshot.displayName === undefined;
+    // Reclaimed by its former account: only if no CRM user gave it another email since.
+    const notReaddressed = options.asFormer ? ' AND attribute_not_exists(readdressedAt)' : '';
     const update = await writeIf(
       this.client,
       new UpdateCommand({
@@ -93,16 +99,16 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
         UpdateExpression:
           `SET ${keepsName ? '' : '#name = :name, '}email = :email, emailKey = :emailKey, ` +
           'jiraAccountId = :account, jiraAccountType = :type, jiraEventTs = :ts, lastJiraAccountId = :account, ' +
-          'updatedAt = :now',
+          'updatedAt = :now REMOVE readdressedAt',
         // Either this account's contact holding an older event, or a free contact that does not hold
         // a newer event of this account (`id`, not `pk`: a link item without a contact is no contact).
         // Written without parentheses: AND binds tighter than OR, and dynalite's expression parser
         // slows down sharply with nesting.
         ConditionExpression: [
           'jiraAccountId = :account AND jiraEventTs < :ts',
-          'attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND attribute_not_exists(lastJiraAccountId)',
-          'attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND lastJiraAccountId <> :account',
-          'attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND jiraEventTs < :ts',
+          `attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND attribute_not_exists(lastJiraAccountId)${notReaddressed}`,
+          `attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND lastJiraAccountId <> :account${notReaddressed}`,
+          `attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND jiraEventTs < :ts${notReaddressed}`,
         ].join(' OR '),
         ...(keepsName ? {} : { ExpressionAttributeNames: { '#name': 'name' } }),
         ExpressionAttributeValues: {
@@ -121,6 +127,7 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
     const current = await getContactRecord(this.client, this.table, contactId);
     if (!current) return 'missing';
     if (current.jiraAccountId !== undefined && current.jiraAccountId !== snapshot.accountId) return 'taken';
+    if (options.asFormer && current.jiraAccountId === undefined && current.readdressedAt !== undefined) return 'taken';
     return 'stale';
   }
 

@@ -52,6 +52,7 @@ export async function syncAccount(
   const taken = new Set<string>();
   // Whether the account had a contact: then it never takes another existing contact by email.
   let hadContact = false;
+  let reclaiming: string | undefined;
   const nextFreeContact = () =>
     hadContact || options.mayBeLinkable === false
       ? Promise.resolve(undefined)
@@ -68,6 +69,7 @@ export async function syncAccount(
       const former = link?.formerContactId;
       if (former !== undefined) hadContact = true;
       const existing = former !== undefined ? (taken.has(former) ? undefined : former) : await nextFreeContact();
+      if (former !== undefined && existing === former) reclaiming = former;
       const claimed = {
         accountId: snapshot.accountId,
         eventTs: snapshot.eventTs,
@@ -97,7 +99,7 @@ export async function syncAccount(
     }
     const contactId = link.contactId;
     if (!contactId) continue;
-    const result = await syncedContacts.linkContact(contactId, snapshot);
+    const result = await syncedContacts.linkContact(contactId, snapshot, { asFormer: contactId === reclaiming });
     // What this run did to the account, even if an earlier attempt of the same run did the work.
     const claimedInThisRun = runId !== undefined && link.runId === runId;
     switch (result) {
