@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { Company } from '../../lambdas/domain/company.js';
 import type { Contact } from '../../lambdas/domain/contact.js';
 import type { Page } from '../../lambdas/domain/page.js';
@@ -26,6 +27,12 @@ describe('one contact per person', () => {
     const created = await simulator<{ accountId: string }>('POST', '/simulator/users', account);
     expect(created.status).toBe(201);
     return created.body.accountId;
+  };
+
+  /** Syncing on (as the first test leaves it), so that accounts made in Jira get their contacts live. */
+  const syncingOn = async () => {
+    const current = await call<{ state: string }>('GET', '/settings/user-sync');
+    if (current.body.state !== 'ENABLED') await setUserSync(service.url, service.admin, true, 60_000);
   };
 
   beforeAll(async () => {
@@ -117,7 +124,8 @@ describe('one contact per person', () => {
   });
 
   it('the sync links an existing contact written in the other Unicode form, or with the other form of the domain', async () => {
-    // Prepare: regular contacts in NFC and with a Unicode domain; syncing is on (the first test)
+    // Prepare: regular contacts in NFC and with a Unicode domain; syncing on
+    await syncingOn();
     const nfc = await call<Contact>('POST', '/contacts', { name: 'Zoë', email: 'zoë@people.example' });
     const unicode = await call<Contact>('POST', '/contacts', { name: 'Kim', email: 'kim@bücher.example' });
     expect([nfc.status, unicode.status]).toEqual([201, 201]);
@@ -153,6 +161,7 @@ describe('one contact per person', () => {
       }) as typeof stream.write);
     };
     const spies = [capture(process.stdout), capture(process.stderr)];
+    await syncingOn();
     try {
       const longName = `${'Ümlaut-Nachname '.repeat(14)}`.slice(0, 224);
       // Act
