@@ -56,10 +56,12 @@ const domain = z
   .max(253, 'must be at most 253 characters')
   .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name such as example.com');
 
-export const newCompanySchema = z.strictObject({ name, domain: domain.nullable().optional() });
+const companyName = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+export const newCompanySchema = z.strictObject({ name: companyName, domain: domain.nullable().optional() });
 
 export const companyChangesSchema = z
-  .strictObject({ name: name.optional(), domain: domain.nullable().optional() })
+  .strictObject({ name: companyName.optional(), domain: domain.nullable().optional() })
   .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
 
 export const emailQuerySchema = z
