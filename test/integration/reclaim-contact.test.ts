@@ -159,6 +159,23 @@ describe('an account keeps its contact', () => {
     expect(await contactsCarrying(db, user.accountId, user.email)).toHaveLength(1);
   });
 
+  it('an account whose former contact was deleted links a free contact with its email, if there is one', async () => {
+    // Prepare: off, the contact deleted and made again through the CRM (a new id)
+    const user = account();
+    await syncAccount(stores, { ...user, eventTs: tick() });
+    const formerId = (await linkedContactId(user.accountId)) ?? 'none';
+    await unsyncAccount(stores, { accountId: user.accountId, eventTs: tick(), force: true });
+    await stores.contacts.deleteContact(formerId);
+    const again = await stores.contacts.createContact({ name: 'Again', email: user.email });
+    // Act
+    const outcome = await syncAccount(stores, { ...user, eventTs: tick() });
+    // Assess
+    expect(outcome).toBe('linked');
+    expect(await linkedContactId(user.accountId)).toBe(again.id);
+    expect(await stores.contacts.getContact(formerId)).toBeUndefined();
+    expect(await byEmail(user.email)).toHaveLength(1);
+  });
+
   it('links an existing contact written in another Unicode form or with the IDNA domain, and finds it by any form', async () => {
     // Prepare: contacts written in NFC and with a Unicode domain; accounts in NFD and IDNA ASCII form
     const stamp = tick();

@@ -30,10 +30,10 @@ export class SyncContentionError extends Error {
  * 1. The account had a contact (its tombstone names it) -> it claims its link naming that contact
  *    again, whatever other contacts now share its email (off/on cycles keep every contact and what
  *    CRM users wrote on it) -> the contact takes the account's name and email and the `Jira User` tag.
- *    If another account holds that contact now, or it was deleted, the account gets a new one.
+ *    If that contact is gone, another account holds it, or a CRM user gave it another email: as 2.
  * 2. The account never had a contact -> it claims its link naming the oldest free contact with its
  *    email -> as above; if another account took that contact meanwhile, the next free one, and only
- *    then a new contact.
+ *    then a new contact (a deleted former contact is made again under its id).
  * Safe to repeat and to run concurrently: every course claims the account's one link item with a
  * conditional write, so an account never gets a second contact; the contact's own event time makes
  * older events lose.
@@ -50,11 +50,10 @@ export async function syncAccount(
   let mayCreateInClaim = true;
   // Contacts found to belong to another account: not tried again by this call.
   const taken = new Set<string>();
-  // Whether the account had a contact: then it never takes another existing contact by email.
-  let hadContact = false;
+  // The former contact this call is reclaiming, if any.
   let reclaiming: string | undefined;
   const nextFreeContact = () =>
-    hadContact || options.mayBeLinkable === false
+    options.mayBeLinkable === false
       ? Promise.resolve(undefined)
       : syncedContacts.findLinkableContactId(snapshot.email, { accountId: snapshot.accountId, excluding: taken });
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
@@ -67,7 +66,6 @@ export async function syncAccount(
     if (link?.status !== 'linked') {
       // The read link already names the former contact: reclaiming it costs no lookup.
       const former = link?.formerContactId;
-      if (former !== undefined) hadContact = true;
       const existing = former !== undefined ? (taken.has(former) ? undefined : former) : await nextFreeContact();
       if (former !== undefined && existing === former) reclaiming = former;
       const claimed = {
@@ -110,13 +108,28 @@ export async function syncAccount(
       case 'stale':
         return claimedInThisRun ? (link.origin ?? 'linked') : 'stale';
       case 'missing':
-        // The claim named a new contact (or one deleted since): create it, already linked.
+        if (contactId === reclaiming) {
+          // The former contact was deleted: a free contact with the email, if there is one.
+          reclaiming = undefined;
+          taken.add(contactId);
+          const next = await nextFreeContact();
+          if (next) {
+            await links.retargetLink(snapshot.accountId, {
+              fromContactId: contactId,
+              toContactId: next,
+              origin: 'linked',
+            });
+            continue;
+          }
+        }
+        // The claim named a new contact (or one deleted since, with no other to take): create it,
+        // already linked, under that id.
         if (await syncedContacts.createLinkedContact(contactId, snapshot, link.claimedAt ?? new Date().toISOString()))
           return 'created';
         continue;
       case 'taken': {
-        // The chosen contact was linked to another account in the meantime: the next free contact
-        // with the email (for an account that never had one), else a new contact of its own.
+        // The chosen contact was linked to another account in the meantime (or, reclaimed, given
+        // another email): the next free contact with the email, else a new contact of its own.
         taken.add(contactId);
         const next = await nextFreeContact();
         await links.retargetLink(snapshot.accountId, {
