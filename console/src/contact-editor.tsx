@@ -11,9 +11,33 @@ interface Props {
   onClose: (saved: boolean) => void;
 }
 
+interface EditableValues {
+  name: string;
+  email: string | null;
+  phone: string | null;
+  companyIds: string[];
+}
+
+/**
+ * Only the fields the person changed: a value they did not touch is never sent back (a synced
+ * contact's name and email, which belong to Jira, never are), so an edit of the phone cannot fail on
+ * a name or email the form would have refused.
+ */
+function changedFields(contact: Contact, values: EditableValues, synced: boolean): Partial<EditableValues> {
+  const changes: Partial<EditableValues> = {};
+  if (!synced && values.name !== contact.name) changes.name = values.name;
+  if (!synced && values.email !== (contact.email ?? null)) changes.email = values.email;
+  if (values.phone !== (contact.phone ?? null)) changes.phone = values.phone;
+  const sameCompanies =
+    values.companyIds.length === contact.companyIds.length &&
+    values.companyIds.every((id) => contact.companyIds.includes(id));
+  if (!sameCompanies) changes.companyIds = values.companyIds;
+  return changes;
+}
+
 /**
  * A modal form (the browser's own dialog: focus stays inside, Escape closes it). A synced contact's
- * name and email belong to Jira: shown read-only, never sent.
+ * name and email belong to Jira: shown read-only, never sent. Saving sends only what changed.
  */
 export function ContactEditor({ api, contact, companies, syncedReason, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -33,12 +57,16 @@ export function ContactEditor({ api, contact, companies, syncedReason, onClose }
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const common = { phone: phone.trim() || null, companyIds };
+    const values = { name: name.trim(), email: email.trim() || null, phone: phone.trim() || null, companyIds };
     try {
       if (!contact) {
-        await api('/contacts', { method: 'POST', body: { name: name.trim(), email: email.trim() || null, ...common } });
+        await api('/contacts', { method: 'POST', body: values });
       } else {
-        const body = synced ? common : { name: name.trim(), email: email.trim() || null, ...common };
+        const body = changedFields(contact, values, synced);
+        if (Object.keys(body).length === 0) {
+          onClose(false); // nothing to save
+          return;
+        }
         await api(`/contacts/${encodeURIComponent(contact.id)}`, { method: 'PATCH', body });
       }
       onClose(true);
@@ -64,7 +92,7 @@ export function ContactEditor({ api, contact, companies, syncedReason, onClose }
           <span>Name</span>
           <input
             required
-            maxLength={200}
+            maxLength={255}
             value={name}
             readOnly={synced}
             onInput={(e) => setName(e.currentTarget.value)}
@@ -72,7 +100,15 @@ export function ContactEditor({ api, contact, companies, syncedReason, onClose }
         </label>
         <label class="field">
           <span>Email</span>
-          <input type="email" value={email} readOnly={synced} onInput={(e) => setEmail(e.currentTarget.value)} />
+          {/* Text, not type="email": the browser would refuse internationalized addresses (josé@bücher.example). */}
+          <input
+            type="text"
+            inputMode="email"
+            autoComplete="email"
+            value={email}
+            readOnly={synced}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
         </label>
         <label class="field">
           <span>Phone</span>

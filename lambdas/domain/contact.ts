@@ -18,6 +18,9 @@ export interface JiraUserLink {
   accountType: JiraAccountType;
 }
 
+/** The longest contact name: Jira's display names are at most 255 characters. */
+export const NAME_MAX_LENGTH = 255;
+
 /** The tag a synced contact carries. It is derived from the link, never stored, so it cannot drift. */
 export const JIRA_USER_TAG = 'Jira User';
 

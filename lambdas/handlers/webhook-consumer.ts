@@ -110,6 +110,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
       links: dependencies.links(),
       syncedContacts: dependencies.syncedContacts(),
       settings: dependencies.userSync(),
+      log: (message: string, details: Record<string, unknown>) => logger.warn(message, details),
     };
     const secret = await jiraWebhookSecret();
     const readings = new Map(event.Records.map((record) => [record.messageId, readDelivery({ record, secret })]));

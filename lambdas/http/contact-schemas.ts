@@ -1,12 +1,19 @@
 import { z } from 'zod';
-import { JIRA_USER_TAG } from '../domain/contact.js';
+import { JIRA_USER_TAG, NAME_MAX_LENGTH } from '../domain/contact.js';
+import { EMAIL_MAX_LENGTH, isValidEmail } from '../domain/email.js';
 
-const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+// As long as Jira's display names, so that every contact the sync stores can be saved back.
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(NAME_MAX_LENGTH, `must be at most ${NAME_MAX_LENGTH} characters`);
+// Internationalized addresses too (RFC 6531): `josé@bücher.example`, as Jira may hold them.
 const email = z
   .string()
   .trim()
-  .max(254, 'must be at most 254 characters')
-  .pipe(z.email('must be a valid email address'));
+  .max(EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`)
+  .refine(isValidEmail, 'must be a valid email address');
 const phone = z.string().trim().max(50, 'must be at most 50 characters');
 const id = z.string().min(1).max(128);
 const tag = z
@@ -49,14 +56,16 @@ const domain = z
   .max(253, 'must be at most 253 characters')
   .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name such as example.com');
 
-export const newCompanySchema = z.strictObject({ name, domain: domain.nullable().optional() });
+const companyName = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+export const newCompanySchema = z.strictObject({ name: companyName, domain: domain.nullable().optional() });
 
 export const companyChangesSchema = z
-  .strictObject({ name: name.optional(), domain: domain.nullable().optional() })
+  .strictObject({ name: companyName.optional(), domain: domain.nullable().optional() })
   .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
 
 export const emailQuerySchema = z
   .string()
   .trim()
   .min(1, 'must not be empty; give the email to find, as in ?email=ada@example.com')
-  .max(254, 'must be at most 254 characters');
+  .max(EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`);

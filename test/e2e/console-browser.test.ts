@@ -126,6 +126,37 @@ describe('admin console in a browser', () => {
     await page.getByRole('button', { name: 'Show all' }).click();
   });
 
+  it('edits a contact by sending only what changed, and takes an internationalized email', async () => {
+    // Prepare: watch the requests the page sends
+    const patches: unknown[] = [];
+    const watch = (request: { method(): string; url(): string; postData(): string | null }) => {
+      if (request.method() === 'PATCH' && request.url().includes('/contacts/'))
+        patches.push(JSON.parse(request.postData() ?? 'null'));
+    };
+    page.on('request', watch);
+    try {
+      // Act: a new contact with a Unicode address, then only its phone changed
+      await page.getByRole('button', { name: 'New contact' }).click();
+      const created = page.getByRole('dialog', { name: 'New contact' });
+      await created.getByLabel('Name').fill('José Bücher');
+      await created.getByLabel('Email').fill('josé@bücher.example');
+      await created.getByRole('button', { name: 'Create contact' }).click();
+      await created.waitFor({ state: 'hidden' });
+      const jose = (await searchByEmail('josé@bücher.example')).first();
+      await jose.getByRole('button', { name: /^Edit / }).click();
+      const editor = page.getByRole('dialog');
+      await editor.getByLabel('Phone').fill('+49 30 1234');
+      await editor.getByRole('button', { name: 'Save' }).click();
+      await editor.waitFor({ state: 'hidden' });
+      // Assess
+      await jose.getByText('+49 30 1234').waitFor();
+      expect(patches).toEqual([{ phone: '+49 30 1234' }]);
+      await page.getByRole('button', { name: 'Show all' }).click();
+    } finally {
+      page.off('request', watch);
+    }
+  });
+
   it(
     'switches syncing on, shows the progress, and marks the synced contacts',
     async () => {

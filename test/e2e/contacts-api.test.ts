@@ -326,10 +326,10 @@ describe('bad input: a 4xx with the error body, and nothing changes', () => {
       'an oversized name',
       'POST',
       '/contacts',
-      { body: { name: 'x'.repeat(201) } },
+      { body: { name: 'x'.repeat(256) } },
       422,
       'VALIDATION_FAILED',
-      /at most 200 characters/,
+      /at most 255 characters/,
     ],
     [
       'an oversized phone',

@@ -1,4 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { normalizeEmail } from '../../lambdas/domain/email.js';
 import { EMAIL_INDEX } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import type { AccountSnapshot } from '../../lambdas/domain/sync/account-snapshot.js';
 import type { TestTable } from './dynamo.js';
@@ -26,7 +27,7 @@ export async function contactsCarrying(db: Pick<TestTable, 'client' | 'table'>, 
       TableName: db.table,
       IndexName: EMAIL_INDEX.name,
       KeyConditionExpression: 'emailKey = :email',
-      ExpressionAttributeValues: { ':email': email.toLowerCase() },
+      ExpressionAttributeValues: { ':email': normalizeEmail(email) },
     }),
   );
   return (result.Items ?? []).filter((item) => item.jiraAccountId === accountId);

@@ -103,3 +103,27 @@ describe('eligibility', () => {
     expect(result.kind === 'sync' && result.snapshot.displayName).toBe('Grace Hopper');
   });
 });
+
+describe('display names a contact can hold', () => {
+  it("keeps Jira's longest display names (255 characters) whole", () => {
+    // Act
+    const result = eligibility(account({ displayName: 'é'.repeat(255) }), EVENT_TS);
+    // Assess
+    expect(result).toMatchObject({ kind: 'sync', snapshot: { displayName: 'é'.repeat(255) } });
+    expect(result).not.toHaveProperty('cutFrom');
+  });
+
+  it('cuts a name Jira could never produce to 255 characters, and says how long it was', () => {
+    // Act
+    const result = eligibility(account({ displayName: 'n'.repeat(100_000) }), EVENT_TS);
+    // Assess
+    expect(result).toMatchObject({ kind: 'sync', snapshot: { displayName: 'n'.repeat(255) }, cutFrom: 100_000 });
+  });
+
+  it('never cuts inside a surrogate pair', () => {
+    // Act: 254 letters, then emoji (two UTF-16 units each)
+    const result = eligibility(account({ displayName: `${'a'.repeat(254)}${'😀'.repeat(10)}` }), EVENT_TS);
+    // Assess
+    expect(result.kind === 'sync' && result.snapshot.displayName).toBe('a'.repeat(254));
+  });
+});

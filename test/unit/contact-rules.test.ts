@@ -5,7 +5,7 @@ import {
   jiraOwnedFieldsChanged,
   visibleTags,
 } from '../../lambdas/domain/contact.js';
-import { normalizeEmail } from '../../lambdas/domain/email.js';
+import { isValidEmail, normalizeEmail } from '../../lambdas/domain/email.js';
 
 function contact(overrides: Partial<Contact> = {}): Contact {
   return {
@@ -131,5 +131,38 @@ describe('normalizeEmail', () => {
     const keys = new Set(spellings.map(normalizeEmail));
     // Assess
     expect([...keys]).toEqual(['ada@example.com']);
+  });
+});
+
+describe('normalizeEmail, as people mean emails', () => {
+  it('gives one key for the NFC and NFD forms, the Unicode and IDNA domains, and any case', () => {
+    // Prepare
+    const spellings = [
+      'josé@bücher.example',
+      'jose\u0301@bu\u0308cher.example',
+      'JOSÉ@BÜCHER.EXAMPLE',
+      'josé@xn--bcher-kva.example',
+      ' José@XN--BCHER-KVA.example ',
+    ];
+    // Act
+    const keys = new Set(spellings.map(normalizeEmail));
+    // Assess
+    expect([...keys]).toEqual(['josé@xn--bcher-kva.example']);
+  });
+
+  it('leaves an ASCII address as the earlier normalization had it (trimmed, lower case)', () => {
+    // Act / Assess: keys stored before stay valid
+    for (const email of ['Ada@Example.COM', " o'Brien+crm@Example.co.UK ", 'x@a%41.example', 'no-at-sign']) {
+      expect(normalizeEmail(email)).toBe(email.trim().toLowerCase());
+    }
+  });
+
+  it('tells deliverable addresses from the rest', () => {
+    // Act / Assess
+    expect(isValidEmail('josé@bücher.example')).toBe(true);
+    expect(isValidEmail('user@bücher.de')).toBe(true);
+    expect(isValidEmail(`${'a'.repeat(65)}@example.com`)).toBe(false);
+    expect(isValidEmail('ada@example.123')).toBe(false);
+    expect(isValidEmail('ada@-example.com')).toBe(false);
   });
 });

@@ -46,7 +46,7 @@ describe('newContactSchema', () => {
     ['an empty name', { name: '' }, /name: must not be empty/],
     ['a blank name', { name: '   ' }, /name: must not be empty/],
     ['a name of the wrong type', { name: 42 }, /^name: /],
-    ['a name over 200 characters', { name: 'x'.repeat(201) }, /name: must be at most 200 characters/],
+    ['a name over 255 characters', { name: 'x'.repeat(256) }, /name: must be at most 255 characters/],
     ['an invalid email', { name: 'Ada', email: 'not-an-email' }, /email: must be a valid email address/],
     [
       'an email over 254 characters',
@@ -76,6 +76,38 @@ describe('newContactSchema', () => {
     const issue = problem(newContactSchema, value);
     // Assess
     expect(issue).toMatch(message);
+  });
+});
+
+describe('contact values the sync stores', () => {
+  it.each([
+    ['an internationalized address (RFC 6531)', 'josé@bücher.example'],
+    ['a Unicode domain', 'user@bücher.de'],
+    ['the same domain in IDNA ASCII form', 'kim@xn--bcher-kva.example'],
+    ['a decomposed (NFD) local part', 'jose\u0301@example.com'],
+    ['an apostrophe and a plus', "o'brien+crm@example.co.uk"],
+    ['a local part in another script', '用户@例子.广告'],
+  ])('accepts %s as an email', (_what, email) => {
+    // Act / Assess
+    expect(problem(newContactSchema, { name: 'Ada', email })).toBeUndefined();
+    expect(newContactSchema.parse({ name: 'Ada', email }).email).toBe(email);
+  });
+
+  it.each([
+    ['a space in the local part', 'jo sé@bücher.example'],
+    ['two dots in a row', 'a..b@example.com'],
+    ['a domain of one label', 'ada@localhost'],
+    ['a domain that cannot be IDNA-encoded', 'ada@bü_cher.example'],
+    ['no local part', '@example.com'],
+  ])('refuses %s', (_what, email) => {
+    // Act / Assess
+    expect(problem(newContactSchema, { name: 'Ada', email })).toMatch(/email: must be a valid email address/);
+  });
+
+  it("accepts a name as long as Jira's longest display name (255 characters)", () => {
+    // Act / Assess
+    expect(problem(newContactSchema, { name: 'x'.repeat(255) })).toBeUndefined();
+    expect(problem(contactChangesSchema, { name: 'é'.repeat(224) })).toBeUndefined();
   });
 });
 

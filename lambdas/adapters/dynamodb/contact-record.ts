@@ -27,6 +27,11 @@ export interface ContactRecord {
   jiraEventTs?: number;
   /** The account the contact was last linked to, kept after unlinking for the same reason. */
   lastJiraAccountId?: string;
+  /**
+   * When a CRM user gave the regular contact another email: it is someone else's now, and no longer
+   * reclaimed by the account it was last linked to. Removed when an account links it.
+   */
+  readdressedAt?: string;
   createdAt: string;
   updatedAt: string;
   createdKey: string;
@@ -126,6 +131,7 @@ export const CONTACT_ATTRIBUTES: ReadonlyArray<Exclude<keyof ContactRecord, 'pk'
   'jiraAccountType',
   'jiraEventTs',
   'lastJiraAccountId',
+  'readdressedAt',
   'createdAt',
   'updatedAt',
   'createdKey',

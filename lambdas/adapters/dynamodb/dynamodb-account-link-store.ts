@@ -22,14 +22,25 @@ const SCAN_CURSOR_ATTRIBUTES = ['pk', 'sk'];
  * A link is in no index of its own: demotion finds links with a parallel scan. The link item of an
  * account whose contact the sync created also keeps that contact (and is in the contacts' indexes).
  */
-type LinkRecord = AccountLink & { pk: string; sk: typeof LINK_SK };
+type LinkRecord = Omit<AccountLink, 'formerContactId'> & {
+  pk: string;
+  sk: typeof LINK_SK;
+  /** The contact the account was linked to when it was last unlinked. */
+  lastContactId?: string;
+  /** Set when the item also keeps the account's own contact (see item-keys.ts). */
+  id?: string;
+};
 
 /** Free to claim: no link, or a tombstone older than the claim (the `:unlinked` and `:claimTs` values). */
 const CLAIMABLE = 'attribute_not_exists(pk) OR #status = :unlinked AND eventTs < :claimTs';
 
 /** The link as the domain sees it: no key attributes leave the adapter. */
 function toLink(record: Record<string, unknown>): AccountLink {
-  const { accountId, status, contactId, origin, eventTs, runId, claimedAt } = record as unknown as LinkRecord;
+  const { accountId, status, contactId, origin, eventTs, runId, claimedAt, lastContactId, id } =
+    record as unknown as LinkRecord;
+  // A tombstone's former contact: the one it last named, or (items written before it was kept) the
+  // contact the item keeps.
+  const formerContactId = status === 'unlinked' ? (lastContactId ?? id) : undefined;
   return {
     accountId,
     status,
@@ -38,6 +49,7 @@ function toLink(record: Record<string, unknown>): AccountLink {
     ...(origin === undefined ? {} : { origin }),
     ...(runId === undefined ? {} : { runId }),
     ...(claimedAt === undefined ? {} : { claimedAt }),
+    ...(formerContactId === undefined ? {} : { formerContactId }),
   };
 }
 
@@ -125,19 +137,22 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     return (await writeIf(this.client, put)).written;
   }
 
-  async retargetLink(accountId: string, change: { fromContactId: string; toContactId: string }): Promise<boolean> {
+  async retargetLink(
+    accountId: string,
+    change: { fromContactId: string; toContactId: string; origin: 'created' | 'linked' },
+  ): Promise<boolean> {
     const update = await writeIf(
       this.client,
       new UpdateCommand({
         TableName: this.table,
         Key: linkKey(accountId),
-        UpdateExpression: 'SET contactId = :to, origin = :created',
+        UpdateExpression: 'SET contactId = :to, origin = :origin',
         ConditionExpression: 'contactId = :from AND #status = :linked',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':to': change.toContactId,
           ':from': change.fromContactId,
-          ':created': 'created',
+          ':origin': change.origin,
           ':linked': 'linked',
         },
       }),
@@ -163,9 +178,11 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
       new UpdateCommand({
         TableName: this.table,
         Key: linkKey(accountId),
-        UpdateExpression: runId
-          ? 'SET #status = :unlinked, eventTs = :ts, runId = :run REMOVE contactId, origin'
-          : 'SET #status = :unlinked, eventTs = :ts REMOVE contactId, origin, runId',
+        // The contact it named stays as the account's former contact, to reclaim when synced again.
+        UpdateExpression:
+          `SET #status = :unlinked, eventTs = :ts${runId ? ', runId = :run' : ''}` +
+          (expectedContactId ? ', lastContactId = :contact' : '') +
+          ` REMOVE contactId, origin${runId ? '' : ', runId'}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
@@ -186,7 +203,8 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
         TableName: this.table,
         Key: linkKey(accountId),
         UpdateExpression:
-          'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now, #status = :unlinked, eventTs = :ts' +
+          'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now, #status = :unlinked, eventTs = :ts, ' +
+          'lastContactId = :contact' +
           (runId ? ', runId = :run' : '') +
           ' REMOVE jiraAccountId, jiraAccountType, contactId, origin' +
           (runId ? '' : ', runId'),

@@ -76,6 +76,9 @@ export class DynamoDbContactStore implements ContactStore {
     // A synced contact's name and email belong to Jira: never write them from here, even unchanged.
     const ownFields = current.jiraUser ? { ...changes, name: undefined, email: undefined } : changes;
     const emailChanges = 'email' in ownFields && ownFields.email !== undefined;
+    const now = new Date().toISOString();
+    // Another address (not the same one in another form): the contact is no longer its former account's.
+    const readdressed = emailChanges && normalizeEmail(ownFields.email ?? '') !== normalizeEmail(current.email ?? '');
     const update = buildUpdate(
       {
         name: ownFields.name,
@@ -84,7 +87,8 @@ export class DynamoDbContactStore implements ContactStore {
         phone: ownFields.phone,
         companyIds: ownFields.companyIds,
         tags: ownFields.tags,
-        updatedAt: new Date().toISOString(),
+        readdressedAt: readdressed ? now : undefined,
+        updatedAt: now,
       },
       ['emailKey'],
     );
@@ -106,8 +110,8 @@ export class DynamoDbContactStore implements ContactStore {
       }),
     );
     if (write.written) return toContact(write.attributes as unknown as ContactRecord);
-    const now = await this.requireContact(id);
-    throw syncedFieldsConflict(jiraOwnedFieldsChanged(now, changes));
+    const latest = await this.requireContact(id);
+    throw syncedFieldsConflict(jiraOwnedFieldsChanged(latest, changes));
   }
 
   async deleteContact(id: string): Promise<void> {

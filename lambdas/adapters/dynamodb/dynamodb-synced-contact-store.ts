@@ -34,7 +34,10 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
     return this.hints.hinted(emails);
   }
 
-  async findLinkableContactId(email: string): Promise<string | undefined> {
+  async findLinkableContactId(
+    email: string,
+    options: { accountId?: string; excluding?: ReadonlySet<string> } = {},
+  ): Promise<string | undefined> {
     const free = queryAll(this.client, {
       TableName: this.table,
       IndexName: EMAIL_INDEX.name,
@@ -42,10 +45,19 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
       FilterExpression: 'attribute_not_exists(jiraAccountId)',
       ExpressionAttributeNames: { '#email': EMAIL_INDEX.partitionKey },
       ExpressionAttributeValues: { ':email': normalizeEmail(email) },
-      ProjectionExpression: 'id',
+      ProjectionExpression: 'id, lastJiraAccountId',
     });
-    for await (const oldest of free) return String(oldest.id);
-    return undefined;
+    // Oldest first; rarely more than one or two free contacts share an email.
+    let oldest: string | undefined;
+    for await (const item of free) {
+      const id = String(item.id);
+      if (options.excluding?.has(id)) continue;
+      // The account's own former contact, when its link forgot it (tombstones written before they kept it).
+      if (options.accountId !== undefined && item.lastJiraAccountId === options.accountId) return id;
+      oldest ??= id;
+      if (options.accountId === undefined) break;
+    }
+    return oldest;
   }
 
   async syncedContacts(contactIds: readonly string[]): Promise<Map<string, SyncedContactValues>> {
@@ -70,9 +82,15 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
     );
   }
 
-  async linkContact(contactId: string, snapshot: AccountSnapshot): Promise<LinkContactResult> {
+  async linkContact(
+    contactId: string,
+    snapshot: AccountSnapshot,
+    options: { asFormer?: boolean } = {},
+  ): Promise<LinkContactResult> {
     // Without a display name from Jira, the contact keeps the name it has.
     const keepsName = snapshot.displayName === undefined;
+    // Reclaimed by its former account: only if no CRM user gave it another email since.
+    const notReaddressed = options.asFormer ? ' AND attribute_not_exists(readdressedAt)' : '';
     const update = await writeIf(
       this.client,
       new UpdateCommand({
@@ -81,16 +99,16 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
         UpdateExpression:
           `SET ${keepsName ? '' : '#name = :name, '}email = :email, emailKey = :emailKey, ` +
           'jiraAccountId = :account, jiraAccountType = :type, jiraEventTs = :ts, lastJiraAccountId = :account, ' +
-          'updatedAt = :now',
+          'updatedAt = :now REMOVE readdressedAt',
         // Either this account's contact holding an older event, or a free contact that does not hold
         // a newer event of this account (`id`, not `pk`: a link item without a contact is no contact).
         // Written without parentheses: AND binds tighter than OR, and dynalite's expression parser
         // slows down sharply with nesting.
         ConditionExpression: [
           'jiraAccountId = :account AND jiraEventTs < :ts',
-          'attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND attribute_not_exists(lastJiraAccountId)',
-          'attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND lastJiraAccountId <> :account',
-          'attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND jiraEventTs < :ts',
+          `attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND attribute_not_exists(lastJiraAccountId)${notReaddressed}`,
+          `attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND lastJiraAccountId <> :account${notReaddressed}`,
+          `attribute_exists(id) AND attribute_not_exists(jiraAccountId) AND jiraEventTs < :ts${notReaddressed}`,
         ].join(' OR '),
         ...(keepsName ? {} : { ExpressionAttributeNames: { '#name': 'name' } }),
         ExpressionAttributeValues: {
@@ -109,6 +127,7 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
     const current = await getContactRecord(this.client, this.table, contactId);
     if (!current) return 'missing';
     if (current.jiraAccountId !== undefined && current.jiraAccountId !== snapshot.accountId) return 'taken';
+    if (options.asFormer && current.jiraAccountId === undefined && current.readdressedAt !== undefined) return 'taken';
     return 'stale';
   }
 

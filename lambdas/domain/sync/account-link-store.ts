@@ -17,6 +17,11 @@ export interface AccountLink {
   runId?: string;
   /** When the link was claimed (ISO); a contact created for it carries this as its creation time. */
   claimedAt?: string;
+  /**
+   * On a tombstone: the contact the account was last linked to, which it reclaims when it is synced
+   * again (so that off/on cycles never give it another contact). Absent: it never had one.
+   */
+  formerContactId?: string;
 }
 
 /** A claim: the link as it is written when an account takes a contact. */
@@ -41,11 +46,18 @@ export interface AccountLinkStore {
    * the account has no link, or a tombstone older than `claim.eventTs` that keeps no contact of its own.
    */
   claimWithNewContact(claim: NewContactClaim, snapshot: AccountSnapshot): Promise<boolean>;
-  /** Points a linked account at another contact, only if it still points at `fromContactId`. */
-  retargetLink(accountId: string, change: { fromContactId: string; toContactId: string }): Promise<boolean>;
+  /**
+   * Points a linked account at another contact, only if it still points at `fromContactId`; `origin`
+   * says whether that contact exists (`linked`) or is to be created (`created`).
+   */
+  retargetLink(
+    accountId: string,
+    change: { fromContactId: string; toContactId: string; origin: 'created' | 'linked' },
+  ): Promise<boolean>;
   /**
    * Marks the account unlinked as of `eventTs`: only if that is newer than what the link holds, or,
-   * with `expectedContactId`, only if the link still names that contact.
+   * with `expectedContactId`, only if the link still names that contact (then kept as the account's
+   * former contact).
    */
   markUnlinked(
     accountId: string,

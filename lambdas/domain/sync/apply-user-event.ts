@@ -1,6 +1,6 @@
 import type { JiraAccount, JiraDirectory } from '../jira-account.js';
 import { type PrefetchedAccounts, prefetchAccounts } from './account-prefetch.js';
-import { eligibility } from './account-snapshot.js';
+import { eligibility, nameCutMessage } from './account-snapshot.js';
 import { type SyncOutcome, type SyncStores, type UnsyncOutcome, syncAccount, unsyncAccount } from './sync-account.js';
 import type { UserEvent } from './user-event.js';
 import { type UserSyncSettingsStore, acceptsUserEvents } from './user-sync-state.js';
@@ -15,6 +15,7 @@ export type UserEventOutcome =
 export interface UserEventDependencies extends SyncStores {
   jira: JiraDirectory;
   settings: UserSyncSettingsStore;
+  log?: (message: string, details: Record<string, unknown>) => void;
 }
 
 /** A batch of user events being applied: each event in turn, then `settle` once they are all done. */
@@ -90,6 +91,7 @@ export async function applyUserEvent(
   const verdict = eligibility(account, event.timestamp);
   switch (verdict.kind) {
     case 'sync':
+      if (verdict.cutFrom !== undefined) deps.log?.(nameCutMessage(accountId, verdict.cutFrom), { accountId });
       return syncAccount(deps, verdict.snapshot, {
         ...prefetched?.optionsFor(verdict.snapshot),
         createdAt: new Date(event.timestamp).toISOString(),

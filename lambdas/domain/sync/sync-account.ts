@@ -26,9 +26,15 @@ export class SyncContentionError extends Error {
  * Gives a Jira account its one contact, the shared rule of the initial sync and of webhooks.
  * Primary course: no contact has the account's email -> the account's new contact is created by the
  * same conditional write that claims the account (one write).
- * Alternate course: the account claims its link naming the oldest free contact with its email ->
- * that contact takes the account's name and email and the `Jira User` tag.
- * Safe to repeat and to run concurrently: both courses claim the account's one link item with a
+ * Alternate courses:
+ * 1. The account had a contact (its tombstone names it) -> it claims its link naming that contact
+ *    again, whatever other contacts now share its email (off/on cycles keep every contact and what
+ *    CRM users wrote on it) -> the contact takes the account's name and email and the `Jira User` tag.
+ *    If that contact is gone, another account holds it, or a CRM user gave it another email: as 2.
+ * 2. The account never had a contact -> it claims its link naming the oldest free contact with its
+ *    email -> as above; if another account took that contact meanwhile, the next free one, and only
+ *    then a new contact (a deleted former contact is made again under its id).
+ * Safe to repeat and to run concurrently: every course claims the account's one link item with a
  * conditional write, so an account never gets a second contact; the contact's own event time makes
  * older events lose.
  */
@@ -42,6 +48,14 @@ export async function syncAccount(
   const newContactId = options.newContactId ?? randomUUID;
   // Once a claim by creation has failed, the account's item may keep its former contact: claim by link.
   let mayCreateInClaim = true;
+  // Contacts found to belong to another account: not tried again by this call.
+  const taken = new Set<string>();
+  // The former contact this call is reclaiming, if any.
+  let reclaiming: string | undefined;
+  const nextFreeContact = () =>
+    options.mayBeLinkable === false
+      ? Promise.resolve(undefined)
+      : syncedContacts.findLinkableContactId(snapshot.email, { accountId: snapshot.accountId, excluding: taken });
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     // The caller may have read the link already (a page reads them in batches); later rounds re-read.
     let link =
@@ -50,15 +64,17 @@ export async function syncAccount(
         : await links.getLink(snapshot.accountId);
     if (link?.status === 'unlinked' && link.eventTs >= snapshot.eventTs) return 'stale';
     if (link?.status !== 'linked') {
-      const existing =
-        options.mayBeLinkable === false ? undefined : await syncedContacts.findLinkableContactId(snapshot.email);
+      // The read link already names the former contact: reclaiming it costs no lookup.
+      const former = link?.formerContactId;
+      const existing = former !== undefined ? (taken.has(former) ? undefined : former) : await nextFreeContact();
+      if (former !== undefined && existing === former) reclaiming = former;
       const claimed = {
         accountId: snapshot.accountId,
         eventTs: snapshot.eventTs,
         claimedAt: options.createdAt ?? new Date().toISOString(),
         ...(runId ? { runId } : {}),
       };
-      if (!existing && mayCreateInClaim) {
+      if (!existing && mayCreateInClaim && former === undefined) {
         // The common case of an initial sync: the new contact is the claim.
         if (await links.claimWithNewContact({ ...claimed, overTombstone: link !== undefined }, snapshot))
           return 'created';
@@ -81,7 +97,7 @@ export async function syncAccount(
     }
     const contactId = link.contactId;
     if (!contactId) continue;
-    const result = await syncedContacts.linkContact(contactId, snapshot);
+    const result = await syncedContacts.linkContact(contactId, snapshot, { asFormer: contactId === reclaiming });
     // What this run did to the account, even if an earlier attempt of the same run did the work.
     const claimedInThisRun = runId !== undefined && link.runId === runId;
     switch (result) {
@@ -92,14 +108,37 @@ export async function syncAccount(
       case 'stale':
         return claimedInThisRun ? (link.origin ?? 'linked') : 'stale';
       case 'missing':
-        // The claim named a new contact (or one deleted since): create it, already linked.
+        if (contactId === reclaiming) {
+          // The former contact was deleted: a free contact with the email, if there is one.
+          reclaiming = undefined;
+          taken.add(contactId);
+          const next = await nextFreeContact();
+          if (next) {
+            await links.retargetLink(snapshot.accountId, {
+              fromContactId: contactId,
+              toContactId: next,
+              origin: 'linked',
+            });
+            continue;
+          }
+        }
+        // The claim named a new contact (or one deleted since, with no other to take): create it,
+        // already linked, under that id.
         if (await syncedContacts.createLinkedContact(contactId, snapshot, link.claimedAt ?? new Date().toISOString()))
           return 'created';
         continue;
-      case 'taken':
-        // The chosen contact was linked to another account in the meantime: give this one its own.
-        await links.retargetLink(snapshot.accountId, { fromContactId: contactId, toContactId: newContactId() });
+      case 'taken': {
+        // The chosen contact was linked to another account in the meantime (or, reclaimed, given
+        // another email): the next free contact with the email, else a new contact of its own.
+        taken.add(contactId);
+        const next = await nextFreeContact();
+        await links.retargetLink(snapshot.accountId, {
+          fromContactId: contactId,
+          toContactId: next ?? newContactId(),
+          origin: next ? 'linked' : 'created',
+        });
         continue;
+      }
     }
   }
   throw new SyncContentionError(snapshot.accountId);

@@ -1,6 +1,6 @@
 import type { JiraAccount, JiraDirectory } from '../jira-account.js';
 import { type PrefetchedAccounts, prefetchAccounts } from './account-prefetch.js';
-import { type AccountSnapshot, type SkipReason, eligibility } from './account-snapshot.js';
+import { type AccountSnapshot, type SkipReason, eligibility, nameCutMessage } from './account-snapshot.js';
 import { SEGMENT_SIZE, type SegmentResult, USERS_PAGE_SIZE } from './page-plan.js';
 import { forEachConcurrently, withRetries } from './run-pool.js';
 import { type SyncStores, syncAccount, unsyncAccount } from './sync-account.js';
@@ -176,6 +176,8 @@ async function syncOne(
     return outcome === 'unlinked' ? 'unlinked' : { skipped: verdict.reason };
   }
   const { snapshot } = verdict;
+  if (verdict.cutFrom !== undefined)
+    deps.log?.(nameCutMessage(account.accountId, verdict.cutFrom), { accountId: account.accountId });
   if (reconciling && link?.status === 'linked' && link.contactId && matches(contacts.get(link.contactId), snapshot))
     return 'unchanged';
   const outcome = await syncAccount(deps, snapshot, { runId, createdAt, ...prefetched.optionsFor(snapshot) });

@@ -5,7 +5,7 @@ export type LinkContactResult =
   | 'updated' // the account's contact took newer values
   | 'stale' // the contact already holds a newer event of this account
   | 'missing' // no contact has this id
-  | 'taken'; // the contact belongs to another account
+  | 'taken'; // the contact belongs to another account (or, reclaimed, to someone else: see linkContact)
 
 export type UnlinkContactResult = 'unlinked' | 'stale' | 'not-linked';
 
@@ -28,10 +28,24 @@ export interface SyncedContactStore {
    * misses one, may name a few too many. Lets a page skip the per-account lookup for the rest.
    */
   linkableEmails(emails: readonly string[]): Promise<Set<string>>;
-  /** The oldest contact with this email (any case) that no account is synced with. */
-  findLinkableContactId(email: string): Promise<string | undefined>;
-  /** Makes contact `contactId` carry the account's values, if it is free or holds an older event of it. */
-  linkContact(contactId: string, snapshot: AccountSnapshot): Promise<LinkContactResult>;
+  /**
+   * The oldest contact with this email (in any form: see email.ts) that no account is synced with,
+   * leaving out `excluding`; one last linked to `accountId` comes first.
+   */
+  findLinkableContactId(
+    email: string,
+    options?: { accountId?: string; excluding?: ReadonlySet<string> },
+  ): Promise<string | undefined>;
+  /**
+   * Makes contact `contactId` carry the account's values, if it is free or holds an older event of it.
+   * `asFormer`: the account reclaims the contact it was last linked to, which a CRM user may have given
+   * to someone else meanwhile (another email): then it is `taken`.
+   */
+  linkContact(
+    contactId: string,
+    snapshot: AccountSnapshot,
+    options?: { asFormer?: boolean },
+  ): Promise<LinkContactResult>;
   /**
    * Creates the contact `contactId` already linked; false if a contact with that id exists.
    * `createdAt` comes from the claim, so a create repeated after a crash writes the very same item.
