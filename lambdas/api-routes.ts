@@ -76,7 +76,7 @@ export interface RouteDescription {
   readonly success: Readonly<Partial<Record<200 | 201 | 202 | 204, SuccessAnswer>>>;
   /**
    * Errors of this route beyond those the document adds by itself: 429 and 500 for every route;
-   * 401, 403 and 503 for a signed-in one; 400, 413 and 422 with a body or a query; 400 and 404
+   * 401, 403 and 503 for a signed-in one; 400 and 413 with a body (and 422 behind a handler); 400 with a query; 400 and 404
    * with an `{id}`.
    */
   readonly errors?: readonly ErrorStatus[];

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, messageOf } from './api.js';
-import type { Company, Contact } from './types.js';
+import type { Company, Contact, ContactChanges, NewContact } from './types.js';
 
 interface Props {
   api: Api;
@@ -36,9 +36,10 @@ export function ContactEditor({ api, contact, companies, syncedReason, onClose }
     const common = { phone: phone.trim() || null, companyIds };
     try {
       if (!contact) {
-        await api('/contacts', { method: 'POST', body: { name: name.trim(), email: email.trim() || null, ...common } });
+        const body: NewContact = { name: name.trim(), email: email.trim() || null, ...common };
+        await api('/contacts', { method: 'POST', body });
       } else {
-        const body = synced ? common : { name: name.trim(), email: email.trim() || null, ...common };
+        const body: ContactChanges = synced ? common : { name: name.trim(), email: email.trim() || null, ...common };
         await api(`/contacts/${encodeURIComponent(contact.id)}`, { method: 'PATCH', body });
       }
       onClose(true);

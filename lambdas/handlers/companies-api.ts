@@ -2,7 +2,7 @@ import { NotFoundError } from '../domain/errors.js';
 import { apiHandler } from '../http/api-handler.js';
 import { companyChangesSchema, newCompanySchema } from '../http/contact-schemas.js';
 import { pageRequest, parseBody, pathId } from '../http/request.js';
-import { companyBody, companyPageBody } from '../http/response-schemas.js';
+import { companyBody, companyPageBody } from '../http/response-bodies.js';
 import { jsonResponse } from '../http/response.js';
 import { routeByMethod } from '../http/route-by-method.js';
 import { dependencies } from '../shared/dependencies.js';

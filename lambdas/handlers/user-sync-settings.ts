@@ -1,7 +1,7 @@
 import { describeUserSync, requestReconcile, requestUserSync } from '../domain/sync/user-sync-toggle.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseBody } from '../http/request.js';
-import { userSyncViewBody } from '../http/response-schemas.js';
+import { userSyncViewBody } from '../http/response-bodies.js';
 import { jsonResponse } from '../http/response.js';
 import { routeByMethod } from '../http/route-by-method.js';
 import { userSyncRequestSchema } from '../http/user-sync-schemas.js';

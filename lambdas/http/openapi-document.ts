@@ -9,7 +9,13 @@ import {
 } from '../api-routes.js';
 import { SERVICE_NAME } from '../shared/service-identity.js';
 import { ERROR_STATUS, type ErrorStatus } from './error-body.js';
-import { errorBodySchema } from './response-schemas.js';
+import {
+  errorBodySchema,
+  jiraUserSchema,
+  reconcileRunSchema,
+  syncFailureSchema,
+  syncProgressSchema,
+} from './response-schemas.js';
 
 /**
  * OpenAPI 3.0.3, not 3.1: API Gateway's importer and most generators and validators read 3.0, and
@@ -67,6 +73,14 @@ const SECURITY_SCHEMES: Record<string, OpenAPIV3.SecuritySchemeObject> = {
   },
 };
 
+/** Parts of answers that get a name of their own, for generated clients. */
+const NAMED_PARTS: readonly NamedSchema[] = [
+  { name: 'JiraUser', schema: jiraUserSchema },
+  { name: 'SyncProgress', schema: syncProgressSchema },
+  { name: 'SyncFailure', schema: syncFailureSchema },
+  { name: 'ReconcileRun', schema: reconcileRunSchema },
+];
+
 /** A route the document cannot describe (a missing description, an undocumented path parameter). */
 export class RouteDescriptionError extends Error {}
 
@@ -87,6 +101,7 @@ export function buildOpenApiDocument(
     if (path[method]) throw new RouteDescriptionError(`${route.method} ${route.resource} is listed twice.`);
     path[method] = operationOf(route, { requests, responses });
   }
+  for (const { name, schema } of NAMED_PARTS) responses.add(name, schema);
   const errorStatuses = [...new Set(Object.values(ERROR_STATUS))];
   for (const status of errorStatuses) responses.add(`Error${status}`, errorBodySchema(status));
   return {
@@ -159,7 +174,9 @@ function operationOf(
 function errorsOf(route: RouteDescription): ErrorStatus[] {
   const errors: ErrorStatus[] = [429, 500];
   if (route.access !== 'public') errors.push(401, 403, 503);
-  if (route.requestBody) errors.push(400, 413, 422);
+  if (route.requestBody) errors.push(400, 413);
+  // A handler checks the body it read against its schema; API Gateway's own routes answer 400 instead.
+  if (route.requestBody && 'handler' in route) errors.push(422);
   if (route.query) errors.push(400);
   if (route.path) errors.push(400, 404);
   return errors;

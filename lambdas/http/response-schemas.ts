@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import type { Company } from '../domain/company.js';
-import type { Page } from '../domain/page.js';
-import type { UserSyncView } from '../domain/sync/user-sync-toggle.js';
 import { type ErrorCode, type ErrorStatus, errorCodesOf } from './error-body.js';
 
 /**
  * What the API answers, as zod schemas: the OpenAPI document is generated from them, the console's
- * types are inferred from them, and the handlers' answers are typed by them. Strict objects, so the
+ * types are inferred from them, and the handlers' answers are typed by them (`response-bodies.ts`).
+ * It imports no domain module, so the console's type check reads it alone. Strict objects, so the
  * document says exactly which fields an answer has, and a field nobody described fails the replay
  * test (`test/e2e/openapi.test.ts`).
  */
@@ -149,23 +147,3 @@ export type SyncFailureBody = z.infer<typeof syncFailureSchema>;
 export type SyncStateBody = z.infer<typeof syncStateSchema>;
 export type ReconcileRunBody = z.infer<typeof reconcileRunSchema>;
 export type UserSyncViewBody = z.infer<typeof userSyncViewSchema>;
-
-/** A company as the API shows it: a regular company's `jsmOrganization` is null, never missing. */
-export function companyBody(company: Company): CompanyBody {
-  return { jsmOrganization: null, ...company };
-}
-
-export function companyPageBody(page: Page<Company>): PageBody<CompanyBody> {
-  return { ...page, items: page.items.map(companyBody) };
-}
-
-/** The settings as the API shows them: what a run has not measured yet is null, never missing. */
-export function userSyncViewBody(view: UserSyncView): UserSyncViewBody {
-  const progress = <T extends object>(counts: T) => ({ estimatedTotal: null, etaSeconds: null, ...counts });
-  return {
-    ...view,
-    progress: progress(view.progress),
-    lastReconcile: view.lastReconcile && { ...view.lastReconcile, progress: progress(view.lastReconcile.progress) },
-    // The domain types progress as Partial (a reconcile's own counts come and go); the replay test checks the shape.
-  } as UserSyncViewBody;
-}

@@ -122,8 +122,8 @@ describe('the dashboard', () => {
 describe('the alarms', () => {
   const topic = () => logicalId(stack.node.findChild('Alarms').node.findChild('Topic'));
 
-  it('are seventeen, every one notifying the alarm topic', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 17);
+  it('are eighteen, every one notifying the alarm topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 18);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: topic() }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
