@@ -9,13 +9,7 @@ import {
 } from '../api-routes.js';
 import { SERVICE_NAME } from '../shared/service-identity.js';
 import { ERROR_STATUS, type ErrorStatus } from './error-body.js';
-import {
-  errorBodySchema,
-  jiraUserSchema,
-  reconcileRunSchema,
-  syncFailureSchema,
-  syncProgressSchema,
-} from './response-schemas.js';
+import { errorBodySchema, syncFailureSchema, syncProgressSchema } from './response-schemas.js';
 
 /**
  * OpenAPI 3.0.3, not 3.1: API Gateway's importer and most generators and validators read 3.0, and
@@ -73,12 +67,13 @@ const SECURITY_SCHEMES: Record<string, OpenAPIV3.SecuritySchemeObject> = {
   },
 };
 
-/** Parts of answers that get a name of their own, for generated clients. */
+/**
+ * Parts of answers that get a name of their own, for generated clients. Never a part that may be
+ * null: OpenAPI 3.0 cannot say "this reference, or null" (`nullable` needs a `type` beside it).
+ */
 const NAMED_PARTS: readonly NamedSchema[] = [
-  { name: 'JiraUser', schema: jiraUserSchema },
   { name: 'SyncProgress', schema: syncProgressSchema },
   { name: 'SyncFailure', schema: syncFailureSchema },
-  { name: 'ReconcileRun', schema: reconcileRunSchema },
 ];
 
 /** A route the document cannot describe (a missing description, an undocumented path parameter). */
