@@ -35,6 +35,7 @@ describe('companies CRUD', () => {
       id: expect.any(String),
       name: 'Acme',
       domain: 'acme.example',
+      jsmOrganization: null,
       createdAt: expect.any(String),
       updatedAt: created.body.createdAt,
     });

@@ -47,6 +47,17 @@ describe('a session replayed against the document', () => {
     );
   });
 
+  it('every operation the document secures refuses a call without credentials, and only those', async () => {
+    for (const [path, item] of Object.entries(conformance.document.paths)) {
+      for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
+        const operation = item?.[method];
+        if (!operation?.security?.length) continue;
+        const response = await call(method.toUpperCase(), path.replace('{id}', 'x'));
+        expect([`${method} ${path}`, response.status]).toEqual([`${method} ${path}`, 401]);
+      }
+    }
+  });
+
   it('settings as an administrator: read, 409 for a reconcile while disabled, 422, enable, reconcile', async () => {
     const admin = signedIn(service.admin);
     const view = await call<UserSyncView>('GET', '/settings/user-sync', admin);
