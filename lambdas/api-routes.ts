@@ -279,11 +279,11 @@ export const GATEWAY_ROUTES: readonly RouteDescription[] = [
       'wrong signature changes nothing, ever.',
     headers: {
       [WEBHOOK_HEADERS.signature]: {
-        schema: z.string(),
+        schema: z.string().optional(),
         description: 'sha256=<hex HMAC-SHA256 of the raw body with the webhook secret>.',
       },
       [WEBHOOK_HEADERS.deliveryId]: {
-        schema: z.string(),
+        schema: z.string().optional(),
         description: "Jira Cloud's id of the delivery; a repeated one is applied once.",
       },
     },
