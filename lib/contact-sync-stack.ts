@@ -102,6 +102,11 @@ export class ContactSyncStack extends Stack {
       api.api.url,
       'The API (contacts, companies, settings); callers sign in with their Jira credentials.',
     );
+    output(
+      'OpenApiUrl',
+      api.api.urlForPath('/openapi.json'),
+      'The API described as an OpenAPI 3.0 document (no credentials needed): import it into Postman or a client generator.',
+    );
     output('ConsoleUrl', consoleSite.url, 'The admin console: open it and sign in with your Jira email and API token.');
     output(
       'WebhookUrl',

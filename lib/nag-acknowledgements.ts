@@ -58,8 +58,8 @@ export function acknowledgeApi(api: IConstruct): void {
   const callerAuth =
     'Callers are authenticated by Jira itself: the handlers check the Authorization header with ' +
     'GET /rest/api/3/myself (a Jira login is the CRM login, as the contract requires); /webhooks/jira is ' +
-    'authenticated by its HMAC signature (X-Hub-Signature), checked before any change; /health is public by ' +
-    'contract, and so are the static files of the console at /console/ (a sign-in page holding no data: every ' +
+    'authenticated by its HMAC signature (X-Hub-Signature), checked before any change; /health and /openapi.json (the API described) are ' +
+    'public by contract, and so are the static files of the console at /console/ (a sign-in page holding no data: every ' +
     'API call it makes carries the Jira credentials of its user).';
   acknowledge(api, 'AwsSolutions-APIG4', callerAuth);
   acknowledge(api, 'AwsSolutions-COG4', callerAuth);

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_ROUTES, type ApiRouteDefinition } from '../lambdas/api-routes.js';
-import { errorBodyJson } from '../lambdas/http/error-body.js';
+import { type ErrorCode, errorBodyJson } from '../lambdas/http/error-body.js';
 import { consoleRoute, isConsolePath } from './console-route.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -212,7 +212,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const [status, code, message] =
+  const [status, code, message]: [number, ErrorCode, string] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [
           431,

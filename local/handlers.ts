@@ -11,6 +11,7 @@ import type { TaskFunction } from './step-functions.js';
 export async function loadHandlers() {
   // One after another: concurrent dynamic imports of shared modules trip jest's ESM loader.
   const health = await import('../lambdas/handlers/health.js');
+  const openApiDocument = await import('../lambdas/handlers/openapi-document.js');
   const contacts = await import('../lambdas/handlers/contacts-api.js');
   const companies = await import('../lambdas/handlers/companies-api.js');
   const settings = await import('../lambdas/handlers/user-sync-settings.js');
@@ -32,6 +33,7 @@ export async function loadHandlers() {
   return {
     api: {
       health: proxy(health.handler),
+      openApiDocument: proxy(openApiDocument.handler),
       contactsApi: proxy(contacts.handler),
       companiesApi: proxy(companies.handler),
       userSyncSettings: proxy(settings.handler),

@@ -20,6 +20,13 @@ export function webhookIngestRoute(enqueue: EnqueueWebhook): WebhookIngestRoute 
   const invalid = (message: string) => ({ statusCode: 400, body: errorBody('BAD_REQUEST', message) });
 
   const route: RawRoute = async ({ body, headers }) => {
+    // API Gateway maps only application/json (passthrough NEVER): any other declared type is 415 there.
+    if (!declaresJson(headers['content-type'])) {
+      return {
+        statusCode: 415,
+        body: errorBody('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'),
+      };
+    }
     if (body.length > MAX_WEBHOOK_BYTES) {
       return { statusCode: 413, body: errorBody('PAYLOAD_TOO_LARGE', 'A webhook delivery may be at most 256 KiB.') };
     }
@@ -49,4 +56,9 @@ export function webhookIngestRoute(enqueue: EnqueueWebhook): WebhookIngestRoute 
     return { statusCode: 202, body: { accepted: true, messageId } };
   };
   return Object.assign(route, { requestSchema: WEBHOOK_REQUEST_SCHEMA });
+}
+
+/** No Content-Type (API Gateway then assumes JSON), or `application/json` with any parameters. */
+function declaresJson(contentType: string | undefined): boolean {
+  return contentType === undefined || contentType.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }

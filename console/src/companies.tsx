@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type Api, messageOf } from './api.js';
-import type { Company } from './types.js';
+import type { Company, NewCompany } from './types.js';
 
 /** Companies: the list and a form to create one (contacts are assigned in the contact's editor). */
 export function Companies({
@@ -24,7 +24,10 @@ export function Companies({
     setBusy(true);
     setFormError(null);
     try {
-      await api('/companies', { method: 'POST', body: { name: name.trim(), domain: domain.trim() || null } });
+      await api('/companies', {
+        method: 'POST',
+        body: { name: name.trim(), domain: domain.trim() || null } satisfies NewCompany,
+      });
       setName('');
       setDomain('');
       await onChanged();

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, messageOf } from './api.js';
-import type { Company, Contact } from './types.js';
+import type { Company, Contact, ContactChanges, NewContact } from './types.js';
 
 interface Props {
   api: Api;
@@ -60,9 +60,10 @@ export function ContactEditor({ api, contact, companies, syncedReason, onClose }
     const values = { name: name.trim(), email: email.trim() || null, phone: phone.trim() || null, companyIds };
     try {
       if (!contact) {
-        await api('/contacts', { method: 'POST', body: values });
+        const body: NewContact = values;
+        await api('/contacts', { method: 'POST', body });
       } else {
-        const body = changedFields(contact, values, synced);
+        const body: ContactChanges = changedFields(contact, values, synced);
         if (Object.keys(body).length === 0) {
           onClose(false); // nothing to save
           return;

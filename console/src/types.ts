@@ -1,32 +1,41 @@
 /**
- * The API's shapes, taken from the service's own domain types (type-only: nothing of the service is
- * bundled into the page), so the console and the API cannot drift apart.
+ * The API's shapes, inferred from the very zod schemas the API checks requests with and shapes its
+ * answers with, the ones its OpenAPI document is generated from (type-only: nothing of the service
+ * is bundled into the page), so the console and the API cannot drift apart.
  */
-import type { Company } from '../../lambdas/domain/company.js';
-import type { Contact } from '../../lambdas/domain/contact.js';
-import type { Page } from '../../lambdas/domain/page.js';
+import type { z } from 'zod';
 import type {
-  ReconcileSummary,
-  SkippedBy,
-  SyncFailure,
-  SyncProgress as FullProgress,
-  SyncState,
-} from '../../lambdas/domain/sync/user-sync-state.js';
+  companyChangesSchema,
+  contactChangesSchema,
+  newCompanySchema,
+  newContactSchema,
+} from '../../lambdas/http/contact-schemas.js';
+import type {
+  CompanyBody,
+  ContactBody,
+  PageBody,
+  ReconcileRunBody,
+  SyncFailureBody,
+  SyncProgressBody,
+  SyncStateBody,
+  UserSyncViewBody,
+} from '../../lambdas/http/response-schemas.js';
+import type { userSyncRequestSchema } from '../../lambdas/http/user-sync-schemas.js';
 
-export type { Company, Contact, Page, SkippedBy, SyncFailure, SyncState };
-
+export type Contact = ContactBody;
+export type Company = CompanyBody;
+export type Page<T> = PageBody<T>;
+export type SyncState = SyncStateBody;
+export type SyncFailure = SyncFailureBody;
+export type SkippedBy = SyncProgressBody['skippedBy'];
 /** `updated` and `unlinked` come with a reconcile's progress only. */
-export type SyncProgress = Omit<FullProgress, 'updated' | 'unlinked'> &
-  Partial<Pick<FullProgress, 'updated' | 'unlinked'>>;
+export type SyncProgress = SyncProgressBody;
+export type ReconcileRun = ReconcileRunBody;
+export type UserSyncView = UserSyncViewBody;
 
-export type ReconcileRun = Omit<ReconcileSummary, 'progress'> & { progress: SyncProgress | null };
-
-export interface UserSyncView {
-  enabled: boolean;
-  state: SyncState;
-  progress: SyncProgress | null;
-  failures?: SyncFailure[];
-  lastReconcile?: ReconcileRun | null;
-  updatedAt: string | null;
-  error?: string | null;
-}
+/** Request bodies, as callers send them. */
+export type NewContact = z.input<typeof newContactSchema>;
+export type ContactChanges = z.input<typeof contactChangesSchema>;
+export type NewCompany = z.input<typeof newCompanySchema>;
+export type CompanyChanges = z.input<typeof companyChangesSchema>;
+export type UserSyncRequest = z.input<typeof userSyncRequestSchema>;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, ApiError, messageOf } from './api.js';
-import type { ReconcileRun, SyncProgress, SyncState, UserSyncView } from './types.js';
+import type { ReconcileRun, SyncProgress, SyncState, UserSyncRequest, UserSyncView } from './types.js';
 
 const STATE_WORDS: Record<SyncState, string> = {
   DISABLED: 'Disabled',
@@ -81,7 +81,9 @@ export function UserSync({ api, email, onRunEnded }: { api: Api; email: string; 
     setBusy(true);
     setNotice(null);
     try {
-      setView(await api<UserSyncView>('/settings/user-sync', { method: 'PUT', body: { enabled } }));
+      setView(
+        await api<UserSyncView>('/settings/user-sync', { method: 'PUT', body: { enabled } satisfies UserSyncRequest }),
+      );
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
         setNotice({

@@ -1,5 +1,3 @@
-import { domainToASCII } from 'node:url';
-
 /** RFC 5321's longest usable address (a path of 256 octets, less its angle brackets). */
 export const EMAIL_MAX_LENGTH = 254;
 
@@ -46,6 +44,19 @@ export function isValidEmail(email: string): boolean {
   if (!ascii || ascii.length > 253) return false;
   const labels = ascii.split('.');
   return labels.length >= 2 && labels.every((label) => LABEL.test(label)) && !/^\d+$/.test(labels.at(-1) ?? '');
+}
+
+/**
+ * A Unicode domain in its IDNA ASCII form ('' when it cannot be one), by the WHATWG URL host parser:
+ * a global in Node and in browsers alike (the console type-checks this module too).
+ */
+function domainToASCII(domain: string): string {
+  if (/[\s/?#:@\\[\]%]/.test(domain)) return '';
+  try {
+    return new URL(`http://${domain}`).hostname;
+  } catch {
+    return '';
+  }
 }
 
 function isAscii(text: string): boolean {

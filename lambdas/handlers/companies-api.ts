@@ -2,6 +2,7 @@ import { NotFoundError } from '../domain/errors.js';
 import { apiHandler } from '../http/api-handler.js';
 import { companyChangesSchema, newCompanySchema } from '../http/contact-schemas.js';
 import { pageRequest, parseBody, pathId } from '../http/request.js';
+import { companyBody, companyPageBody } from '../http/response-bodies.js';
 import { jsonResponse } from '../http/response.js';
 import { routeByMethod } from '../http/route-by-method.js';
 import { dependencies } from '../shared/dependencies.js';
@@ -11,19 +12,23 @@ export const handler = apiHandler(
   'user',
   routeByMethod({
     'GET /companies': async (event) =>
-      jsonResponse(200, await dependencies.companies().listCompanies(pageRequest(event))),
+      jsonResponse(200, companyPageBody(await dependencies.companies().listCompanies(pageRequest(event)))),
     'POST /companies': async (event) =>
-      jsonResponse(201, await dependencies.companies().createCompany(parseBody(event, newCompanySchema))),
+      jsonResponse(201, companyBody(await dependencies.companies().createCompany(parseBody(event, newCompanySchema)))),
     'GET /companies/{id}': async (event) => {
       const id = pathId(event, 'company');
       const company = await dependencies.companies().getCompany(id);
       if (!company) throw new NotFoundError(`No company has the id ${id}.`);
-      return jsonResponse(200, company);
+      return jsonResponse(200, companyBody(company));
     },
     'PATCH /companies/{id}': async (event) =>
       jsonResponse(
         200,
-        await dependencies.companies().updateCompany(pathId(event, 'company'), parseBody(event, companyChangesSchema)),
+        companyBody(
+          await dependencies
+            .companies()
+            .updateCompany(pathId(event, 'company'), parseBody(event, companyChangesSchema)),
+        ),
       ),
     'DELETE /companies/{id}': async (event) => {
       await dependencies.companies().deleteCompany(pathId(event, 'company'));

@@ -3,6 +3,7 @@ import { NotFoundError } from '../domain/errors.js';
 import { apiHandler } from '../http/api-handler.js';
 import { contactChangesSchema, emailQuerySchema, newContactSchema } from '../http/contact-schemas.js';
 import { pageRequest, parseBody, pathId, queryParameter } from '../http/request.js';
+import type { ContactBody, PageBody } from '../http/response-schemas.js';
 import { jsonResponse } from '../http/response.js';
 import { routeByMethod } from '../http/route-by-method.js';
 import { dependencies } from '../shared/dependencies.js';
@@ -19,22 +20,24 @@ export const handler = apiHandler(
         email === undefined
           ? await store.listContacts(page)
           : await store.findContactsByEmail(queryParameter('email', email, emailQuerySchema), page);
-      return jsonResponse(200, result);
+      return jsonResponse(200, result satisfies PageBody<ContactBody>);
     },
     'POST /contacts': async (event) => {
       const input = parseBody(event, newContactSchema);
-      return jsonResponse(201, await createContact(dependencies.contacts(), dependencies.companies(), input));
+      const contact = await createContact(dependencies.contacts(), dependencies.companies(), input);
+      return jsonResponse(201, contact satisfies ContactBody);
     },
     'GET /contacts/{id}': async (event) => {
       const id = pathId(event, 'contact');
       const contact = await dependencies.contacts().getContact(id);
       if (!contact) throw new NotFoundError(`No contact has the id ${id}.`);
-      return jsonResponse(200, contact);
+      return jsonResponse(200, contact satisfies ContactBody);
     },
     'PATCH /contacts/{id}': async (event) => {
       const id = pathId(event, 'contact');
       const changes = parseBody(event, contactChangesSchema);
-      return jsonResponse(200, await updateContact(dependencies.contacts(), dependencies.companies(), id, changes));
+      const contact = await updateContact(dependencies.contacts(), dependencies.companies(), id, changes);
+      return jsonResponse(200, contact satisfies ContactBody);
     },
     'DELETE /contacts/{id}': async (event) => {
       await dependencies.contacts().deleteContact(pathId(event, 'contact'));

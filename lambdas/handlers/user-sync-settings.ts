@@ -1,6 +1,7 @@
 import { describeUserSync, requestReconcile, requestUserSync } from '../domain/sync/user-sync-toggle.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseBody } from '../http/request.js';
+import { userSyncViewBody } from '../http/response-bodies.js';
 import { jsonResponse } from '../http/response.js';
 import { routeByMethod } from '../http/route-by-method.js';
 import { userSyncRequestSchema } from '../http/user-sync-schemas.js';
@@ -14,17 +15,18 @@ import { logger } from '../shared/powertools.js';
 export const handler = apiHandler(
   'admin',
   routeByMethod({
-    'GET /settings/user-sync': async () => jsonResponse(200, await describeUserSync(dependencies.userSync())),
+    'GET /settings/user-sync': async () =>
+      jsonResponse(200, userSyncViewBody(await describeUserSync(dependencies.userSync()))),
     'PUT /settings/user-sync': async (event, caller) => {
       const { enabled } = parseBody(event, userSyncRequestSchema);
       const view = await requestUserSync(dependencies.userSync(), dependencies.workflow(), enabled);
       logger.info('User sync requested', { enabled, state: view.state, by: caller?.accountId });
-      return jsonResponse(202, view);
+      return jsonResponse(202, userSyncViewBody(view));
     },
     'POST /settings/user-sync/reconcile': async (_event, caller) => {
       const view = await requestReconcile(dependencies.userSync(), dependencies.workflow());
       logger.info('Reconcile requested', { state: view.state, by: caller?.accountId });
-      return jsonResponse(202, view);
+      return jsonResponse(202, userSyncViewBody(view));
     },
   }),
 );

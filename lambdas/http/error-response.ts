@@ -12,11 +12,11 @@ import {
   UpstreamError,
   ValidationError,
 } from '../domain/errors.js';
-import { errorBody } from './error-body.js';
+import { type ErrorCode, errorBody } from './error-body.js';
 import { jsonResponse } from './response.js';
 
 /** The one place typed errors become status codes. */
-const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => DomainError, number]> = [
+export const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => DomainError, number]> = [
   [BadRequestError, 400],
   [UnauthorizedError, 401],
   [ForbiddenError, 403],
@@ -32,7 +32,8 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => DomainError, num
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof DomainError) {
     const status = STATUS_BY_ERROR.find(([type]) => error instanceof type)?.[1] ?? 500;
-    return jsonResponse(status, errorBody(error.code, error.message), retryAfter(error));
+    // Every DomainError's code is one of ERROR_STATUS's, with this status (test/unit/error-codes.test.ts).
+    return jsonResponse(status, errorBody(error.code as ErrorCode, error.message), retryAfter(error));
   }
   return jsonResponse(
     500,

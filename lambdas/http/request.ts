@@ -48,7 +48,8 @@ export function queryParameter<T>(name: string, value: string, schema: z.ZodType
   throw new BadRequestError(`Invalid query parameter ${name}: ${describeIssues(result.error)}.`);
 }
 
-const idSchema = z
+/** What an `{id}` path parameter may be. */
+export const idSchema = z
   .string()
   .min(1)
   .max(128)
@@ -62,7 +63,8 @@ export function pathId(event: APIGatewayProxyEvent, what: string): string {
   return result.data;
 }
 
-const pageSchema = z.strictObject({
+/** `?limit=` and `?cursor=` of a listing. */
+export const pageSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z.string().min(1).max(4096).optional(),
 });

@@ -22,7 +22,7 @@ export interface ApiFunctionsProps {
 
 /**
  * One function per API handler of the route table (`API_HANDLERS`), each with only what it uses:
- * health nothing; contacts and companies the table; settings the table and starting the workflow.
+ * health and the OpenAPI document nothing; contacts and companies the table; settings the table and starting the workflow.
  */
 export class ApiFunctions extends Construct {
   readonly byHandler: Record<ApiHandlerName, ServiceFunction>;
@@ -42,6 +42,7 @@ export class ApiFunctions extends Construct {
 
     this.byHandler = {
       health: api('health', 'API: GET /health.'),
+      openApiDocument: api('openApiDocument', 'API: GET /openapi.json, the API described.'),
       contactsApi: api('contactsApi', 'API: /contacts.', { ...storeEnvironment, ...pagingEnvironment }),
       companiesApi: api('companiesApi', 'API: /companies.', { ...storeEnvironment, ...pagingEnvironment }),
       userSyncSettings: api('userSyncSettings', 'API: /settings/user-sync (Jira administrators).', {

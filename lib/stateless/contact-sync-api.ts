@@ -5,7 +5,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeApi } from '../nag-acknowledgements.js';
 import { API_ROUTES, type ApiHandlerName, WEBHOOK_RESOURCE } from '../../lambdas/api-routes.js';
-import { errorBodyJson } from '../../lambdas/http/error-body.js';
+import { type ErrorCode, errorBodyJson } from '../../lambdas/http/error-body.js';
 import { SERVICE_NAME } from '../../lambdas/shared/service-identity.js';
 import type { ServiceFunction } from './service-function.js';
 import { WebhookQueueRoute } from './webhook-queue-route.js';
@@ -133,7 +133,7 @@ function accessLogFormat(): apigw.AccessLogFormat {
 
 /** API Gateway's own answers (validation, size, throttling) in the contract's error shape. */
 function addContractGatewayResponses(api: apigw.RestApi): void {
-  const responses: { type: apigw.ResponseType; statusCode: string; code: string; message: string }[] = [
+  const responses: { type: apigw.ResponseType; statusCode: string; code: ErrorCode; message: string }[] = [
     {
       type: apigw.ResponseType.BAD_REQUEST_BODY,
       statusCode: '400',

@@ -76,6 +76,7 @@ describe("cdk-nag's AWS Solutions rules", () => {
         'ApiFunctions/CompaniesApi',
         'ApiFunctions/ContactsApi',
         'ApiFunctions/Health',
+        'ApiFunctions/OpenApiDocument',
         'ApiFunctions/UserSyncSettings',
         'Console/Site',
         'SyncTasks/BeginScheduledRun',

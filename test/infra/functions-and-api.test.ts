@@ -16,6 +16,7 @@ const child = (path: string): Construct =>
 const serviceFunction = (path: string) => child(path) as ServiceFunction;
 const FUNCTIONS = {
   health: 'ApiFunctions/Health',
+  openApiDocument: 'ApiFunctions/OpenApiDocument',
   contactsApi: 'ApiFunctions/ContactsApi',
   companiesApi: 'ApiFunctions/CompaniesApi',
   userSyncSettings: 'ApiFunctions/UserSyncSettings',
@@ -66,9 +67,9 @@ const QUEUE_CONSUME = [
 const sorted = (...groups: string[][]) => groups.flat().sort();
 
 describe('every function, built by the one ServiceFunction construct', () => {
-  // Fourteen: thirteen for the service, one for the console.
-  it('is one of fourteen, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 14);
+  // Fifteen: fourteen for the service, one for the console.
+  it('is one of fifteen, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 15);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -120,6 +121,7 @@ describe('every function, built by the one ServiceFunction construct', () => {
 describe('least privilege', () => {
   it.each<[FunctionName, string[]]>([
     ['health', sorted(LOGS, XRAY)],
+    ['openApiDocument', sorted(LOGS, XRAY)],
     ['contactsApi', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['companiesApi', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['userSyncSettings', sorted(LOGS, XRAY, TABLE_READ_WRITE, ['states:StartExecution'])],
@@ -192,6 +194,7 @@ describe('the REST API', () => {
   const handlerOf = (name: keyof typeof API_HANDLERS) =>
     ({
       health: 'health',
+      openApiDocument: 'openApiDocument',
       contactsApi: 'contactsApi',
       companiesApi: 'companiesApi',
       userSyncSettings: 'userSyncSettings',
@@ -210,6 +213,22 @@ describe('the REST API', () => {
       });
     },
   );
+
+  it('serves GET /openapi.json without credentials from its own function, and outputs its URL', () => {
+    const resources = template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: 'openapi.json' } });
+    const [resourceId, ...others] = Object.keys(resources);
+    expect(others).toEqual([]);
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      ResourceId: { Ref: resourceId },
+      AuthorizationType: 'NONE',
+      Integration: {
+        Type: 'AWS_PROXY',
+        Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [functionId('openApiDocument'), 'Arn'] }])] },
+      },
+    });
+    template.hasOutput('OpenApiUrl', { Value: { 'Fn::Join': ['', Match.arrayWith(['/openapi.json'])] } });
+  });
 
   it('has every route of the route table, the webhook and the console, and no other method', () => {
     // + the webhook, + the console's GET /console and GET /console/{file} (test/infra/console-site.test.ts)
