@@ -17,6 +17,8 @@ export class DataDirInUseError extends Error {
 }
 
 export interface DataDirLock {
+  /** The process id of a stale lock taken over (its process had gone without releasing it). */
+  takenOverFrom: number | undefined;
   /** Removes the lock (only if it is still ours). */
   release(): Promise<void>;
 }
@@ -62,6 +64,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const file = path.join(dataDir, DATA_DIR_LOCK_FILE);
   const mine = `${file}.${process.pid}.new`;
   await writeFile(mine, `${process.pid}\n`);
+  let takenOverFrom: number | undefined;
   try {
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -89,6 +92,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
         throw new DataDirInUseError(dataDir, moved);
       }
       await unlink(aside).catch(() => undefined);
+      if (typeof moved === 'number') takenOverFrom = moved;
     }
   } finally {
     await unlink(mine).catch(() => undefined);
@@ -109,5 +113,5 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   };
   // An exit on a fatal error still frees the folder (a SIGKILL cannot: the next start finds it stale).
   process.on('exit', releaseNow);
-  return { release: async () => releaseNow() };
+  return { takenOverFrom, release: async () => releaseNow() };
 }
