@@ -85,7 +85,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const lock = await lockDataDir(dataDir);
       started.push(() => lock.release());
       if (lock.takenOverFrom !== undefined)
-        log(`[data] took DATA_DIR ${dataDir} over from process ${lock.takenOverFrom}, which had stopped without releasing it`);
+        log(
+          `[data] took DATA_DIR ${dataDir} over from process ${lock.takenOverFrom}, which had stopped without releasing it`,
+        );
     }
     const dynamo = await superviseEmbeddedDynamo({
       ...(dataDir ? { path: path.join(dataDir, 'dynamodb') } : {}),

@@ -63,8 +63,8 @@ export interface SuperviseOptions {
   restartDelaysMs?: readonly number[];
 }
 
-/** About seven seconds in all: long enough for a port or a file lock to come free, short enough to be an outage. */
-const RESTART_DELAYS_MS = [100, 400, 1_000, 2_000, 4_000];
+/** About fifteen seconds in all: long enough for a port or a file lock to come free, short enough to be an outage. */
+const RESTART_DELAYS_MS = [100, 400, 1_000, 2_000, 3_000, 3_000, 3_000, 3_000];
 /** More exits than this within a minute is a crash loop, not an outage. */
 const MAX_EXITS_PER_MINUTE = 5;
 
