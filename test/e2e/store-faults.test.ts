@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Contact } from '../../lambdas/domain/contact.js';
@@ -11,6 +11,7 @@ import {
   type ExitResult,
   type SpawnedService,
   descendantProcesses,
+  listeningPorts,
   runServiceToExit,
   spawnService,
 } from '../helpers/spawn-service.js';
@@ -23,6 +24,11 @@ const FAULT_AFTER_ACCEPTED = 40;
 /** Deliveries that failed in the outage wait the queue's visibility timeout (30 s) before their retry. */
 const APPLIED_WITHIN_MS = 120_000;
 const ENV = { POWERTOOLS_LOG_LEVEL: 'ERROR' };
+/**
+ * How long the killed store's data is out of reach: its restart fails until then, so the outage
+ * lasts over ten seconds, longer than SQS-style retries (5 receives, 0.5 s doubling) would last.
+ */
+const DATA_HIDDEN_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -111,12 +117,31 @@ async function deadLetters(service: SpawnedService & { admin: string }): Promise
   return response.body.items;
 }
 
-async function storeChildPid(service: SpawnedService): Promise<number> {
+/** The store's child process under the service, and the port it listens on. */
+async function storeChild(service: SpawnedService): Promise<{ pid: number; port: number }> {
   const pid = service.process.pid ?? 0;
   const children = await descendantProcesses(pid);
   const store = children.find((child) => child.args.includes('DYNALITE_MODULE'));
   if (!store) throw new Error(`No dynalite child under ${pid}: ${JSON.stringify(children)}`);
-  return store.pid;
+  const [port] = await listeningPorts(store.pid);
+  if (port === undefined) throw new Error(`The dynalite child ${store.pid} listens on no port.`);
+  return { pid: store.pid, port };
+}
+
+/**
+ * Kills the store's child and puts a file where its data folder was (the folder moved aside), so the
+ * service cannot restart it for `holdMs`; then puts the folder back, and resolves.
+ */
+async function killStoreAndHideItsData(storePid: number, dataDir: string, holdMs: number): Promise<void> {
+  const folder = path.join(dataDir, 'dynamodb');
+  const aside = path.join(dataDir, 'dynamodb.aside');
+  process.kill(storePid, 'SIGKILL');
+  // The service waits 100 ms before its first restart: this takes a millisecond.
+  await rename(folder, aside);
+  await writeFile(folder, 'not a folder');
+  await sleep(holdMs);
+  await rm(folder);
+  await rename(aside, folder);
 }
 
 const exitOf = (service: SpawnedService): Promise<ExitResult> =>
@@ -220,17 +245,16 @@ describe('the embedded store under faults, and one DATA_DIR per service', () => 
     // Prepare
     const running = service;
     if (!running) throw new Error('The first test did not start the service.');
-    const killedPid = await storeChildPid(running);
+    const killed = await storeChild(running);
     const answers = watchAnswers(running);
 
-    // Act: a burst of deliveries, the store's child killed inside it
-    let killed = false;
+    // Act: a burst of deliveries, the store's child killed inside it, its data out of reach for a while
+    let held: Promise<void> | undefined;
     const sent = await burst(running.url, 'Store killed', (acceptedSoFar) => {
-      if (!killed && acceptedSoFar >= FAULT_AFTER_ACCEPTED) {
-        killed = true;
-        process.kill(killedPid, 'SIGKILL');
-      }
+      if (!held && acceptedSoFar >= FAULT_AFTER_ACCEPTED)
+        held = killStoreAndHideItsData(killed.pid, dataDir, DATA_HIDDEN_MS);
     });
+    await held;
     await eventually(
       async () => {
         const statuses = answers.health.map((answer) => answer.status);
@@ -242,10 +266,10 @@ describe('the embedded store under faults, and one DATA_DIR per service', () => 
     );
     await answers.stop();
     const contactsPerAccount = await appliedEverywhere(running, sent.accepted);
-    const restartedPid = await storeChildPid(running);
+    const restarted = await storeChild(running);
 
     // Assess: every delivery accepted, all applied once each, none dead-lettered
-    expect(killed).toBe(true);
+    expect(held).toBeDefined();
     expect(sent.answers.every((answer) => answer === 202)).toBe(true);
     expect(sent.accepted).toHaveLength(BURST);
     expect(contactsPerAccount.every((count) => count === 1)).toBe(true);
@@ -261,8 +285,9 @@ describe('the embedded store under faults, and one DATA_DIR per service', () => 
         .filter((answer) => answer.status === 503)
         .every((answer) => answer.code === 'STORE_UNAVAILABLE' && answer.retryAfter !== null),
     ).toBe(true);
-    // A new child, on the same data
-    expect(restartedPid).not.toBe(killedPid);
+    // A new child, on the same data and port
+    expect(restarted.pid).not.toBe(killed.pid);
+    expect(restarted.port).toBe(killed.port);
     expect(running.output()).toMatch(/\[store\] the embedded store \(dynalite, pid \d+\) was killed by SIGKILL/);
     expect(running.output()).toMatch(/\[store\] the embedded store is back/);
   }, 180_000);
@@ -292,7 +317,6 @@ describe('the embedded store under faults, and one DATA_DIR per service', () => 
     const owner = Number.parseInt(await readFile(lockFile, 'utf8'), 10);
     const ownerProcesses = (await descendantProcesses(restarted.process.pid ?? 0)).map((child) => child.pid);
     const letters = await deadLetters(restarted);
-    const finalExit = await restarted.stop('SIGTERM');
 
     // Assess: a clean stop with the store alive to the end, everything accepted applied after the restart
     expect(interrupted).toBe(true);
@@ -308,6 +332,27 @@ describe('the embedded store under faults, and one DATA_DIR per service', () => 
     expect(restarted.output()).toContain(`took DATA_DIR ${dataDir} over from process ${deadPid}`);
     expect(owner).not.toBe(deadPid);
     expect(ownerProcesses).toContain(owner);
-    expect(finalExit).toEqual({ code: 0, signal: null });
   }, 180_000);
+
+  it('exits non-zero, with one line that says why, when the store cannot be restarted', async () => {
+    // Prepare
+    const running = service;
+    if (!running) throw new Error('The previous test did not start the service.');
+    const exited = exitOf(running);
+    const store = await storeChild(running);
+
+    // Act: the store's child killed and its data out of reach for longer than the service tries to restart it
+    const [exit] = await Promise.all([exited, killStoreAndHideItsData(store.pid, dataDir, 25_000)]);
+    const lockAfterExit = await readFile(lockFile, 'utf8').catch((error: NodeJS.ErrnoException) => error.code);
+
+    // Assess: code 1, the reason in one line, the folder free again
+    expect(exit).toEqual({ code: 1, signal: null });
+    const reasons = running
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('Contact Sync stopped:'));
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/was killed by SIGKILL and could not be restarted on .*dynamodb \(8 attempts\): /);
+    expect(lockAfterExit).toBe('ENOENT');
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -196,4 +197,22 @@ export async function descendantProcesses(pid: number): Promise<Array<{ pid: num
     }
   }
   return found;
+}
+
+/** The TCP ports process `pid` listens on (Linux: its socket inodes in /proc/<pid>/fd, matched in /proc/net/tcp). */
+export async function listeningPorts(pid: number): Promise<number[]> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`)) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode) inodes.add(inode);
+  }
+  const ports: number[] = [];
+  for (const line of (await readFile('/proc/net/tcp', 'utf8')).split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    // local_address is fields[1] (hex ip:port), st is fields[3] (0A: LISTEN), inode is fields[9]
+    const [, port] = (fields[1] ?? '').split(':');
+    if (fields[3] === '0A' && port && inodes.has(fields[9] ?? '')) ports.push(Number.parseInt(port, 16));
+  }
+  return ports;
 }
