@@ -194,7 +194,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       store: { pid: dynamo.pid, availability: dynamo.availability },
       stop: async () => {
         stopWatching();
-        // Stop taking work first (gateway), then finish what was accepted (queue), then the rest.
+        // Stop taking work first (gateway), then finish what was accepted (queue), then the rest: the
+        // store last, so the work in flight finishes against it (its child ignores Ctrl-C for this).
         for (const stop of started.reverse()) await stop();
       },
     };

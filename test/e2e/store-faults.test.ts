@@ -99,7 +99,7 @@ async function appliedEverywhere(
       return missing.length === 0 ? true : undefined;
     },
     APPLIED_WITHIN_MS,
-    `a synced contact for every accepted delivery (${missing.length} missing)`,
+    'a synced contact for every accepted delivery',
   );
   // Counted by id: dynalite writes index entries and the item apart (see local/dynamo-server.ts).
   return Promise.all(
