@@ -4,6 +4,7 @@
 import '../local/tracing-off.js'; // before anything loads the X-Ray SDK
 import path from 'node:path';
 import type { UserSyncView } from '../lambdas/domain/sync/user-sync-toggle.js';
+import { DataDirInUseError } from '../local/data-dir-lock.js';
 import { type SyncProgressReport, startLocalRuntime } from '../local/runtime.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -83,11 +84,18 @@ const runtime = await startLocalRuntime({
   },
   log,
   onSyncProgress: (progress) => log(syncProgressLine(progress)),
+  // Nothing accepted is lost by stopping here: every 202 is in the queue's journal, synced.
+  onFatal: (reason) => {
+    process.stderr.write(`Contact Sync stopped: ${reason}\n`);
+    process.exit(1);
+  },
 }).catch((error: unknown) =>
   fail(
-    (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
-      ? `port ${port} is in use (set PORT to another one)`
-      : String(error),
+    error instanceof DataDirInUseError
+      ? `${error.message} (stop it, or set DATA_DIR to another folder)`
+      : (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `port ${port} is in use (set PORT to another one)`
+        : String(error),
   ),
 );
 

@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { LocalQueue } from '../local/queue/index.js';
 import { LOCAL_DEAD_LETTERS_RESOURCE } from '../local/dead-letter-routes.js';
+import { DataDirInUseError, type DataDirLock, lockDataDir } from '../local/data-dir-lock.js';
 import { WEBHOOK_QUEUE_FOLDER } from '../local/runtime.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,7 +57,7 @@ export async function replayDeadLetters(options: ReplayOptions = {}): Promise<Re
 
   const dataDir = env.DATA_DIR ? path.resolve(env.DATA_DIR) : path.join(PROJECT_ROOT, '.data');
   const dir = path.join(dataDir, WEBHOOK_QUEUE_FOLDER);
-  return { where: 'data-dir', dir, moved: await redriveQueueFolder(dir) };
+  return { where: 'data-dir', dir, moved: await redriveQueueFolder(dataDir, dir) };
 }
 
 async function startMessageMoveTask(
@@ -107,15 +108,27 @@ function isConnectionRefused(error: unknown): boolean {
 }
 
 /**
- * Redrives the queue's journal directly. Only while no service uses the folder: the journal has one
- * writer (no lock file), which is why the running service is always asked first.
+ * Redrives the queue's journal directly, as the folder's owner for the while (a service on it, on
+ * another port, holds the lock and is refused here): the journal has one writer.
  */
-async function redriveQueueFolder(dir: string): Promise<number> {
-  const queue = await LocalQueue.open({ dir });
+async function redriveQueueFolder(dataDir: string, dir: string): Promise<number> {
+  let lock: DataDirLock;
   try {
-    return await queue.redriveDeadLetters();
+    lock = await lockDataDir(dataDir);
+  } catch (error) {
+    if (error instanceof DataDirInUseError)
+      throw new ReplayError(`${error.message}: redrive through that service (set PORT to its port).`);
+    throw error;
+  }
+  try {
+    const queue = await LocalQueue.open({ dir });
+    try {
+      return await queue.redriveDeadLetters();
+    } finally {
+      await queue.stop();
+    }
   } finally {
-    await queue.stop();
+    await lock.release();
   }
 }
 

@@ -22,7 +22,26 @@ export interface LocalGatewayOptions {
   rawRoutes: Record<string, RawRoute>;
   /** API Gateway's own payload limit is 10 MB; nothing here needs more than 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * The local store, as the gateway needs to know it: while it is down every route that needs it
+   * answers 503 `STORE_UNAVAILABLE` with `Retry-After`, and so does a request that failed because it
+   * went down meanwhile (a 5xx while it was down), instead of a bare 500.
+   */
+  store?: GatewayStore;
+  /** `METHOD /path` of the raw routes that work without the store (the webhook: the queue is its own journal). */
+  storeIndependentRoutes?: ReadonlySet<string>;
 }
+
+/** See `LocalGatewayOptions.store`. */
+export interface GatewayStore {
+  readonly available: boolean;
+  /** Why it is down, in a sentence a person reads. */
+  readonly problem: string | undefined;
+  wasDownSince(since: number): boolean;
+}
+
+/** How long a client should wait before trying again while the store restarts (it takes about a second). */
+const STORE_RETRY_AFTER_SECONDS = 5;
 
 interface CompiledRoute extends ApiRouteDefinition {
   pattern: RegExp;
@@ -53,8 +72,12 @@ export class LocalGateway {
   constructor(private readonly options: LocalGatewayOptions) {
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.server = createServer({ maxHeaderSize: MAX_HEADER_KIB * 1024 }, (request, response) => {
+      const startedAt = Date.now();
       this.serve(request, response).catch((error: unknown) => {
-        if (!response.headersSent) send(response, 500, errorBodyJson('INTERNAL', String(error)));
+        if (response.headersSent) return;
+        const { store } = options;
+        if (store?.wasDownSince(startedAt)) sendStoreUnavailable(response, store);
+        else send(response, 500, errorBodyJson('INTERNAL', String(error)));
       });
     });
     this.server.keepAliveTimeout = 5000;
@@ -97,10 +120,22 @@ export class LocalGateway {
       return;
     }
     const headers = flatHeaders(request);
-    const raw = this.options.rawRoutes[`${request.method} ${url.pathname}`];
+    const key = `${request.method} ${url.pathname}`;
+    const store = this.options.storeIndependentRoutes?.has(key) ? undefined : this.options.store;
+    if (store && !store.available) {
+      sendStoreUnavailable(response, store);
+      return;
+    }
+    const startedAt = Date.now();
+    // A 5xx while the store was down is the outage's: said so, not as a bare 500.
+    const answer = (status: number, text: string, extraHeaders?: Record<string, string>): void => {
+      if (store && status >= 500 && store.wasDownSince(startedAt)) sendStoreUnavailable(response, store);
+      else send(response, status, text, extraHeaders);
+    };
+    const raw = this.options.rawRoutes[key];
     if (raw) {
       const result = await raw({ body, headers });
-      send(response, result.statusCode, JSON.stringify(result.body));
+      answer(result.statusCode, JSON.stringify(result.body));
       return;
     }
     const matches = this.routes
@@ -127,7 +162,7 @@ export class LocalGateway {
     }
     const event = proxyEvent(request, url, route, pathParameters, headers, body);
     const result = await this.options.handlers[route.handler](event, lambdaContext(route.handler, 29_000));
-    send(response, result.statusCode, result.body, result.headers as Record<string, string> | undefined);
+    answer(result.statusCode, result.body, result.headers as Record<string, string> | undefined);
   }
 }
 
@@ -230,6 +265,13 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` +
       body,
   );
+}
+
+function sendStoreUnavailable(response: ServerResponse, store: GatewayStore): void {
+  const problem = store.problem ?? 'The embedded store stopped while this request ran; it has been restarted.';
+  send(response, 503, errorBodyJson('STORE_UNAVAILABLE', `${problem} Try again in a few seconds.`), {
+    'Retry-After': String(STORE_RETRY_AFTER_SECONDS),
+  });
 }
 
 function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

@@ -11,6 +11,12 @@ import { tableDefinition } from '../lambdas/adapters/dynamodb/table-definition.j
 
 export interface EmbeddedDynamo {
   endpoint: string;
+  /** The loopback port it listens on (a restart takes the same one, so clients keep their endpoint). */
+  port: number;
+  /** The child process's id. */
+  pid: number;
+  /** Resolves when the child has exited, for whatever reason (asked to stop, crashed, killed). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -74,6 +80,12 @@ server.once('error', (error) => {
 server.listen(options.port, '127.0.0.1', () => process.send({ port: server.address().port }));
 process.on('message', (message) => { if (message === 'stop') close(); });
 process.on('disconnect', close);
+// Ctrl-C sends SIGINT to the whole process group, this child included, and a supervisor's SIGTERM
+// may reach it too. Dying then would cut writes in two (an index entry without its item, above) and
+// leave the parent finishing its accepted work against a dead store: only the parent decides when
+// this child stops ('stop' over IPC, or the channel closing when the parent is gone).
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 `;
 
 /**
@@ -99,7 +111,9 @@ export async function startEmbeddedDynamo(options: { path?: string; port?: numbe
       DYNALITE_OPTIONS: JSON.stringify({ dynalite: dynaliteOptions, port: options.port ?? 0 }),
     },
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { port?: number; error?: string }) =>
       message.port
@@ -115,13 +129,16 @@ export async function startEmbeddedDynamo(options: { path?: string; port?: numbe
   let stopping: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    port,
+    pid: child.pid ?? 0,
+    exited,
     stop: () => {
       stopping ??= (async () => {
-        if (child.exitCode !== null) return;
-        // Keep this process alive until the store has flushed and exited.
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        // Keep this process alive until the store has flushed and exited. Without its channel the
+        // child is closing already (it closes when the channel does).
         child.ref();
         if (child.connected) child.send('stop');
-        else child.kill('SIGTERM');
         await exited;
       })();
       return stopping;

@@ -10,13 +10,14 @@ import { resumeUnfinishedRun } from '../lambdas/domain/sync/user-sync-toggle.js'
 import { LocalGateway } from './api-gateway.js';
 import { cursorSigningKey } from './cursor-signing-key.js';
 import { deadLetterRoutes } from './dead-letter-routes.js';
-import { type EmbeddedDynamo, ensureTable, startEmbeddedDynamo } from './dynamo-server.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { DEFAULT_TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js';
 import { configureEnvironment, verboseLogs } from './environment.js';
 import { loadHandlers } from './handlers.js';
 import { type JiraSimulator, startJiraSimulator } from './jira-simulator/index.js';
 import { LocalQueue } from './queue/index.js';
 import { scheduleReconcile } from './reconcile-schedule.js';
+import { type StoreAvailability, superviseEmbeddedDynamo } from './store-supervisor.js';
 import { LocalStepFunctions } from './step-functions.js';
 import { type SyncProgressReport, watchSyncProgress } from './sync-progress.js';
 import { webhookIngestRoute } from './webhook-ingest.js';
@@ -44,7 +45,18 @@ export interface LocalRuntimeOptions {
   /** When reconcile runs: a cron expression or `off`. Default: `RECONCILE_SCHEDULE`, else daily at 03:00 UTC. */
   reconcileSchedule?: string;
   /** Consumer tuning (tests use short timeouts). */
-  queue?: { visibilityTimeoutMs?: number; retryDelayMs?: number; batchWindowMs?: number; concurrency?: number };
+  queue?: {
+    visibilityTimeoutMs?: number;
+    retryDelayMs?: number;
+    batchWindowMs?: number;
+    concurrency?: number;
+    outageRetryDelayMs?: number;
+  };
+  /**
+   * The embedded store is gone for good (it could not be restarted): the service cannot go on.
+   * `npm start` prints the reason in one line and exits non-zero. Default: the reason is logged.
+   */
+  onFatal?: (reason: string) => void;
 }
 
 export interface LocalRuntime {
@@ -52,6 +64,8 @@ export interface LocalRuntime {
   jira: { baseUrl: string; simulator?: JiraSimulator };
   queue: LocalQueue;
   stepFunctions: LocalStepFunctions;
+  /** The embedded store: its child's process id now, and whether it answers. */
+  store: { pid(): number; availability: StoreAvailability };
   stop(): Promise<void>;
 }
 
@@ -65,9 +79,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const dataDir = options.dataDir === undefined ? path.join(PROJECT_ROOT, '.data') : options.dataDir;
   const started: Array<() => Promise<void>> = [];
   try {
-    const dynamo: EmbeddedDynamo = await startEmbeddedDynamo(dataDir ? { path: path.join(dataDir, 'dynamodb') } : {});
+    // One owner per folder, for the whole life of the service (released last): a second service on
+    // it would compact the queue's journal under the first one, whose 202s would then be lost.
+    if (dataDir) {
+      const lock = await lockDataDir(dataDir);
+      started.push(() => lock.release());
+      if (lock.takenOverFrom !== undefined)
+        log(
+          `[data] took DATA_DIR ${dataDir} over from process ${lock.takenOverFrom}, which had stopped without releasing it`,
+        );
+    }
+    const dynamo = await superviseEmbeddedDynamo({
+      ...(dataDir ? { path: path.join(dataDir, 'dynamodb') } : {}),
+      tableName: DEFAULT_TABLE_NAME,
+      log,
+      onFatal: options.onFatal ?? ((reason) => log(`[store] ${reason}`)),
+    });
     started.push(() => dynamo.stop());
-    await ensureTable(dynamo.endpoint, DEFAULT_TABLE_NAME);
 
     let simulator: JiraSimulator | undefined;
     let jira = options.jira;
@@ -105,6 +133,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       batchSize: CONSUMER_EVENT_SOURCE.batchSize,
       concurrency: CONSUMER_EVENT_SOURCE.maxConcurrency,
       functionName: 'webhook-consumer',
+      // A delivery that failed because the store was down waits a visibility timeout, never toward the DLQ.
+      dependency: dynamo.availability,
       log: (level, message, details) => {
         if (level !== 'info' || verboseLogs())
           log(`[queue] ${message}${details ? ` (${readableDetails(details)})` : ''}`);
@@ -134,6 +164,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           dependencies.callerAuth().authorize(authorization, { level: 'admin', ...access }),
         ),
       },
+      store: dynamo.availability,
+      // Accepted while the store is down: the queue is its own journal, and delivers once it is back.
+      storeIndependentRoutes: new Set([`POST ${WEBHOOK_RESOURCE}`]),
     });
     const url = await gateway.listen();
     started.push(() => gateway.close());
@@ -158,9 +191,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       jira: { baseUrl: jira.baseUrl, ...(simulator ? { simulator } : {}) },
       queue,
       stepFunctions,
+      store: { pid: dynamo.pid, availability: dynamo.availability },
       stop: async () => {
         stopWatching();
-        // Stop taking work first (gateway), then finish what was accepted (queue), then the rest.
+        // Stop taking work first (gateway), then finish what was accepted (queue), then the rest: the
+        // store last, so the work in flight finishes against it (its child ignores Ctrl-C for this).
         for (const stop of started.reverse()) await stop();
       },
     };

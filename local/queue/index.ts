@@ -4,6 +4,7 @@ export {
   type DeadLetter,
   type LocalQueueOptions,
   type LocalQueueStats,
+  type QueueDependency,
   type QueueLog,
   type SqsHandler,
 } from './local-queue.js';

@@ -173,6 +173,9 @@ interface Pending {
  * Only newline-terminated lines count, so a write torn by a crash is ignored on open. The file is
  * rewritten as a snapshot on open and whenever it has grown well past its live contents; the
  * snapshot is written beside it, synced, and renamed over it, so a crash leaves one or the other.
+ * One writer per folder: a second one would rename its snapshot over the file the first appends to
+ * (an unlinked inode), losing what the first accepted. The service opens it only as the owner of
+ * DATA_DIR's lock (`local/data-dir-lock.ts`).
  */
 export class Journal {
   /** The state as written to disk so far; compaction writes exactly this. */

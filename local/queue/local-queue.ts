@@ -37,6 +37,23 @@ export interface LocalQueueOptions {
   functionName?: string;
   /** Where dead-lettering, timeouts and journal trouble are reported. Default: warnings and errors to stderr. */
   log?: QueueLog;
+  /**
+   * What the handler cannot work without (the local store). No batch starts while it is down; a
+   * batch that failed while it was down failed for the outage, not for its messages: those are
+   * retried after `outageRetryDelayMs` and the receive does not count toward the dead-letter queue.
+   */
+  dependency?: QueueDependency;
+  /** Delay before a delivery that failed in an outage is tried again. Default: the visibility timeout. */
+  outageRetryDelayMs?: number;
+}
+
+/** A service the handler depends on, as the queue needs to know it (see `LocalQueueOptions.dependency`). */
+export interface QueueDependency {
+  readonly available: boolean;
+  /** Whether it was down at any moment since `since` (ms since the epoch), now included. */
+  wasDownSince(since: number): boolean;
+  /** Calls `listener` each time it is back. */
+  onBack(listener: () => void): void;
 }
 
 // biome-ignore lint/suspicious/noConfusingVoidType: a Lambda SQS handler may return nothing, as aws-lambda types it.
@@ -128,6 +145,8 @@ export class LocalQueue {
   private readonly awsRegion: string;
   private readonly functionName: string;
   private readonly log: QueueLog;
+  private readonly dependency: QueueDependency | undefined;
+  private readonly outageRetryDelayMs: number;
 
   /** Visible messages in the order they became visible. */
   private readonly ready = new Map<string, Message>();
@@ -158,6 +177,9 @@ export class LocalQueue {
     this.queueArn = options.queueArn ?? `arn:aws:sqs:${this.awsRegion}:000000000000:${name}`;
     this.functionName = options.functionName ?? `${name}-consumer`;
     this.log = options.log ?? defaultLog;
+    this.dependency = options.dependency;
+    this.outageRetryDelayMs = options.outageRetryDelayMs ?? this.visibilityTimeoutMs;
+    this.dependency?.onBack(() => this.pump());
 
     // Whatever was not deleted before the last stop or crash is visible again.
     for (const stored of journal.state.queue.values()) {
@@ -312,6 +334,8 @@ export class LocalQueue {
   /** Starts as many batches as concurrency allows, waiting up to the batch window for a full one. */
   private pump(): void {
     if (!this.handler || this.stopping) return;
+    // A batch now would fail for the outage alone; the messages wait, visible, until it is back.
+    if (this.dependency && !this.dependency.available) return;
     while (this.batches.size < this.concurrency && this.ready.size > 0) {
       if (this.ready.size < this.batchSize && this.batchWindowMs > 0 && !this.windowElapsed) {
         this.windowTimer ??= setTimeout(() => {
@@ -374,6 +398,7 @@ export class LocalQueue {
     const handler = this.handler;
     if (!handler) return;
     const handles = new Map(batch.map((message) => [message.id, message.receiptHandle]));
+    const startedAt = Date.now();
     // The receive count is durable before the handler runs, so a message that crashes the
     // process every time still ends in the DLQ.
     await this.journal.append(
@@ -403,6 +428,19 @@ export class LocalQueue {
     const held = batch.filter(
       (message) => message.receiptHandle !== undefined && message.receiptHandle === handles.get(message.id),
     );
+    const anyFailed = outcome.kind === 'timed-out' || outcome.failed.size > 0;
+    if (anyFailed && this.dependency?.wasDownSince(startedAt)) {
+      const retried = outcome.kind === 'timed-out' ? held : held.filter((message) => outcome.failed.has(message.id));
+      const succeeded = held.filter((message) => !retried.includes(message));
+      for (const message of succeeded) this.invisible.delete(message.id);
+      await Promise.all([
+        succeeded.length > 0
+          ? this.journal.append(succeeded.map((message): JournalRecord => ({ op: 'delete', id: message.id })))
+          : Promise.resolve(),
+        this.retryAfterOutage(retried),
+      ]);
+      return;
+    }
     if (outcome.kind === 'timed-out') {
       this.log(
         'warn',
@@ -469,6 +507,40 @@ export class LocalQueue {
     }
     if (exhausted.length > 0) await this.deadLetter(exhausted, reason);
     this.pump();
+  }
+
+  /**
+   * Gives back the receive of messages whose batch failed while the store was down (durably, so a
+   * crash meanwhile does not count it either), and retries them after the outage delay: as SQS
+   * would after a visibility timeout, but never toward the dead-letter queue.
+   */
+  private async retryAfterOutage(messages: Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    for (const message of messages) {
+      message.receiptHandle = undefined;
+      message.receiveCount = Math.max(0, message.receiveCount - 1);
+    }
+    for (const message of messages) {
+      message.retryTimer = setTimeout(() => {
+        message.retryTimer = undefined;
+        this.makeVisible(message);
+        this.pump();
+      }, this.outageRetryDelayMs);
+    }
+    this.log('warn', 'local queue: deliveries failed while the store was down; retried later, not toward the DLQ', {
+      count: messages.length,
+      retryInSeconds: Math.round(this.outageRetryDelayMs / 1000),
+    });
+    await this.journal.append(
+      messages.map(
+        (message): JournalRecord => ({
+          op: 'receive',
+          id: message.id,
+          count: message.receiveCount,
+          at: message.firstReceiveAt ?? message.sentAt,
+        }),
+      ),
+    );
   }
 
   private makeVisible(message: Message): void {

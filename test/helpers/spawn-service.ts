@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,4 +143,76 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
     await waitForExit('SIGKILL');
     throw error;
   }
+}
+
+/**
+ * Runs the service as `spawnService` does, for a start expected to fail: resolves with how it
+ * exited and what it printed (it is killed if it is still running after `timeoutMs`).
+ */
+export async function runServiceToExit(
+  options: SpawnServiceOptions & { timeoutMs?: number },
+): Promise<ExitResult & { output: string }> {
+  const port = options.port ?? (await freePort());
+  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), DATA_DIR: options.dataDir };
+  delete env.JIRA_BASE_URL;
+  delete env.NODE_OPTIONS;
+  Object.assign(env, options.env);
+  const child = spawn(TSX, ['bin/local.ts'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  }, options.timeoutMs ?? 60_000);
+  const exit = await new Promise<ExitResult>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  clearTimeout(timer);
+  return { ...exit, output };
+}
+
+/** The process ids under `pid` (children, grandchildren, …) with their command lines, read from `ps`. */
+export async function descendantProcesses(pid: number): Promise<Array<{ pid: number; args: string }>> {
+  const listing = await new Promise<string>((resolve, reject) =>
+    execFile('ps', ['-eww', '-o', 'pid=,ppid=,args='], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    ),
+  );
+  const rows = listing
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .flatMap((match) => (match ? [{ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] ?? '' }] : []));
+  const found: Array<{ pid: number; args: string }> = [];
+  const parents = [pid];
+  while (parents.length > 0) {
+    const parent = parents.pop();
+    for (const row of rows.filter((candidate) => candidate.ppid === parent)) {
+      found.push({ pid: row.pid, args: row.args });
+      parents.push(row.pid);
+    }
+  }
+  return found;
+}
+
+/** The TCP ports process `pid` listens on (Linux: its socket inodes in /proc/<pid>/fd, matched in /proc/net/tcp). */
+export async function listeningPorts(pid: number): Promise<number[]> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`)) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode) inodes.add(inode);
+  }
+  const ports: number[] = [];
+  for (const line of (await readFile('/proc/net/tcp', 'utf8')).split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    // local_address is fields[1] (hex ip:port), st is fields[3] (0A: LISTEN), inode is fields[9]
+    const [, port] = (fields[1] ?? '').split(':');
+    if (fields[3] === '0A' && port && inodes.has(fields[9] ?? '')) ports.push(Number.parseInt(port, 16));
+  }
+  return ports;
 }

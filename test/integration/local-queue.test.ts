@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LocalQueue, type LocalQueueOptions, type QueueLog, type SqsHandler } from '../../local/queue/index.js';
+import { StoreAvailability } from '../../local/store-supervisor.js';
 
 interface LogLine {
   level: string;
@@ -404,5 +405,42 @@ await Promise.all(Array.from({ length: 32 }, worker));
     expect(finishedWhenStopped).toBe(true);
     expect(sendAfterStop).toMatch(/stopped/);
     expect(reopened.stats().visible).toBe(0);
+  });
+
+  it('never dead-letters for an outage of the store: no batch while it is down, failures then retried later', async () => {
+    // Prepare: a store that goes down while the first receive runs, for longer than maxReceiveCount retries take
+    const store = new StoreAvailability();
+    const queue = await openQueue({ maxReceiveCount: 2, dependency: store, outageRetryDelayMs: 200 });
+    const { messageId } = await queue.send('during an outage');
+    const { messageId: poison } = await queue.send('poison');
+    const receivesWhileDown: string[] = [];
+    const handling = recorder((event) => {
+      if (!store.available) receivesWhileDown.push(...event.Records.map((record) => record.messageId));
+      if (handling.events.length === 1) {
+        store.markDown('The embedded store exited with code 1; it is being restarted.');
+        throw new Error('connect ECONNREFUSED');
+      }
+      const failed = event.Records.filter((record) => record.body === 'poison');
+      return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) };
+    });
+
+    // Act
+    queue.start(handling.handler);
+    await until(() => handling.events.length === 1);
+    await sleep(300); // past the outage retry delay, still down
+    const eventsWhileDown = handling.events.length;
+    store.markBack();
+    await queue.drained();
+
+    // Assess: nothing received while down; the outage's receive not counted; the poison dead-lettered as before
+    expect(eventsWhileDown).toBe(1);
+    expect(receivesWhileDown).toEqual([]);
+    const receives = handling
+      .records()
+      .filter((record) => record.messageId === messageId)
+      .map((record) => record.attributes.ApproximateReceiveCount);
+    expect(receives).toEqual(['1', '1']);
+    expect(queue.deadLetters().map((letter) => [letter.messageId, letter.receiveCount])).toEqual([[poison, 2]]);
+    expect(logLines.some((line) => line.message.includes('failed while the store was down'))).toBe(true);
   });
 });
