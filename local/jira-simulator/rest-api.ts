@@ -51,7 +51,6 @@ const GLOBAL_PERMISSIONS: Record<string, GlobalPermission> = {
     description: 'View and select users or groups from the user picker, and share issues.',
   },
 };
-const AGENT_PERMISSIONS = new Set(['BROWSE_USERS', 'USER_PICKER']);
 
 const AVATAR_BASE = 'https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net/initials';
 
@@ -248,7 +247,7 @@ export class JiraRestApi {
         for (const key of keys) {
           const permission = GLOBAL_PERMISSIONS[key];
           if (!permission) return { status: 400, body: errorBody(`Invalid permission key: ${key}`) };
-          permissions[key] = { ...permission, havePermission: caller.administrator || AGENT_PERMISSIONS.has(key) };
+          permissions[key] = { ...permission, havePermission: this.site.credentials.holds(caller, key) };
         }
         return { status: 200, body: { permissions } };
       }

@@ -3,6 +3,7 @@ import type {
   JiraAccount,
   JiraCaller,
   JiraCallerCheck,
+  JiraCallerPermissions,
   JiraDirectory,
   JiraUsersPage,
 } from '../../domain/jira-account.js';
@@ -73,18 +74,23 @@ export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
     const response = await this.loginGet('/rest/api/3/myself', authorization);
     if (response.status === 401 || response.status === 403) return undefined;
     await this.expectOk(response, 'myself');
-    const caller = await this.parse(response, jiraCallerSchema, 'myself');
-    return { accountId: caller.accountId, displayName: caller.displayName ?? '' };
+    return this.parse(response, jiraCallerSchema, 'myself');
+  }
+
+  /** `ADMINISTER` and `USER_PICKER` in one request; a permission Jira leaves out is not granted. */
+  async permissions(authorization: string): Promise<JiraCallerPermissions> {
+    const response = await this.loginGet('/rest/api/3/mypermissions?permissions=ADMINISTER,USER_PICKER', authorization);
+    if (response.status === 401 || response.status === 403) return { administer: false, browseUsers: false };
+    await this.expectOk(response, 'mypermissions');
+    const body = (await this.json(response, 'mypermissions')) as {
+      permissions?: Record<string, { havePermission?: boolean } | undefined>;
+    } | null;
+    const granted = (key: string) => body?.permissions?.[key]?.havePermission === true;
+    return { administer: granted('ADMINISTER'), browseUsers: granted('USER_PICKER') };
   }
 
   async isAdministrator(authorization: string): Promise<boolean> {
-    const response = await this.loginGet('/rest/api/3/mypermissions?permissions=ADMINISTER', authorization);
-    if (response.status === 401 || response.status === 403) return false;
-    await this.expectOk(response, 'mypermissions');
-    const body = (await this.json(response, 'mypermissions')) as {
-      permissions?: { ADMINISTER?: { havePermission?: boolean } };
-    } | null;
-    return body?.permissions?.ADMINISTER?.havePermission === true;
+    return (await this.permissions(authorization)).administer;
   }
 
   private async serviceGet(path: string): Promise<Response> {
