@@ -20,6 +20,7 @@ export function syncWorkflowAsl(): Record<string, unknown> {
     beginScheduledRun: placeholder('beginScheduledRun'),
     demoteLinksBatch: placeholder('demoteLinksBatch'),
     finishSyncRun: placeholder('finishSyncRun'),
+    estimateRunSize: placeholder('estimateRunSize'),
   };
   const chain = buildSyncWorkflowDefinition(stack, functions);
   return stack.resolve(new sfn.StateGraph(chain.startState, 'sync').toGraphJson()) as Record<string, unknown>;

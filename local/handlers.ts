@@ -20,6 +20,7 @@ export async function loadHandlers() {
   const beginScheduled = await import('../lambdas/handlers/begin-scheduled-run.js');
   const demote = await import('../lambdas/handlers/demote-links-batch.js');
   const finish = await import('../lambdas/handlers/finish-sync-run.js');
+  const estimate = await import('../lambdas/handlers/estimate-run-size.js');
   const { dependencies } = await import('../lambdas/shared/dependencies.js');
   const proxy = (handler: unknown) => handler as ProxyHandler;
   // Each task sees the remaining time its deployed function would have, so its Jira calls end in time.
@@ -42,6 +43,7 @@ export async function loadHandlers() {
       [SYNC_TASKS.demoteLinksBatch]: asDeployed('demoteLinksBatch', demote.handler),
       [SYNC_TASKS.finishSyncRun]: asDeployed('finishSyncRun', finish.handler),
       [SYNC_TASKS.recordFailure]: asDeployed('finishSyncRun', finish.handler),
+      [SYNC_TASKS.estimateRunSize]: asDeployed('estimateRunSize', estimate.handler),
     } satisfies Record<string, TaskFunction>,
     dependencies,
   };

@@ -19,7 +19,8 @@ export interface SyncTaskFunctionsProps {
  * - plan wave: pure arithmetic, no grant at all;
  * - continue run: starting the sync state machine, nothing else;
  * - sync users page: Jira as the service account (its token's secret) and the table;
- * - demote batch, begin scheduled run, finish run: the table.
+ * - demote batch, begin scheduled run, finish run: the table;
+ * - estimate run size: Jira as the service account (its token's secret) and the table (it counts links).
  */
 export class SyncTaskFunctions extends Construct {
   readonly workflowFunctions: SyncWorkflowFunctions;
@@ -73,11 +74,28 @@ export class SyncTaskFunctions extends Construct {
       environment: tableName,
     });
 
-    for (const task of [syncUsersPage, demoteLinksBatch, beginScheduledRun, finishSyncRun])
+    const estimateRunSize = new ServiceFunction(this, 'EstimateRunSize', {
+      entry: 'handlers/estimate-run-size.ts',
+      description: "Sync workflow: measures a run's size beside it (users/search probes, or the links to demote).",
+      timeout: TASK_FUNCTION_TIMEOUTS.estimateRunSize,
+      memorySize: 256,
+      environment: { ...tableName, ...serviceAccountEnvironment(props.jira) },
+    });
+
+    for (const task of [syncUsersPage, demoteLinksBatch, beginScheduledRun, finishSyncRun, estimateRunSize])
       task.grantTableReadWrite(props.table);
     props.jira.apiToken.grantRead(syncUsersPage.function);
+    props.jira.apiToken.grantRead(estimateRunSize.function);
 
-    this.byName = { planWave, syncUsersPage, continueSyncRun, beginScheduledRun, demoteLinksBatch, finishSyncRun };
+    this.byName = {
+      planWave,
+      syncUsersPage,
+      continueSyncRun,
+      beginScheduledRun,
+      demoteLinksBatch,
+      finishSyncRun,
+      estimateRunSize,
+    };
     this.workflowFunctions = {
       planWave: planWave.function,
       syncUsersPage: syncUsersPage.function,
@@ -85,6 +103,7 @@ export class SyncTaskFunctions extends Construct {
       beginScheduledRun: beginScheduledRun.function,
       demoteLinksBatch: demoteLinksBatch.function,
       finishSyncRun: finishSyncRun.function,
+      estimateRunSize: estimateRunSize.function,
     };
   }
 }

@@ -25,6 +25,7 @@ const FUNCTIONS = {
   beginScheduledRun: 'SyncTasks/BeginScheduledRun',
   demoteLinksBatch: 'SyncTasks/DemoteLinksBatch',
   finishSyncRun: 'SyncTasks/FinishSyncRun',
+  estimateRunSize: 'SyncTasks/EstimateRunSize',
   webhookConsumer: 'WebhookConsumer/Consumer',
 } as const;
 type FunctionName = keyof typeof FUNCTIONS;
@@ -65,8 +66,8 @@ const sorted = (...groups: string[][]) => groups.flat().sort();
 
 describe('every function, built by the one ServiceFunction construct', () => {
   // Twelve: eleven for the service, one for the console.
-  it('is one of twelve, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 12);
+  it('is one of thirteen, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 13);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -127,6 +128,7 @@ describe('least privilege', () => {
     ['beginScheduledRun', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
     ['demoteLinksBatch', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
     ['finishSyncRun', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
+    ['estimateRunSize', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['webhookConsumer', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ, QUEUE_CONSUME)],
   ])('%s may do only what it needs', (name, actions) => {
     expect(roleActions(name)).toEqual(actions);
