@@ -47,7 +47,7 @@ export const TASK_FUNCTION_TIMEOUTS: Record<keyof SyncWorkflowFunctions, Duratio
   beginScheduledRun: Duration.seconds(30),
   demoteLinksBatch: Duration.minutes(5),
   finishSyncRun: Duration.seconds(30),
-  // About 1.5·log₂(N) tiny users/search calls (some 30 at a million), or a counting scan of the links.
+  // About 1.5·log₂(N) tiny users/search calls (some 40 at a million), or a counting scan of the links.
   estimateRunSize: Duration.seconds(60),
 };
 const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
