@@ -15,9 +15,16 @@ import type {
 
 export type { Company, Contact, Page, SkippedBy, SyncFailure, SyncState };
 
-/** `updated` and `unlinked` come with a reconcile's progress only. */
+/**
+ * `updated` and `unlinked` come with a reconcile's progress only; `estimatedTotal` (the run's size,
+ * measured at its start) and `etaSeconds` (the time left) are null until known, and absent from an
+ * older service.
+ */
 export type SyncProgress = Omit<FullProgress, 'updated' | 'unlinked'> &
-  Partial<Pick<FullProgress, 'updated' | 'unlinked'>>;
+  Partial<Pick<FullProgress, 'updated' | 'unlinked'>> & {
+    estimatedTotal?: number | null;
+    etaSeconds?: number | null;
+  };
 
 export type ReconcileRun = Omit<ReconcileSummary, 'progress'> & { progress: SyncProgress | null };
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AccountDirectory, SimulatedAccount } from './accounts.js';
 import type { SiteCredentials } from './credentials.js';
 import { type Reply, errorBody } from './http-reply.js';
-import { type JiraQuirks, type TransientFaultKind, TransientFaultSchedule } from './quirks.js';
+import { FAULTABLE_ROUTES, type JiraQuirks, type TransientFaultKind, TransientFaultSchedule } from './quirks.js';
 
 const MAX_PAGE = 1000;
 const DEFAULT_PAGE = 50;
@@ -194,9 +194,12 @@ export class JiraRestApi {
     return user;
   }
 
-  handle(request: IncomingMessage, requestUrl: URL): Reply {
+  async handle(request: IncomingMessage, requestUrl: URL): Promise<Reply> {
     const route = routeOf(requestUrl.pathname);
     this.counts[route] = (this.counts[route] ?? 0) + 1;
+    const { latencyMs } = this.quirks;
+    if (latencyMs > 0 && (FAULTABLE_ROUTES as readonly string[]).includes(route))
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const fault = this.injectedFault(route);
     if (fault) return fault;
 

@@ -108,6 +108,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     nullDisplayNameRatio: options.nullDisplayNameRatio,
     unknownAccounts: options.unknownAccounts,
     pageCap: options.pageCap,
+    latencyMs: options.latencyMs,
     transientFailures: options.transientFailures,
   });
   const seed = options.seed ?? 1;
@@ -206,7 +207,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
   async function route(request: IncomingMessage): Promise<Reply> {
     try {
       const requestUrl = new URL(request.url ?? '/', 'http://127.0.0.1');
-      if (requestUrl.pathname.startsWith('/rest/')) return rest.handle(request, requestUrl);
+      if (requestUrl.pathname.startsWith('/rest/')) return await rest.handle(request, requestUrl);
       if (requestUrl.pathname === '/simulator' || requestUrl.pathname.startsWith('/simulator/'))
         return await control.handle(request, requestUrl);
       return { status: 404, body: errorBody('Not found.') };

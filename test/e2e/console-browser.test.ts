@@ -129,14 +129,39 @@ describe('admin console in a browser', () => {
   it(
     'switches syncing on, shows the progress, and marks the synced contacts',
     async () => {
-      // Prepare
+      // Prepare: a slow Jira (small pages, each answered late), so the run lasts long enough to be watched
       expect(await syncSwitch().getAttribute('aria-checked')).toBe('false');
       await stateShown('Disabled').waitFor();
+      const accounts = service.jira.accountCount();
+      service.jira.setQuirks({ pageCap: 20, latencyMs: 150 });
       // Act
       await syncSwitch().click();
       // Assess: the bar appears, moves, and goes once the run reaches Enabled.
       const progress = page.getByRole('progressbar', { name: 'Sync progress' });
       await progress.waitFor();
+      // Its maximum is the measured total, and it passes through the middle of it with the time left
+      // (not "n of n read so far", which would show a full bar whatever part of Jira was read).
+      const middle = await eventually(
+        async () => {
+          const [now, max, text] = await Promise.all([
+            progress.getAttribute('aria-valuenow', { timeout: 1_000 }),
+            progress.getAttribute('aria-valuemax', { timeout: 1_000 }),
+            progress.getAttribute('aria-valuetext', { timeout: 1_000 }),
+          ]);
+          const share = Number(now) / Number(max);
+          return Number(max) === accounts && share >= 0.25 && share <= 0.75 ? { share, text } : undefined;
+        },
+        SYNC_RUN_MS,
+        'the progress bar to pass through the middle of the real total',
+      );
+      expect(middle.text).toMatch(
+        new RegExp(
+          `of about ${new Intl.NumberFormat('en').format(accounts)} accounts · \\d+ % · (about \\d+ min|less than a minute) left`,
+        ),
+      );
+      const caption = await page.locator('.progress-caption').textContent();
+      expect(caption).toMatch(/ % · /);
+      service.jira.setQuirks({ pageCap: 1000, latencyMs: 0 });
       const moved = await eventually(
         async () => {
           const now = Number(await progress.getAttribute('aria-valuenow', { timeout: 1_000 }));
