@@ -12,7 +12,7 @@ export const API_HANDLERS = {
 export type ApiHandlerName = keyof typeof API_HANDLERS;
 
 export interface ApiRouteDefinition {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway's resource template. */
   resource: string;
   handler: ApiHandlerName;
@@ -26,7 +26,7 @@ const crud = (collection: string, handler: ApiHandlerName): ApiRouteDefinition[]
   { method: 'DELETE', resource: `/${collection}/{id}`, handler },
 ];
 
-export const API_ROUTES: readonly ApiRouteDefinition[] = [
+const ROUTES_WITHOUT_HEAD: readonly ApiRouteDefinition[] = [
   { method: 'GET', resource: '/health', handler: 'health' },
   ...crud('contacts', 'contactsApi'),
   ...crud('companies', 'companiesApi'),
@@ -34,6 +34,16 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
   { method: 'PUT', resource: '/settings/user-sync', handler: 'userSyncSettings' },
   { method: 'POST', resource: '/settings/user-sync/reconcile', handler: 'userSyncSettings' },
 ];
+
+/** Every route, with `HEAD` wherever `GET` is (API Gateway does not answer HEAD for a GET by itself). */
+export const API_ROUTES: readonly ApiRouteDefinition[] = ROUTES_WITHOUT_HEAD.flatMap((route) =>
+  route.method === 'GET' ? [route, { ...route, method: 'HEAD' as const }] : [route],
+);
+
+/** The methods `resource` answers, as a 405's `Allow` header lists them. */
+export function allowedMethods(resource: string): string[] {
+  return API_ROUTES.filter((route) => route.resource === resource).map((route) => route.method);
+}
 
 /** Where the webhook is received; on AWS it goes straight to SQS, with no handler in front. */
 export const WEBHOOK_RESOURCE = '/webhooks/jira';

@@ -32,12 +32,17 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => DomainError, num
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof DomainError) {
     const status = STATUS_BY_ERROR.find(([type]) => error instanceof type)?.[1] ?? 500;
-    return jsonResponse(status, errorBody(error.code, error.message), retryAfter(error));
+    return jsonResponse(status, errorBody(error.code, error.message), { ...retryAfter(error), ...allow(error) });
   }
   return jsonResponse(
     500,
     errorBody('INTERNAL', 'Something went wrong on our side. Try again; if it persists, contact the operators.'),
   );
+}
+
+/** `Allow` on a 405: the methods the resource offers. */
+function allow(error: DomainError): Record<string, string> {
+  return error instanceof MethodNotAllowedError && error.allow.length ? { Allow: error.allow.join(', ') } : {};
 }
 
 /** `Retry-After` when the error knows how long to wait (Jira said so, or a limit refills). */
