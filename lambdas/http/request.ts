@@ -85,6 +85,8 @@ export function pageRequest(event: APIGatewayProxyEvent, allowed: readonly strin
   for (const name of allowed) delete query[name];
   const result = pageSchema.safeParse(query);
   if (!result.success)
-    throw new BadRequestError(`Invalid paging: ${describeIssues(result.error)}. limit is 1 to ${MAX_PAGE_SIZE}.`);
+    throw new BadRequestError(
+      `Invalid paging: ${describeIssues(result.error)}. limit is 1 to ${MAX_PAGE_SIZE}, in digits.`,
+    );
   return result.data;
 }

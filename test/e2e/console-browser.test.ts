@@ -126,6 +126,30 @@ describe('admin console in a browser', () => {
     await page.getByRole('button', { name: 'Show all' }).click();
   });
 
+  it('wraps a long unbroken name inside its card', async () => {
+    // Prepare: a name and an email with no space to break at
+    const name = `Wolfeschlegelsteinhausenbergerdorff${'x'.repeat(120)}`;
+    const email = `${'long'.repeat(12)}@engines.example`;
+    const created = await request(service.url, 'POST', '/contacts', { auth: service.admin, body: { name, email } });
+    expect(created.status).toBe(201);
+    await page.setViewportSize({ width: 390, height: 844 });
+    // Act
+    const item = (await searchByEmail(email)).first();
+    await item.getByText(name).waitFor();
+    // Assess: neither the card nor the page scrolls sideways
+    // (A string, evaluated in the page: the test's own TypeScript has no DOM.)
+    const overflow = await page.evaluate(`(() => {
+      const card = document.querySelector('section.contacts');
+      return {
+        card: card ? card.scrollWidth - card.clientWidth : -1,
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      };
+    })()`);
+    expect(overflow).toEqual({ card: 0, page: 0 });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('button', { name: 'Show all' }).click();
+  });
+
   it(
     'switches syncing on, shows the progress, and marks the synced contacts',
     async () => {
@@ -227,6 +251,20 @@ describe('admin console in a browser', () => {
     await page.getByText('Only Jira administrators can see and change user syncing.', { exact: false }).waitFor();
     expect(await syncSwitch().count()).toBe(0);
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('explains to a JSM customer, whose login Jira accepts, why the CRM does not open', async () => {
+    // Prepare
+    const customer = service.jira.accounts().find((account) => account.accountType === 'customer' && account.active);
+    const token = service.jira.issueToken(customer?.accountId ?? '');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // Act
+    await signIn(token.email, token.apiToken);
+    // Assess
+    await page.getByText('Jira knows this account, but it may not open the CRM.', { exact: false }).waitFor();
+    await page.getByText("Jira Service Management customer's account", { exact: false }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Contacts' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

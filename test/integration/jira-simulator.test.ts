@@ -161,6 +161,24 @@ describe('users/search', () => {
     );
   });
 
+  it('answers an empty list with maxResults=1 exactly at or past the end, pages capped, slow, or not', async () => {
+    // Prepare
+    const jira = await simulator({ users: 30, customers: 5 });
+    const size = jira.accountCount();
+    const probe = async (startAt: number) =>
+      (await getJson<RestUser[]>(jira, `/rest/api/3/users/search?startAt=${startAt}&maxResults=1`)).length;
+
+    // Act
+    const plain = [await probe(0), await probe(size - 1), await probe(size), await probe(size + 100)];
+    jira.setQuirks({ pageCap: 3, latencyMs: 20 });
+    const capped = [await probe(0), await probe(size - 1), await probe(size), await probe(size * 4)];
+
+    // Assess
+    expect(plain).toEqual([1, 1, 0, 0]);
+    expect(capped).toEqual([1, 1, 0, 0]);
+    expect(jira.quirks()).toMatchObject({ pageCap: 3, latencyMs: 20 });
+  });
+
   it('answers 50 by default and at most 1000 a page', async () => {
     // Prepare
     const jira = await simulator({ users: 1500 });
