@@ -233,6 +233,22 @@ describe('JiraRestClient against the Jira simulator', () => {
     expect(jira.callCounts()['users/search']).toBe(3);
   });
 
+  it('asks a one-record page again as it is when users/search answers 409, a few times at most', async () => {
+    // Prepare
+    jira.failNext(2, 409);
+
+    // Act
+    const probe = await client.searchUsers(5, 1);
+    jira.failNext(10, 409);
+    const refused = await client.searchUsers(5, 1).catch((error: unknown) => error);
+    jira.failNext(0, 409);
+
+    // Assess: never asked for more than one record
+    expect(probe.returned).toBe(1);
+    expect(refused).toBeInstanceOf(UpstreamError);
+    expect(jira.callCounts()['users/search']).toBe(3 + 4);
+  });
+
   it('fails before its deadline instead of waiting past it, saying how long Jira asked to wait', async () => {
     // Prepare: Jira asks for 30 s; the caller has 5 s left
     jira.setRateLimit({ every: 1, retryAfterSeconds: 30 });

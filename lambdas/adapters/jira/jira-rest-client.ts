@@ -15,6 +15,8 @@ import { jiraAccountSchema, jiraCallerSchema } from './jira-schemas.js';
 
 /** `users/search` answers 409 when a request runs past Jira's 10 s: ask for less, down to this. */
 const SMALLEST_PAGE = 10;
+/** A page already this small that still gets 409 is asked again as it is, this many times at most. */
+const SMALL_PAGE_409_RETRIES = 3;
 
 export interface JiraRestClientOptions {
   /** The site, e.g. `https://example.atlassian.net` or `https://api.atlassian.com/ex/jira/<cloudId>`. */
@@ -49,9 +51,11 @@ export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
    * request that runs too long: then the same page is asked again, smaller.
    */
   async searchUsers(startAt: number, maxResults: number): Promise<JiraUsersPage> {
-    for (let size = maxResults; ; size = Math.max(SMALLEST_PAGE, Math.floor(size / 2))) {
+    let smallRetries = 0;
+    for (let size = maxResults; ; size = Math.min(size, Math.max(SMALLEST_PAGE, Math.floor(size / 2)))) {
       const response = await this.serviceGet(`/rest/api/3/users/search?startAt=${startAt}&maxResults=${size}`);
-      if (response.status === 409 && size > SMALLEST_PAGE) {
+      // A small page (a size probe asks for one record) is asked again as it is: it cannot get smaller.
+      if (response.status === 409 && (size > SMALLEST_PAGE || smallRetries++ < SMALL_PAGE_409_RETRIES)) {
         await response.body?.cancel();
         continue;
       }
