@@ -81,6 +81,7 @@ describe("cdk-nag's AWS Solutions rules", () => {
         'SyncTasks/BeginScheduledRun',
         'SyncTasks/ContinueSyncRun',
         'SyncTasks/DemoteLinksBatch',
+        'SyncTasks/EstimateRunSize',
         'SyncTasks/FinishSyncRun',
         'SyncTasks/PlanWave',
         'SyncTasks/SyncUsersPage',
