@@ -59,7 +59,7 @@ export interface SuccessAnswer {
 
 /** What a route does, as the OpenAPI document tells it. */
 export interface RouteDescription {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway's resource template. */
   readonly resource: string;
   /** Who may call it: anyone, a Jira user who may browse users, or a Jira administrator. */
@@ -98,7 +98,8 @@ const paging = {
 /** An id that cannot exist is simply not found (404). */
 const idPath = { id: { schema: idSchema, description: "The item's id." } };
 
-export const API_ROUTES: readonly ApiRouteDefinition[] = [
+/** Every route as the OpenAPI document describes it (HEAD, the same as GET without a body, is added below). */
+export const DESCRIBED_API_ROUTES: readonly ApiRouteDefinition[] = [
   {
     method: 'GET',
     resource: '/health',
@@ -261,6 +262,16 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     errors: [409],
   },
 ];
+
+/** Every route, with `HEAD` wherever `GET` is (API Gateway does not answer HEAD for a GET by itself). */
+export const API_ROUTES: readonly ApiRouteDefinition[] = DESCRIBED_API_ROUTES.flatMap((route) =>
+  route.method === 'GET' ? [route, { ...route, method: 'HEAD' as const }] : [route],
+);
+
+/** The methods `resource` answers, as a 405's `Allow` header lists them. */
+export function allowedMethods(resource: string): string[] {
+  return API_ROUTES.filter((route) => route.resource === resource).map((route) => route.method);
+}
 
 /** Where the webhook is received; on AWS it goes straight to SQS, with no handler in front. */
 export const WEBHOOK_RESOURCE = '/webhooks/jira';

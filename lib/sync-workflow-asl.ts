@@ -22,6 +22,7 @@ export function syncWorkflowAsl(): Record<string, unknown> {
     finishSyncRun: placeholder('finishSyncRun'),
     syncOrganizations: placeholder('syncOrganizations'),
     demoteCompaniesBatch: placeholder('demoteCompaniesBatch'),
+    estimateRunSize: placeholder('estimateRunSize'),
   };
   const chain = buildSyncWorkflowDefinition(stack, functions);
   return stack.resolve(new sfn.StateGraph(chain.startState, 'sync').toGraphJson()) as Record<string, unknown>;

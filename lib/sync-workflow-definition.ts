@@ -16,6 +16,7 @@ export interface SyncWorkflowFunctions {
   readonly finishSyncRun: IFunction;
   readonly syncOrganizations: IFunction;
   readonly demoteCompaniesBatch: IFunction;
+  readonly estimateRunSize: IFunction;
 }
 
 /**
@@ -32,6 +33,7 @@ export const SYNC_TASKS = {
   recordFailure: 'Record sync failure',
   syncOrganizations: 'Sync organizations',
   demoteCompaniesBatch: 'Demote companies batch',
+  estimateRunSize: 'Estimate run size',
 } as const;
 
 export const DEMOTION_MAP_CONCURRENCY = LINK_SHARDS;
@@ -52,6 +54,8 @@ export const TASK_FUNCTION_TIMEOUTS: Record<keyof SyncWorkflowFunctions, Duratio
   // A page of organizations with all their members, at JSM's 5 requests a second and its 429s.
   syncOrganizations: Duration.minutes(10),
   demoteCompaniesBatch: Duration.minutes(5),
+  // About 1.5·log₂(N) tiny users/search calls (some 40 at a million), or a counting scan of the links.
+  estimateRunSize: Duration.seconds(60),
 };
 const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
 
@@ -65,6 +69,8 @@ const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
  * - disable, and a reconcile's sweep once every segment succeeded: every shard of account links in
  *   parallel, each walked in bounded batches; disable first makes every synced company regular.
  * Every task retries with backoff; whatever still fails is recorded and the run can be resumed.
+ * Beside a new run, in a parallel branch that never delays or fails it, the run's size is measured
+ * (the progress's `estimatedTotal`).
  */
 export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWorkflowFunctions): sfn.IChainable {
   const invoke = (name: string, fn: IFunction, props: Partial<tasks.LambdaInvokeProps> = {}): tasks.LambdaInvoke => {
@@ -209,10 +215,37 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
   const route = new sfn.Choice(scope, 'Which run?', { stateName: 'Which run?' })
     .when(sfn.Condition.stringEquals('$.action', 'disable'), disable)
     .otherwise(read);
+  start.next(route);
+  const carryOut = new sfn.Choice(scope, 'New or continued?', { stateName: 'New or continued?' })
+    .when(sfn.Condition.isPresent('$.wave'), resumeAt.next(route))
+    .otherwise(start);
+
+  // The size is measured once per run, at its start; a failed measurement leaves the estimate null.
+  const estimate = invoke(SYNC_TASKS.estimateRunSize, functions.estimateRunSize, {
+    payload: sfn.TaskInput.fromObject(runOnly),
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  estimate.addCatch(new sfn.Pass(scope, 'Size unknown', { stateName: 'Size unknown' }), {
+    errors: ['States.ALL'],
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  const measure = new sfn.Choice(scope, 'Measure run?', { stateName: 'Measure run?' })
+    .when(
+      sfn.Condition.isPresent('$.wave'),
+      new sfn.Succeed(scope, 'Measured before', { stateName: 'Measured before' }),
+    )
+    .otherwise(estimate);
+  const runAndMeasure = new sfn.Parallel(scope, 'Run and measure', {
+    stateName: 'Run and measure',
+    resultPath: sfn.JsonPath.DISCARD,
+  })
+    .branch(carryOut)
+    .branch(measure);
+
   // The schedule starts the machine with only `{"action": "reconcile"}`: the run is claimed first.
   const begin = invoke(SYNC_TASKS.beginScheduledRun, functions.beginScheduledRun).next(
     new sfn.Choice(scope, 'Reconcile claimed?', { stateName: 'Reconcile claimed?' })
-      .when(sfn.Condition.isPresent('$.runId'), start)
+      .when(sfn.Condition.isPresent('$.runId'), runAndMeasure)
       .otherwise(
         new sfn.Succeed(scope, 'Nothing to reconcile', {
           stateName: 'Nothing to reconcile',
@@ -220,9 +253,7 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
         }),
       ),
   );
-  start.next(route);
-  return new sfn.Choice(scope, 'New or continued?', { stateName: 'New or continued?' })
-    .when(sfn.Condition.isPresent('$.wave'), resumeAt.next(route))
+  return new sfn.Choice(scope, 'Scheduled?', { stateName: 'Scheduled?' })
     .when(sfn.Condition.isNotPresent('$.runId'), begin)
-    .otherwise(start);
+    .otherwise(runAndMeasure);
 }

@@ -3,8 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse, S
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { API_ROUTES, type ApiRouteDefinition } from '../lambdas/api-routes.js';
+import { API_ROUTES, type ApiRouteDefinition, WEBHOOK_RESOURCE } from '../lambdas/api-routes.js';
 import { type ErrorCode, errorBodyJson } from '../lambdas/http/error-body.js';
+import { API_BODY_TOO_LARGE_MESSAGE, MAX_API_BODY_BYTES } from '../lambdas/http/request.js';
+import { MAX_WEBHOOK_BYTES } from '../lambdas/webhook/webhook-request-schema.js';
 import { consoleRoute, isConsolePath } from './console-route.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -20,8 +22,6 @@ export interface LocalGatewayOptions {
   port: number;
   handlers: Record<ApiRouteDefinition['handler'], ProxyHandler>;
   rawRoutes: Record<string, RawRoute>;
-  /** API Gateway's own payload limit is 10 MB; nothing here needs more than 1 MiB. */
-  maxBodyBytes?: number;
   /**
    * The local store, as the gateway needs to know it: while it is down every route that needs it
    * answers 503 `STORE_UNAVAILABLE` with `Retry-After`, and so does a request that failed because it
@@ -67,10 +67,8 @@ const MAX_HEADER_KIB = 16;
 export class LocalGateway {
   private readonly routes: CompiledRoute[] = API_ROUTES.map(compile);
   private readonly server: Server;
-  private readonly maxBodyBytes: number;
 
   constructor(private readonly options: LocalGatewayOptions) {
-    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.server = createServer({ maxHeaderSize: MAX_HEADER_KIB * 1024 }, (request, response) => {
       const startedAt = Date.now();
       this.serve(request, response).catch((error: unknown) => {
@@ -104,13 +102,12 @@ export class LocalGateway {
 
   private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const body = await readBody(request, this.maxBodyBytes);
+    // The webhook takes what SQS takes (its route says so itself); every other request the API's 64 KiB.
+    const webhook = url.pathname === WEBHOOK_RESOURCE;
+    const body = await readBody(request, webhook ? MAX_WEBHOOK_BYTES + 1 : MAX_API_BODY_BYTES);
     if (body === 'too-large') {
-      send(
-        response,
-        413,
-        errorBodyJson('PAYLOAD_TOO_LARGE', `The request body is larger than ${this.maxBodyBytes / 1024} KiB.`),
-      );
+      const message = webhook ? 'A webhook delivery may be at most 256 KiB.' : API_BODY_TOO_LARGE_MESSAGE;
+      send(response, 413, errorBodyJson('PAYLOAD_TOO_LARGE', message));
       request.resume();
       return;
     }
@@ -143,11 +140,21 @@ export class LocalGateway {
       .filter((candidate) => candidate.match !== null);
     const found = matches.find(({ route }) => route.method === request.method);
     if (!found?.match) {
-      if (matches.length || Object.keys(this.options.rawRoutes).some((key) => key.endsWith(` ${url.pathname}`))) {
+      const allow = [
+        ...matches.map(({ route }) => route.method),
+        ...Object.keys(this.options.rawRoutes)
+          .filter((key) => key.endsWith(` ${url.pathname}`))
+          .map((key) => key.split(' ')[0] ?? ''),
+      ];
+      if (allow.length) {
         send(
           response,
           405,
-          errorBodyJson('METHOD_NOT_ALLOWED', `${request.method} is not supported on ${url.pathname}.`),
+          errorBodyJson(
+            'METHOD_NOT_ALLOWED',
+            `${request.method} is not supported on ${url.pathname}: use ${allow.join(', ')}.`,
+          ),
+          { Allow: allow.join(', ') },
         );
       } else {
         send(response, 404, errorBodyJson('NOT_FOUND', `There is no route ${url.pathname}.`));

@@ -23,6 +23,7 @@ export async function loadHandlers() {
   const finish = await import('../lambdas/handlers/finish-sync-run.js');
   const organizations = await import('../lambdas/handlers/sync-organizations.js');
   const demoteCompanies = await import('../lambdas/handlers/demote-companies-batch.js');
+  const estimate = await import('../lambdas/handlers/estimate-run-size.js');
   const { dependencies } = await import('../lambdas/shared/dependencies.js');
   const proxy = (handler: unknown) => handler as ProxyHandler;
   // Each task sees the remaining time its deployed function would have, so its Jira calls end in time.
@@ -48,6 +49,7 @@ export async function loadHandlers() {
       [SYNC_TASKS.recordFailure]: asDeployed('finishSyncRun', finish.handler),
       [SYNC_TASKS.syncOrganizations]: asDeployed('syncOrganizations', organizations.handler),
       [SYNC_TASKS.demoteCompaniesBatch]: asDeployed('demoteCompaniesBatch', demoteCompanies.handler),
+      [SYNC_TASKS.estimateRunSize]: asDeployed('estimateRunSize', estimate.handler),
     } satisfies Record<string, TaskFunction>,
     dependencies,
   };

@@ -14,8 +14,11 @@ export type SyncProgressReport =
 const SAMPLE_EVERY_MS = 250;
 const PROGRESS_EVERY_MS = 2000;
 
-/** What a progress report shows; a report whose counts did not change is not repeated. */
-const shownCounts = (view: UserSyncView): string => JSON.stringify([view.state, view.progress, view.error]);
+/** What a progress report shows; a report whose counts did not change is not repeated (the time left moves by itself). */
+const shownCounts = (view: UserSyncView): string => {
+  const { etaSeconds: _timeLeft, ...counts } = view.progress;
+  return JSON.stringify([view.state, counts, view.error]);
+};
 
 /**
  * Watches the sync and reports each change of state, the counts every two seconds while a run is

@@ -9,6 +9,12 @@ export type EnqueueWebhook = (body: string, attributes: Record<string, string>) 
 /** The webhook route, with the request model it validates against (API Gateway's, the very object). */
 export type WebhookIngestRoute = RawRoute & { readonly requestSchema: typeof WEBHOOK_REQUEST_SCHEMA };
 
+/** `application/json`, any case, with or without parameters (`; charset=utf-8`); absent counts as JSON too. */
+function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined || value.trim() === '') return true;
+  return value.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
 /**
  * The local stand-in for API Gateway's direct SQS integration: the same request model, the same
  * message shape, no business logic. Answers 202 only once the queue has the message on disk.
@@ -20,8 +26,8 @@ export function webhookIngestRoute(enqueue: EnqueueWebhook): WebhookIngestRoute 
   const invalid = (message: string) => ({ statusCode: 400, body: errorBody('BAD_REQUEST', message) });
 
   const route: RawRoute = async ({ body, headers }) => {
-    // API Gateway maps only application/json (passthrough NEVER): any other declared type is 415 there.
-    if (!declaresJson(headers['content-type'])) {
+    // As API Gateway: a body declared as anything but JSON is 415; one declared as nothing is taken as JSON.
+    if (!isJsonContentType(headers['content-type'])) {
       return {
         statusCode: 415,
         body: errorBody('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'),
@@ -56,9 +62,4 @@ export function webhookIngestRoute(enqueue: EnqueueWebhook): WebhookIngestRoute 
     return { statusCode: 202, body: { accepted: true, messageId } };
   };
   return Object.assign(route, { requestSchema: WEBHOOK_REQUEST_SCHEMA });
-}
-
-/** No Content-Type (API Gateway then assumes JSON), or `application/json` with any parameters. */
-function declaresJson(contentType: string | undefined): boolean {
-  return contentType === undefined || contentType.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }

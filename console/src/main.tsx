@@ -42,6 +42,9 @@ function Workspace({ credentials, onSignOut }: { credentials: Credentials; onSig
         return await call<T>(path, options);
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) onSignOut(`You were signed out: ${error.message}`);
+        // The CRM itself refused the login (deactivated, "Browse users and groups" revoked): not just one setting.
+        if (error instanceof ApiError && error.status === 403 && /^\/(contacts|companies)/.test(path))
+          onSignOut(`You were signed out: ${error.message}`);
         throw error;
       }
     };

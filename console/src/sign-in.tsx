@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { apiFor, type Credentials, messageOf } from './api.js';
+import { ApiError, apiFor, type Credentials, messageOf } from './api.js';
 import type { Contact, Page } from './types.js';
 
 /** Signs in with a Jira email and API token: the service checks them with Jira on the first call. */
@@ -24,7 +24,12 @@ export function SignIn({
       await apiFor(credentials)<Page<Contact>>('/contacts?limit=1');
       onSignedIn(credentials);
     } catch (failure) {
-      setError(messageOf(failure));
+      // Jira accepted the login but the CRM may not open to it: say so, with what is missing.
+      setError(
+        failure instanceof ApiError && failure.status === 403
+          ? `Jira knows this account, but it may not open the CRM. ${messageOf(failure)}`
+          : messageOf(failure),
+      );
       setBusy(false);
     }
   };
@@ -39,6 +44,10 @@ export function SignIn({
         <h1 id="signin-title">Sign in with your Jira account</h1>
         <p class="muted">
           Your Jira login is your CRM login. Create an API token at id.atlassian.com → Security → API tokens.
+        </p>
+        <p class="fine">
+          The CRM shows people's details, so it opens to active Jira users with the global permission “Browse users and
+          groups”, as Jira itself does. Customers' and apps' accounts cannot sign in.
         </p>
         <label class="field">
           <span>Jira email</span>

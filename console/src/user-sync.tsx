@@ -238,8 +238,8 @@ function ProgressView({ progress, active }: { progress: SyncProgress; active: bo
     ['Skipped', progress.skipped],
     ['Failed', progress.failed],
   ];
-  const percent = progress.total > 0 ? Math.min(100, (progress.processed / progress.total) * 100) : 0;
   const skippedBy = progress.skippedBy;
+  const measure = barMeasure(progress, active);
   return (
     <div class="progress-block">
       {active ? (
@@ -249,17 +249,13 @@ function ProgressView({ progress, active }: { progress: SyncProgress; active: bo
             role="progressbar"
             aria-label="Sync progress"
             aria-valuemin={0}
-            aria-valuemax={progress.total}
-            aria-valuenow={progress.processed}
-            aria-valuetext={`${number.format(progress.processed)} of ${number.format(progress.total)} accounts`}
+            aria-valuemax={measure.max}
+            aria-valuenow={measure.value}
+            aria-valuetext={measure.caption}
           >
-            <span class="progress-fill" style={{ width: `${percent}%` }} />
+            <span class="progress-fill" style={{ width: `${measure.percent}%` }} />
           </div>
-          <p class="progress-caption">
-            {progress.total === 0
-              ? 'Starting…'
-              : `${number.format(progress.processed)} of ${number.format(progress.total)} accounts`}
-          </p>
+          <p class="progress-caption">{measure.caption}</p>
         </>
       ) : (
         <p class="progress-caption">
@@ -306,6 +302,53 @@ function OrganizationsLine({ organizations }: { organizations: NonNullable<SyncP
         .join('')}
     </p>
   );
+}
+
+/**
+ * The bar's measure: its maximum is the run's estimated size (measured at its start), so the bar
+ * moves through the real total rather than "n of n read so far". Until the size is known it shows
+ * what was read. Accounts created meanwhile may take it past the estimate: it then stays just short
+ * of full until the run ends.
+ */
+export function barMeasure(
+  progress: SyncProgress,
+  active: boolean,
+): { value: number; max: number; percent: number; caption: string } {
+  const value = progress.processed;
+  const estimate = progress.estimatedTotal ?? null;
+  if (estimate === null) {
+    const max = Math.max(progress.total, value);
+    return {
+      value,
+      max,
+      percent: 0,
+      caption:
+        max === 0 ? 'Starting…' : `${number.format(value)} accounts so far, measuring how many there are in all…`,
+    };
+  }
+  const max = Math.max(estimate, 1);
+  const whole = Math.floor((Math.min(value, max) / max) * 100);
+  const percent = active ? Math.min(whole, 99) : whole;
+  const left = timeLeftWords(progress.etaSeconds ?? null);
+  return {
+    value: Math.min(value, max),
+    max,
+    percent,
+    caption:
+      `${number.format(value)} of about ${number.format(estimate)} accounts · ${percent} %` +
+      (left ? ` · ${left}` : ''),
+  };
+}
+
+/** "about 4 min left", as a person says it; nothing when the time left is not known yet. */
+export function timeLeftWords(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '';
+  if (seconds < 60) return 'less than a minute left';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min left`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `about ${hours} h${rest ? ` ${rest} min` : ''} left`;
 }
 
 const when = (iso: string) => new Date(iso).toLocaleString();

@@ -37,9 +37,14 @@ export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
 }
 
-/** The resource exists but does not offer this method. */
+/** The resource exists but does not offer this method; `allow` lists those it offers (the `Allow` header). */
 export class MethodNotAllowedError extends DomainError {
   readonly code = 'METHOD_NOT_ALLOWED';
+  readonly allow: readonly string[];
+  constructor(message: string, options: { allow?: readonly string[] } = {}) {
+    super(message);
+    this.allow = options.allow ?? [];
+  }
 }
 
 export class PayloadTooLargeError extends DomainError {

@@ -36,10 +36,23 @@ export interface JiraDirectory {
 export interface JiraCaller {
   accountId: string;
   displayName: string;
+  /** `atlassian` for a Jira user; `customer`, `app` or `unknown` may not open the CRM. */
+  accountType: JiraAccountType | string;
+  /** A deactivated account's token may still work at Jira; such a caller may not open the CRM. */
+  active: boolean;
+}
+
+/** The global permissions the CRM asks about, in one `mypermissions` request. */
+export interface JiraCallerPermissions {
+  /** "Administer Jira" (`ADMINISTER`): may read and change the sync settings. */
+  administer: boolean;
+  /** "Browse users and groups" (`USER_PICKER`): Jira's own rule for who may see other people's details. */
+  browseUsers: boolean;
 }
 
 export interface JiraCallerCheck {
   /** Undefined when Jira does not accept the credentials. */
   whoIs(authorization: string): Promise<JiraCaller | undefined>;
-  isAdministrator(authorization: string): Promise<boolean>;
+  /** Both permissions in one request; none when Jira refuses the credentials. */
+  permissions(authorization: string): Promise<JiraCallerPermissions>;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JiraCaller, JiraCallerCheck } from '../domain/jira-account.js';
+import type { JiraCaller, JiraCallerCheck, JiraCallerPermissions } from '../domain/jira-account.js';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../domain/errors.js';
 import { FailedLoginLimit, type FailedLoginLimitOptions } from './failed-login-limit.js';
 
@@ -31,16 +31,41 @@ export interface CallerAuthOptions {
 }
 
 type CachedLogin =
-  | { caller: JiraCaller; admin?: boolean; expiresAt: number }
+  | { caller: JiraCaller; permissions: JiraCallerPermissions; refusal: string | undefined; expiresAt: number }
   | { caller: undefined; expiresAt: number };
 
 const REFUSED = 'Jira did not accept these credentials. Check the email and API token.';
+const NO_PERMISSIONS: JiraCallerPermissions = { administer: false, browseUsers: false };
+const SIGN_IN_AS_USER = "Sign in with a Jira user's email and API token.";
 
 /**
- * Checks a caller's `Authorization` header with Jira (a Jira login is the CRM login) and remembers
- * the answer briefly, keyed by a SHA-256 of the header (never the header itself), so a busy
- * client, or a flood of junk, does not cost one Jira call per request. Refusals are remembered for
- * a few seconds only, and each address may spend only so many Jira calls on failed logins.
+ * Why a login Jira accepted may still not open the CRM, which holds people's names, emails and
+ * phones: only an active Jira user (`atlassian`) with "Browse users and groups" may see them.
+ */
+export function crmRefusal(caller: JiraCaller, permissions: JiraCallerPermissions): string | undefined {
+  if (caller.accountType === 'customer')
+    return `This is a Jira Service Management customer's account, and the CRM is for Jira users only. ${SIGN_IN_AS_USER}`;
+  if (caller.accountType === 'app')
+    return `This is an app's account, and the CRM is for Jira users (people) only. ${SIGN_IN_AS_USER}`;
+  if (caller.accountType !== 'atlassian')
+    return `Jira does not describe this account as a Jira user (its type is ${caller.accountType}). ${SIGN_IN_AS_USER}`;
+  if (!caller.active)
+    return 'This Jira account is deactivated. Ask a Jira administrator to reactivate it, or sign in as another user.';
+  if (!permissions.browseUsers)
+    return (
+      'Your Jira account lacks the global permission "Browse users and groups" (USER_PICKER), which the CRM ' +
+      "needs because it shows people's details. Ask a Jira administrator to grant it."
+    );
+  return undefined;
+}
+
+/**
+ * Checks a caller's `Authorization` header with Jira (a Jira login is the CRM login: `myself`, then
+ * `mypermissions` for ADMINISTER and USER_PICKER in one request) and remembers the answer briefly,
+ * keyed by a SHA-256 of the header (never the header itself), so a busy client, or a flood of
+ * junk, does not cost one Jira call per request. Refusals are remembered for a few seconds only,
+ * and each address may spend only so many Jira calls on failed logins; a login Jira accepted
+ * before is never refused by that limit.
  */
 export class CallerAuth {
   private readonly cache = new Map<string, CachedLogin>();
@@ -69,20 +94,16 @@ export class CallerAuth {
     }
     const key = createHash('sha256').update(authorization).digest('hex');
     const source = options.sourceIp ?? 'unknown';
+    // A change always asks Jira; a read may use (and fills) the remembered answer.
     const fresh = options.level === 'admin' && options.change === true;
     const login = (!fresh && this.fresh(key)) || (await this.check(key, authorization, source));
     if (!login.caller) throw new UnauthorizedError(REFUSED);
-    if (options.level === 'admin') {
-      // A change always asks Jira; a read may use (and fills) the remembered answer.
-      const remembered = fresh ? undefined : login.admin;
-      const admin = remembered ?? (await this.jira.isAdministrator(authorization));
-      if (!fresh) login.admin = admin;
-      if (!admin) {
-        const action = options.change ? 'change' : 'read';
-        throw new ForbiddenError(
-          `Only Jira administrators can ${action} ${options.resource ?? 'this'}. Sign in as one, or ask one to do it.`,
-        );
-      }
+    if (login.refusal) throw new ForbiddenError(login.refusal);
+    if (options.level === 'admin' && !login.permissions.administer) {
+      const action = options.change ? 'change' : 'read';
+      throw new ForbiddenError(
+        `Only Jira administrators can ${action} ${options.resource ?? 'this'}. Sign in as one, or ask one to do it.`,
+      );
     }
     return login.caller;
   }
@@ -95,29 +116,39 @@ export class CallerAuth {
   private async check(key: string, authorization: string, source: string): Promise<CachedLogin> {
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
-    const waitSeconds = this.failedLogins.waitSeconds(source);
+    const waitSeconds = this.failedLogins.waitSeconds(source, key);
     if (waitSeconds > 0) {
       throw new TooManyRequestsError(
         `Too many failed logins from your address. Try again in ${waitSeconds} s with valid Jira credentials.`,
-        {
-          retryAfterSeconds: waitSeconds,
-        },
+        { retryAfterSeconds: waitSeconds },
       );
     }
-    const asking = this.jira
-      .whoIs(authorization)
-      .then((caller): CachedLogin => {
-        if (!caller) this.failedLogins.spend(source);
+    const asking = this.askJira(authorization)
+      .then((answer): CachedLogin => {
+        if (answer) this.failedLogins.succeeded(key);
+        else this.failedLogins.failed(source, key);
         return this.remember(
           key,
-          caller
-            ? { caller, expiresAt: this.now() + this.ttlMs }
-            : { caller, expiresAt: this.now() + this.failedTtlMs },
+          answer
+            ? { ...answer, expiresAt: this.now() + this.ttlMs }
+            : { caller: undefined, expiresAt: this.now() + this.failedTtlMs },
         );
       })
       .finally(() => this.pending.delete(key));
     this.pending.set(key, asking);
     return asking;
+  }
+
+  /** Who the caller is and, for a Jira user who may open the CRM at all, both permissions in one request. */
+  private async askJira(
+    authorization: string,
+  ): Promise<{ caller: JiraCaller; permissions: JiraCallerPermissions; refusal: string | undefined } | undefined> {
+    const caller = await this.jira.whoIs(authorization);
+    if (!caller) return undefined;
+    // A customer's, an app's or a deactivated account is refused whatever it may do in Jira.
+    const mayAsk = crmRefusal(caller, { administer: false, browseUsers: true }) === undefined;
+    const permissions = mayAsk ? await this.jira.permissions(authorization) : NO_PERMISSIONS;
+    return { caller, permissions, refusal: crmRefusal(caller, permissions) };
   }
 
   private fresh(key: string): CachedLogin | undefined {

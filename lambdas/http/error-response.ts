@@ -33,12 +33,20 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof DomainError) {
     const status = STATUS_BY_ERROR.find(([type]) => error instanceof type)?.[1] ?? 500;
     // Every DomainError's code is one of ERROR_STATUS's, with this status (test/unit/error-codes.test.ts).
-    return jsonResponse(status, errorBody(error.code as ErrorCode, error.message), retryAfter(error));
+    return jsonResponse(status, errorBody(error.code as ErrorCode, error.message), {
+      ...retryAfter(error),
+      ...allow(error),
+    });
   }
   return jsonResponse(
     500,
     errorBody('INTERNAL', 'Something went wrong on our side. Try again; if it persists, contact the operators.'),
   );
+}
+
+/** `Allow` on a 405: the methods the resource offers. */
+function allow(error: DomainError): Record<string, string> {
+  return error instanceof MethodNotAllowedError && error.allow.length ? { Allow: error.allow.join(', ') } : {};
 }
 
 /** `Retry-After` when the error knows how long to wait (Jira said so, or a limit refills). */

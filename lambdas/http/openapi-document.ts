@@ -1,7 +1,7 @@
 import type { OpenAPIV3 } from 'openapi-types';
 import { z } from 'zod';
 import {
-  API_ROUTES,
+  DESCRIBED_API_ROUTES,
   type DocumentedParameter,
   GATEWAY_ROUTES,
   type NamedSchema,
@@ -84,7 +84,7 @@ export class RouteDescriptionError extends Error {}
  * handlers check requests with and shape answers with. Refuses a route without a description.
  */
 export function buildOpenApiDocument(
-  routes: readonly RouteDescription[] = [...API_ROUTES, ...GATEWAY_ROUTES],
+  routes: readonly RouteDescription[] = [...DESCRIBED_API_ROUTES, ...GATEWAY_ROUTES],
 ): OpenAPIV3.Document {
   const requests = new SchemaCatalog('input');
   const responses = new SchemaCatalog('output');

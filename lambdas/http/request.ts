@@ -5,6 +5,9 @@ import type { PageRequest } from '../domain/page.js';
 
 /** A CRM request body is a small JSON object; anything larger is a mistake. */
 export const MAX_API_BODY_BYTES = 64 * 1024;
+
+/** The one message every 413 of the API gives, naming the limit. */
+export const API_BODY_TOO_LARGE_MESSAGE = `The request body is larger than ${MAX_API_BODY_BYTES / 1024} KiB: send at most ${MAX_API_BODY_BYTES / 1024} KiB.`;
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 
@@ -17,7 +20,7 @@ function rawBody(event: APIGatewayProxyEvent): string {
 export function parseBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>): T {
   const text = rawBody(event);
   if (Buffer.byteLength(text) > MAX_API_BODY_BYTES) {
-    throw new PayloadTooLargeError(`The request body is larger than ${MAX_API_BODY_BYTES / 1024} KiB.`);
+    throw new PayloadTooLargeError(API_BODY_TOO_LARGE_MESSAGE);
   }
   if (!text.trim()) throw new BadRequestError('The request needs a JSON body.');
   let json: unknown;
@@ -63,9 +66,16 @@ export function pathId(event: APIGatewayProxyEvent, what: string): string {
   return result.data;
 }
 
+/** A decimal integer as people write it: digits only, so `0x10`, `1e1`, ` 5` and `+5` are refused. */
+const decimalLimit = z
+  .string()
+  .regex(/^[0-9]{1,4}$/, { error: 'must be a whole number written in digits' })
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE));
+
 /** `?limit=` and `?cursor=` of a listing. */
 export const pageSchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  limit: decimalLimit.default(DEFAULT_PAGE_SIZE),
   cursor: z.string().min(1).max(4096).optional(),
 });
 
@@ -77,6 +87,8 @@ export function pageRequest(event: APIGatewayProxyEvent, allowed: readonly strin
   for (const name of allowed) delete query[name];
   const result = pageSchema.safeParse(query);
   if (!result.success)
-    throw new BadRequestError(`Invalid paging: ${describeIssues(result.error)}. limit is 1 to ${MAX_PAGE_SIZE}.`);
+    throw new BadRequestError(
+      `Invalid paging: ${describeIssues(result.error)}. limit is 1 to ${MAX_PAGE_SIZE}, in digits.`,
+    );
   return result.data;
 }

@@ -20,7 +20,8 @@ export interface SyncTaskFunctionsProps {
  * - continue run: starting the sync state machine, nothing else;
  * - sync users page: Jira as the service account (its token's secret) and the table;
  * - sync organizations: Jira as the service account and the table;
- * - demote batch, demote companies batch, begin scheduled run, finish run: the table.
+ * - demote batch, demote companies batch, begin scheduled run, finish run: the table;
+ * - estimate run size: Jira as the service account (its token's secret) and the table (it counts links).
  */
 export class SyncTaskFunctions extends Construct {
   readonly workflowFunctions: SyncWorkflowFunctions;
@@ -88,6 +89,14 @@ export class SyncTaskFunctions extends Construct {
       environment: tableName,
     });
 
+    const estimateRunSize = new ServiceFunction(this, 'EstimateRunSize', {
+      entry: 'handlers/estimate-run-size.ts',
+      description: "Sync workflow: measures a run's size beside it (users/search probes, or the links to demote).",
+      timeout: TASK_FUNCTION_TIMEOUTS.estimateRunSize,
+      memorySize: 256,
+      environment: { ...tableName, ...serviceAccountEnvironment(props.jira) },
+    });
+
     for (const task of [
       syncUsersPage,
       demoteLinksBatch,
@@ -95,10 +104,11 @@ export class SyncTaskFunctions extends Construct {
       finishSyncRun,
       syncOrganizations,
       demoteCompaniesBatch,
+      estimateRunSize,
     ])
       task.grantTableReadWrite(props.table);
-    props.jira.apiToken.grantRead(syncUsersPage.function);
-    props.jira.apiToken.grantRead(syncOrganizations.function);
+    for (const reader of [syncUsersPage, syncOrganizations, estimateRunSize])
+      props.jira.apiToken.grantRead(reader.function);
 
     this.byName = {
       planWave,
@@ -109,6 +119,7 @@ export class SyncTaskFunctions extends Construct {
       finishSyncRun,
       syncOrganizations,
       demoteCompaniesBatch,
+      estimateRunSize,
     };
     this.workflowFunctions = {
       planWave: planWave.function,
@@ -119,6 +130,7 @@ export class SyncTaskFunctions extends Construct {
       finishSyncRun: finishSyncRun.function,
       syncOrganizations: syncOrganizations.function,
       demoteCompaniesBatch: demoteCompaniesBatch.function,
+      estimateRunSize: estimateRunSize.function,
     };
   }
 }

@@ -28,6 +28,44 @@ const accountChangesSchema = z.strictObject({
   active: z.boolean().optional(),
 });
 
+const permissionsSchema = z.strictObject({ USER_PICKER: z.boolean() });
+
+/** Host names the control API answers to: loopback only, so a rebound DNS name cannot reach it. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function hostName(value: string): string {
+  return value.startsWith('[') ? value.slice(0, value.indexOf(']') + 1) : (value.split(':')[0] ?? '');
+}
+
+/**
+ * The control API has no auth (it is for people trying the service), so it answers only requests
+ * that cannot come from another site: a loopback `Host` (DNS rebinding names another one) and no
+ * foreign `Origin` (a page elsewhere driving it, CSRF). Undefined when the request may go on.
+ */
+export function refuseForeignRequest(headers: IncomingMessage['headers']): Reply | undefined {
+  const host = headers.host ?? '';
+  if (!LOOPBACK_HOSTS.has(hostName(host).toLowerCase()))
+    return {
+      status: 403,
+      body: errorBody(
+        `The simulator's control API answers only on a loopback address, not the host ${host || '(none)'}.`,
+      ),
+    };
+  const origin = headers.origin;
+  if (origin === undefined) return undefined;
+  let originHost: string | undefined;
+  try {
+    const url = new URL(origin);
+    originHost = url.protocol === 'http:' || url.protocol === 'https:' ? url.hostname : undefined;
+  } catch {
+    originHost = undefined;
+  }
+  const loopback = originHost === '127.0.0.1' || originHost === 'localhost' || originHost === '[::1]';
+  return loopback
+    ? undefined
+    : { status: 403, body: errorBody(`The simulator's control API does not take requests from the origin ${origin}.`) };
+}
+
 function zodMessage(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
 }
@@ -42,6 +80,8 @@ export class ControlApi {
 
   async handle(request: IncomingMessage, requestUrl: URL): Promise<Reply> {
     const { simulator, rest, webhooks } = this.site;
+    const foreign = refuseForeignRequest(request.headers);
+    if (foreign) return foreign;
     const path = requestUrl.pathname.replace(/\/+$/, '');
     if (path === '/simulator' && request.method === 'GET') {
       return {
@@ -84,6 +124,18 @@ export class ControlApi {
     }
     const organizationReply = await simulator.organizations.handleControl(request, path);
     if (organizationReply) return organizationReply;
+    const grant = /^\/simulator\/users\/([^/]+)\/(tokens|permissions)$/.exec(path);
+    if (grant?.[1]) {
+      const accountId = decodeURIComponent(grant[1]);
+      if (grant[2] === 'tokens' && request.method === 'POST')
+        return { status: 201, body: simulator.issueToken(accountId) };
+      if (grant[2] === 'permissions' && request.method === 'PUT') {
+        const parsed = permissionsSchema.safeParse(await readJson(request));
+        if (!parsed.success) return { status: 400, body: errorBody(zodMessage(parsed.error)) };
+        simulator.setPermission(accountId, 'USER_PICKER', parsed.data.USER_PICKER);
+        return { status: 200, body: parsed.data };
+      }
+    }
     const match = /^\/simulator\/users\/([^/]+)$/.exec(path);
     if (match?.[1]) {
       const accountId = decodeURIComponent(match[1]);

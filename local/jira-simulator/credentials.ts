@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AccountDirectory } from './accounts.js';
+import { type AccountDirectory, UnknownAccountError } from './accounts.js';
 
 export interface SimulatorCredentials {
   email: string;
@@ -16,7 +16,12 @@ export interface Caller {
 
 interface Credential extends Caller {
   apiToken: string;
+  /** A token issued for testing keeps working after its account is deactivated, as some real tokens do. */
+  outlivesDeactivation?: boolean;
 }
+
+/** Global permissions an account may hold besides ADMINISTER (which only the administrator has). */
+export type GrantablePermission = 'USER_PICKER';
 
 const basicAuthorization = (email: string, apiToken: string): string =>
   `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
@@ -46,9 +51,11 @@ export class SiteCredentials {
   readonly service: { email: string; apiToken: string };
   /** Keyed by lower-case email: Atlassian treats the login email case-insensitively. */
   private readonly byEmail: Map<string, Credential[]>;
+  /** Accounts whose "Browse users and groups" was revoked (every active Jira user has it otherwise). */
+  private readonly revokedPickers = new Set<string>();
 
   constructor(
-    seed: number,
+    private readonly seed: number,
     private readonly directory: AccountDirectory,
   ) {
     const adminAccount = directory.atSlot(0);
@@ -91,7 +98,50 @@ export class SiteCredentials {
     const credential = this.byEmail
       .get(basic.email.toLowerCase())
       ?.find((candidate) => candidate.apiToken === basic.apiToken);
-    // A deleted or deactivated account's tokens stop working, as on a real site.
-    return credential && this.directory.get(credential.accountId)?.active ? credential : undefined;
+    // A deleted account's tokens stop working; a deactivated one's too, unless issued to outlive it.
+    const account = credential && this.directory.get(credential.accountId);
+    if (!credential || !account) return undefined;
+    return account.active || credential.outlivesDeactivation ? credential : undefined;
+  }
+
+  /**
+   * A working API token for any account (a customer, an app, a user to deactivate later), so
+   * tests can sign in as it. The login email is the account's, or `<accountId>@apps.simulator.invalid`
+   * for an account without one. The same seed and account give the same token.
+   */
+  issue(accountId: string): SimulatorCredentials {
+    const account = this.directory.get(accountId);
+    if (!account) throw new UnknownAccountError(accountId);
+    const email = account.emailAddress ?? `${accountId.replace(/[^A-Za-z0-9.-]/g, '-')}@apps.simulator.invalid`;
+    const apiToken = tokenFor(this.seed, `account:${accountId}`);
+    const key = email.toLowerCase();
+    const tokens = this.byEmail.get(key) ?? [];
+    if (!tokens.some((candidate) => candidate.apiToken === apiToken))
+      tokens.push({ apiToken, accountId, administrator: false, outlivesDeactivation: true });
+    this.byEmail.set(key, tokens);
+    return { email, apiToken, authorization: basicAuthorization(email, apiToken) };
+  }
+
+  /** Grants or revokes a global permission of one account. */
+  setPermission(accountId: string, permission: GrantablePermission, granted: boolean): void {
+    if (!this.directory.get(accountId)) throw new UnknownAccountError(accountId);
+    if (permission === 'USER_PICKER') {
+      if (granted) this.revokedPickers.delete(accountId);
+      else this.revokedPickers.add(accountId);
+    }
+  }
+
+  /**
+   * Whether `caller` holds a global permission, as Jira would answer `mypermissions`: the
+   * administrator holds all; an active Jira user "Browse users and groups" unless revoked; a
+   * customer or an app none.
+   */
+  holds(caller: Caller, permission: string): boolean {
+    if (caller.administrator) return true;
+    const account = this.directory.get(caller.accountId);
+    if (account?.accountType !== 'atlassian' || !account.active) return false;
+    return (
+      (permission === 'USER_PICKER' || permission === 'BROWSE_USERS') && !this.revokedPickers.has(caller.accountId)
+    );
   }
 }

@@ -31,6 +31,8 @@ export interface JiraQuirks {
   pageCap: number;
   /** Every Nth call to the routes fails: 409 (502 off `users/search`), 503, a connection reset, 504, in turn. */
   transientFailures: Required<TransientFailureOptions> | null;
+  /** Every answer of the service's reads (`users/search`, `user`) waits this long first: a slow Jira. */
+  latencyMs: number;
 }
 
 /** What `setQuirks` takes: any subset; `transientFailures: null` turns the failures off. */
@@ -45,6 +47,7 @@ export const DEFAULT_QUIRKS: JiraQuirks = {
   unknownAccounts: 0,
   pageCap: 1000,
   transientFailures: null,
+  latencyMs: 0,
 };
 
 const ratio = z.number().min(0).max(1);
@@ -56,6 +59,7 @@ export const quirksInputSchema = z.strictObject({
   nullDisplayNameRatio: ratio.optional(),
   unknownAccounts: z.number().int().min(0).max(1000).optional(),
   pageCap: z.number().int().min(1).max(1000).optional(),
+  latencyMs: z.number().int().min(0).max(10_000).optional(),
   transientFailures: z
     .strictObject({
       every: z.number().int().min(1).max(1000),

@@ -3,7 +3,7 @@ import type { AccountDirectory, SimulatedAccount } from './accounts.js';
 import type { SiteCredentials } from './credentials.js';
 import { type Reply, errorBody } from './http-reply.js';
 import { type SimulatedOrganizations, organizationRouteOf } from './organizations.js';
-import { type JiraQuirks, type TransientFaultKind, TransientFaultSchedule } from './quirks.js';
+import { FAULTABLE_ROUTES, type JiraQuirks, type TransientFaultKind, TransientFaultSchedule } from './quirks.js';
 
 const MAX_PAGE = 1000;
 const DEFAULT_PAGE = 50;
@@ -52,7 +52,6 @@ const GLOBAL_PERMISSIONS: Record<string, GlobalPermission> = {
     description: 'View and select users or groups from the user picker, and share issues.',
   },
 };
-const AGENT_PERMISSIONS = new Set(['BROWSE_USERS', 'USER_PICKER']);
 
 const AVATAR_BASE = 'https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net/initials';
 
@@ -197,9 +196,12 @@ export class JiraRestApi {
     return user;
   }
 
-  handle(request: IncomingMessage, requestUrl: URL): Reply {
+  async handle(request: IncomingMessage, requestUrl: URL): Promise<Reply> {
     const route = routeOf(requestUrl.pathname);
     this.counts[route] = (this.counts[route] ?? 0) + 1;
+    const { latencyMs } = this.quirks;
+    if (latencyMs > 0 && (FAULTABLE_ROUTES as readonly string[]).includes(route))
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const fault = this.injectedFault(route);
     if (fault) return fault;
 
@@ -250,7 +252,7 @@ export class JiraRestApi {
         for (const key of keys) {
           const permission = GLOBAL_PERMISSIONS[key];
           if (!permission) return { status: 400, body: errorBody(`Invalid permission key: ${key}`) };
-          permissions[key] = { ...permission, havePermission: caller.administrator || AGENT_PERMISSIONS.has(key) };
+          permissions[key] = { ...permission, havePermission: this.site.credentials.holds(caller, key) };
         }
         return { status: 200, body: { permissions } };
       }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AccountDirectory, type AccountChanges, type SimulatedAccount, UnknownAccountError } from './accounts.js';
 import { ControlApi } from './control-api.js';
-import { SiteCredentials, type SimulatorCredentials } from './credentials.js';
+import { type GrantablePermission, SiteCredentials, type SimulatorCredentials } from './credentials.js';
 import { InvalidBodyError, type Reply, errorBody, sendReply } from './http-reply.js';
 import { DEFAULT_QUIRKS, InvalidQuirksError, type JiraQuirks, type QuirksInput, applyQuirks } from './quirks.js';
 import { SimulatedOrganizations } from './organizations.js';
@@ -10,7 +10,7 @@ import { JiraRestApi } from './rest-api.js';
 import { WebhookSender } from './webhook-sender.js';
 import { DEFAULT_WEBHOOK_SECRET, type WebhookDeliveryRecord } from './webhooks.js';
 
-export type { SimulatorCredentials } from './credentials.js';
+export type { GrantablePermission, SimulatorCredentials } from './credentials.js';
 
 export interface JiraSimulatorOptions extends QuirksInput {
   /** 0 picks a free port (the default). */
@@ -67,6 +67,13 @@ export interface JiraSimulator {
   setWebhookTarget(url: string | undefined): void;
   /** Answer 429 with `Retry-After` to every Nth API call (counting from this call); undefined turns it off. */
   setRateLimit(options: { every?: number; retryAfterSeconds?: number } | undefined): void;
+  /**
+   * A working API token for any account (customer, app, a user to deactivate: it outlives
+   * deactivation, as some real tokens do), to sign in as that account.
+   */
+  issueToken(accountId: string): SimulatorCredentials;
+  /** Grants or revokes an account's "Browse users and groups" (`USER_PICKER`); every active user has it at first. */
+  setPermission(accountId: string, permission: GrantablePermission, granted: boolean): void;
   /** The next `count` API calls answer `status` (default 503). */
   failNext(count: number, status?: number): void;
   /** API calls per route (`users/search`, `user`, `myself`, `mypermissions`, `unknown`), failed ones included. */
@@ -104,6 +111,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     nullDisplayNameRatio: options.nullDisplayNameRatio,
     unknownAccounts: options.unknownAccounts,
     pageCap: options.pageCap,
+    latencyMs: options.latencyMs,
     transientFailures: options.transientFailures,
   });
   const seed = options.seed ?? 1;
@@ -176,6 +184,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     },
     setWebhookTarget: (target) => webhooks.setTarget(target),
     setRateLimit: (limit) => rest.setRateLimit(limit),
+    issueToken: (accountId) => credentials.issue(accountId),
+    setPermission: (accountId, permission, granted) => credentials.setPermission(accountId, permission, granted),
     failNext: (count, status = 503) => rest.failNext(count, status),
     callCounts: () => rest.callCounts(),
     resetCallCounts: () => rest.resetCounts(),
@@ -212,7 +222,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
   async function route(request: IncomingMessage): Promise<Reply> {
     try {
       const requestUrl = new URL(request.url ?? '/', 'http://127.0.0.1');
-      if (requestUrl.pathname.startsWith('/rest/')) return rest.handle(request, requestUrl);
+      if (requestUrl.pathname.startsWith('/rest/')) return await rest.handle(request, requestUrl);
       if (requestUrl.pathname === '/simulator' || requestUrl.pathname.startsWith('/simulator/'))
         return await control.handle(request, requestUrl);
       return { status: 404, body: errorBody('Not found.') };

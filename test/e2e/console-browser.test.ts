@@ -157,17 +157,66 @@ describe('admin console in a browser', () => {
     }
   });
 
+  it('wraps a long unbroken name inside its card', async () => {
+    // Prepare: a name and an email with no space to break at
+    const name = `Wolfeschlegelsteinhausenbergerdorff${'x'.repeat(120)}`;
+    const email = `${'long'.repeat(12)}@engines.example`;
+    const created = await request(service.url, 'POST', '/contacts', { auth: service.admin, body: { name, email } });
+    expect(created.status).toBe(201);
+    await page.setViewportSize({ width: 390, height: 844 });
+    // Act
+    const item = (await searchByEmail(email)).first();
+    await item.getByText(name).waitFor();
+    // Assess: neither the card nor the page scrolls sideways
+    // (A string, evaluated in the page: the test's own TypeScript has no DOM.)
+    const overflow = await page.evaluate(`(() => {
+      const card = document.querySelector('section.contacts');
+      return {
+        card: card ? card.scrollWidth - card.clientWidth : -1,
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      };
+    })()`);
+    expect(overflow).toEqual({ card: 0, page: 0 });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('button', { name: 'Show all' }).click();
+  });
+
   it(
     'switches syncing on, shows the progress, and marks the synced contacts',
     async () => {
-      // Prepare
+      // Prepare: a slow Jira (small pages, each answered late), so the run lasts long enough to be watched
       expect(await syncSwitch().getAttribute('aria-checked')).toBe('false');
       await stateShown('Disabled').waitFor();
+      const accounts = service.jira.accountCount();
+      service.jira.setQuirks({ pageCap: 20, latencyMs: 150 });
       // Act
       await syncSwitch().click();
       // Assess: the bar appears, moves, and goes once the run reaches Enabled.
       const progress = page.getByRole('progressbar', { name: 'Sync progress' });
       await progress.waitFor();
+      // Its maximum is the measured total, and it passes through the middle of it with the time left
+      // (not "n of n read so far", which would show a full bar whatever part of Jira was read).
+      const middle = await eventually(
+        async () => {
+          const [now, max, text] = await Promise.all([
+            progress.getAttribute('aria-valuenow', { timeout: 1_000 }),
+            progress.getAttribute('aria-valuemax', { timeout: 1_000 }),
+            progress.getAttribute('aria-valuetext', { timeout: 1_000 }),
+          ]);
+          const share = Number(now) / Number(max);
+          return Number(max) === accounts && share >= 0.25 && share <= 0.75 ? { share, text } : undefined;
+        },
+        SYNC_RUN_MS,
+        'the progress bar to pass through the middle of the real total',
+      );
+      expect(middle.text).toMatch(
+        new RegExp(
+          `of about ${new Intl.NumberFormat('en').format(accounts)} accounts · \\d+ % · (about \\d+ min|less than a minute) left`,
+        ),
+      );
+      const caption = await page.locator('.progress-caption').textContent();
+      expect(caption).toMatch(/ % · /);
+      service.jira.setQuirks({ pageCap: 1000, latencyMs: 0 });
       const moved = await eventually(
         async () => {
           const now = Number(await progress.getAttribute('aria-valuenow', { timeout: 1_000 }));
@@ -233,6 +282,20 @@ describe('admin console in a browser', () => {
     await page.getByText('Only Jira administrators can see and change user syncing.', { exact: false }).waitFor();
     expect(await syncSwitch().count()).toBe(0);
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('explains to a JSM customer, whose login Jira accepts, why the CRM does not open', async () => {
+    // Prepare
+    const customer = service.jira.accounts().find((account) => account.accountType === 'customer' && account.active);
+    const token = service.jira.issueToken(customer?.accountId ?? '');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // Act
+    await signIn(token.email, token.apiToken);
+    // Assess
+    await page.getByText('Jira knows this account, but it may not open the CRM.', { exact: false }).waitFor();
+    await page.getByText("Jira Service Management customer's account", { exact: false }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Contacts' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -80,6 +80,81 @@ describe('every error in the contract JSON body', () => {
   });
 });
 
+describe('the HTTP edges, as a careful server answers them', () => {
+  it('answers a method a route does not offer with 405 and an Allow header listing those it does', async () => {
+    // Act
+    const contacts = await request(service.url, 'PUT', '/contacts', { auth: service.admin, body: {} });
+    const webhook = await request(service.url, 'GET', '/webhooks/jira');
+    // Assess
+    expectError(contacts, 405, 'METHOD_NOT_ALLOWED', /use GET, HEAD, POST/);
+    expect(contacts.headers.get('allow')).toBe('GET, HEAD, POST');
+    expectError(webhook, 405, 'METHOD_NOT_ALLOWED');
+    expect(webhook.headers.get('allow')).toBe('POST');
+  });
+
+  it('answers HEAD wherever GET works, with no body', async () => {
+    // Act
+    const answers = await Promise.all(
+      ['/health', '/contacts?limit=1', '/settings/user-sync', '/console/'].map((path) =>
+        fetch(`${service.url}${path}`, { method: 'HEAD', headers: { Authorization: service.admin } }),
+      ),
+    );
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    for (const answer of answers) expect(await answer.text()).toBe('');
+  });
+
+  it('refuses a webhook that is not application/json with 415, as API Gateway does', async () => {
+    // Prepare
+    const delivery = JSON.stringify({ webhookEvent: 'jira:unknown_event', timestamp: 1 });
+    // Act
+    const plain = await request(service.url, 'POST', '/webhooks/jira', {
+      rawBody: delivery,
+      headers: { 'Content-Type': 'text/plain' },
+    });
+    const form = await request(service.url, 'POST', '/webhooks/jira', {
+      rawBody: delivery,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    const json = await request(service.url, 'POST', '/webhooks/jira', {
+      rawBody: delivery,
+      headers: { 'Content-Type': 'Application/JSON; charset=utf-8' },
+    });
+    // Assess
+    expectError(plain, 415, 'UNSUPPORTED_MEDIA_TYPE', /application\/json/);
+    expectError(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(json.status).toBe(202);
+  });
+
+  it.each(['0x10', '1e1', '0', '101', '+5', '2.0'])(
+    'refuses ?limit=%s: only decimal integers 1 to 100',
+    async (limit) => {
+      // Act
+      const response = await request(service.url, 'GET', `/contacts?limit=${encodeURIComponent(limit)}`, {
+        auth: service.admin,
+      });
+      // Assess
+      expectError(response, 400, 'BAD_REQUEST', /limit is 1 to 100/);
+    },
+  );
+
+  it('says the one body limit, 64 KiB, in every 413 of the API', async () => {
+    // Act: over the limit by a little (read by the handler's check) and by a lot (the gateway's)
+    const little = await request(service.url, 'POST', '/contacts', {
+      auth: service.admin,
+      rawBody: JSON.stringify({ name: 'x'.repeat(70 * 1024) }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const lot = await request(service.url, 'PATCH', '/companies/some-id', {
+      auth: service.admin,
+      rawBody: 'x'.repeat(3 * 1024 * 1024),
+    });
+    // Assess
+    expectError(little, 413, 'PAYLOAD_TOO_LARGE', /64 KiB/);
+    expectError(lot, 413, 'PAYLOAD_TOO_LARGE', /64 KiB/);
+  });
+});
+
 describe('paging cursors', () => {
   it('refuse a flipped character, an unsigned key, one signed with another key (400); as given, it works', async () => {
     // Prepare: two contacts, pages of one

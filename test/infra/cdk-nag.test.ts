@@ -83,6 +83,7 @@ describe("cdk-nag's AWS Solutions rules", () => {
         'SyncTasks/ContinueSyncRun',
         'SyncTasks/DemoteCompaniesBatch',
         'SyncTasks/DemoteLinksBatch',
+        'SyncTasks/EstimateRunSize',
         'SyncTasks/FinishSyncRun',
         'SyncTasks/PlanWave',
         'SyncTasks/SyncOrganizations',

@@ -28,6 +28,7 @@ const FUNCTIONS = {
   finishSyncRun: 'SyncTasks/FinishSyncRun',
   syncOrganizations: 'SyncTasks/SyncOrganizations',
   demoteCompaniesBatch: 'SyncTasks/DemoteCompaniesBatch',
+  estimateRunSize: 'SyncTasks/EstimateRunSize',
   webhookConsumer: 'WebhookConsumer/Consumer',
 } as const;
 type FunctionName = keyof typeof FUNCTIONS;
@@ -67,9 +68,9 @@ const QUEUE_CONSUME = [
 const sorted = (...groups: string[][]) => groups.flat().sort();
 
 describe('every function, built by the one ServiceFunction construct', () => {
-  // Fifteen: fourteen for the service, one for the console.
-  it('is one of fifteen, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 15);
+  // Sixteen: fifteen for the service, one for the console.
+  it('is one of sixteen, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 16);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -133,6 +134,7 @@ describe('least privilege', () => {
     ['finishSyncRun', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
     ['syncOrganizations', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['demoteCompaniesBatch', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
+    ['estimateRunSize', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['webhookConsumer', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ, QUEUE_CONSUME)],
   ])('%s may do only what it needs', (name, actions) => {
     expect(roleActions(name)).toEqual(actions);

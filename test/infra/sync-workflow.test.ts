@@ -22,6 +22,7 @@ interface AslState {
   Catch?: { ErrorEquals: string[]; Next: string }[];
   Choices?: Record<string, unknown>[];
   ItemProcessor?: { ProcessorConfig: { Mode: string }; States: Record<string, AslState> };
+  Branches?: { StartAt: string; States: Record<string, AslState> }[];
 }
 interface Asl {
   StartAt: string;
@@ -34,11 +35,12 @@ const deployed = parseJoinedJson<Asl>(
   (stateMachine?.Properties as { DefinitionString: unknown } | undefined)?.DefinitionString,
 );
 
-/** Every state, the Map states' inner ones included. */
+/** Every state, the Map and Parallel states' inner ones included. */
 const allStates = (states: Record<string, AslState>): [string, AslState][] =>
   Object.entries(states).flatMap(([name, state]) => [
     [name, state] as [string, AslState],
     ...allStates(state.ItemProcessor?.States ?? {}),
+    ...(state.Branches ?? []).flatMap((branch) => allStates(branch.States)),
   ]);
 const state = (name: string): AslState => {
   const found = allStates(deployed.States).find(([stateName]) => stateName === name);
@@ -113,6 +115,23 @@ describe('the sync state machine', () => {
     }
   });
 
+  it("measures a new run's size in a branch beside the run, whose failure is caught and never fails the run", () => {
+    const parallel = state('Run and measure');
+    const [run, measure] = parallel.Branches ?? [];
+    expect(parallel.Type).toBe('Parallel');
+    expect(parallel.Catch).toBeUndefined();
+    expect(run?.StartAt).toBe('New or continued?');
+    expect(measure?.StartAt).toBe('Measure run?');
+    expect(Object.keys(measure?.States ?? {})).toEqual(
+      expect.arrayContaining(['Measure run?', SYNC_TASKS.estimateRunSize, 'Size unknown']),
+    );
+    expect(Object.keys(measure?.States ?? {})).not.toContain(SYNC_TASKS.syncUsersPage);
+    expect(state(SYNC_TASKS.estimateRunSize).Resource).toBe(`GetAtt:${functionId('EstimateRunSize')}.Arn`);
+    expect(state(SYNC_TASKS.estimateRunSize).Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Size unknown' }),
+    ]);
+  });
+
   it('fans out over pages and link shards with bounded Map concurrency', () => {
     expect(state('Sync user pages')).toMatchObject({
       Type: 'Map',
@@ -145,7 +164,7 @@ describe('the sync state machine', () => {
     },
   );
 
-  it('has a role that may invoke the eight task functions and nothing else of Lambda', () => {
+  it('has a role that may invoke the nine task functions and nothing else of Lambda', () => {
     const roleId = logicalId(
       stack.node.findChild('SyncWorkflow').node.findChild('StateMachine').node.findChild('Role'),
     );
@@ -172,6 +191,7 @@ describe('the sync state machine', () => {
       'FinishSyncRun',
       'SyncOrganizations',
       'DemoteCompaniesBatch',
+      'EstimateRunSize',
     ].map((name) => JSON.stringify({ 'Fn::GetAtt': [functionId(name), 'Arn'] }));
     expect(invoked.sort()).toEqual(expected.sort());
     expect(stateMachineId).toBeDefined();

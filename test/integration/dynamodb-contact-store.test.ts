@@ -331,9 +331,9 @@ describe('DynamoDbContactStore against the embedded DynamoDB', () => {
     });
 
     it.each([
-      ['its name', { name: 'Someone Else' }, /its name follow Jira/],
-      ['its email', { email: 'other@example.com' }, /its email follow Jira/],
-      ['its email to none', { email: null }, /its email follow Jira/],
+      ['its name', { name: 'Someone Else' }, /its name follows Jira/],
+      ['its email', { email: 'other@example.com' }, /its email follows Jira/],
+      ['its email to none', { email: null }, /its email follows Jira/],
       ['both', { name: 'X', email: 'x@example.com' }, /its name and email follow Jira/],
     ])('refuses a change of %s with ConflictError and changes nothing', async (_what, changes, message) => {
       // Prepare

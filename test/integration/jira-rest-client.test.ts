@@ -167,7 +167,12 @@ describe('JiraRestClient against the Jira simulator', () => {
     const nobody = await client.whoIs(wrong);
 
     // Assess
-    expect(admin).toEqual({ accountId: adminId, displayName: jira.getAccount(adminId ?? '')?.displayName });
+    expect(admin).toEqual({
+      accountId: adminId,
+      displayName: jira.getAccount(adminId ?? '')?.displayName,
+      accountType: 'atlassian',
+      active: true,
+    });
     expect(agent?.accountId).toBe(agentId);
     expect(nobody).toBeUndefined();
   });
@@ -188,6 +193,28 @@ describe('JiraRestClient against the Jira simulator', () => {
     expect(jira.callCounts()).toEqual({ mypermissions: 3 });
   });
 
+  it('asks ADMINISTER and USER_PICKER in one request', async () => {
+    // Prepare: a customer with a working token, and an agent whose "Browse users and groups" is revoked
+    const customer = jira.accounts().find((account) => account.accountType === 'customer');
+    const customerToken = jira.issueToken(customer?.accountId ?? '');
+    const agentId = jira.accounts()[1]?.accountId ?? '';
+    // Act
+    const admin = await client.permissions(jira.admin.authorization);
+    const agent = await client.permissions(jira.agent.authorization);
+    jira.setPermission(agentId, 'USER_PICKER', false);
+    const revoked = await client.permissions(jira.agent.authorization);
+    jira.setPermission(agentId, 'USER_PICKER', true);
+    const asCustomer = await client.permissions(customerToken.authorization);
+    const customerSelf = await client.whoIs(customerToken.authorization);
+    // Assess
+    expect(admin).toEqual({ administer: true, browseUsers: true });
+    expect(agent).toEqual({ administer: false, browseUsers: true });
+    expect(revoked).toEqual({ administer: false, browseUsers: false });
+    expect(asCustomer).toEqual({ administer: false, browseUsers: false });
+    expect(customerSelf).toMatchObject({ accountId: customer?.accountId, accountType: 'customer', active: true });
+    expect(jira.callCounts()).toMatchObject({ mypermissions: 4 });
+  });
+
   it('asks again with a smaller page when users/search answers 409 (a request past 10 s)', async () => {
     // Prepare
     jira.failNext(2, 409);
@@ -204,6 +231,22 @@ describe('JiraRestClient against the Jira simulator', () => {
         .map((account) => account.accountId),
     );
     expect(jira.callCounts()['users/search']).toBe(3);
+  });
+
+  it('asks a one-record page again as it is when users/search answers 409, a few times at most', async () => {
+    // Prepare
+    jira.failNext(2, 409);
+
+    // Act
+    const probe = await client.searchUsers(5, 1);
+    jira.failNext(10, 409);
+    const refused = await client.searchUsers(5, 1).catch((error: unknown) => error);
+    jira.failNext(0, 409);
+
+    // Assess: never asked for more than one record
+    expect(probe.returned).toBe(1);
+    expect(refused).toBeInstanceOf(UpstreamError);
+    expect(jira.callCounts()['users/search']).toBe(3 + 4);
   });
 
   it('fails before its deadline instead of waiting past it, saying how long Jira asked to wait', async () => {

@@ -1,5 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+  type Server,
+  request as httpRequest,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   InvalidQuirksError,
@@ -153,6 +159,24 @@ describe('users/search', () => {
         avatarUrls: expect.objectContaining({ '48x48': expect.any(String) }),
       }),
     );
+  });
+
+  it('answers an empty list with maxResults=1 exactly at or past the end, pages capped, slow, or not', async () => {
+    // Prepare
+    const jira = await simulator({ users: 30, customers: 5 });
+    const size = jira.accountCount();
+    const probe = async (startAt: number) =>
+      (await getJson<RestUser[]>(jira, `/rest/api/3/users/search?startAt=${startAt}&maxResults=1`)).length;
+
+    // Act
+    const plain = [await probe(0), await probe(size - 1), await probe(size), await probe(size + 100)];
+    jira.setQuirks({ pageCap: 3, latencyMs: 20 });
+    const capped = [await probe(0), await probe(size - 1), await probe(size), await probe(size * 4)];
+
+    // Assess
+    expect(plain).toEqual([1, 1, 0, 0]);
+    expect(capped).toEqual([1, 1, 0, 0]);
+    expect(jira.quirks()).toMatchObject({ pageCap: 3, latencyMs: 20 });
   });
 
   it('answers 50 by default and at most 1000 a page', async () => {
@@ -334,6 +358,20 @@ describe('authentication and permissions', () => {
     // Assess
     expect(response.status).toBe(401);
   });
+
+  it('keeps an issued token working after its account is deactivated, with myself saying so', async () => {
+    // Prepare
+    const jira = await simulator();
+    const user = jira.accounts()[5];
+    const token = jira.issueToken(user?.accountId ?? '');
+
+    // Act
+    await jira.updateAccount(user?.accountId ?? '', { active: false });
+    const self = await getJson<RestUser>(jira, '/rest/api/3/myself', token.authorization);
+
+    // Assess
+    expect(self).toMatchObject({ accountId: user?.accountId, active: false });
+  });
 });
 
 describe('faults', () => {
@@ -509,7 +547,90 @@ describe('webhooks', () => {
   });
 });
 
+/** A control call with exactly these headers (fetch would set its own Host). */
+function controlCall(jira: JiraSimulator, method: string, path: string, headers: OutgoingHttpHeaders): Promise<number> {
+  const { port } = new URL(jira.url);
+  return new Promise((resolve, reject) => {
+    const call = httpRequest({ host: '127.0.0.1', port: Number(port), method, path, headers }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    call.on('error', reject);
+    call.end(method === 'PUT' ? JSON.stringify({ every: 2 }) : undefined);
+  });
+}
+
 describe('control routes', () => {
+  it('answer only a loopback Host and no foreign Origin (DNS rebinding, CSRF)', async () => {
+    // Prepare
+    const jira = await simulator();
+    const { port } = new URL(jira.url);
+    const json = { 'Content-Type': 'application/json' };
+
+    // Act
+    const loopback = await controlCall(jira, 'GET', '/simulator', { Host: `127.0.0.1:${port}` });
+    const localhost = await controlCall(jira, 'GET', '/simulator', { Host: `localhost:${port}` });
+    const sameOrigin = await controlCall(jira, 'PUT', '/simulator/rate-limit', {
+      ...json,
+      Host: `127.0.0.1:${port}`,
+      Origin: `http://127.0.0.1:${port}`,
+    });
+    const rebound = await controlCall(jira, 'GET', '/simulator', { Host: `attacker.example:${port}` });
+    const foreign = await controlCall(jira, 'PUT', '/simulator/rate-limit', {
+      ...json,
+      Host: `127.0.0.1:${port}`,
+      Origin: 'https://attacker.example',
+    });
+    const nullOrigin = await controlCall(jira, 'DELETE', '/simulator/rate-limit', {
+      Host: `127.0.0.1:${port}`,
+      Origin: 'null',
+    });
+    // The refused DELETE left the rate limit on: every second call answers 429
+    const restStatuses = [
+      (await get(jira, '/rest/api/3/myself')).status,
+      (await get(jira, '/rest/api/3/myself')).status,
+    ];
+
+    // Assess
+    expect([loopback, localhost, sameOrigin]).toEqual([200, 200, 200]);
+    expect([rebound, foreign, nullOrigin]).toEqual([403, 403, 403]);
+    expect(restStatuses).toEqual([200, 429]);
+  });
+
+  it('issue a working token for any account and revoke or grant "Browse users and groups" over HTTP', async () => {
+    // Prepare
+    const jira = await simulator();
+    const app = jira.accounts().find((account) => account.accountType === 'app');
+    const json = { 'Content-Type': 'application/json' };
+
+    // Act
+    const issued = await fetch(`${jira.url}/simulator/users/${encodeURIComponent(app?.accountId ?? '')}/tokens`, {
+      method: 'POST',
+    });
+    const token = (await issued.json()) as { authorization: string };
+    const self = await getJson<RestUser>(jira, '/rest/api/3/myself', token.authorization);
+    const agentId = jira.accounts()[1]?.accountId ?? '';
+    const revoke = await fetch(`${jira.url}/simulator/users/${encodeURIComponent(agentId)}/permissions`, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ USER_PICKER: false }),
+    });
+    const agent = await getJson<{ permissions: Record<string, { havePermission: boolean }> }>(
+      jira,
+      '/rest/api/3/mypermissions?permissions=ADMINISTER,USER_PICKER',
+      jira.agent.authorization,
+    );
+    const unknown = await fetch(`${jira.url}/simulator/users/nobody/tokens`, { method: 'POST' });
+
+    // Assess
+    expect(issued.status).toBe(201);
+    expect(self).toMatchObject({ accountId: app?.accountId, accountType: 'app' });
+    expect(revoke.status).toBe(200);
+    expect(agent.permissions.USER_PICKER?.havePermission).toBe(false);
+    expect(agent.permissions.ADMINISTER?.havePermission).toBe(false);
+    expect(unknown.status).toBe(404);
+  });
+
   it('turn simulated load on and off over HTTP', async () => {
     // Prepare
     const jira = await simulator();

@@ -1,6 +1,7 @@
 import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { JiraRestClient } from '../../lambdas/adapters/jira/jira-rest-client.js';
 import { type DemotionMode, demoteLinksBatch } from '../../lambdas/domain/sync/demote-links-batch.js';
+import { estimateRunSize } from '../../lambdas/domain/sync/run-size.js';
 import { type SegmentRequest, syncUsersSegment } from '../../lambdas/domain/sync/sync-users-segment.js';
 import { type SyncFailure, type SyncProgress, emptyProgress } from '../../lambdas/domain/sync/user-sync-state.js';
 import { type JiraSimulator, type SimulatedAccount, startJiraSimulator } from '../../local/jira-simulator/index.js';
@@ -283,5 +284,66 @@ describe.each<[string, DemotionCase]>([
     // Assess
     expect(stored.progress).toEqual(counts);
     expect(stored.failures.map((failure) => failure.accountId)).toEqual(failed(world));
+  });
+});
+
+describe("a run's size, measured at its start", () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => stopWorld(world));
+
+  const estimate = (runId: string, action: 'enable' | 'disable' | 'reconcile') =>
+    estimateRunSize(
+      {
+        jira: world.directory,
+        countLinkedAccounts: () => world.stores.links.countLinked(),
+        settings: world.stores.settings,
+      },
+      { runId, action },
+    );
+
+  it('is null until measured, then the records users/search lists, pages capped or not', async () => {
+    // Prepare
+    const before = await world.stores.settings.summary('run-size');
+    // Act
+    const plain = await estimate('run-size', 'enable');
+    world.jira.setQuirks({ pageCap: 3 });
+    const capped = await estimate('run-size-capped', 'reconcile');
+    world.jira.setQuirks({ pageCap: 1000 });
+    // Assess
+    expect(before.estimatedTotal).toBeNull();
+    expect(plain).toEqual({ source: 'users', estimate: ACCOUNTS });
+    expect(capped).toEqual({ source: 'users', estimate: ACCOUNTS });
+    expect((await world.stores.settings.summary('run-size')).estimatedTotal).toBe(ACCOUNTS);
+  });
+
+  it('for turning syncing off, is the number of linked accounts (a tombstone is not one)', async () => {
+    // Prepare: every eligible account linked, then one of them unlinked
+    await syncSegment(world, { runId: 'run-linked', action: 'enable' });
+    const [gone] = world.customers;
+    const link = await world.stores.links.getLink(gone?.accountId ?? '');
+    const unlinked = await world.stores.links.unlinkOwnContact(gone?.accountId ?? '', {
+      contactId: link?.contactId ?? '',
+      eventTs: Date.now() + 1_000,
+      force: true,
+    });
+    expect(unlinked).toBe(true);
+    // Act
+    const measured = await estimate('run-off', 'disable');
+    // Assess
+    expect(measured).toEqual({ source: 'links', estimate: ELIGIBLE - 1 });
+    expect((await world.stores.settings.summary('run-off')).estimatedTotal).toBe(ELIGIBLE - 1);
+  });
+
+  it("sums each source's part; measuring a source again replaces its own part", async () => {
+    // Act
+    await world.stores.settings.saveEstimate('run-sources', 'users', 16);
+    await world.stores.settings.saveEstimate('run-sources', 'servicedesk:1', 5);
+    await world.stores.settings.saveEstimate('run-sources', 'servicedesk:1', 4);
+    // Assess
+    expect((await world.stores.settings.summary('run-sources')).estimatedTotal).toBe(20);
   });
 });

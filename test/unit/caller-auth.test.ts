@@ -1,4 +1,4 @@
-import type { JiraCaller, JiraCallerCheck } from '../../lambdas/domain/jira-account.js';
+import type { JiraCaller, JiraCallerCheck, JiraCallerPermissions } from '../../lambdas/domain/jira-account.js';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../lambdas/domain/errors.js';
 import { CallerAuth } from '../../lambdas/http/caller-auth.js';
 
@@ -8,13 +8,30 @@ const USER = { level: 'user', sourceIp: '192.0.2.1' } as const;
 const ADMIN_READ = { level: 'admin', sourceIp: '192.0.2.1', resource: '/settings/user-sync' } as const;
 const ADMIN_CHANGE = { ...ADMIN_READ, change: true } as const;
 
-/** Stands in for Jira (an outside system): knows two logins and counts what it is asked. */
+const CUSTOMER = 'Basic Y3VzdG9tZXI6dG9rZW4=';
+const APP = 'Basic YXBwOnRva2Vu';
+const DEACTIVATED = 'Basic Z29uZTp0b2tlbg==';
+const NO_PICKER = 'Basic bm9waWNrZXI6dG9rZW4=';
+
+const person = (accountId: string, more: Partial<JiraCaller> = {}): JiraCaller => ({
+  accountId,
+  displayName: accountId,
+  accountType: 'atlassian',
+  active: true,
+  ...more,
+});
+
+/** Stands in for Jira (an outside system): knows a few logins and counts what it is asked. */
 class FakeJira implements JiraCallerCheck {
   whoIsCalls: string[] = [];
   adminCalls = 0;
   accepted = new Map<string, JiraCaller>([
-    [ADMIN, { accountId: 'admin-1', displayName: 'Admin' }],
-    [AGENT, { accountId: 'agent-1', displayName: 'Agent' }],
+    [ADMIN, person('admin-1', { displayName: 'Admin' })],
+    [AGENT, person('agent-1', { displayName: 'Agent' })],
+    [CUSTOMER, person('customer-1', { accountType: 'customer' })],
+    [APP, person('app-1', { accountType: 'app' })],
+    [DEACTIVATED, person('gone-1', { active: false })],
+    [NO_PICKER, person('nopicker-1')],
   ]);
 
   async whoIs(authorization: string): Promise<JiraCaller | undefined> {
@@ -22,9 +39,12 @@ class FakeJira implements JiraCallerCheck {
     return this.accepted.get(authorization);
   }
 
-  async isAdministrator(authorization: string): Promise<boolean> {
+  async permissions(authorization: string): Promise<JiraCallerPermissions> {
     this.adminCalls += 1;
-    return authorization === ADMIN;
+    return {
+      administer: authorization === ADMIN,
+      browseUsers: this.accepted.has(authorization) && authorization !== NO_PICKER,
+    };
   }
 }
 
@@ -177,13 +197,68 @@ describe('CallerAuth', () => {
   it('forgets the oldest entry when full', async () => {
     // Prepare: room for 3
     const headers = ['Basic a', 'Basic b', 'Basic c', 'Basic d'];
-    for (const [index, header] of headers.entries())
-      jira.accepted.set(header, { accountId: `u${index}`, displayName: header });
+    for (const [index, header] of headers.entries()) jira.accepted.set(header, person(`u${index}`));
     // Act
     for (const header of headers) await auth.authorize(header, USER);
     await auth.authorize('Basic d', USER);
     await auth.authorize('Basic a', USER);
     // Assess: d was cached, a had been evicted
     expect(jira.whoIsCalls).toEqual([...headers, 'Basic a']);
+  });
+
+  it('opens the CRM only to active Jira users with "Browse users and groups", saying what is missing', async () => {
+    // Act
+    const refusals = await Promise.all(
+      [CUSTOMER, APP, DEACTIVATED, NO_PICKER].map((header) =>
+        auth.authorize(header, USER).catch((error: unknown) => error),
+      ),
+    );
+    // Assess
+    for (const refusal of refusals) expect(refusal).toBeInstanceOf(ForbiddenError);
+    expect((refusals[0] as Error).message).toMatch(/Jira Service Management customer's account/);
+    expect((refusals[1] as Error).message).toMatch(/an app's account/);
+    expect((refusals[2] as Error).message).toMatch(/deactivated/);
+    expect((refusals[3] as Error).message).toMatch(/"Browse users and groups" \(USER_PICKER\)/);
+    // Only the user whose account may open the CRM at all is asked for permissions
+    expect(jira.adminCalls).toBe(1);
+  });
+
+  it('asks both permissions once per login, and refuses a cached refusal without asking again', async () => {
+    // Act
+    await auth.authorize(ADMIN, USER);
+    await auth.authorize(ADMIN, ADMIN_READ);
+    await expect(auth.authorize(NO_PICKER, USER)).rejects.toThrow(ForbiddenError);
+    await expect(auth.authorize(NO_PICKER, USER)).rejects.toThrow(ForbiddenError);
+    // Assess
+    expect(jira.adminCalls).toBe(2);
+    expect(jira.whoIsCalls).toEqual([ADMIN, NO_PICKER]);
+  });
+
+  it("never refuses a login it has seen succeed: junk from the admin's address, then the admin's change", async () => {
+    // Prepare: the admin signed in; junk from the same address spends every token
+    auth = new CallerAuth(jira, { failedLogins: { burst: 3, refillEveryMs: 6_000 }, now: () => clock });
+    await auth.authorize(ADMIN, ADMIN_READ);
+    for (const header of ['Basic j1', 'Basic j2', 'Basic j3'])
+      await expect(auth.authorize(header, USER)).rejects.toThrow(UnauthorizedError);
+    await expect(auth.authorize('Basic j4', USER)).rejects.toThrow(TooManyRequestsError);
+    // Act: a change asks Jira afresh, and so does a read once the cache has expired
+    const change = await auth.authorize(ADMIN, ADMIN_CHANGE);
+    clock += 61_000;
+    const read = await auth.authorize(ADMIN, ADMIN_READ);
+    // Assess
+    expect(change.accountId).toBe('admin-1');
+    expect(read.accountId).toBe('admin-1');
+    expect(jira.whoIsCalls.filter((header) => header === ADMIN)).toHaveLength(3);
+  });
+
+  it('spends no token on a login Jira accepted, even one the CRM refuses', async () => {
+    // Prepare
+    auth = new CallerAuth(jira, { failedLogins: { burst: 1, refillEveryMs: 6_000 }, now: () => clock });
+    // Act
+    await expect(auth.authorize(CUSTOMER, USER)).rejects.toThrow(ForbiddenError);
+    await expect(auth.authorize(APP, USER)).rejects.toThrow(ForbiddenError);
+    await expect(auth.authorize('Basic junk', USER)).rejects.toThrow(UnauthorizedError);
+    // Assess: the one token went on the junk
+    await expect(auth.authorize('Basic junk2', USER)).rejects.toThrow(TooManyRequestsError);
   });
 });

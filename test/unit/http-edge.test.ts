@@ -20,6 +20,8 @@ import {
   parseBody,
   pathId,
 } from '../../lambdas/http/request.js';
+import { jsonResponse } from '../../lambdas/http/response.js';
+import { routeByMethod } from '../../lambdas/http/route-by-method.js';
 
 function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return {
@@ -108,6 +110,11 @@ describe('pageRequest', () => {
     ['a limit over the maximum', { limit: String(MAX_PAGE_SIZE + 1) }, /limit is 1 to 100/],
     ['a limit that is not a number', { limit: 'ten' }, /Invalid paging/],
     ['a fractional limit', { limit: '2.5' }, /Invalid paging/],
+    ['a hexadecimal limit', { limit: '0x10' }, /whole number written in digits/],
+    ['a limit in exponent notation', { limit: '1e1' }, /whole number written in digits/],
+    ['a limit with a sign', { limit: '+5' }, /whole number written in digits/],
+    ['a limit with spaces', { limit: ' 5' }, /whole number written in digits/],
+    ['a negative limit', { limit: '-1' }, /whole number written in digits/],
     ['an empty cursor', { cursor: '' }, /Invalid paging/],
     ['an unknown parameter', { sort: 'name' }, /Unknown query parameter: sort/],
   ])('refuses %s with 400', (_what, query, message) => {
@@ -133,6 +140,31 @@ describe('pathId', () => {
     // Assess
     expect(read).toThrow(NotFoundError);
     expect(read).toThrow('No contact has the id a#b.');
+  });
+});
+
+describe('routeByMethod', () => {
+  const routes = routeByMethod({
+    'GET /contacts': async () => jsonResponse(200, { read: true }),
+    'POST /contacts': async () => jsonResponse(201, {}),
+  });
+
+  it('answers HEAD with the GET route', async () => {
+    // Act
+    const response = await routes(event({ httpMethod: 'HEAD' }), undefined);
+    // Assess
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('refuses a method the resource does not offer with 405 and an Allow header', async () => {
+    // Act
+    const refusal = await routes(event({ httpMethod: 'PUT' }), undefined).catch((error: unknown) => error);
+    const response = errorResponse(refusal);
+    // Assess
+    expect(refusal).toBeInstanceOf(MethodNotAllowedError);
+    expect(response.statusCode).toBe(405);
+    expect(response.headers).toMatchObject({ Allow: 'GET, POST, HEAD' });
+    expect(JSON.parse(response.body).error.message).toBe('PUT is not supported on /contacts: use GET, POST, HEAD.');
   });
 });
 

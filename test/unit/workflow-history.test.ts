@@ -80,6 +80,7 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
         },
         [SYNC_TASKS.finishSyncRun]: () => ({}),
         [SYNC_TASKS.recordFailure]: () => ({}),
+        [SYNC_TASKS.estimateRunSize]: () => ({}),
       };
       const name = `execution-${executions.length}`;
       const execution = machine.run(input, {

@@ -232,6 +232,35 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     return true;
   }
 
+  async countLinked(): Promise<number> {
+    // Every shard in parallel, DynamoDB counting (Select COUNT: no item leaves the table), eventually
+    // consistent at half the read cost: an estimate does not need the latest write.
+    const counts = await Promise.all(
+      Array.from({ length: LINK_SHARDS }, async (_, shard) => {
+        let count = 0;
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const result = await this.client.send(
+            new ScanCommand({
+              TableName: this.table,
+              Segment: shard,
+              TotalSegments: LINK_SHARDS,
+              Select: 'COUNT',
+              FilterExpression: 'sk = :link AND #status = :linked',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':link': LINK_SK, ':linked': 'linked' },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          count += result.Count ?? 0;
+          startKey = result.LastEvaluatedKey;
+        } while (startKey);
+        return count;
+      }),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
   async listLinks(shard: number, page: { limit: number; cursor?: string | undefined }): Promise<LinkPage> {
     // A strongly consistent parallel scan: segment `shard` of LINK_SHARDS, `limit` items read per call
     // (bounded work), links kept. It reads the whole table once per demotion, which costs less than

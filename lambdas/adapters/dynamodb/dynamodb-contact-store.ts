@@ -152,8 +152,9 @@ export class DynamoDbContactStore implements ContactStore {
 
 function syncedFieldsConflict(fields: string[]): ConflictError {
   const named = fields.length ? fields.join(' and ') : 'name and email';
+  const verb = fields.length === 1 ? 'follows' : 'follow';
   return new ConflictError(
-    `This contact is synced with a Jira user: its ${named} follow Jira and cannot be changed here. ` +
+    `This contact is synced with a Jira user: its ${named} ${verb} Jira and cannot be changed here. ` +
       'Change them in Jira instead.',
   );
 }

@@ -30,7 +30,11 @@ const seenPk = (runId: string): string => `RUNSEEN#${runId}`;
 interface PartItem {
   progress?: SyncProgress;
   failures?: SyncFailure[];
+  /** An estimate part (`ESTIMATE#<source>`): one source's measured size of the run. */
+  estimate?: number;
 }
+
+const estimateSk = (source: string): string => `ESTIMATE#${source}`;
 
 export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
   constructor(
@@ -123,15 +127,23 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
     }
   }
 
+  async saveEstimate(runId: string, source: string, estimate: number): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: { pk: runPk(runId), sk: estimateSk(source), estimate } }),
+    );
+  }
+
   async summary(runId: string): Promise<RunSummary> {
     let progress = emptyProgress();
     const failures: SyncFailure[] = [];
+    let estimatedTotal: number | null = null;
     for await (const item of this.query(runPk(runId))) {
       const part = item as PartItem;
       if (part.progress) progress = addProgress(progress, part.progress);
+      if (typeof part.estimate === 'number') estimatedTotal = (estimatedTotal ?? 0) + part.estimate;
       for (const failure of part.failures ?? []) if (failures.length < MAX_FAILURES_SHOWN) failures.push(failure);
     }
-    return { progress, failures };
+    return { progress, failures, estimatedTotal };
   }
 
   async seenAccounts(runId: string): Promise<{ accountIds: Set<string>; unreadable: number }> {

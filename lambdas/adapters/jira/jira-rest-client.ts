@@ -3,6 +3,7 @@ import type {
   JiraAccount,
   JiraCaller,
   JiraCallerCheck,
+  JiraCallerPermissions,
   JiraDirectory,
   JiraUsersPage,
 } from '../../domain/jira-account.js';
@@ -14,6 +15,8 @@ import { jiraAccountSchema, jiraCallerSchema } from './jira-schemas.js';
 
 /** `users/search` answers 409 when a request runs past Jira's 10 s: ask for less, down to this. */
 const SMALLEST_PAGE = 10;
+/** A page already this small that still gets 409 is asked again as it is, this many times at most. */
+const SMALL_PAGE_409_RETRIES = 3;
 
 export interface JiraRestClientOptions {
   /** The site, e.g. `https://example.atlassian.net` or `https://api.atlassian.com/ex/jira/<cloudId>`. */
@@ -48,9 +51,11 @@ export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
    * request that runs too long: then the same page is asked again, smaller.
    */
   async searchUsers(startAt: number, maxResults: number): Promise<JiraUsersPage> {
-    for (let size = maxResults; ; size = Math.max(SMALLEST_PAGE, Math.floor(size / 2))) {
+    let smallRetries = 0;
+    for (let size = maxResults; ; size = Math.min(size, Math.max(SMALLEST_PAGE, Math.floor(size / 2)))) {
       const response = await this.serviceGet(`/rest/api/3/users/search?startAt=${startAt}&maxResults=${size}`);
-      if (response.status === 409 && size > SMALLEST_PAGE) {
+      // A small page (a size probe asks for one record) is asked again as it is: it cannot get smaller.
+      if (response.status === 409 && (size > SMALLEST_PAGE || smallRetries++ < SMALL_PAGE_409_RETRIES)) {
         await response.body?.cancel();
         continue;
       }
@@ -73,18 +78,23 @@ export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
     const response = await this.loginGet('/rest/api/3/myself', authorization);
     if (response.status === 401 || response.status === 403) return undefined;
     await this.expectOk(response, 'myself');
-    const caller = await this.parse(response, jiraCallerSchema, 'myself');
-    return { accountId: caller.accountId, displayName: caller.displayName ?? '' };
+    return this.parse(response, jiraCallerSchema, 'myself');
+  }
+
+  /** `ADMINISTER` and `USER_PICKER` in one request; a permission Jira leaves out is not granted. */
+  async permissions(authorization: string): Promise<JiraCallerPermissions> {
+    const response = await this.loginGet('/rest/api/3/mypermissions?permissions=ADMINISTER,USER_PICKER', authorization);
+    if (response.status === 401 || response.status === 403) return { administer: false, browseUsers: false };
+    await this.expectOk(response, 'mypermissions');
+    const body = (await this.json(response, 'mypermissions')) as {
+      permissions?: Record<string, { havePermission?: boolean } | undefined>;
+    } | null;
+    const granted = (key: string) => body?.permissions?.[key]?.havePermission === true;
+    return { administer: granted('ADMINISTER'), browseUsers: granted('USER_PICKER') };
   }
 
   async isAdministrator(authorization: string): Promise<boolean> {
-    const response = await this.loginGet('/rest/api/3/mypermissions?permissions=ADMINISTER', authorization);
-    if (response.status === 401 || response.status === 403) return false;
-    await this.expectOk(response, 'mypermissions');
-    const body = (await this.json(response, 'mypermissions')) as {
-      permissions?: { ADMINISTER?: { havePermission?: boolean } };
-    } | null;
-    return body?.permissions?.ADMINISTER?.havePermission === true;
+    return (await this.permissions(authorization)).administer;
   }
 
   private async serviceGet(path: string): Promise<Response> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JiraAccount } from '../../domain/jira-account.js';
+import type { JiraAccount, JiraCaller } from '../../domain/jira-account.js';
 
 /** A string Jira may also send as `null` or leave out: both become undefined. */
 const optionalText = z
@@ -32,5 +32,22 @@ export const jiraAccountSchema = z
     }),
   );
 
-/** `myself`: only who the caller is matters. */
-export const jiraCallerSchema = z.object({ accountId: z.string().min(1), displayName: optionalText });
+/** `myself`: who the caller is, what kind of account, and whether it is active (missing: as Jira means it). */
+export const jiraCallerSchema = z
+  .object({
+    accountId: z.string().min(1),
+    displayName: optionalText,
+    accountType: optionalText,
+    active: z
+      .boolean()
+      .nullish()
+      .transform((value) => value ?? true),
+  })
+  .transform(
+    (caller): JiraCaller => ({
+      accountId: caller.accountId,
+      displayName: caller.displayName ?? '',
+      accountType: caller.accountType ?? 'unknown',
+      active: caller.active,
+    }),
+  );

@@ -73,6 +73,8 @@ export interface AccountLinkStore {
     accountId: string,
     unlink: { contactId: string; eventTs: number; runId?: string | undefined; force?: boolean },
   ): Promise<boolean>;
+  /** How many accounts are linked now (a disable's size, measured at its start): counted, not read. */
+  countLinked(): Promise<number>;
   /** One page of the links in `shard` (linked ones and tombstones), for demotion to walk. */
   listLinks(shard: number, page: { limit: number; cursor?: string | undefined }): Promise<LinkPage>;
 }

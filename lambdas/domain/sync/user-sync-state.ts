@@ -140,6 +140,8 @@ export interface ProgressPart {
 export interface RunSummary {
   progress: SyncProgress;
   failures: SyncFailure[];
+  /** The run's measured size, summed over its sources (see run-size.ts); null until one is measured. */
+  estimatedTotal: number | null;
 }
 
 /** The settings store: the toggle's state, moved only by conditional writes, and per-run progress. */
@@ -161,7 +163,9 @@ export interface UserSyncSettingsStore {
   recordReconcile(runId: string, summary: ReconcileSummary): Promise<void>;
   /** Stores one part (page segment or batch) of a run; a retried part overwrites its own. */
   saveProgressPart(runId: string, part: string, value: ProgressPart): Promise<void>;
-  /** The run's summed counts and its first failures. */
+  /** Keeps one source's measured size of a run (a repeated measurement overwrites its own). */
+  saveEstimate(runId: string, source: string, estimate: number): Promise<void>;
+  /** The run's summed counts, its first failures and its estimated size. */
   summary(runId: string): Promise<RunSummary>;
   /** Every account a reconcile run saw, and how many unreadable records it met. */
   seenAccounts(runId: string): Promise<{ accountIds: Set<string>; unreadable: number }>;

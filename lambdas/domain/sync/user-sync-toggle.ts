@@ -12,6 +12,7 @@ import {
   actionOf,
   emptyProgress,
   isEnabledState,
+  isRunInProgress,
 } from './user-sync-state.js';
 
 /** Starts the workflow that carries out a run (Step Functions on AWS, its local runner otherwise). */
@@ -23,30 +24,73 @@ export interface SyncWorkflowStarter {
   ): Promise<void>;
 }
 
+/** A run's counts as shown, with its measured size and the time left at its own pace. */
+export type ShownProgress = Partial<SyncProgress> & {
+  /** Records the run will read (accounts to demote, for a disable), measured at its start; null until then. */
+  estimatedTotal: number | null;
+  /** Seconds left at the run's pace so far; null when unknown, 0 once the run has ended. */
+  etaSeconds: number | null;
+};
+
 /** What `GET /settings/user-sync` shows. */
 export interface UserSyncView {
   enabled: boolean;
   state: SyncState;
   /** The running or last run's counts; `updated` and `unlinked` only for a reconcile. */
-  progress: Partial<SyncProgress>;
+  progress: ShownProgress;
   failures: SyncFailure[];
   lastReconcile: ReconcileSummary | null;
   updatedAt: string | null;
   error: string | null;
 }
 
-export async function describeUserSync(store: UserSyncSettingsStore): Promise<UserSyncView> {
+export async function describeUserSync(
+  store: UserSyncSettingsStore,
+  now: () => number = Date.now,
+): Promise<UserSyncView> {
   const settings = await store.get();
-  const summary = settings.runId ? await store.summary(settings.runId) : { progress: emptyProgress(), failures: [] };
+  const summary = settings.runId
+    ? await store.summary(settings.runId)
+    : { progress: emptyProgress(), failures: [], estimatedTotal: null };
   return {
     enabled: isEnabledState(settings.state),
     state: settings.state,
-    progress: shownProgress(summary.progress, settings.action),
+    progress: {
+      ...shownProgress(summary.progress, settings.action),
+      estimatedTotal: summary.estimatedTotal,
+      etaSeconds: timeLeft({
+        settings,
+        progress: summary.progress,
+        estimatedTotal: summary.estimatedTotal,
+        now: now(),
+      }),
+    },
     failures: summary.failures,
     lastReconcile: settings.lastReconcile,
     updatedAt: settings.updatedAt,
     error: settings.error,
   };
+}
+
+/**
+ * Seconds left at the run's own pace: what it has still to go through (its estimate less what it
+ * has gone through) at the rate it went so far. Unknown (null) before the size is measured or the
+ * first records are through, or while a run stopped on an error; 0 once the run has ended.
+ */
+export function timeLeft(run: {
+  settings: UserSyncSettings;
+  progress: SyncProgress;
+  estimatedTotal: number | null;
+  now: number;
+}): number | null {
+  const { settings, progress, estimatedTotal, now } = run;
+  if (!isRunInProgress(settings.state)) return settings.runId && !settings.error ? 0 : null;
+  if (settings.error || estimatedTotal === null || !settings.startedAt) return null;
+  const elapsedSeconds = (now - Date.parse(settings.startedAt)) / 1000;
+  // Enable and reconcile read `total` records; a disable finds and demotes them as it goes, the same count.
+  const done = progress.total;
+  if (done <= 0 || !(elapsedSeconds > 0)) return null;
+  return Math.ceil(Math.max(0, estimatedTotal - done) / (done / elapsedSeconds));
 }
 
 function shownProgress(progress: SyncProgress, action: SyncAction | null): Partial<SyncProgress> {
