@@ -61,8 +61,6 @@ describe('a sync run interrupted by a crash', () => {
       skipped: 3 * SPECIAL,
       failed: 0,
       skippedBy: { hiddenEmail: SPECIAL, app: SPECIAL, inactive: SPECIAL, other: 0 },
-      estimatedTotal: null,
-      etaSeconds: null,
     });
     const contacts = await listAll<Contact>(second.url, admin, 'contacts');
     expect(contacts).toHaveLength(USERS + CUSTOMERS);

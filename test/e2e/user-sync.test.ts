@@ -114,8 +114,6 @@ describe('user sync toggle', () => {
       skipped: 3 * SPECIAL,
       failed: 0,
       skippedBy: { hiddenEmail: SPECIAL, app: SPECIAL, inactive: SPECIAL, other: 0 },
-      estimatedTotal: null,
-      etaSeconds: null,
     });
     expect(done.failures).toEqual([]);
 
