@@ -18,7 +18,7 @@ export interface SyncTaskFunctionsProps {
  * The workflow's task functions, each with only what its task touches:
  * - plan wave: pure arithmetic, no grant at all;
  * - continue run: starting the sync state machine, nothing else;
- * - sync users page: Jira as the service account (its token's secret) and the table;
+ * - sync users page, sync desk customers: Jira as the service account (its token's secret) and the table;
  * - demote batch, begin scheduled run, finish run: the table.
  */
 export class SyncTaskFunctions extends Construct {
@@ -39,6 +39,13 @@ export class SyncTaskFunctions extends Construct {
       entry: 'handlers/sync-users-page.ts',
       description: 'Sync workflow: creates or links a contact for every account on one page of Jira users.',
       timeout: TASK_FUNCTION_TIMEOUTS.syncUsersPage,
+      memorySize: 1024,
+      environment: { ...tableName, ...serviceAccountEnvironment(props.jira) },
+    });
+    const syncDeskCustomers = new ServiceFunction(this, 'SyncDeskCustomers', {
+      entry: 'handlers/sync-desk-customers.ts',
+      description: "Sync workflow: lists the service desks, then syncs one step of a desk's JSM customers.",
+      timeout: TASK_FUNCTION_TIMEOUTS.syncDeskCustomers,
       memorySize: 1024,
       environment: { ...tableName, ...serviceAccountEnvironment(props.jira) },
     });
@@ -73,14 +80,24 @@ export class SyncTaskFunctions extends Construct {
       environment: tableName,
     });
 
-    for (const task of [syncUsersPage, demoteLinksBatch, beginScheduledRun, finishSyncRun])
+    for (const task of [syncUsersPage, syncDeskCustomers, demoteLinksBatch, beginScheduledRun, finishSyncRun])
       task.grantTableReadWrite(props.table);
     props.jira.apiToken.grantRead(syncUsersPage.function);
+    props.jira.apiToken.grantRead(syncDeskCustomers.function);
 
-    this.byName = { planWave, syncUsersPage, continueSyncRun, beginScheduledRun, demoteLinksBatch, finishSyncRun };
+    this.byName = {
+      planWave,
+      syncUsersPage,
+      syncDeskCustomers,
+      continueSyncRun,
+      beginScheduledRun,
+      demoteLinksBatch,
+      finishSyncRun,
+    };
     this.workflowFunctions = {
       planWave: planWave.function,
       syncUsersPage: syncUsersPage.function,
+      syncDeskCustomers: syncDeskCustomers.function,
       continueSyncRun: continueSyncRun.function,
       beginScheduledRun: beginScheduledRun.function,
       demoteLinksBatch: demoteLinksBatch.function,
