@@ -38,7 +38,10 @@ export const handler = taskHandler(async (input: ContinueRunInput): Promise<{ ru
   const from = input.wave.nextStartAt;
   await dependencies
     .workflow()
-    .start({ action, runId, wave: { nextStartAt: from, wavesInExecution: 0 } }, continuationName(input.execution, from));
+    .start(
+      { action, runId, wave: { nextStartAt: from, wavesInExecution: 0 } },
+      continuationName(input.execution, from),
+    );
   logger.info('Sync run continues in a new execution', { runId, from });
   return { runId };
 });

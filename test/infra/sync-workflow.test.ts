@@ -83,6 +83,7 @@ describe('the sync state machine', () => {
   it('invokes each task`s own function', () => {
     expect(state(SYNC_TASKS.planWave).Resource).toBe(`GetAtt:${functionId('PlanWave')}.Arn`);
     expect(state(SYNC_TASKS.syncUsersPage).Resource).toBe(`GetAtt:${functionId('SyncUsersPage')}.Arn`);
+    expect(state(SYNC_TASKS.syncDeskCustomers).Resource).toBe(`GetAtt:${functionId('SyncDeskCustomers')}.Arn`);
     expect(state(SYNC_TASKS.continueSyncRun).Resource).toBe(`GetAtt:${functionId('ContinueSyncRun')}.Arn`);
     expect(state(SYNC_TASKS.beginScheduledRun).Resource).toBe(`GetAtt:${functionId('BeginScheduledRun')}.Arn`);
     expect(state(SYNC_TASKS.demoteLinksBatch).Resource).toBe(`GetAtt:${functionId('DemoteLinksBatch')}.Arn`);
@@ -122,7 +123,26 @@ describe('the sync state machine', () => {
     },
   );
 
-  it('has a role that may invoke the six task functions and nothing else of Lambda', () => {
+  it('reads the service desks one step at a time, after users/search, before the sweep', () => {
+    expect(state('All pages read?')).toMatchObject({
+      Choices: expect.arrayContaining([
+        expect.objectContaining({ Variable: '$.wave.done', Next: SYNC_TASKS.syncDeskCustomers }),
+      ]),
+    });
+    expect(state(SYNC_TASKS.syncDeskCustomers)).toMatchObject({ ResultPath: '$.desks', Next: 'All desks read?' });
+    expect(state('All desks read?')).toMatchObject({
+      Choices: [
+        expect.objectContaining({ Variable: '$.desks.done', Next: 'Sweep?' }),
+        expect.objectContaining({ Variable: '$.desks.continueAsNew', Next: SYNC_TASKS.continueSyncRun }),
+      ],
+      Default: SYNC_TASKS.syncDeskCustomers,
+    });
+    expect(state(SYNC_TASKS.syncDeskCustomers).Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: SYNC_TASKS.recordFailure }),
+    ]);
+  });
+
+  it('has a role that may invoke the seven task functions and nothing else of Lambda', () => {
     const roleId = logicalId(
       stack.node.findChild('SyncWorkflow').node.findChild('StateMachine').node.findChild('Role'),
     );
@@ -143,6 +163,7 @@ describe('the sync state machine', () => {
     const expected = [
       'PlanWave',
       'SyncUsersPage',
+      'SyncDeskCustomers',
       'ContinueSyncRun',
       'BeginScheduledRun',
       'DemoteLinksBatch',
