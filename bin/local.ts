@@ -80,6 +80,7 @@ const runtime = await startLocalRuntime({
     port: intFromEnv('JIRA_SIMULATOR_PORT', port + 1),
     users: intFromEnv('JIRA_SIMULATOR_USERS', 50),
     customers: intFromEnv('JIRA_SIMULATOR_CUSTOMERS', 20),
+    serviceDesks: intFromEnv('JIRA_SIMULATOR_SERVICE_DESKS', 2),
   },
   log,
   onSyncProgress: (progress) => log(syncProgressLine(progress)),

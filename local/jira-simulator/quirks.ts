@@ -31,6 +31,12 @@ export interface JiraQuirks {
   pageCap: number;
   /** Every Nth call to the routes fails: 409 (502 off `users/search`), 503, a connection reset, 504, in turn. */
   transientFailures: Required<TransientFailureOptions> | null;
+  /** JSM's lists (`servicedeskapi`) answer at most this many records a page, whatever `limit` asks (1..100). */
+  jsmPageCap: number;
+  /** JSM's burst limit: requests to `servicedeskapi` a second before it answers 429 (0: none). */
+  jsmBurstLimit: number;
+  /** Whether `users/search` lists JSM customers too; false keeps them to the service desks (portal-only). */
+  customersInUserSearch: boolean;
 }
 
 /** What `setQuirks` takes: any subset; `transientFailures: null` turns the failures off. */
@@ -45,6 +51,9 @@ export const DEFAULT_QUIRKS: JiraQuirks = {
   unknownAccounts: 0,
   pageCap: 1000,
   transientFailures: null,
+  jsmPageCap: 50,
+  jsmBurstLimit: 5,
+  customersInUserSearch: true,
 };
 
 const ratio = z.number().min(0).max(1);
@@ -56,6 +65,9 @@ export const quirksInputSchema = z.strictObject({
   nullDisplayNameRatio: ratio.optional(),
   unknownAccounts: z.number().int().min(0).max(1000).optional(),
   pageCap: z.number().int().min(1).max(1000).optional(),
+  jsmPageCap: z.number().int().min(1).max(100).optional(),
+  jsmBurstLimit: z.number().int().min(0).max(1000).optional(),
+  customersInUserSearch: z.boolean().optional(),
   transientFailures: z
     .strictObject({
       every: z.number().int().min(1).max(1000),
