@@ -124,12 +124,13 @@ export class JsmRestApi {
     },
   ) {}
 
-  /** Whether this call is over JSM's burst limit (each call counts, refused ones too, as on a real site). */
+  /** Whether this call is over JSM's burst limit: more than `limit` calls answered in the last second. */
   private overBurstLimit(limit: number): boolean {
     const now = Date.now();
     while (this.recent.length && (this.recent[0] as number) <= now - BURST_WINDOW_MS) this.recent.shift();
+    if (limit > 0 && this.recent.length >= limit) return true;
     this.recent.push(now);
-    return limit > 0 && this.recent.length > limit;
+    return false;
   }
 
   handle(request: IncomingMessage, requestUrl: URL, quirks: JiraQuirks): Reply {
