@@ -60,6 +60,8 @@ function syncSegment(world: World, request: Omit<SegmentRequest, 'startAt'>, sto
 }
 
 /** Every count zero but those given. */
+/** Every account of a segment was listed by users/search. */
+const FROM_USERS_SEARCH = { usersSearch: ACCOUNTS, serviceDesks: 0 };
 const progress = (counts: Partial<SyncProgress>): SyncProgress => ({ ...emptyProgress(), ...counts });
 
 interface SegmentCase {
@@ -77,7 +79,14 @@ describe.each<[string, SegmentCase]>([
     'enabling with no contact yet',
     {
       action: 'enable',
-      counts: progress({ total: ACCOUNTS, processed: ACCOUNTS, created: ELIGIBLE, skipped: 6, skippedBy: SKIPPED_BY }),
+      counts: progress({
+        total: ACCOUNTS,
+        processed: ACCOUNTS,
+        created: ELIGIBLE,
+        skipped: 6,
+        skippedBy: SKIPPED_BY,
+        sources: FROM_USERS_SEARCH,
+      }),
       failures: () => [],
     },
   ],
@@ -96,6 +105,7 @@ describe.each<[string, SegmentCase]>([
         linked: 2,
         skipped: 6,
         skippedBy: SKIPPED_BY,
+        sources: FROM_USERS_SEARCH,
       }),
       failures: () => [],
     },
@@ -112,6 +122,7 @@ describe.each<[string, SegmentCase]>([
         skipped: 6,
         failed: 1,
         skippedBy: SKIPPED_BY,
+        sources: FROM_USERS_SEARCH,
       }),
       failures: ({ customers }) => [
         { accountId: customers[0]?.accountId ?? '', reason: 'Throughput exceeds the current capacity' },
@@ -136,6 +147,7 @@ describe.each<[string, SegmentCase]>([
         unlinked: 1,
         skipped: 6,
         skippedBy: SKIPPED_BY,
+        sources: FROM_USERS_SEARCH,
       }),
       failures: () => [],
     },
