@@ -238,6 +238,8 @@ function ProgressView({ progress, active }: { progress: SyncProgress; active: bo
   ];
   const percent = progress.total > 0 ? Math.min(100, (progress.processed / progress.total) * 100) : 0;
   const skippedBy = progress.skippedBy;
+  // Older runs' progress may predate the sources.
+  const sources = progress.sources as SyncProgress['sources'] | undefined;
   return (
     <div class="progress-block">
       {active ? (
@@ -278,6 +280,12 @@ function ProgressView({ progress, active }: { progress: SyncProgress; active: bo
         <p class="fine">
           Skipped: {number.format(skippedBy.hiddenEmail)} hidden email · {number.format(skippedBy.app)} apps ·{' '}
           {number.format(skippedBy.inactive)} inactive · {number.format(skippedBy.other)} other
+        </p>
+      )}
+      {sources && progress.total > 0 && (
+        <p class="fine">
+          Sources: {number.format(sources.usersSearch)} from Jira's user list ·{' '}
+          {number.format(sources.serviceDesks)} more from service desks (each account counted once)
         </p>
       )}
     </div>
