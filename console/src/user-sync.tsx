@@ -284,8 +284,8 @@ function ProgressView({ progress, active }: { progress: SyncProgress; active: bo
       )}
       {sources && progress.total > 0 && (
         <p class="fine">
-          Sources: {number.format(sources.usersSearch)} from Jira's user list ·{' '}
-          {number.format(sources.serviceDesks)} more from service desks (each account counted once)
+          Sources: {number.format(sources.usersSearch)} from Jira's user list · {number.format(sources.serviceDesks)}{' '}
+          more from service desks (each account counted once)
         </p>
       )}
     </div>
