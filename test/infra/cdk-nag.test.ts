@@ -83,6 +83,7 @@ describe("cdk-nag's AWS Solutions rules", () => {
         'SyncTasks/DemoteLinksBatch',
         'SyncTasks/FinishSyncRun',
         'SyncTasks/PlanWave',
+        'SyncTasks/SyncDeskCustomers',
         'SyncTasks/SyncUsersPage',
         'SyncWorkflow/StateMachine',
         'WebhookConsumer/Consumer',

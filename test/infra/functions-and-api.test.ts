@@ -66,8 +66,8 @@ const sorted = (...groups: string[][]) => groups.flat().sort();
 
 describe('every function, built by the one ServiceFunction construct', () => {
   // Twelve: eleven for the service, one for the console.
-  it('is one of twelve, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 12);
+  it('is one of thirteen, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 13);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
