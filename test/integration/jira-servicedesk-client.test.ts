@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { RetryPolicy } from '../../lambdas/adapters/jira/backoff.js';
 import { BurstLimiter, JiraServiceDeskClient } from '../../lambdas/adapters/jira/jira-servicedesk-client.js';
 import type { JiraAccount } from '../../lambdas/domain/jira-account.js';
@@ -147,5 +149,59 @@ describe('BurstLimiter', () => {
     // Assess
     expect(beforeWindow).toBe(false);
     expect(sixthStarted).toBe(true);
+  });
+});
+
+describe('a portal sign-up through the control API', () => {
+  it('adds the customer to the desk and sends jira:issue_created naming it, and no user_created', async () => {
+    // Prepare: a webhook target that keeps what it receives
+    const received: Array<{ event: string; body: Record<string, unknown> }> = [];
+    const target = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        const parsed = JSON.parse(body) as Record<string, unknown>;
+        received.push({ event: String(parsed.webhookEvent), body: parsed });
+        response.writeHead(202).end();
+      });
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', () => resolve()));
+    jira.setWebhookTarget(`http://127.0.0.1:${(target.address() as AddressInfo).port}/webhooks/jira`);
+    try {
+      // Act
+      const response = await fetch(`${jira.url}/simulator/portal-signups`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ displayName: 'Sign Up', emailAddress: 'sign.up@customer.example', serviceDeskId: '3' }),
+      });
+      const created = (await response.json()) as {
+        customer: { accountId: string; accountType: string };
+        issueKey: string;
+      };
+      const unknownDesk = await fetch(`${jira.url}/simulator/portal-signups`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ displayName: 'Nowhere', serviceDeskId: '99' }),
+      });
+      // Assess
+      expect(response.status).toBe(201);
+      expect(created).toMatchObject({ customer: { accountType: 'customer' }, issueKey: 'SUP3-1' });
+      expect(unknownDesk.status).toBe(404);
+      expect(jira.serviceDeskCustomers('3').map((account) => account.accountId)).toContain(created.customer.accountId);
+      expect(received.map((delivery) => delivery.event)).toEqual(['jira:issue_created']);
+      expect(received[0]?.body).toMatchObject({
+        user: { accountId: created.customer.accountId },
+        issue: {
+          key: 'SUP3-1',
+          fields: {
+            reporter: { accountId: created.customer.accountId },
+            creator: { accountId: created.customer.accountId },
+          },
+        },
+      });
+    } finally {
+      jira.setWebhookTarget(undefined);
+      await new Promise<void>((resolve) => target.close(() => resolve()));
+    }
   });
 });
