@@ -6,7 +6,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type UserEventBatch, type UserEventOutcome, beginUserEventBatch } from '../domain/sync/apply-user-event.js';
-import type { MentionOutcome } from '../domain/sync/apply-account-mentions.js';
+import { type MentionOutcome, RecentLookups } from '../domain/sync/apply-account-mentions.js';
 import { revokesLogin } from '../domain/login-revocations.js';
 import { jiraWebhookSecret } from '../shared/config.js';
 import { dependencies } from '../shared/dependencies.js';
@@ -18,6 +18,8 @@ import { type DeliveryReading, readDelivery } from '../webhook/read-delivery.js'
 const MAX_RECEIVE_COUNT = Number(process.env.MAX_RECEIVE_COUNT ?? 5);
 
 const processor = new BatchProcessor(EventType.SQS);
+/** Accounts issue events named that were looked up lately and not eligible: one per container. */
+const recentLookups = new RecentLookups();
 
 /** Forged deliveries are counted each (`ForgedDeliveries`) but logged one in this many. */
 const FORGED_LOG_EVERY = 100;
@@ -129,7 +131,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
       reading.kind === 'account-mentions' ? [reading.event] : [],
     );
     // Whether syncing is on, the links and the emails are read once per batch, not once per delivery.
-    const batch = await beginUserEventBatch(deps, userEvents, { mentions });
+    const batch = await beginUserEventBatch(deps, userEvents, { mentions, recentLookups });
     const response = await processPartialResponse(
       event,
       (record: SQSRecord) => processRecord(record, readingOf(record), batch),

@@ -139,6 +139,31 @@ describe('JSM customers from every service desk', () => {
     expect(await allContacts()).toHaveLength(before);
   });
 
+  it('looks up an account whose email Jira hides once, not once per event naming it', async () => {
+    // Prepare
+    const hidden = service.jira
+      .serviceDeskCustomers('1')
+      .concat(service.jira.serviceDeskCustomers('2'), service.jira.serviceDeskCustomers('3'))
+      .find((account) => account.active && account.emailAddress === undefined);
+    if (!hidden) throw new Error('The simulator has no customer with a hidden email.');
+    service.jira.resetCallCounts();
+    const comment = () =>
+      signedDelivery(service, {
+        timestamp: Date.now(),
+        webhookEvent: 'comment_created',
+        comment: { author: { accountId: hidden.accountId, accountType: 'customer' } },
+        issue: { key: 'SUP1-10', fields: { reporter: { accountId: hidden.accountId } } },
+      });
+    // Act: three comments, each in a batch of its own
+    for (let i = 0; i < 3; i += 1) {
+      expect((await postDelivery(service.url, comment())).status).toBe(202);
+      await settled(service);
+    }
+    // Assess
+    expect(service.jira.callCounts().user).toBe(1);
+    expect(synced(await allContacts()).some((contact) => contact.jiraUser?.accountId === hidden.accountId)).toBe(false);
+  });
+
   it("a reconcile's sweep leaves the contacts of customers only the desks list", async () => {
     // Prepare
     const before = synced(await allContacts());

@@ -16,7 +16,44 @@ export type MentionOutcome =
   /** Jira no longer knows the account. */
   | 'skipped-unknown'
   /** Named twice in one batch: handled once. */
-  | 'repeated';
+  | 'repeated'
+  /** Looked up lately and not eligible then: not asked again until that is forgotten. */
+  | 'recently-looked-up';
+
+/**
+ * Accounts a container looked up lately and found not eligible (email hidden, inactive, unknown to
+ * Jira): an account like that named by every comment of a busy request costs one Jira call per
+ * `ttlMs`, not one per event. Its contact still comes with its `user_updated` or the next reconcile.
+ */
+export class RecentLookups {
+  private readonly expiries = new Map<string, number>();
+
+  constructor(
+    private readonly options: { ttlMs: number; max: number; now?: () => number } = { ttlMs: 300_000, max: 10_000 },
+  ) {}
+
+  has(accountId: string): boolean {
+    const expiry = this.expiries.get(accountId);
+    if (expiry === undefined) return false;
+    if (expiry > this.now()) return true;
+    this.expiries.delete(accountId);
+    return false;
+  }
+
+  add(accountId: string): void {
+    this.expiries.delete(accountId);
+    // A Map keeps insertion order: the first key is the oldest entry.
+    if (this.expiries.size >= this.options.max) {
+      const oldest = this.expiries.keys().next().value;
+      if (oldest !== undefined) this.expiries.delete(oldest);
+    }
+    this.expiries.set(accountId, this.now() + this.options.ttlMs);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}
 
 /**
  * Applies the accounts that issue and comment events of one batch name, each account once per batch.
@@ -28,7 +65,7 @@ export class MentionedAccounts {
   private readonly handled = new Set<string>();
 
   constructor(
-    private readonly deps: SyncStores & { jira: JiraDirectory },
+    private readonly deps: SyncStores & { jira: JiraDirectory; recentLookups?: RecentLookups | undefined },
     private readonly prefetched: PrefetchedAccounts,
   ) {}
 
@@ -54,6 +91,8 @@ export class MentionedAccounts {
     this.handled.add(accountId);
     if (this.prefetched.linkOf(accountId)) return 'known';
     if (mentioned.accountType === 'app' || mentioned.accountType === 'unknown') return 'not-a-person';
+    const { recentLookups } = this.deps;
+    if (recentLookups?.has(accountId)) return 'recently-looked-up';
     const readAt = Date.now();
     let account: JiraAccount | undefined;
     try {
@@ -63,8 +102,12 @@ export class MentionedAccounts {
       this.handled.delete(accountId);
       throw error;
     }
-    if (!account) return 'skipped-unknown';
+    if (!account) {
+      recentLookups?.add(accountId);
+      return 'skipped-unknown';
+    }
     const verdict = eligibility(account, readAt);
+    if (verdict.kind !== 'sync') recentLookups?.add(accountId);
     if (verdict.kind === 'skip')
       return verdict.reason === 'hiddenEmail' ? 'skipped-hidden-email' : 'skipped-ineligible';
     if (verdict.kind === 'unsync') return 'skipped-ineligible';

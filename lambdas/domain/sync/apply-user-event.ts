@@ -1,7 +1,7 @@
 import type { JiraAccount, JiraDirectory } from '../jira-account.js';
 import { type PrefetchedAccounts, prefetchAccounts } from './account-prefetch.js';
 import type { AccountMentionEvent } from './account-mention.js';
-import { type MentionOutcome, MentionedAccounts } from './apply-account-mentions.js';
+import { type MentionOutcome, MentionedAccounts, type RecentLookups } from './apply-account-mentions.js';
 import { eligibility } from './account-snapshot.js';
 import { type SyncOutcome, type SyncStores, type UnsyncOutcome, syncAccount, unsyncAccount } from './sync-account.js';
 import type { UserEvent } from './user-event.js';
@@ -40,7 +40,7 @@ export interface UserEventBatch {
 export async function beginUserEventBatch(
   deps: UserEventDependencies,
   events: readonly UserEvent[],
-  options: { mentions?: readonly AccountMentionEvent[] } = {},
+  options: { mentions?: readonly AccountMentionEvent[]; recentLookups?: RecentLookups } = {},
 ): Promise<UserEventBatch> {
   const accepting = acceptsUserEvents((await deps.settings.get()).state);
   // The accounts issue events name are read with the batch's others: one that has a contact costs no more.
@@ -53,7 +53,9 @@ export async function beginUserEventBatch(
         ...mentioned,
       ])
     : undefined;
-  const mentions = prefetched ? new MentionedAccounts(deps, prefetched) : undefined;
+  const mentions = prefetched
+    ? new MentionedAccounts({ ...deps, recentLookups: options.recentLookups }, prefetched)
+    : undefined;
   const linkedAccounts: string[] = [];
   return {
     async applyMentions(event) {
