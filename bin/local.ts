@@ -19,11 +19,13 @@ function syncCounts(view: UserSyncView): string {
     failed = 0,
     updated,
     unlinked,
+    sources,
   } = view.progress;
+  const fromDesks = sources?.serviceDesks ? ` (${sources.serviceDesks} only from service desks)` : '';
   const repaired = updated === undefined ? '' : `, ${updated} updated, ${unlinked ?? 0} unlinked`;
   const error = view.error ? ` (${view.error})` : '';
   return (
-    `${processed}/${total} accounts processed, ${created} created, ${linked} linked${repaired}, ` +
+    `${processed}/${total} accounts processed${fromDesks}, ${created} created, ${linked} linked${repaired}, ` +
     `${skipped} skipped, ${failed} failed${error}`
   );
 }
