@@ -34,7 +34,8 @@ import { type DynamoCounts, DynamoCounter, WORKER_COUNTS_CHANNEL, addCounts } fr
 import type { SenderConfig, SenderResult } from './webhook-sender.js';
 
 export type RunConfig =
-  | { mode: 'sync'; accounts: number; seed?: number }
+  /** `serviceDesks`: JSM with that many desks, its customers listed only by them (not by users/search). */
+  | { mode: 'sync'; accounts: number; seed?: number; serviceDesks?: number }
   | { mode: 'baseline'; puts: number; concurrency: number }
   | { mode: 'webhooks'; deliveries: number; ratePerSecond: number };
 
@@ -199,7 +200,15 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
   const runtime = await startLocalRuntime({
     port: 0,
     dataDir,
-    simulator: { users, customers, ...EXTRA_ACCOUNTS, seed: config.seed ?? 1 },
+    simulator: {
+      users,
+      customers,
+      ...EXTRA_ACCOUNTS,
+      seed: config.seed ?? 1,
+      ...(config.serviceDesks
+        ? { serviceDesks: config.serviceDesks, customersInUserSearch: false, jsmPageCap: 50 }
+        : {}),
+    },
   });
   try {
     const simulator = runtime.jira.simulator;

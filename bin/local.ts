@@ -20,11 +20,13 @@ function syncCounts(view: UserSyncView): string {
     failed = 0,
     updated,
     unlinked,
+    sources,
   } = view.progress;
+  const fromDesks = sources?.serviceDesks ? ` (${sources.serviceDesks} only from service desks)` : '';
   const repaired = updated === undefined ? '' : `, ${updated} updated, ${unlinked ?? 0} unlinked`;
   const error = view.error ? ` (${view.error})` : '';
   return (
-    `${processed}/${total} accounts processed, ${created} created, ${linked} linked${repaired}, ` +
+    `${processed}/${total} accounts processed${fromDesks}, ${created} created, ${linked} linked${repaired}, ` +
     `${skipped} skipped, ${failed} failed${error}`
   );
 }
@@ -81,6 +83,7 @@ const runtime = await startLocalRuntime({
     port: intFromEnv('JIRA_SIMULATOR_PORT', port + 1),
     users: intFromEnv('JIRA_SIMULATOR_USERS', 50),
     customers: intFromEnv('JIRA_SIMULATOR_CUSTOMERS', 20),
+    serviceDesks: intFromEnv('JIRA_SIMULATOR_SERVICE_DESKS', 2),
   },
   log,
   onSyncProgress: (progress) => log(syncProgressLine(progress)),

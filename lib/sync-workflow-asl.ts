@@ -16,6 +16,7 @@ export function syncWorkflowAsl(): Record<string, unknown> {
   const functions: SyncWorkflowFunctions = {
     planWave: placeholder('planWave'),
     syncUsersPage: placeholder('syncUsersPage'),
+    syncDeskCustomers: placeholder('syncDeskCustomers'),
     continueSyncRun: placeholder('continueSyncRun'),
     beginScheduledRun: placeholder('beginScheduledRun'),
     demoteLinksBatch: placeholder('demoteLinksBatch'),

@@ -10,6 +10,7 @@ import { SEGMENTS_PER_WAVE } from '../lambdas/domain/sync/page-plan.js';
 export interface SyncWorkflowFunctions {
   readonly planWave: IFunction;
   readonly syncUsersPage: IFunction;
+  readonly syncDeskCustomers: IFunction;
   readonly continueSyncRun: IFunction;
   readonly beginScheduledRun: IFunction;
   readonly demoteLinksBatch: IFunction;
@@ -26,6 +27,7 @@ export interface SyncWorkflowFunctions {
 export const SYNC_TASKS = {
   planWave: 'Plan sync wave',
   syncUsersPage: 'Sync users page',
+  syncDeskCustomers: 'Sync service desk customers',
   continueSyncRun: 'Continue in new execution',
   beginScheduledRun: 'Begin scheduled reconcile',
   demoteLinksBatch: 'Demote contacts batch',
@@ -47,6 +49,8 @@ export const TASK_FUNCTION_TIMEOUTS: Record<keyof SyncWorkflowFunctions, Duratio
   planWave: Duration.seconds(10),
   // A segment is up to 1,000 accounts, with Jira's 429 back-off in the worst case.
   syncUsersPage: Duration.minutes(10),
+  // Up to 1,000 customers in JSM's small pages, at its burst limit of 5 requests a second.
+  syncDeskCustomers: Duration.minutes(10),
   continueSyncRun: Duration.seconds(30),
   beginScheduledRun: Duration.seconds(30),
   demoteLinksBatch: Duration.minutes(5),
@@ -62,8 +66,10 @@ const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
 /**
  * One state machine for every run: enable, disable and reconcile.
  * - enable and reconcile: waves of `users/search` segments (SEGMENTS_PER_WAVE in parallel, Jira has
- *   no total) until a segment meets an empty page; each segment is one bounded Lambda call. Every
- *   so many waves the run continues in a new execution, so no history outgrows Step Functions' limit.
+ *   no total) until a segment meets an empty page; each segment is one bounded Lambda call. Then
+ *   every service desk's customers, one bounded step at a time (JSM's burst limit is per site).
+ *   Every so many waves or steps the run continues in a new execution, so no history outgrows
+ *   Step Functions' limit.
  * - then JSM organizations (members need their contacts): a page of organizations per call, until
  *   the list ends, and for a reconcile the companies of deleted organizations (JSM sends no webhook).
  * - disable, and a reconcile's sweep once every segment succeeded: every shard of account links in
@@ -187,36 +193,52 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
     payload: sfn.TaskInput.fromObject({
       ...runOnly,
       wave: sfn.JsonPath.objectAt('$.wave'),
+      desks: sfn.JsonPath.objectAt('$.desks'),
       execution: sfn.JsonPath.stringAt('$$.Execution.Name'),
     }),
     resultPath: sfn.JsonPath.DISCARD,
   });
   continueRun.addCatch(recordFailure, onFailure);
+  const continued = continueRun.next(new sfn.Succeed(scope, 'Continued', { stateName: 'Continued' }));
+  // Then JSM: list the service desks, then each desk's customers, one bounded step at a time.
+  const syncDesks = invoke(SYNC_TASKS.syncDeskCustomers, functions.syncDeskCustomers, {
+    payload: sfn.TaskInput.fromObject({ ...runOnly, desks: sfn.JsonPath.objectAt('$.desks') }),
+    resultPath: '$.desks',
+  });
+  syncDesks.addCatch(recordFailure, onFailure);
+  syncDesks.next(
+    new sfn.Choice(scope, 'All desks read?', { stateName: 'All desks read?' })
+      .when(sfn.Condition.booleanEquals('$.desks.done', true), organizations)
+      .when(sfn.Condition.booleanEquals('$.desks.continueAsNew', true), continued)
+      .otherwise(syncDesks),
+  );
+
   const read = planWave.next(
     new sfn.Choice(scope, 'All pages read?', { stateName: 'All pages read?' })
-      // A reconcile sweeps only once every segment of the run (and its organizations) succeeded.
-      .when(sfn.Condition.booleanEquals('$.wave.done', true), organizations)
-      .when(
-        sfn.Condition.booleanEquals('$.wave.continueAsNew', true),
-        continueRun.next(new sfn.Succeed(scope, 'Continued', { stateName: 'Continued' })),
-      )
+      .when(sfn.Condition.booleanEquals('$.wave.done', true), syncDesks)
+      .when(sfn.Condition.booleanEquals('$.wave.continueAsNew', true), continued)
       .otherwise(syncSegments.next(planWave)),
   );
 
   // A new run starts at the top of the list; a continued one where its previous execution stopped.
   const start = new sfn.Pass(scope, 'Start run', {
     stateName: 'Start run',
-    parameters: { ...runOnly, wave: { nextStartAt: 0, wavesInExecution: 0 }, results: [] },
+    parameters: { ...runOnly, wave: { nextStartAt: 0, wavesInExecution: 0 }, results: [], desks: {} },
   });
   const resumeAt = new sfn.Pass(scope, 'Continue run', {
     stateName: 'Continue run',
-    parameters: { ...runOnly, wave: sfn.JsonPath.objectAt('$.wave'), results: [] },
+    parameters: { ...runOnly, wave: sfn.JsonPath.objectAt('$.wave'), results: [], desks: {} },
+  });
+  const resumeDesks = new sfn.Pass(scope, 'Continue with service desks', {
+    stateName: 'Continue with service desks',
+    parameters: { ...runOnly, desks: sfn.JsonPath.objectAt('$.desks') },
   });
   const route = new sfn.Choice(scope, 'Which run?', { stateName: 'Which run?' })
     .when(sfn.Condition.stringEquals('$.action', 'disable'), disable)
     .otherwise(read);
   start.next(route);
   const carryOut = new sfn.Choice(scope, 'New or continued?', { stateName: 'New or continued?' })
+    .when(sfn.Condition.isPresent('$.desks'), resumeDesks.next(syncDesks))
     .when(sfn.Condition.isPresent('$.wave'), resumeAt.next(route))
     .otherwise(start);
 
@@ -231,7 +253,7 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
   });
   const measure = new sfn.Choice(scope, 'Measure run?', { stateName: 'Measure run?' })
     .when(
-      sfn.Condition.isPresent('$.wave'),
+      sfn.Condition.or(sfn.Condition.isPresent('$.wave'), sfn.Condition.isPresent('$.desks')),
       new sfn.Succeed(scope, 'Measured before', { stateName: 'Measured before' }),
     )
     .otherwise(estimate);

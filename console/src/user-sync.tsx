@@ -240,6 +240,8 @@ function ProgressView({ progress, active }: { progress: SyncProgress; active: bo
   ];
   const skippedBy = progress.skippedBy;
   const measure = barMeasure(progress, active);
+  // Older runs' progress may predate the sources.
+  const sources = progress.sources as SyncProgress['sources'] | undefined;
   return (
     <div class="progress-block">
       {active ? (
@@ -279,6 +281,12 @@ function ProgressView({ progress, active }: { progress: SyncProgress; active: bo
         </p>
       )}
       {progress.organizations && <OrganizationsLine organizations={progress.organizations} />}
+      {sources && progress.total > 0 && (
+        <p class="fine">
+          Sources: {number.format(sources.usersSearch)} from Jira's user list · {number.format(sources.serviceDesks)}{' '}
+          more from service desks (each account counted once)
+        </p>
+      )}
     </div>
   );
 }

@@ -5,8 +5,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type UserEventOutcome, beginUserEventBatch } from '../domain/sync/apply-user-event.js';
-import type { UserEvent } from '../domain/sync/user-event.js';
+import { type UserEventBatch, type UserEventOutcome, beginUserEventBatch } from '../domain/sync/apply-user-event.js';
+import { type MentionOutcome, RecentLookups } from '../domain/sync/apply-account-mentions.js';
 import { revokesLogin } from '../domain/login-revocations.js';
 import { jiraWebhookSecret } from '../shared/config.js';
 import { dependencies } from '../shared/dependencies.js';
@@ -18,13 +18,15 @@ import { type DeliveryReading, readDelivery } from '../webhook/read-delivery.js'
 const MAX_RECEIVE_COUNT = Number(process.env.MAX_RECEIVE_COUNT ?? 5);
 
 const processor = new BatchProcessor(EventType.SQS);
+/** Accounts issue events named that were looked up lately and not eligible: one per container. */
+const recentLookups = new RecentLookups();
 
 /** Forged deliveries are counted each (`ForgedDeliveries`) but logged one in this many. */
 const FORGED_LOG_EVERY = 100;
 const forgedLogSampler = new OccurrenceSampler({ every: FORGED_LOG_EVERY });
 
 /** Named apart from the initial sync's counts so the dashboard can tell live sync from the sync runs. */
-const OUTCOME_METRICS: Partial<Record<UserEventOutcome, string>> = {
+const OUTCOME_METRICS: Partial<Record<UserEventOutcome | MentionOutcome, string>> = {
   created: 'WebhookContactsCreated',
   linked: 'WebhookContactsLinked',
   updated: 'WebhookContactsUpdated',
@@ -36,11 +38,7 @@ class UnprocessableDeliveryError extends Error {
   override readonly name = 'UnprocessableDeliveryError';
 }
 
-async function processRecord(
-  record: SQSRecord,
-  reading: DeliveryReading,
-  applyEvent: (event: UserEvent) => Promise<UserEventOutcome>,
-): Promise<void> {
+async function processRecord(record: SQSRecord, reading: DeliveryReading, batch: UserEventBatch): Promise<void> {
   const log = { messageId: record.messageId, deliveryId: reading.deliveryId };
   try {
     switch (reading.kind) {
@@ -69,7 +67,7 @@ async function processRecord(
         throw new UnprocessableDeliveryError(reading.reason);
       case 'user-event': {
         const { event } = reading;
-        const outcome = await applyEvent(event);
+        const outcome = await batch.apply(event);
         if (revokesLogin(event)) await dependencies.loginRevocations().revoke(event.user.accountId);
         logger.info('Delivery applied', {
           ...log,
@@ -80,6 +78,17 @@ async function processRecord(
         metrics.addMetric('DeliveriesProcessed', MetricUnit.Count, 1);
         const metric = OUTCOME_METRICS[outcome];
         if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
+        return;
+      }
+      case 'account-mentions': {
+        // An issue or comment event: the accounts it names that have no contact yet get one.
+        const outcomes = await batch.applyMentions(reading.event);
+        logger.info('Delivery applied', { ...log, webhookEvent: reading.event.webhookEvent, outcomes });
+        metrics.addMetric('DeliveriesProcessed', MetricUnit.Count, 1);
+        for (const { outcome } of outcomes) {
+          const metric = OUTCOME_METRICS[outcome];
+          if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
+        }
       }
     }
   } catch (error) {
@@ -119,11 +128,14 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
     const userEvents = [...readings.values()].flatMap((reading) =>
       reading.kind === 'user-event' ? [reading.event] : [],
     );
+    const mentions = [...readings.values()].flatMap((reading) =>
+      reading.kind === 'account-mentions' ? [reading.event] : [],
+    );
     // Whether syncing is on, the links and the emails are read once per batch, not once per delivery.
-    const batch = await beginUserEventBatch(deps, userEvents);
+    const batch = await beginUserEventBatch(deps, userEvents, { mentions, recentLookups });
     const response = await processPartialResponse(
       event,
-      (record: SQSRecord) => processRecord(record, readingOf(record), batch.apply),
+      (record: SQSRecord) => processRecord(record, readingOf(record), batch),
       processor,
       { context, throwOnFullBatchFailure: false },
     );

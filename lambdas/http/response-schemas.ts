@@ -87,6 +87,14 @@ export const syncProgressSchema = z
     skippedBy: skippedBySchema,
     updated: count.optional().meta({ description: 'A reconcile only: contacts that followed Jira.' }),
     unlinked: count.optional().meta({ description: 'A reconcile only: contacts made regular.' }),
+    sources: z
+      .strictObject({ usersSearch: count, serviceDesks: count })
+      .optional()
+      .meta({
+        description:
+          'Where the accounts came from, each counted once by the first source that listed it ' +
+          "(serviceDesks: customers no users/search page listed). Absent from runs older than JSM's reading.",
+      }),
     organizations: organizationProgressSchema
       .optional()
       .meta({ description: 'Present once the run has read JSM organizations.' }),

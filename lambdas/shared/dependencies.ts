@@ -1,5 +1,6 @@
 import { JiraOrganizationsClient } from '../adapters/jira/jira-organizations-client.js';
 import { JiraRestClient } from '../adapters/jira/jira-rest-client.js';
+import { JiraServiceDeskClient } from '../adapters/jira/jira-servicedesk-client.js';
 import { DynamoDbCompanyStore } from '../adapters/dynamodb/dynamodb-company-store.js';
 import { DynamoDbContactStore } from '../adapters/dynamodb/dynamodb-contact-store.js';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.js';
@@ -17,6 +18,7 @@ import { type LoginRevocations, NO_LOGIN_REVOCATIONS } from '../domain/login-rev
  * Lazy so that a module can be imported before the environment is complete (as the local runtime does).
  */
 let jira: JiraRestClient | undefined;
+let serviceDesks: JiraServiceDeskClient | undefined;
 let contacts: DynamoDbContactStore | undefined;
 let companies: DynamoDbCompanyStore | undefined;
 let callerAuth: CallerAuth | undefined;
@@ -31,6 +33,8 @@ let loginRevocations: LoginRevocations = NO_LOGIN_REVOCATIONS;
 
 export const dependencies = {
   jira: (): JiraRestClient => (jira ??= new JiraRestClient()),
+  /** One per container, so its burst limiter spans every call the container makes. */
+  serviceDesks: (): JiraServiceDeskClient => (serviceDesks ??= new JiraServiceDeskClient()),
   contacts: (): DynamoDbContactStore => (contacts ??= new DynamoDbContactStore(dynamoDocumentClient())),
   companies: (): DynamoDbCompanyStore => (companies ??= new DynamoDbCompanyStore(dynamoDocumentClient())),
   callerAuth: (): CallerAuth => (callerAuth ??= new CallerAuth(dependencies.jira())),

@@ -1,6 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describeIssues } from '../http/request.js';
 import { type UserEvent, isUserEventName } from '../domain/sync/user-event.js';
+import { type AccountMentionEvent, isMentionEventName } from '../domain/sync/account-mention.js';
+import { readAccountMentions } from './account-mention-schema.js';
 import { readWebhookMessage } from './read-webhook-message.js';
 import { identifiedUserSchema, userEventSchema } from './user-event-schema.js';
 import { webhookEnvelopeSchema } from './webhook-request-schema.js';
@@ -15,11 +17,13 @@ export type DeliveryReading = { deliveryId: string | undefined } & (
   | { kind: 'ignored'; webhookEvent: string; reason: IgnoredReason }
   | { kind: 'malformed'; reason: string } // signed, yet no Jira delivery: retried, then dead-lettered
   | { kind: 'user-event'; event: UserEvent }
+  | { kind: 'account-mentions'; event: AccountMentionEvent } // an issue or comment event naming accounts
 );
 
 /**
  * Verifies the signature over the raw body, then reads the delivery: a user event with a Cloud
- * account is applied; any other event, or a user without `accountId`, is ignored.
+ * account is applied; an issue or comment event names accounts that may need a contact; any other
+ * event, or a user without `accountId`, is ignored.
  */
 export function readDelivery(options: { record: SQSRecord; secret: string }): DeliveryReading {
   const message = readWebhookMessage(options.record);
@@ -40,6 +44,12 @@ export function readDelivery(options: { record: SQSRecord; secret: string }): De
       reason: `The delivery is not a Jira webhook: ${describeIssues(envelope.error)}`,
     };
   const { webhookEvent } = envelope.data;
+  if (isMentionEventName(webhookEvent)) {
+    const event = readAccountMentions({ ...envelope.data, webhookEvent });
+    return event.accounts.length
+      ? { deliveryId, kind: 'account-mentions', event }
+      : { deliveryId, kind: 'ignored', webhookEvent, reason: 'no-account-id' };
+  }
   if (!isUserEventName(webhookEvent)) return { deliveryId, kind: 'ignored', webhookEvent, reason: 'unhandled-event' };
   if (!identifiedUserSchema.safeParse(json).success)
     return { deliveryId, kind: 'ignored', webhookEvent, reason: 'no-account-id' };

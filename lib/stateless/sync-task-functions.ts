@@ -18,7 +18,7 @@ export interface SyncTaskFunctionsProps {
  * The workflow's task functions, each with only what its task touches:
  * - plan wave: pure arithmetic, no grant at all;
  * - continue run: starting the sync state machine, nothing else;
- * - sync users page: Jira as the service account (its token's secret) and the table;
+ * - sync users page, sync desk customers: Jira as the service account (its token's secret) and the table;
  * - sync organizations: Jira as the service account and the table;
  * - demote batch, demote companies batch, begin scheduled run, finish run: the table;
  * - estimate run size: Jira as the service account (its token's secret) and the table (it counts links).
@@ -41,6 +41,13 @@ export class SyncTaskFunctions extends Construct {
       entry: 'handlers/sync-users-page.ts',
       description: 'Sync workflow: creates or links a contact for every account on one page of Jira users.',
       timeout: TASK_FUNCTION_TIMEOUTS.syncUsersPage,
+      memorySize: 1024,
+      environment: { ...tableName, ...serviceAccountEnvironment(props.jira) },
+    });
+    const syncDeskCustomers = new ServiceFunction(this, 'SyncDeskCustomers', {
+      entry: 'handlers/sync-desk-customers.ts',
+      description: "Sync workflow: lists the service desks, then syncs one step of a desk's JSM customers.",
+      timeout: TASK_FUNCTION_TIMEOUTS.syncDeskCustomers,
       memorySize: 1024,
       environment: { ...tableName, ...serviceAccountEnvironment(props.jira) },
     });
@@ -99,6 +106,7 @@ export class SyncTaskFunctions extends Construct {
 
     for (const task of [
       syncUsersPage,
+      syncDeskCustomers,
       demoteLinksBatch,
       beginScheduledRun,
       finishSyncRun,
@@ -107,12 +115,13 @@ export class SyncTaskFunctions extends Construct {
       estimateRunSize,
     ])
       task.grantTableReadWrite(props.table);
-    for (const reader of [syncUsersPage, syncOrganizations, estimateRunSize])
+    for (const reader of [syncUsersPage, syncDeskCustomers, syncOrganizations, estimateRunSize])
       props.jira.apiToken.grantRead(reader.function);
 
     this.byName = {
       planWave,
       syncUsersPage,
+      syncDeskCustomers,
       continueSyncRun,
       beginScheduledRun,
       demoteLinksBatch,
@@ -124,6 +133,7 @@ export class SyncTaskFunctions extends Construct {
     this.workflowFunctions = {
       planWave: planWave.function,
       syncUsersPage: syncUsersPage.function,
+      syncDeskCustomers: syncDeskCustomers.function,
       continueSyncRun: continueSyncRun.function,
       beginScheduledRun: beginScheduledRun.function,
       demoteLinksBatch: demoteLinksBatch.function,

@@ -302,6 +302,20 @@ export class AccountDirectory {
     return page;
   }
 
+  /** One page of the accounts `keep` accepts, positions counted among those only (walks the list: small sites). */
+  pageWhere(startAt: number, maxResults: number, keep: (account: SimulatedAccount) => boolean): SimulatedAccount[] {
+    const page: SimulatedAccount[] = [];
+    let position = 0;
+    for (const slot of this.order) {
+      if (page.length >= maxResults) break;
+      const account = this.atSlot(slot);
+      if (!account || !keep(account)) continue;
+      if (position >= startAt) page.push(account);
+      position += 1;
+    }
+    return page;
+  }
+
   all(): SimulatedAccount[] {
     return this.page(0, this.order.length);
   }

@@ -65,6 +65,12 @@ export function refuseForeignRequest(headers: IncomingMessage['headers']): Reply
     ? undefined
     : { status: 403, body: errorBody(`The simulator's control API does not take requests from the origin ${origin}.`) };
 }
+const portalSignUpSchema = z.strictObject({
+  displayName: z.string().trim().min(1).max(255),
+  emailAddress: z.string().trim().min(3).max(254).optional(),
+  serviceDeskId: z.string().min(1).max(20).optional(),
+  summary: z.string().trim().min(1).max(255).optional(),
+});
 
 function zodMessage(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
@@ -111,6 +117,21 @@ export class ControlApi {
       return { status: 204 };
     }
     if (path === '/simulator/users' && request.method === 'POST') return this.createAccount(request);
+    if (path === '/simulator/service-desks' && request.method === 'GET')
+      return {
+        status: 200,
+        body: simulator.serviceDesks().map((desk) => ({
+          ...desk,
+          customers: simulator.serviceDeskCustomers(desk.id).length,
+        })),
+      };
+    if (path === '/simulator/portal-signups' && request.method === 'POST') {
+      // JSM's portal: a new customer joins a desk and raises a request (jira:issue_created, no user_created).
+      const parsed = portalSignUpSchema.safeParse(await readJson(request));
+      if (!parsed.success) return { status: 400, body: errorBody(zodMessage(parsed.error)) };
+      const { account, issueKey } = await simulator.portalSignUp(parsed.data);
+      return { status: 201, body: { customer: rest.restUser(account), issueKey } };
+    }
     if (path === '/simulator/rate-limit' && request.method === 'PUT') {
       // Simulated load for people using `npm start`: 429 with Retry-After on every Nth API call.
       const parsed = rateLimitSchema.safeParse(await readJson(request));

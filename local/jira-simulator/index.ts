@@ -8,7 +8,10 @@ export { UNKNOWN_ACCOUNT_ID, UnknownAccountError } from './accounts.js';
 export { DEFAULT_QUIRKS, FAULTABLE_ROUTES, InvalidQuirksError } from './quirks.js';
 export type { FaultableRoute, JiraQuirks, QuirksInput, TransientFailureOptions } from './quirks.js';
 export { startJiraSimulator } from './simulator.js';
-export type { JiraSimulator, JiraSimulatorOptions, SimulatorCredentials } from './simulator.js';
+export type { JiraSimulator, JiraSimulatorOptions, PortalSignUp, SimulatorCredentials } from './simulator.js';
+export { buildIssueWebhookDelivery } from './issue-webhooks.js';
+export type { IssueEventInput, JiraIssueWebhookEvent } from './issue-webhooks.js';
+export type { SimulatedServiceDesk } from './servicedesk.js';
 export {
   DEFAULT_WEBHOOK_SECRET,
   buildWebhookDelivery,

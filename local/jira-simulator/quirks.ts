@@ -33,6 +33,12 @@ export interface JiraQuirks {
   transientFailures: Required<TransientFailureOptions> | null;
   /** Every answer of the service's reads (`users/search`, `user`) waits this long first: a slow Jira. */
   latencyMs: number;
+  /** JSM's lists (`servicedeskapi`) answer at most this many records a page, whatever `limit` asks (1..100). */
+  jsmPageCap: number;
+  /** JSM's burst limit: requests to `servicedeskapi` a second before it answers 429 (0: none). */
+  jsmBurstLimit: number;
+  /** Whether `users/search` lists JSM customers too; false keeps them to the service desks (portal-only). */
+  customersInUserSearch: boolean;
 }
 
 /** What `setQuirks` takes: any subset; `transientFailures: null` turns the failures off. */
@@ -48,6 +54,9 @@ export const DEFAULT_QUIRKS: JiraQuirks = {
   pageCap: 1000,
   transientFailures: null,
   latencyMs: 0,
+  jsmPageCap: 50,
+  jsmBurstLimit: 5,
+  customersInUserSearch: true,
 };
 
 const ratio = z.number().min(0).max(1);
@@ -60,6 +69,9 @@ export const quirksInputSchema = z.strictObject({
   unknownAccounts: z.number().int().min(0).max(1000).optional(),
   pageCap: z.number().int().min(1).max(1000).optional(),
   latencyMs: z.number().int().min(0).max(10_000).optional(),
+  jsmPageCap: z.number().int().min(1).max(100).optional(),
+  jsmBurstLimit: z.number().int().min(0).max(1000).optional(),
+  customersInUserSearch: z.boolean().optional(),
   transientFailures: z
     .strictObject({
       every: z.number().int().min(1).max(1000),

@@ -4,6 +4,7 @@ import type { SiteCredentials } from './credentials.js';
 import { type Reply, errorBody } from './http-reply.js';
 import { type SimulatedOrganizations, organizationRouteOf } from './organizations.js';
 import { FAULTABLE_ROUTES, type JiraQuirks, type TransientFaultKind, TransientFaultSchedule } from './quirks.js';
+import { JsmRestApi, type ServiceDesks, jsmRouteOf } from './servicedesk.js';
 
 const MAX_PAGE = 1000;
 const DEFAULT_PAGE = 50;
@@ -77,6 +78,8 @@ function initials(displayName: string): string {
 }
 
 function routeOf(pathname: string): string {
+  const jsmRoute = jsmRouteOf(pathname);
+  if (jsmRoute) return jsmRoute;
   switch (pathname) {
     case '/rest/api/3/users/search':
     case '/rest/api/3/users':
@@ -105,6 +108,7 @@ export class JiraRestApi {
   private rateLimit: { every: number; retryAfterSeconds: number } | undefined;
   private callsSinceRateLimitSet = 0;
   private failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
+  private readonly jsm: JsmRestApi;
 
   constructor(
     private readonly site: {
@@ -113,10 +117,18 @@ export class JiraRestApi {
       /** `http://127.0.0.1:PORT`. */
       baseUrl: string;
       organizations?: SimulatedOrganizations;
+      /** Jira Service Management's desks and their customers (see servicedesk.ts). */
+      desks: ServiceDesks;
     },
     quirks: JiraQuirks,
   ) {
     this.quirks = quirks;
+    this.jsm = new JsmRestApi({
+      desks: site.desks,
+      baseUrl: site.baseUrl,
+      restUser: (account) => this.restUser(account),
+      countFault: (kind) => this.countFault(kind),
+    });
     this.useQuirks(quirks);
   }
 
@@ -223,7 +235,11 @@ export class JiraRestApi {
         const startAt = Math.max(0, integerParam(query.get('startAt'), 0));
         const requested = integerParam(query.get('maxResults'), DEFAULT_PAGE);
         const maxResults = Math.min(MAX_PAGE, this.quirks.pageCap, Math.max(0, requested));
-        return { status: 200, body: directory.page(startAt, maxResults).map((account) => this.restUser(account)) };
+        // Portal-only customers have no Atlassian account: with the switch off, users/search leaves them out.
+        const page = this.quirks.customersInUserSearch
+          ? directory.page(startAt, maxResults)
+          : directory.pageWhere(startAt, maxResults, (account) => account.accountType !== 'customer');
+        return { status: 200, body: page.map((account) => this.restUser(account)) };
       }
       case 'user': {
         const accountId = query.get('accountId');
@@ -265,6 +281,7 @@ export class JiraRestApi {
         }
         return { status: 404, body: errorBody('The requested resource does not exist in the simulator.') };
       default:
+        if (route.startsWith('servicedesk')) return this.jsm.handle(request, requestUrl, this.quirks);
         return { status: 404, body: errorBody('The requested resource does not exist in the simulator.') };
     }
   }

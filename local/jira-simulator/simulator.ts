@@ -7,6 +7,7 @@ import { InvalidBodyError, type Reply, errorBody, sendReply } from './http-reply
 import { DEFAULT_QUIRKS, InvalidQuirksError, type JiraQuirks, type QuirksInput, applyQuirks } from './quirks.js';
 import { SimulatedOrganizations } from './organizations.js';
 import { JiraRestApi } from './rest-api.js';
+import { ServiceDesks, type SimulatedServiceDesk, UnknownServiceDeskError } from './servicedesk.js';
 import { WebhookSender } from './webhook-sender.js';
 import { DEFAULT_WEBHOOK_SECRET, type WebhookDeliveryRecord } from './webhooks.js';
 
@@ -43,6 +44,19 @@ export interface JiraSimulatorOptions extends QuirksInput {
    * never changes. Default `short` (`qm:<uuid>`).
    */
   customerIdStyle?: 'short' | 'real';
+  /** JSM service desks; the seeded customers are spread over them (see servicedesk.ts). Default 0. */
+  serviceDesks?: number;
+  /** Every Nth seeded customer is on two desks. Default 4. */
+  sharedCustomerEvery?: number;
+}
+
+/** A portal sign-up: a new customer joins a desk and raises a request (see `portalSignUp`). */
+export interface PortalSignUp {
+  displayName: string;
+  emailAddress?: string;
+  /** Default: the first desk. */
+  serviceDeskId?: string;
+  summary?: string;
 }
 
 export interface JiraSimulator {
@@ -65,6 +79,18 @@ export interface JiraSimulator {
   updateAccount(accountId: string, changes: AccountChanges): Promise<SimulatedAccount>;
   deleteAccount(accountId: string): Promise<void>;
   setWebhookTarget(url: string | undefined): void;
+  /** The service desks (JSM). */
+  serviceDesks(): SimulatedServiceDesk[];
+  /** A desk's customers, as the directory holds them. */
+  serviceDeskCustomers(deskId: string): SimulatedAccount[];
+  /** Adds an account to a desk's customers (no webhook: JSM sends none for that). */
+  addServiceDeskCustomer(deskId: string, accountId: string): void;
+  /**
+   * A customer signs up on the portal and raises a request: a new `customer` account joins the desk,
+   * and the site sends `jira:issue_created` (reporter and creator: the customer), and no `user_created`.
+   * Resolves once that webhook is delivered or given up.
+   */
+  portalSignUp(signUp: PortalSignUp): Promise<{ account: SimulatedAccount; issueKey: string }>;
   /** Answer 429 with `Retry-After` to every Nth API call (counting from this call); undefined turns it off. */
   setRateLimit(options: { every?: number; retryAfterSeconds?: number } | undefined): void;
   /**
@@ -113,6 +139,9 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     pageCap: options.pageCap,
     latencyMs: options.latencyMs,
     transientFailures: options.transientFailures,
+    jsmPageCap: options.jsmPageCap,
+    jsmBurstLimit: options.jsmBurstLimit,
+    customersInUserSearch: options.customersInUserSearch,
   });
   const seed = options.seed ?? 1;
   const directory = new AccountDirectory({
@@ -126,6 +155,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     customerIdStyle: options.customerIdStyle ?? 'short',
   });
   const credentials = new SiteCredentials(seed, directory);
+  const desks = new ServiceDesks(directory, {
+    serviceDesks: Math.max(0, options.serviceDesks ?? 0),
+    sharedCustomerEvery: options.sharedCustomerEvery ?? 4,
+  });
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -148,7 +181,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       return { accountId: id, emailAddress, displayName, active, timeZone, _links: { jiraRest: self, self } };
     },
   });
-  const rest = new JiraRestApi({ directory, credentials, baseUrl: url, organizations }, initialQuirks);
+  const rest = new JiraRestApi({ directory, credentials, baseUrl: url, organizations, desks }, initialQuirks);
   const webhookSecret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
   const webhooks = new WebhookSender({
     secret: webhookSecret,
@@ -183,6 +216,26 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       await webhooks.emit('user_deleted', directory.delete(accountId));
     },
     setWebhookTarget: (target) => webhooks.setTarget(target),
+    serviceDesks: () => desks.list(),
+    serviceDeskCustomers: (deskId) => desks.customersOf(deskId),
+    addServiceDeskCustomer: (deskId, accountId) => desks.join(deskId, accountId),
+    portalSignUp: async (signUp) => {
+      const deskId = signUp.serviceDeskId ?? desks.list()[0]?.id;
+      if (deskId === undefined) throw new UnknownServiceDeskError('(none: the simulator has no service desk)');
+      const request = desks.nextRequestKey(deskId);
+      const account = directory.create({
+        displayName: signUp.displayName,
+        accountType: 'customer',
+        ...(signUp.emailAddress !== undefined ? { emailAddress: signUp.emailAddress } : {}),
+      });
+      desks.join(deskId, account.accountId);
+      const projectKey = request.key.split('-')[0] ?? 'SUP';
+      await webhooks.emitIssueEvent('jira:issue_created', {
+        issue: { id: request.id, key: request.key, summary: signUp.summary ?? 'Help needed', projectKey },
+        reporter: account,
+      });
+      return { account, issueKey: request.key };
+    },
     setRateLimit: (limit) => rest.setRateLimit(limit),
     issueToken: (accountId) => credentials.issue(accountId),
     setPermission: (accountId, permission, granted) => credentials.setPermission(accountId, permission, granted),
@@ -227,7 +280,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
         return await control.handle(request, requestUrl);
       return { status: 404, body: errorBody('Not found.') };
     } catch (error) {
-      if (error instanceof UnknownAccountError) return { status: 404, body: errorBody(error.message) };
+      if (error instanceof UnknownAccountError || error instanceof UnknownServiceDeskError)
+        return { status: 404, body: errorBody(error.message) };
       if (error instanceof InvalidBodyError || error instanceof InvalidQuirksError)
         return { status: 400, body: errorBody(error.message) };
       return { status: 500, body: errorBody(error instanceof Error ? error.message : 'Internal error.') };

@@ -1,4 +1,5 @@
 import type { SimulatedAccount } from './accounts.js';
+import { type IssueEventInput, type JiraIssueWebhookEvent, buildIssueWebhookDelivery } from './issue-webhooks.js';
 import {
   type DeliveryPolicy,
   type JiraUserWebhookEvent,
@@ -48,6 +49,24 @@ export class WebhookSender {
       hiddenEmailAs: sentEmail(account) === null ? 'null' : 'missing',
     });
     const record = await deliverWebhook(target, event, account.accountId, delivery, policy, this.stopping.signal);
+    this.deliveryLog.push(record);
+    if (this.deliveryLog.length > MAX_DELIVERY_LOG) this.deliveryLog.shift();
+  }
+
+  /** An issue or comment event (a portal request), delivered like the user events. */
+  async emitIssueEvent(event: JiraIssueWebhookEvent, input: IssueEventInput): Promise<void> {
+    const target = this.target;
+    if (!target || this.stopping.signal.aborted) return;
+    const { secret, policy, baseUrl } = this.settings;
+    const delivery = buildIssueWebhookDelivery(event, input, { secret, baseUrl });
+    const record = await deliverWebhook(
+      target,
+      event,
+      input.reporter.accountId,
+      delivery,
+      policy,
+      this.stopping.signal,
+    );
     this.deliveryLog.push(record);
     if (this.deliveryLog.length > MAX_DELIVERY_LOG) this.deliveryLog.shift();
   }

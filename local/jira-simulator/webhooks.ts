@@ -5,6 +5,8 @@ import type { SimulatedAccount } from './accounts.js';
 export const DEFAULT_WEBHOOK_SECRET = 'local-jira-simulator-webhook-secret';
 
 export type JiraUserWebhookEvent = 'user_created' | 'user_updated' | 'user_deleted';
+/** Every event the simulator sends: the user events, and the issue events a portal request makes. */
+export type JiraWebhookEvent = JiraUserWebhookEvent | 'jira:issue_created' | 'jira:issue_updated' | 'comment_created';
 
 /** A webhook ready to POST: the exact raw body and the headers Jira sends with it. */
 export interface WebhookDelivery {
@@ -28,7 +30,7 @@ export interface WebhookDeliveryOptions {
 /** What the simulator did with one delivery, for tests to inspect. */
 export interface WebhookDeliveryRecord {
   identifier: string;
-  event: JiraUserWebhookEvent;
+  event: JiraWebhookEvent;
   accountId: string;
   target: string;
   attempts: number;
@@ -110,7 +112,7 @@ export interface DeliveryPolicy {
  */
 export async function deliverWebhook(
   target: string,
-  event: JiraUserWebhookEvent,
+  event: JiraWebhookEvent,
   accountId: string,
   delivery: WebhookDelivery,
   policy: DeliveryPolicy,

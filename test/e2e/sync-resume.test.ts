@@ -61,6 +61,7 @@ describe('a sync run interrupted by a crash', () => {
       skipped: 3 * SPECIAL,
       failed: 0,
       skippedBy: { hiddenEmail: SPECIAL, app: SPECIAL, inactive: SPECIAL, other: 0 },
+      sources: { usersSearch: USERS + CUSTOMERS + 3 * SPECIAL, serviceDesks: 0 },
     });
     const contacts = await listAll<Contact>(second.url, admin, 'contacts');
     expect(contacts).toHaveLength(USERS + CUSTOMERS);

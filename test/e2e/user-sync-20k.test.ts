@@ -59,6 +59,7 @@ describe('user sync at 20,000 accounts', () => {
       skipped: 3 * SPECIAL,
       failed: 0,
       skippedBy: { hiddenEmail: SPECIAL, app: SPECIAL, inactive: SPECIAL, other: 0 },
+      sources: { usersSearch: ELIGIBLE + 3 * SPECIAL, serviceDesks: 0 },
     });
     expect(done.failures).toEqual([]);
     const contacts = await allContacts();

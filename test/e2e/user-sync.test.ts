@@ -114,6 +114,7 @@ describe('user sync toggle', () => {
       skipped: 3 * SPECIAL,
       failed: 0,
       skippedBy: { hiddenEmail: SPECIAL, app: SPECIAL, inactive: SPECIAL, other: 0 },
+      sources: { usersSearch: ALL_ACCOUNTS, serviceDesks: 0 },
     });
     expect(done.failures).toEqual([]);
 

@@ -86,6 +86,7 @@ describe("cdk-nag's AWS Solutions rules", () => {
         'SyncTasks/EstimateRunSize',
         'SyncTasks/FinishSyncRun',
         'SyncTasks/PlanWave',
+        'SyncTasks/SyncDeskCustomers',
         'SyncTasks/SyncOrganizations',
         'SyncTasks/SyncUsersPage',
         'SyncWorkflow/StateMachine',

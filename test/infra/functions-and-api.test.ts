@@ -22,6 +22,7 @@ const FUNCTIONS = {
   userSyncSettings: 'ApiFunctions/UserSyncSettings',
   planWave: 'SyncTasks/PlanWave',
   syncUsersPage: 'SyncTasks/SyncUsersPage',
+  syncDeskCustomers: 'SyncTasks/SyncDeskCustomers',
   continueSyncRun: 'SyncTasks/ContinueSyncRun',
   beginScheduledRun: 'SyncTasks/BeginScheduledRun',
   demoteLinksBatch: 'SyncTasks/DemoteLinksBatch',
@@ -68,9 +69,9 @@ const QUEUE_CONSUME = [
 const sorted = (...groups: string[][]) => groups.flat().sort();
 
 describe('every function, built by the one ServiceFunction construct', () => {
-  // Sixteen: fifteen for the service, one for the console.
-  it('is one of sixteen, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 16);
+  // Seventeen: sixteen for the service, one for the console.
+  it('is one of seventeen, on Node.js 22, ARM64, traced, with Powertools and source maps enabled', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 17);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -128,6 +129,7 @@ describe('least privilege', () => {
     ['userSyncSettings', sorted(LOGS, XRAY, TABLE_READ_WRITE, ['states:StartExecution'])],
     ['planWave', sorted(LOGS, XRAY)],
     ['syncUsersPage', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
+    ['syncDeskCustomers', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['continueSyncRun', sorted(LOGS, XRAY, ['states:StartExecution'])],
     ['beginScheduledRun', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
     ['demoteLinksBatch', sorted(LOGS, XRAY, TABLE_READ_WRITE)],

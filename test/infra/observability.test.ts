@@ -92,9 +92,9 @@ describe('the dashboard', () => {
     ['Lambda errors', 'Errors'],
     ['Lambda throttles', 'Throttles'],
     ['Lambda duration p99 (ms)', 'Duration'],
-  ])('shows %s for all sixteen functions', (title, metricName) => {
+  ])('shows %s for all seventeen functions', (title, metricName) => {
     const metrics = metricsOf(title);
-    expect(metrics).toHaveLength(16);
+    expect(metrics).toHaveLength(17);
     expect(metrics.every((metric) => metric.startsWith(`AWS/Lambda/${metricName} FunctionName=Ref:`))).toBe(true);
   });
 
@@ -122,8 +122,8 @@ describe('the dashboard', () => {
 describe('the alarms', () => {
   const topic = () => logicalId(stack.node.findChild('Alarms').node.findChild('Topic'));
 
-  it('are twenty-one, every one notifying the alarm topic', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 21);
+  it('are twenty-two, every one notifying the alarm topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 22);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: topic() }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -164,9 +164,9 @@ describe('the alarms', () => {
     expect(FORGED_SURGE_THRESHOLD).toBeGreaterThan(1);
   });
 
-  it('fire on any error of each of the sixteen functions', () => {
+  it('fire on any error of each of the seventeen functions', () => {
     const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
-    expect(functionIds).toHaveLength(16);
+    expect(functionIds).toHaveLength(17);
     for (const functionId of functionIds) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',

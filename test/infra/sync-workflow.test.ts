@@ -86,6 +86,7 @@ describe('the sync state machine', () => {
   it('invokes each task`s own function', () => {
     expect(state(SYNC_TASKS.planWave).Resource).toBe(`GetAtt:${functionId('PlanWave')}.Arn`);
     expect(state(SYNC_TASKS.syncUsersPage).Resource).toBe(`GetAtt:${functionId('SyncUsersPage')}.Arn`);
+    expect(state(SYNC_TASKS.syncDeskCustomers).Resource).toBe(`GetAtt:${functionId('SyncDeskCustomers')}.Arn`);
     expect(state(SYNC_TASKS.continueSyncRun).Resource).toBe(`GetAtt:${functionId('ContinueSyncRun')}.Arn`);
     expect(state(SYNC_TASKS.beginScheduledRun).Resource).toBe(`GetAtt:${functionId('BeginScheduledRun')}.Arn`);
     expect(state(SYNC_TASKS.demoteLinksBatch).Resource).toBe(`GetAtt:${functionId('DemoteLinksBatch')}.Arn`);
@@ -95,8 +96,8 @@ describe('the sync state machine', () => {
     expect(state(SYNC_TASKS.demoteCompaniesBatch).Resource).toBe(`GetAtt:${functionId('DemoteCompaniesBatch')}.Arn`);
   });
 
-  it('loops over organizations after every account page, and over synced companies before demoting contacts', () => {
-    expect(state('All pages read?').Choices?.[0]).toMatchObject({ Next: 'Start organizations' });
+  it('loops over organizations after every account page and desk, and over synced companies before demoting contacts', () => {
+    expect(state('All desks read?').Choices?.[0]).toMatchObject({ Next: 'Start organizations' });
     expect(state('Start organizations')).toMatchObject({ Type: 'Pass', Next: SYNC_TASKS.syncOrganizations });
     expect(state(SYNC_TASKS.syncOrganizations)).toMatchObject({ Next: 'More organizations?' });
     expect(state('More organizations?')).toMatchObject({
@@ -164,7 +165,26 @@ describe('the sync state machine', () => {
     },
   );
 
-  it('has a role that may invoke the nine task functions and nothing else of Lambda', () => {
+  it('reads the service desks one step at a time, after users/search, before the sweep', () => {
+    expect(state('All pages read?')).toMatchObject({
+      Choices: expect.arrayContaining([
+        expect.objectContaining({ Variable: '$.wave.done', Next: SYNC_TASKS.syncDeskCustomers }),
+      ]),
+    });
+    expect(state(SYNC_TASKS.syncDeskCustomers)).toMatchObject({ ResultPath: '$.desks', Next: 'All desks read?' });
+    expect(state('All desks read?')).toMatchObject({
+      Choices: [
+        expect.objectContaining({ Variable: '$.desks.done', Next: 'Start organizations' }),
+        expect.objectContaining({ Variable: '$.desks.continueAsNew', Next: SYNC_TASKS.continueSyncRun }),
+      ],
+      Default: SYNC_TASKS.syncDeskCustomers,
+    });
+    expect(state(SYNC_TASKS.syncDeskCustomers).Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: SYNC_TASKS.recordFailure }),
+    ]);
+  });
+
+  it('has a role that may invoke the ten task functions and nothing else of Lambda', () => {
     const roleId = logicalId(
       stack.node.findChild('SyncWorkflow').node.findChild('StateMachine').node.findChild('Role'),
     );
@@ -185,6 +205,7 @@ describe('the sync state machine', () => {
     const expected = [
       'PlanWave',
       'SyncUsersPage',
+      'SyncDeskCustomers',
       'ContinueSyncRun',
       'BeginScheduledRun',
       'DemoteLinksBatch',

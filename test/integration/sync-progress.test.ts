@@ -61,6 +61,8 @@ function syncSegment(world: World, request: Omit<SegmentRequest, 'startAt'>, sto
 }
 
 /** Every count zero but those given. */
+/** Every account of a segment was listed by users/search. */
+const FROM_USERS_SEARCH = { usersSearch: ACCOUNTS, serviceDesks: 0 };
 const progress = (counts: Partial<SyncProgress>): SyncProgress => ({ ...emptyProgress(), ...counts });
 
 interface SegmentCase {
@@ -78,7 +80,14 @@ describe.each<[string, SegmentCase]>([
     'enabling with no contact yet',
     {
       action: 'enable',
-      counts: progress({ total: ACCOUNTS, processed: ACCOUNTS, created: ELIGIBLE, skipped: 6, skippedBy: SKIPPED_BY }),
+      counts: progress({
+        total: ACCOUNTS,
+        processed: ACCOUNTS,
+        created: ELIGIBLE,
+        skipped: 6,
+        skippedBy: SKIPPED_BY,
+        sources: FROM_USERS_SEARCH,
+      }),
       failures: () => [],
     },
   ],
@@ -97,6 +106,7 @@ describe.each<[string, SegmentCase]>([
         linked: 2,
         skipped: 6,
         skippedBy: SKIPPED_BY,
+        sources: FROM_USERS_SEARCH,
       }),
       failures: () => [],
     },
@@ -113,6 +123,7 @@ describe.each<[string, SegmentCase]>([
         skipped: 6,
         failed: 1,
         skippedBy: SKIPPED_BY,
+        sources: FROM_USERS_SEARCH,
       }),
       failures: ({ customers }) => [
         { accountId: customers[0]?.accountId ?? '', reason: 'Throughput exceeds the current capacity' },
@@ -137,6 +148,7 @@ describe.each<[string, SegmentCase]>([
         unlinked: 1,
         skipped: 6,
         skippedBy: SKIPPED_BY,
+        sources: FROM_USERS_SEARCH,
       }),
       failures: () => [],
     },

@@ -65,7 +65,12 @@ describe('readDelivery', () => {
   });
 
   it.each([
-    ['another event', { timestamp: 1, webhookEvent: 'jira:issue_created', issue: { key: 'CRM-1' } }, 'unhandled-event'],
+    ['another event', { timestamp: 1, webhookEvent: 'jira:issue_deleted', issue: { key: 'CRM-1' } }, 'unhandled-event'],
+    [
+      'an issue event that names no account',
+      { timestamp: 1, webhookEvent: 'jira:issue_created', issue: { key: 'CRM-1' } },
+      'no-account-id',
+    ],
     [
       'an event Jira may add one day',
       { timestamp: 1, webhookEvent: 'user_merged', user: { accountId: 'x' } },
@@ -155,5 +160,58 @@ describe.each([
     });
     // Assess
     expect(reading).toEqual({ deliveryId: undefined, kind: 'forged', problem: 'missing' });
+  });
+});
+
+describe('readDelivery of issue and comment events', () => {
+  it('names the accounts at user, reporter, creator and comment author, each once, apps with their type', () => {
+    // Act
+    const created = read({
+      timestamp: 5,
+      webhookEvent: 'jira:issue_created',
+      user: { accountId: 'qm:customer', accountType: 'customer' },
+      issue: {
+        key: 'SUP-1',
+        fields: { reporter: { accountId: 'qm:customer' }, creator: { accountId: 'qm:customer' } },
+      },
+    });
+    const updated = read({
+      timestamp: 6,
+      webhookEvent: 'jira:issue_updated',
+      user: { accountId: '557058:automation', accountType: 'app' },
+      issue: { fields: { reporter: { accountId: 'qm:reporter' }, creator: null } },
+    });
+    const commented = read({
+      timestamp: 7,
+      webhookEvent: 'comment_created',
+      comment: { author: { accountId: '712020:agent', accountType: 'atlassian' } },
+      issue: { fields: { reporter: { accountId: 'unknown' } } },
+    });
+
+    // Assess
+    expect(created).toMatchObject({
+      kind: 'account-mentions',
+      event: { timestamp: 5, accounts: [{ accountId: 'qm:customer', accountType: 'customer' }] },
+    });
+    expect(updated).toMatchObject({
+      kind: 'account-mentions',
+      event: {
+        accounts: [
+          { accountId: '557058:automation', accountType: 'app' },
+          { accountId: 'qm:reporter', accountType: undefined },
+        ],
+      },
+    });
+    expect(commented).toMatchObject({
+      kind: 'account-mentions',
+      event: { webhookEvent: 'comment_created', accounts: [{ accountId: '712020:agent' }] },
+    });
+  });
+
+  it('reads a user of another shape as naming no one, never as malformed', () => {
+    // Act
+    const reading = read({ timestamp: 1, webhookEvent: 'jira:issue_updated', user: 'someone', issue: { fields: 3 } });
+    // Assess
+    expect(reading).toMatchObject({ kind: 'ignored', reason: 'no-account-id' });
   });
 });

@@ -3,6 +3,14 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { type SegmentResult, type WavePlan, SEGMENT_SIZE, planNextWave } from '../../lambdas/domain/sync/page-plan.js';
 import { syncWorkflowAsl } from '../../lib/sync-workflow-asl.js';
 import { SYNC_TASKS } from '../../lib/sync-workflow-definition.js';
+import type { JiraAccount } from '../../lambdas/domain/jira-account.js';
+import type { ServiceDeskDirectory } from '../../lambdas/domain/service-desk.js';
+import {
+  DESK_STEPS_PER_EXECUTION,
+  type DeskCursor,
+  type DeskStepDependencies,
+  syncServiceDeskStep,
+} from '../../lambdas/domain/sync/sync-desk-customers.js';
 
 /** A Standard workflow fails past this many history events. */
 const STANDARD_HISTORY_LIMIT = 25_000;
@@ -19,6 +27,41 @@ function withLocalResources(node: Json): Json {
       key === 'Resource' ? 'arn:aws:lambda:us-east-1:000000000000:function:local' : withLocalResources(value),
     ]),
   );
+}
+
+/** Two service desks of 300,000 customers each, in JSM pages of 50: 600 steps of 1,000. */
+const DESK_CUSTOMERS = 300_000;
+const JSM_PAGE = 50;
+
+/**
+ * The desk steps as they run, with JSM and DynamoDB outside: every customer was already listed by
+ * users/search (seen before), so a step reads and counts, and writes nothing.
+ */
+function deskStepDependencies(pagesRead: { count: number }): DeskStepDependencies {
+  const serviceDesks: ServiceDeskDirectory = {
+    serviceDesks: async () => ({ returned: 2, items: ['1', '2'], unreadable: 0, isLastPage: true }),
+    customers: async (deskId, start) => {
+      pagesRead.count += 1;
+      const count = Math.max(0, Math.min(JSM_PAGE, DESK_CUSTOMERS - start));
+      const items: JiraAccount[] = Array.from({ length: count }, (_, index) => ({
+        accountId: `qm:${deskId}-${start + index}`,
+        accountType: 'customer',
+        active: true,
+      }));
+      return { returned: count, items, unreadable: 0, isLastPage: start + count >= DESK_CUSTOMERS };
+    },
+  };
+  const seenByUsersSearch = { has: () => true } as unknown as ReadonlySet<string>;
+  return {
+    serviceDesks,
+    links: { getLinks: async () => new Map() } as unknown as DeskStepDependencies['links'],
+    syncedContacts: { linkableEmails: async () => new Set() } as unknown as DeskStepDependencies['syncedContacts'],
+    settings: {
+      get: async () => ({ runId: 'run-million', startedAt: new Date().toISOString() }),
+      saveProgressPart: async () => undefined,
+      seenAccountsBefore: async () => seenByUsersSearch,
+    } as unknown as DeskStepDependencies['settings'],
+  };
 }
 
 /**
@@ -51,6 +94,9 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
     // 10,000 organizations, 50 a page: one bounded call each.
     const organizationPages = 200;
     let organizationCalls = 0;
+    const customerPages = { count: 0 };
+    const desks = deskStepDependencies(customerPages);
+    let deskSteps = 0;
 
     // Act
     while (pending.length) {
@@ -68,9 +114,21 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
           pagesRead += Math.ceil(count / pageCap) + (count < SEGMENT_SIZE ? 1 : 0);
           return { startAt, count, reachedEnd: count < SEGMENT_SIZE };
         },
+        [SYNC_TASKS.syncDeskCustomers]: async (task: Json) => {
+          const { runId, desks: cursor } = task as unknown as { runId: string; desks: Partial<DeskCursor> };
+          deskSteps += 1;
+          return (await syncServiceDeskStep(desks, { runId, action: 'enable', cursor })) as unknown as Json;
+        },
         [SYNC_TASKS.continueSyncRun]: (task: Json) => {
-          const { action, runId, wave } = task as unknown as { action: string; runId: string; wave: WavePlan };
-          pending.push({ action, runId, wave: { nextStartAt: wave.nextStartAt, wavesInExecution: 0 } });
+          const { action, runId, wave, desks } = task as unknown as {
+            action: string;
+            runId: string;
+            wave: WavePlan;
+            desks: DeskCursor;
+          };
+          if (desks.deskIds)
+            pending.push({ action, runId, desks: { ...desks, stepsInExecution: 0, continueAsNew: false } } as never);
+          else pending.push({ action, runId, wave: { nextStartAt: wave.nextStartAt, wavesInExecution: 0 } });
           return { runId };
         },
         [SYNC_TASKS.syncOrganizations]: (task: Json) => {
@@ -104,5 +162,8 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
     expect(executions.length).toBeGreaterThanOrEqual(2);
     expect(organizationCalls).toBe(organizationPages);
     for (const execution of executions) expect(execution.events).toBeLessThan(STANDARD_HISTORY_LIMIT / 2);
+    // Every customer page of both desks read once, over more steps than one execution runs.
+    expect(customerPages.count).toBe((2 * DESK_CUSTOMERS) / JSM_PAGE);
+    expect(deskSteps).toBeGreaterThan(DESK_STEPS_PER_EXECUTION);
   }, 120_000);
 });

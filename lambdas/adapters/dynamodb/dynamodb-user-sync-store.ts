@@ -37,6 +37,9 @@ interface PartItem {
 const estimateSk = (source: string): string => `ESTIMATE#${source}`;
 
 export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
+  /** The seen parts already read for one run (desk steps run one after another, each after the last). */
+  private seenCache: { runId: string; throughPart: string; accountIds: Set<string> } | undefined;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string = tableName(),
@@ -154,6 +157,30 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
       unreadable += Number(item.unreadable ?? 0);
     }
     return { accountIds, unreadable };
+  }
+
+  async seenAccountsBefore(runId: string, part: string): Promise<ReadonlySet<string>> {
+    // Parts are written in name order (users/search first, then each desk step): read only the new ones.
+    let cache = this.seenCache;
+    if (!cache || cache.runId !== runId || cache.throughPart >= part)
+      cache = { runId, throughPart: '', accountIds: new Set<string>() };
+    const from = cache.throughPart;
+    const items = queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: from ? 'pk = :pk AND sk BETWEEN :from AND :to' : 'pk = :pk AND sk < :to',
+      ExpressionAttributeValues: { ':pk': seenPk(runId), ':to': part, ...(from ? { ':from': from } : {}) },
+      ConsistentRead: true,
+    });
+    let throughPart = cache.throughPart;
+    for await (const item of items) {
+      const sk = String(item.sk);
+      if (sk === part || sk === from) continue;
+      for (const accountId of (item.accountIds as string[] | undefined) ?? []) cache.accountIds.add(accountId);
+      throughPart = sk;
+    }
+    cache.throughPart = throughPart;
+    this.seenCache = cache;
+    return cache.accountIds;
   }
 
   /** Every item of one partition (a run's parts), strongly consistent. */

@@ -12,7 +12,8 @@
  *                                           the claim; see item-keys.ts
  * - settings     SETTINGS / USER_SYNC       the toggle's state
  * - run progress RUN#<runId> / <part>       one item per page or batch of a sync run, summed for progress
- * - reconcile    RUNSEEN#<runId> / <part>   the accounts a reconcile's page saw, for its sweep
+ * - seen         RUNSEEN#<runId> / <part>   the accounts a run's part saw (a users/search segment, a service
+ *                                           desk step): later desk steps skip them, a reconcile's sweep spares them
  * - email hint   EMAIL#<email> / HINT       an email a regular contact has or had: lets a sync page skip
  *                                           the byEmail query for emails no contact can be linked by
  */

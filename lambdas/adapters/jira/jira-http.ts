@@ -14,6 +14,10 @@ export interface JiraGetOptions {
   policy: RetryPolicy;
   /** Epoch ms by which the call must have returned or failed (the Lambda's time, less headroom). */
   deadline?: number | undefined;
+  /** Headers besides `Authorization` and `Accept` (JSM's experimental endpoints need `X-ExperimentalApi`). */
+  headers?: Record<string, string>;
+  /** Awaited before every attempt, retries included: a rate limiter's turn (see jira-servicedesk-client.ts). */
+  beforeAttempt?: () => Promise<void>;
 }
 
 /**
@@ -53,8 +57,9 @@ async function getWithRetries(url: string, authorization: string, options: JiraG
     if (timeLeft <= 0) throw new UpstreamError('Jira did not answer in time. Try again later.');
     let response: Response;
     try {
+      await options.beforeAttempt?.();
       response = await fetch(url, {
-        headers: { Authorization: authorization, Accept: 'application/json' },
+        headers: { ...options.headers, Authorization: authorization, Accept: 'application/json' },
         signal: AbortSignal.timeout(Math.min(policy.requestTimeoutMs, timeLeft)),
       });
     } catch (error) {

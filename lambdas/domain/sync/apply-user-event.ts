@@ -1,5 +1,7 @@
 import type { JiraAccount, JiraDirectory } from '../jira-account.js';
 import { type PrefetchedAccounts, prefetchAccounts } from './account-prefetch.js';
+import type { AccountMentionEvent } from './account-mention.js';
+import { type MentionOutcome, MentionedAccounts, type RecentLookups } from './apply-account-mentions.js';
 import { eligibility, nameCutMessage } from './account-snapshot.js';
 import { type SyncOutcome, type SyncStores, type UnsyncOutcome, syncAccount, unsyncAccount } from './sync-account.js';
 import type { UserEvent } from './user-event.js';
@@ -22,6 +24,8 @@ export interface UserEventDependencies extends SyncStores {
 export interface UserEventBatch {
   /** Applies one event of the batch (changes nothing while syncing is off). */
   apply(event: UserEvent): Promise<UserEventOutcome>;
+  /** Gives the accounts an issue or comment event of the batch names a contact, if they have none. */
+  applyMentions(event: AccountMentionEvent): Promise<Array<{ accountId: string; outcome: MentionOutcome }>>;
   /** Undoes the links the batch made if syncing was turned off while it ran. */
   settle(): Promise<void>;
 }
@@ -37,18 +41,31 @@ export interface UserEventBatch {
 export async function beginUserEventBatch(
   deps: UserEventDependencies,
   events: readonly UserEvent[],
+  options: { mentions?: readonly AccountMentionEvent[]; recentLookups?: RecentLookups } = {},
 ): Promise<UserEventBatch> {
   const accepting = acceptsUserEvents((await deps.settings.get()).state);
+  // The accounts issue events name are read with the batch's others: one that has a contact costs no more.
+  const mentioned = MentionedAccounts.accountIdsOf(options.mentions ?? []).map((accountId) => ({ accountId }));
   const prefetched = accepting
-    ? await prefetchAccounts(
-        deps,
-        events
+    ? await prefetchAccounts(deps, [
+        ...events
           .filter((event) => event.webhookEvent !== 'user_deleted')
           .map((event) => ({ accountId: event.user.accountId, email: event.user.emailAddress })),
-      )
+        ...mentioned,
+      ])
+    : undefined;
+  const mentions = prefetched
+    ? new MentionedAccounts({ ...deps, recentLookups: options.recentLookups }, prefetched)
     : undefined;
   const linkedAccounts: string[] = [];
   return {
+    async applyMentions(event) {
+      if (!mentions) return [];
+      const outcomes = await mentions.apply(event);
+      for (const { accountId, outcome } of outcomes)
+        if (outcome === 'created' || outcome === 'linked' || outcome === 'updated') linkedAccounts.push(accountId);
+      return outcomes;
+    },
     async apply(event) {
       if (!accepting) return 'ignored-sync-off';
       const outcome = await applyUserEvent(deps, event, prefetched);

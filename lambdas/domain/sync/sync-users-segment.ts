@@ -58,7 +58,7 @@ export async function syncUsersSegment(
   const createdAt = await runStartedAt(deps.settings, runId);
   const save = () =>
     deps.settings.saveProgressPart(runId, part, {
-      progress: { ...progress, skippedBy: { ...progress.skippedBy } },
+      progress: { ...progress, skippedBy: { ...progress.skippedBy }, sources: { ...progress.sources } },
       failures: [...failures],
     });
 
@@ -73,6 +73,7 @@ export async function syncUsersSegment(
       break;
     }
     progress.total += page.returned;
+    progress.sources.usersSearch += page.returned;
     progress.processed += page.unreadable;
     progress.skipped += page.unreadable;
     progress.skippedBy.other += page.unreadable;
@@ -93,16 +94,19 @@ export async function syncUsersSegment(
     await save();
   }
 
-  await deps.settings.saveProgressPart(runId, part, {
-    progress,
-    failures,
-    ...(action === 'reconcile' ? { seenAccountIds: seen, unreadable } : {}),
-  });
+  // What the segment saw is kept for every run: the service desks' customers after it are counted
+  // only if no segment listed them, and a reconcile's sweep spares them.
+  await deps.settings.saveProgressPart(runId, part, { progress, failures, seenAccountIds: seen, unreadable });
   return { startAt, count: position - startAt, reachedEnd, progress, failures };
 }
 
-async function syncPage(
-  deps: SegmentDependencies,
+/**
+ * One page of accounts, from any source (a `users/search` segment, a service desk's customers):
+ * read the links and emails in batches, then each account as the run's action has it, at bounded
+ * concurrency; those that fail are tried again one at a time, then counted as failed.
+ */
+export async function syncPage(
+  deps: SyncStores & Pick<SegmentDependencies, 'log'>,
   page: {
     runId: string;
     action: SegmentRequest['action'];
@@ -155,7 +159,7 @@ async function syncPage(
 
 /** One account of a page, as the run's action has it. */
 async function syncOne(
-  deps: SegmentDependencies,
+  deps: SyncStores & Pick<SegmentDependencies, 'log'>,
   input: {
     account: JiraAccount;
     runId: string;
@@ -221,7 +225,7 @@ function describe(error: unknown): string {
 }
 
 /** When the run started: the creation time of every contact it creates (see `SyncAccountOptions.createdAt`). */
-async function runStartedAt(settings: UserSyncSettingsStore, runId: string): Promise<string> {
+export async function runStartedAt(settings: UserSyncSettingsStore, runId: string): Promise<string> {
   const current = await settings.get();
   return current.runId === runId && current.startedAt ? current.startedAt : new Date().toISOString();
 }

@@ -24,6 +24,14 @@ export interface SyncProgress {
   unlinked: number;
   /** What the run did with JSM organizations (absent until its organization step counted any). */
   organizations?: OrganizationProgress;
+  /** Where the run's accounts came from, each counted once: by the first source that listed it. */
+  sources: AccountSources;
+}
+
+/** Accounts by the source that listed them first: `users/search`, then JSM's service desks. */
+export interface AccountSources {
+  usersSearch: number;
+  serviceDesks: number;
 }
 
 /** An account a run could not give its contact, and why. */
@@ -68,10 +76,11 @@ const EMPTY_PROGRESS: SyncProgress = {
   skippedBy: EMPTY_SKIPPED_BY,
   updated: 0,
   unlinked: 0,
+  sources: { usersSearch: 0, serviceDesks: 0 },
 };
 
 export function emptyProgress(): SyncProgress {
-  return { ...EMPTY_PROGRESS, skippedBy: { ...EMPTY_SKIPPED_BY } };
+  return { ...EMPTY_PROGRESS, skippedBy: { ...EMPTY_SKIPPED_BY }, sources: { ...EMPTY_PROGRESS.sources } };
 }
 
 export const DEFAULT_SETTINGS: UserSyncSettings = {
@@ -124,6 +133,10 @@ export function addProgress(a: SyncProgress, b: Partial<SyncProgress>): SyncProg
     updated: a.updated + (b.updated ?? 0),
     unlinked: a.unlinked + (b.unlinked ?? 0),
     ...(organizations ? { organizations } : {}),
+    sources: {
+      usersSearch: (a.sources?.usersSearch ?? 0) + (b.sources?.usersSearch ?? 0),
+      serviceDesks: (a.sources?.serviceDesks ?? 0) + (b.sources?.serviceDesks ?? 0),
+    },
   };
 }
 
@@ -169,4 +182,9 @@ export interface UserSyncSettingsStore {
   summary(runId: string): Promise<RunSummary>;
   /** Every account a reconcile run saw, and how many unreadable records it met. */
   seenAccounts(runId: string): Promise<{ accountIds: Set<string>; unreadable: number }>;
+  /**
+   * The accounts seen by the run's parts whose names sort before `part` (every users/search segment,
+   * then the service desk steps before this one): how a later source knows an account was counted.
+   */
+  seenAccountsBefore(runId: string, part: string): Promise<ReadonlySet<string>>;
 }

@@ -19,7 +19,13 @@ import {
 export interface SyncWorkflowStarter {
   /** `executionName` is unique per attempt, so a start that is repeated does not run twice. */
   start(
-    input: { action: SyncAction; runId: string; wave?: { nextStartAt: number; wavesInExecution: number } },
+    input: {
+      action: SyncAction;
+      runId: string;
+      wave?: { nextStartAt: number; wavesInExecution: number };
+      /** A run continued in its service desk phase (see sync-desk-customers.ts). */
+      desks?: Record<string, unknown>;
+    },
     executionName: string,
   ): Promise<void>;
 }

@@ -1,0 +1,148 @@
+import type { JiraAccount } from '../jira-account.js';
+import type { ServiceDeskDirectory } from '../service-desk.js';
+import { runStartedAt, syncPage } from './sync-users-segment.js';
+import type { SyncStores } from './sync-account.js';
+import { type SyncFailure, type SyncProgress, type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js';
+
+/** Customer records one step reads at most: bounded work per Lambda call (JSM pages are small). */
+export const DESK_STEP_SIZE = 1000;
+/**
+ * Steps one execution runs before the run continues in a new one. A step costs 7 history events
+ * (a Task and a Choice), so 400 of them add 2,800 to what the last users/search waves used, far
+ * below Standard workflows' 25,000 (test/unit/workflow-history.test.ts).
+ */
+export const DESK_STEPS_PER_EXECUTION = 400;
+
+/** Where the service desk phase of a run stands; the workflow carries it from step to step. */
+export interface DeskCursor {
+  /** The site's service desks, listed by the first step; undefined before. */
+  deskIds?: string[];
+  /** The desk being read, and the position in its customer list. */
+  index: number;
+  start: number;
+  /** Steps of the run so far: names each step's part, so a retried step overwrites its own. */
+  step: number;
+  stepsInExecution: number;
+  done: boolean;
+  /** This execution has run its share of steps: go on in a new one. */
+  continueAsNew: boolean;
+}
+
+export interface DeskStepDependencies extends SyncStores {
+  serviceDesks: ServiceDeskDirectory;
+  settings: UserSyncSettingsStore;
+  log?: (message: string, details: Record<string, unknown>) => void;
+}
+
+export interface DeskStepRequest {
+  runId: string;
+  action: 'enable' | 'reconcile';
+  cursor: Partial<DeskCursor> | undefined;
+  stepSize?: number;
+}
+
+/** A step's part: after every users/search segment (`PAGE#…`) in name order, and in step order. */
+export const deskPartName = (step: number): string => `SD#${String(step).padStart(12, '0')}`;
+
+/**
+ * One step of the service desk phase: JSM lists customers that `users/search` may not, so after the
+ * users/search segments every desk's customers are read too.
+ * Primary course: list the desks (first step) -> read up to `DESK_STEP_SIZE` customers of the current
+ * desk, page by page, moving on by what Jira returned -> an account no earlier part of the run saw
+ * (users/search, an earlier step) is synced and counted; the others were counted already -> keep
+ * what the step saw under its part (for later steps and a reconcile's sweep) -> the next desk once
+ * JSM says `isLastPage`.
+ * One step at a time, so the site's burst limit holds and "seen before" is complete when asked.
+ */
+export async function syncServiceDeskStep(deps: DeskStepDependencies, request: DeskStepRequest): Promise<DeskCursor> {
+  const cursor: DeskCursor = {
+    index: 0,
+    start: 0,
+    step: 0,
+    stepsInExecution: 0,
+    done: false,
+    continueAsNew: false,
+    ...request.cursor,
+  };
+  if (cursor.stepsInExecution >= DESK_STEPS_PER_EXECUTION) return { ...cursor, continueAsNew: true };
+  const next = { ...cursor, stepsInExecution: cursor.stepsInExecution + 1, continueAsNew: false };
+  if (!cursor.deskIds) {
+    const deskIds = await listServiceDesks(deps.serviceDesks);
+    return { ...next, deskIds, index: 0, start: 0, done: deskIds.length === 0 };
+  }
+  const deskId = cursor.deskIds[cursor.index];
+  if (deskId === undefined) return { ...next, done: true };
+
+  const { runId } = request;
+  const part = deskPartName(cursor.step);
+  const seenBefore = await deps.settings.seenAccountsBefore(runId, part);
+  const createdAt = await runStartedAt(deps.settings, runId);
+  const progress = emptyProgress();
+  const failures: SyncFailure[] = [];
+  const seenHere = new Set<string>();
+  const save = (seen?: { unreadable: number }) =>
+    deps.settings.saveProgressPart(runId, part, {
+      progress: copy(progress),
+      failures: [...failures],
+      ...(seen ? { seenAccountIds: [...seenHere], unreadable: seen.unreadable } : {}),
+    });
+  const end = cursor.start + (request.stepSize ?? DESK_STEP_SIZE);
+  let position = cursor.start;
+  let deskEnded = false;
+  let unreadable = 0;
+  while (position < end) {
+    const readAt = Date.now();
+    const page = await deps.serviceDesks.customers(deskId, position);
+    const fresh: JiraAccount[] = [];
+    for (const account of page.items) {
+      if (!seenBefore.has(account.accountId) && !seenHere.has(account.accountId)) fresh.push(account);
+      seenHere.add(account.accountId);
+    }
+    progress.total += fresh.length + page.unreadable;
+    progress.sources.serviceDesks += fresh.length + page.unreadable;
+    progress.processed += page.unreadable;
+    progress.skipped += page.unreadable;
+    progress.skippedBy.other += page.unreadable;
+    unreadable += page.unreadable;
+    await syncPage(deps, {
+      runId,
+      action: request.action,
+      accounts: fresh,
+      readAt,
+      createdAt,
+      progress,
+      failures,
+      onProgress: () => save(),
+    });
+    position += page.returned;
+    if (page.isLastPage || page.returned === 0) {
+      deskEnded = true;
+      break;
+    }
+    await save();
+  }
+  await save({ unreadable });
+  const index = deskEnded ? cursor.index + 1 : cursor.index;
+  return {
+    ...next,
+    index,
+    start: deskEnded ? 0 : position,
+    step: cursor.step + 1,
+    done: index >= cursor.deskIds.length,
+  };
+}
+
+/** Every service desk of the site, page by page (a page shorter than asked is not the last). */
+async function listServiceDesks(directory: ServiceDeskDirectory): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; ; ) {
+    const page = await directory.serviceDesks(start);
+    for (const id of page.items) if (!ids.includes(id)) ids.push(id);
+    start += page.returned;
+    if (page.isLastPage || page.returned === 0) return ids;
+  }
+}
+
+function copy(progress: SyncProgress): SyncProgress {
+  return { ...progress, skippedBy: { ...progress.skippedBy }, sources: { ...progress.sources } };
+}
