@@ -78,7 +78,8 @@ function initials(displayName: string): string {
 }
 
 function routeOf(pathname: string): string {
-  const jsmRoute = jsmRouteOf(pathname);
+  // Organizations first: every other `/rest/servicedeskapi/` path is the service desks'.
+  const jsmRoute = organizationRouteOf(pathname) ?? jsmRouteOf(pathname);
   if (jsmRoute) return jsmRoute;
   switch (pathname) {
     case '/rest/api/3/users/search':
@@ -91,7 +92,7 @@ function routeOf(pathname: string): string {
     case '/rest/api/3/mypermissions':
       return 'mypermissions';
     default:
-      return organizationRouteOf(pathname) ?? 'unknown';
+      return 'unknown';
   }
 }
 
