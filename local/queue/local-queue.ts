@@ -134,6 +134,7 @@ export class LocalQueue {
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   private stopping: Promise<void> | undefined;
+  private closedState: { stats: LocalQueueStats; deadLetters: DeadLetter[] } | undefined;
 
   private constructor(
     private readonly store: MessageStore,
@@ -196,13 +197,18 @@ export class LocalQueue {
       clearTimeout(this.windowTimer);
       clearTimeout(this.wakeTimer);
       while (this.batches.size > 0) await Promise.allSettled([...this.batches]);
+      const stats = this.stats();
+      const deadLetters = this.deadLetters();
       this.store.close();
+      // Read after stop (a last look at what it left): the state at closing, as the store was.
+      this.closedState = { stats, deadLetters };
       this.notifyDrained();
     })();
     return this.stopping;
   }
 
   stats(): LocalQueueStats {
+    if (this.closedState) return { ...this.closedState.stats };
     const now = Date.now();
     const counts = this.store.counts({ now });
     return {
@@ -215,6 +221,7 @@ export class LocalQueue {
   }
 
   deadLetters(): DeadLetter[] {
+    if (this.closedState) return this.closedState.deadLetters.map((letter) => ({ ...letter }));
     return this.store.deadLetters();
   }
 
