@@ -134,6 +134,8 @@ export class MessageStore {
   private readonly changeHeld: StatementSync;
   private readonly removeHeld: StatementSync;
   private readonly insertDead: StatementSync;
+  private readonly count: StatementSync;
+  private readonly nextVisible: StatementSync;
 
   private constructor(private readonly db: DatabaseSync) {
     this.insert = db.prepare(
@@ -163,6 +165,15 @@ export class MessageStore {
     this.insertDead = db.prepare(
       `INSERT INTO dead_letters (id, body, attributes, sent_at, receive_count, dead_lettered_at, last_error)
         VALUES (:id, :body, :attributes, :sentAt, :receiveCount, :at, :reason)`,
+    );
+    this.count = db.prepare(
+      `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE visible_at <= :now LIMIT :limit)) AS visible,
+              (SELECT COUNT(*) FROM messages WHERE visible_at > :now) AS invisible,
+              (SELECT COUNT(*) FROM dead_letters) AS dead,
+              (SELECT MIN(sent_at) FROM messages) AS oldest`,
+    );
+    this.nextVisible = db.prepare(
+      'SELECT MIN(visible_at) AS next FROM messages WHERE receipt_handle IS NULL AND visible_at > :now',
     );
   }
 
@@ -308,14 +319,7 @@ export class MessageStore {
     dead: number;
     oldestSentAt: number | undefined;
   } {
-    const row = this.db
-      .prepare(
-        `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE visible_at <= :now LIMIT :limit)) AS visible,
-                (SELECT COUNT(*) FROM messages WHERE visible_at > :now) AS invisible,
-                (SELECT COUNT(*) FROM dead_letters) AS dead,
-                (SELECT MIN(sent_at) FROM messages) AS oldest`,
-      )
-      .get({ now: options.now, limit: options.limit ?? -1 }) as {
+    const row = this.count.get({ now: options.now, limit: options.limit ?? -1 }) as {
       visible: number;
       invisible: number;
       dead: number;
@@ -326,9 +330,7 @@ export class MessageStore {
 
   /** When the next message that no handler holds becomes visible (a retry delay ending), if any. */
   nextVisibleAt(now: number): number | undefined {
-    const row = this.db
-      .prepare('SELECT MIN(visible_at) AS next FROM messages WHERE receipt_handle IS NULL AND visible_at > :now')
-      .get({ now }) as { next: number | null };
+    const row = this.nextVisible.get({ now }) as { next: number | null };
     return row.next ?? undefined;
   }
 
