@@ -65,8 +65,8 @@ export interface LocalQueueStats {
   deadLetters: number;
   /** Age of the oldest message not yet deleted, 0 when there is none (ApproximateAgeOfOldestMessage). */
   oldestAgeMs: number;
-  /** Transactions committed (each synced) so far; far fewer than sends when sends are group-committed. */
-  commits: number;
+  /** Syncs (fdatasync) of the store so far; far fewer than sends when sends are group-committed. */
+  syncs: number;
 }
 
 type BatchOutcome = { kind: 'settled'; failed: Set<string>; reason: string } | { kind: 'timed-out' };
@@ -199,7 +199,7 @@ export class LocalQueue {
       while (this.batches.size > 0) await Promise.allSettled([...this.batches]);
       const stats = this.stats();
       const deadLetters = this.deadLetters();
-      this.store.close();
+      await this.store.close();
       // Read after stop (a last look at what it left): the state at closing, as the store was.
       this.closedState = { stats, deadLetters };
       this.notifyDrained();
@@ -216,7 +216,7 @@ export class LocalQueue {
       inFlight: counts.invisible,
       deadLetters: counts.dead,
       oldestAgeMs: counts.oldestSentAt === undefined ? 0 : Math.max(0, now - counts.oldestSentAt),
-      commits: this.store.commits,
+      syncs: this.store.syncs,
     };
   }
 
@@ -329,6 +329,12 @@ export class LocalQueue {
   private async runBatch(batch: ReceivedMessage[]): Promise<void> {
     const handler = this.handler;
     if (!handler) return;
+    // Receive counts on disk before the handler runs, as SQS has them (a power loss included).
+    await this.store
+      .durable()
+      .catch((error: unknown) =>
+        this.log('error', 'local queue: the store could not sync a receive', { error: errorMessage(error) }),
+      );
     const startedAt = Date.now();
     const event: SQSEvent = {
       Records: batch.map((message) => toSqsRecord(message, { queueArn: this.queueArn, awsRegion: this.awsRegion })),

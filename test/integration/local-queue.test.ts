@@ -341,10 +341,10 @@ await Promise.all(Array.from({ length: 32 }, worker));
     expect([...acknowledged].filter((id) => !delivered.has(id))).toEqual([]);
   });
 
-  it('group-commits concurrent sends into far fewer commits (syncs)', async () => {
+  it('group-commits concurrent sends into far fewer syncs', async () => {
     // Prepare: 50 senders, each sending its next message as soon as the last one is durable (like HTTP clients).
     const queue = await openQueue();
-    const before = queue.stats().commits;
+    const before = queue.stats().syncs;
     const senders = 50;
     const perSender = 100;
     const body = JSON.stringify({
@@ -363,12 +363,12 @@ await Promise.all(Array.from({ length: 32 }, worker));
 
     // Assess
     const sends = senders * perSender;
-    const commits = queue.stats().commits - before;
+    const commits = queue.stats().syncs - before;
     expect(queue.stats().visible).toBe(sends);
     expect(commits).toBeLessThanOrEqual(sends / 10);
     console.info(
       `local queue: ${sends} sends from ${senders} senders in ${elapsedMs.toFixed(0)} ms ` +
-        `(${Math.round((sends / elapsedMs) * 1000)}/s), ${commits} commits`,
+        `(${Math.round((sends / elapsedMs) * 1000)}/s), ${commits} syncs`,
     );
   });
 
