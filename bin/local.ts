@@ -87,7 +87,7 @@ const runtime = await startLocalRuntime({
   },
   log,
   onSyncProgress: (progress) => log(syncProgressLine(progress)),
-  // Nothing accepted is lost by stopping here: every 202 is in the queue's journal, synced.
+  // Nothing accepted is lost by stopping here: every 202 is in the queue's database, synced.
   onFatal: (reason) => {
     process.stderr.write(`Contact Sync stopped: ${reason}\n`);
     process.exit(1);

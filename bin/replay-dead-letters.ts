@@ -108,8 +108,8 @@ function isConnectionRefused(error: unknown): boolean {
 }
 
 /**
- * Redrives the queue's journal directly, as the folder's owner for the while (a service on it, on
- * another port, holds the lock and is refused here): the journal has one writer.
+ * Redrives the queue's database directly, as the folder's owner for the while (a service on it, on
+ * another port, holds the lock and is refused here): the queue has one owner.
  */
 async function redriveQueueFolder(dataDir: string, dir: string): Promise<number> {
   let lock: DataDirLock;

@@ -28,7 +28,7 @@ export interface LocalGatewayOptions {
    * went down meanwhile (a 5xx while it was down), instead of a bare 500.
    */
   store?: GatewayStore;
-  /** `METHOD /path` of the raw routes that work without the store (the webhook: the queue is its own journal). */
+  /** `METHOD /path` of the raw routes that work without the store (the webhook: the queue keeps it on disk itself). */
   storeIndependentRoutes?: ReadonlySet<string>;
 }
 

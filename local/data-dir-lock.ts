@@ -52,8 +52,8 @@ function liveOwner(pid: number, dataDir: string): boolean {
 }
 
 /**
- * Makes this process the one owner of `dataDir` for its life: the store, the queue's journal (which
- * only its owner compacts and renames) and everything else in it. The lock file is created whole
+ * Makes this process the one owner of `dataDir` for its life: the store, the queue's database (one
+ * consumer of it) and everything else in it. The lock file is created whole
  * and atomically (written beside it, then hard-linked into place, which fails if it exists), so it
  * is never seen empty. A lock whose process is gone (a crash, a `kill -9`) is moved aside and
  * checked before it is taken over, so two starters racing for a stale lock cannot both win.

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,6 +9,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../lambdas/adapters/dynamodb/table-definition.js';
+import type { DynamoChildMessage, DynamoChildOptions } from './dynamo-child.js';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -20,73 +22,10 @@ export interface EmbeddedDynamo {
   stop(): Promise<void>;
 }
 
-/**
- * The child's whole program, plain CommonJS so that it needs no TypeScript loader: it starts
- * dynalite, reports the port over IPC, and closes (flushing LevelDB) when told to or when its
- * parent goes away.
- *
- * dynalite 4 reads every Query and Scan through a stream over a LevelDB iterator and never closes
- * that iterator (its stream looks for `iterator.return()`, which abstract-level iterators lack). An
- * open iterator pins the memtable and the table files of its moment for the store's whole life, so
- * memory and disk grew with every query (2.5 GB of RSS after a 100,000-account sync). The child
- * therefore hands dynalite backends whose iterators close when their stream ends or is destroyed;
- * what is stored and read is unchanged. Measured with `bench/store-footprint.ts`.
- */
-const CHILD_SOURCE = `'use strict';
-const path = require('path');
-const options = JSON.parse(process.env.DYNALITE_OPTIONS);
-const fromDynalite = (name) => require(require.resolve(name, { paths: [path.dirname(process.env.DYNALITE_MODULE)] }));
-const closingIterators = (Backend) => class extends Backend {
-  keys(iteratorOptions) { return closeOnReturn(super.keys(iteratorOptions)); }
-  values(iteratorOptions) { return closeOnReturn(super.values(iteratorOptions)); }
-};
-function closeOnReturn(iterator) {
-  iterator.return = () => iterator.close();
-  return iterator;
-}
-const level = fromDynalite('level');
-level.Level = closingIterators(level.Level);
-const memoryLevel = fromDynalite('memory-level');
-memoryLevel.MemoryLevel = closingIterators(memoryLevel.MemoryLevel);
-const dynalite = require(process.env.DYNALITE_MODULE);
-const server = dynalite(options.dynalite);
-// dynalite writes an item's index entries and then the item, in separate LevelDB writes. A request
-// already taken is therefore finished before the child exits (its parent may have been killed and
-// its socket gone): exiting between the two writes would leave an index entry without its item.
-let inFlight = 0;
-let closing = false;
-let closed = false;
-const exitWhenDone = () => { if (closing && closed && inFlight === 0) process.exit(0); };
-server.on('request', (request, response) => {
-  inFlight += 1;
-  const end = response.end;
-  response.end = function (...args) {
-    inFlight -= 1;
-    const result = end.apply(this, args);
-    exitWhenDone();
-    return result;
-  };
-});
-function close() {
-  if (closing) return;
-  closing = true;
-  server.close(() => { closed = true; exitWhenDone(); });
-  setTimeout(() => process.exit(0), 10000).unref();
-}
-server.once('error', (error) => {
-  process.send({ error: String(error && error.message || error) });
-  process.exit(1);
-});
-server.listen(options.port, '127.0.0.1', () => process.send({ port: server.address().port }));
-process.on('message', (message) => { if (message === 'stop') close(); });
-process.on('disconnect', close);
-// Ctrl-C sends SIGINT to the whole process group, this child included, and a supervisor's SIGTERM
-// may reach it too. Dying then would cut writes in two (an index entry without its item, above) and
-// leave the parent finishing its accepted work against a dead store: only the parent decides when
-// this child stops ('stop' over IPC, or the channel closing when the parent is gone).
-process.on('SIGINT', () => undefined);
-process.on('SIGTERM', () => undefined);
-`;
+/** The child's program: dynalite with iterators that close, and an exit only when its parent says so. */
+const CHILD_PROGRAM = fileURLToPath(new URL('./dynamo-child.ts', import.meta.url));
+/** Node 22 strips the child's types itself; an older Node needs tsx's loader. */
+const CHILD_LOADER = process.features.typescript ? [] : ['--import', 'tsx'];
 
 /**
  * Starts dynalite (DynamoDB's wire protocol, LevelDB underneath) on loopback, in a child process
@@ -103,22 +42,23 @@ export async function startEmbeddedDynamo(options: { path?: string; port?: numbe
     deleteTableMs: 0,
     updateTableMs: 0,
   };
-  const child: ChildProcess = spawn(process.execPath, ['-e', CHILD_SOURCE], {
+  const child: ChildProcess = spawn(process.execPath, [...CHILD_LOADER, CHILD_PROGRAM], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: {
       ...process.env,
       DYNALITE_MODULE: createRequire(import.meta.url).resolve('dynalite'),
-      DYNALITE_OPTIONS: JSON.stringify({ dynalite: dynaliteOptions, port: options.port ?? 0 }),
+      DYNALITE_OPTIONS: JSON.stringify({
+        dynalite: dynaliteOptions,
+        port: options.port ?? 0,
+      } satisfies DynamoChildOptions),
     },
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message: { port?: number; error?: string }) =>
-      message.port
-        ? resolve(message.port)
-        : reject(new Error(`dynalite did not start: ${message.error ?? 'unknown error'}`)),
+    child.once('message', (message: DynamoChildMessage) =>
+      'port' in message ? resolve(message.port) : reject(new Error(`dynalite did not start: ${message.error}`)),
     );
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`dynalite exited with code ${code} before it was ready`)));

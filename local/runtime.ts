@@ -71,7 +71,7 @@ export interface LocalRuntime {
 
 /**
  * The whole service on one machine: the same handlers and state machine definition that deploy,
- * with AWS's managed services replaced by local stand-ins (dynalite for DynamoDB, a journaled queue
+ * with AWS's managed services replaced by local stand-ins (dynalite for DynamoDB, a SQLite-backed queue
  * for SQS, aws-local-stepfunctions for Step Functions, an HTTP server for API Gateway).
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -80,7 +80,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const started: Array<() => Promise<void>> = [];
   try {
     // One owner per folder, for the whole life of the service (released last): a second service on
-    // it would compact the queue's journal under the first one, whose 202s would then be lost.
+    // it would run a second store on the same LevelDB and a second consumer of the same queue.
     if (dataDir) {
       const lock = await lockDataDir(dataDir);
       started.push(() => lock.release());
@@ -165,7 +165,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         ),
       },
       store: dynamo.availability,
-      // Accepted while the store is down: the queue is its own journal, and delivers once it is back.
+      // Accepted while the store is down: the queue keeps it on disk itself, and delivers once it is back.
       storeIndependentRoutes: new Set([`POST ${WEBHOOK_RESOURCE}`]),
     });
     const url = await gateway.listen();

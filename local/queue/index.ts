@@ -1,7 +1,7 @@
 /** The local stand-in for the webhook SQS queue, its dead-letter queue and the Lambda event source mapping. */
 export {
-  LocalQueue,
   type DeadLetter,
+  LocalQueue,
   type LocalQueueOptions,
   type LocalQueueStats,
   type QueueDependency,

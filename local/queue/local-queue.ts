@@ -1,11 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../lambda-context.js';
-import { Journal, type JournalRecord, type QueueLog } from './journal.js';
+import { type DeadLetter, MessageStore, type QueueLog, type ReceivedMessage } from './message-store.js';
 import { toSqsRecord } from './sqs-record.js';
 
-export type { QueueLog } from './journal.js';
+export type { DeadLetter, QueueLog } from './message-store.js';
 
 export interface LocalQueueOptions {
   /** Storage folder (under DATA_DIR), created if missing. */
@@ -27,15 +27,13 @@ export interface LocalQueueOptions {
   retryDelayMs?: number;
   /** Largest body accepted by `send`, in bytes. Default 256 KiB. */
   maxMessageBytes?: number;
-  /** The journal is compacted once it exceeds this and twice its live contents. Default 8 MiB. */
-  compactAfterBytes?: number;
   /** `eventSourceARN` of the records. Default `arn:aws:sqs:<region>:000000000000:<basename(dir)>`. */
   queueArn?: string;
   /** `awsRegion` of the records. Default `AWS_REGION` or us-east-1. */
   awsRegion?: string;
   /** Name in the Lambda context handed to the handler. Default `<queue name>-consumer`. */
   functionName?: string;
-  /** Where dead-lettering, timeouts and journal trouble are reported. Default: warnings and errors to stderr. */
+  /** Where dead-lettering, timeouts and storage trouble are reported. Default: warnings and errors to stderr. */
   log?: QueueLog;
   /**
    * What the handler cannot work without (the local store). No batch starts while it is down; a
@@ -59,16 +57,6 @@ export interface QueueDependency {
 // biome-ignore lint/suspicious/noConfusingVoidType: a Lambda SQS handler may return nothing, as aws-lambda types it.
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
-export interface DeadLetter {
-  messageId: string;
-  body: string;
-  attributes: Record<string, string>;
-  receiveCount: number;
-  sentTimestamp: number;
-  deadLetteredAt: number;
-  lastError?: string;
-}
-
 export interface LocalQueueStats {
   /** Waiting to be received (SQS ApproximateNumberOfMessagesVisible). */
   visible: number;
@@ -77,23 +65,8 @@ export interface LocalQueueStats {
   deadLetters: number;
   /** Age of the oldest message not yet deleted, 0 when there is none (ApproximateAgeOfOldestMessage). */
   oldestAgeMs: number;
-  /** Writes+syncs of the journal so far; far fewer than sends when sends are group-committed. */
-  journalCommits: number;
-  journalBytes: number;
-}
-
-interface Message {
-  id: string;
-  body: string;
-  attributes: Record<string, string>;
-  sentAt: number;
-  receiveCount: number;
-  firstReceiveAt?: number;
-  lastError?: string;
-  /** Set while a handler holds the message; a result carrying an older handle is ignored. */
-  receiptHandle?: string;
-  /** Set while the message waits out its retry delay. */
-  retryTimer?: NodeJS.Timeout;
+  /** Syncs (fdatasync) of the store so far; far fewer than sends when sends are group-committed. */
+  syncs: number;
 }
 
 type BatchOutcome = { kind: 'settled'; failed: Set<string>; reason: string } | { kind: 'timed-out' };
@@ -128,10 +101,13 @@ function failuresOf(result: Awaited<ReturnType<SqsHandler>>, ids: ReadonlySet<st
   return { kind: 'settled', failed, reason: 'reported in batchItemFailures' };
 }
 
+const EXHAUSTED_REASON = 'maxReceiveCount reached without an acknowledgement (the consumer stopped or crashed)';
+
 /**
- * A queue with the semantics of SQS and a Lambda event source mapping, kept in a journal under
- * `dir`. It stands in for the webhook queue and its dead-letter queue when the service runs
- * locally: (HTTP runtime) --send--> journal --> batches of SQSRecords --> the deployed handler.
+ * A queue with the semantics of SQS and a Lambda event source mapping, kept in SQLite under `dir`
+ * (`message-store.ts`). It stands in for the webhook queue and its dead-letter queue when the
+ * service runs locally: (HTTP runtime) --send--> messages table --> batches of SQSRecords --> the
+ * deployed handler.
  */
 export class LocalQueue {
   private readonly visibilityTimeoutMs: number;
@@ -148,21 +124,20 @@ export class LocalQueue {
   private readonly dependency: QueueDependency | undefined;
   private readonly outageRetryDelayMs: number;
 
-  /** Visible messages in the order they became visible. */
-  private readonly ready = new Map<string, Message>();
-  /** Messages a handler holds or that wait out a retry delay. */
-  private readonly invisible = new Map<string, Message>();
-  private readonly dead = new Map<string, DeadLetter>();
   private readonly batches = new Set<Promise<void>>();
-  private readonly background = new Set<Promise<void>>();
+  private readonly sends = new Set<Promise<void>>();
   private drainWaiters: (() => void)[] = [];
   private handler: SqsHandler | undefined;
   private windowTimer: NodeJS.Timeout | undefined;
   private windowElapsed = false;
+  /** Wakes the pump when the next retry delay ends. */
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
   private stopping: Promise<void> | undefined;
+  private closedState: { stats: LocalQueueStats; deadLetters: DeadLetter[] } | undefined;
 
   private constructor(
-    private readonly journal: Journal,
+    private readonly store: MessageStore,
     options: LocalQueueOptions,
   ) {
     this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? 30_000;
@@ -180,61 +155,32 @@ export class LocalQueue {
     this.dependency = options.dependency;
     this.outageRetryDelayMs = options.outageRetryDelayMs ?? this.visibilityTimeoutMs;
     this.dependency?.onBack(() => this.pump());
-
-    // Whatever was not deleted before the last stop or crash is visible again.
-    for (const stored of journal.state.queue.values()) {
-      const message: Message = {
-        id: stored.id,
-        body: stored.body,
-        attributes: stored.attributes,
-        sentAt: stored.sentAt,
-        receiveCount: stored.receiveCount,
-      };
-      if (stored.firstReceiveAt !== undefined) message.firstReceiveAt = stored.firstReceiveAt;
-      this.ready.set(stored.id, message);
-    }
-    for (const stored of journal.state.dead.values()) {
-      this.dead.set(stored.id, {
-        messageId: stored.id,
-        body: stored.body,
-        attributes: stored.attributes,
-        receiveCount: stored.receiveCount,
-        sentTimestamp: stored.sentAt,
-        deadLetteredAt: stored.deadLetteredAt ?? stored.sentAt,
-        ...(stored.lastError ? { lastError: stored.lastError } : {}),
-      });
-    }
   }
 
   /** Opens (or creates) the queue in `options.dir`; messages accepted before a crash or restart are delivered again. */
   static async open(options: LocalQueueOptions): Promise<LocalQueue> {
-    const journal = await Journal.open({
-      dir: options.dir,
-      log: options.log ?? defaultLog,
-      compactAfterBytes: options.compactAfterBytes ?? 8 * 1024 * 1024,
-    });
-    return new LocalQueue(journal, options);
+    const store = await MessageStore.open({ dir: options.dir, log: options.log ?? defaultLog });
+    return new LocalQueue(store, options);
   }
 
-  /** Accepts a message; resolves only once it is on disk. */
+  /** Accepts a message; resolves only once it is committed to disk. */
   async send(body: string, attributes: Record<string, string> = {}): Promise<{ messageId: string }> {
     if (this.stopping) throw new Error('The local queue is stopped.');
     const size = Buffer.byteLength(body, 'utf8');
     if (size > this.maxMessageBytes)
       throw new RangeError(`Message body is ${size} bytes; the queue accepts at most ${this.maxMessageBytes}.`);
-    const message: Message = {
-      id: randomUUID(),
-      body,
-      attributes: { ...attributes },
-      sentAt: Date.now(),
-      receiveCount: 0,
-    };
-    await this.journal.append([
-      { op: 'send', id: message.id, body, attributes: message.attributes, sentAt: message.sentAt },
-    ]);
-    this.ready.set(message.id, message);
+    const id = randomUUID();
+    const added = this.store.add({ id, body, attributes: { ...attributes }, sentAt: Date.now() });
+    const tracked = added
+      .catch(() => undefined)
+      .finally(() => {
+        this.sends.delete(tracked);
+        this.notifyDrained();
+      });
+    this.sends.add(tracked);
+    await added;
     this.pump();
-    return { messageId: message.id };
+    return { messageId: id };
   }
 
   /** Starts invoking `handler` with batches; messages sent before `start` are delivered too. */
@@ -245,62 +191,47 @@ export class LocalQueue {
     this.pump();
   }
 
-  /** Takes no new batches, waits for the batches in flight, then closes the journal. */
+  /** Takes no new batches, waits for the batches in flight, then closes the store. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       clearTimeout(this.windowTimer);
-      while (this.batches.size > 0 || this.background.size > 0) {
-        await Promise.allSettled([...this.batches, ...this.background]);
-      }
-      for (const message of this.invisible.values()) clearTimeout(message.retryTimer);
-      await this.journal.close();
+      clearTimeout(this.wakeTimer);
+      while (this.batches.size > 0) await Promise.allSettled([...this.batches]);
+      const stats = this.stats();
+      const deadLetters = this.deadLetters();
+      await this.store.close();
+      // Read after stop (a last look at what it left): the state at closing, as the store was.
+      this.closedState = { stats, deadLetters };
       this.notifyDrained();
     })();
     return this.stopping;
   }
 
   stats(): LocalQueueStats {
-    let oldest = Infinity;
-    for (const message of this.ready.values()) oldest = Math.min(oldest, message.sentAt);
-    for (const message of this.invisible.values()) oldest = Math.min(oldest, message.sentAt);
+    if (this.closedState) return { ...this.closedState.stats };
+    const now = Date.now();
+    const counts = this.store.counts({ now });
     return {
-      visible: this.ready.size,
-      inFlight: this.invisible.size,
-      deadLetters: this.dead.size,
-      oldestAgeMs: oldest === Infinity ? 0 : Math.max(0, Date.now() - oldest),
-      journalCommits: this.journal.commits,
-      journalBytes: this.journal.sizeBytes,
+      visible: counts.visible,
+      inFlight: counts.invisible,
+      deadLetters: counts.dead,
+      oldestAgeMs: counts.oldestSentAt === undefined ? 0 : Math.max(0, now - counts.oldestSentAt),
+      syncs: this.store.syncs,
     };
   }
 
   deadLetters(): DeadLetter[] {
-    return [...this.dead.values()].map((letter) => ({ ...letter, attributes: { ...letter.attributes } }));
+    if (this.closedState) return this.closedState.deadLetters.map((letter) => ({ ...letter }));
+    return this.store.deadLetters();
   }
 
   /** Moves every dead letter back to the queue with its receive count reset; answers how many. */
   async redriveDeadLetters(): Promise<number> {
     if (this.stopping) throw new Error('The local queue is stopped.');
-    const letters = [...this.dead.values()];
-    if (letters.length === 0) return 0;
-    for (const letter of letters) this.dead.delete(letter.messageId);
-    try {
-      await this.journal.append(letters.map((letter) => ({ op: 'redrive', id: letter.messageId })));
-    } catch (error) {
-      for (const letter of letters) this.dead.set(letter.messageId, letter);
-      throw error;
-    }
-    for (const letter of letters) {
-      this.ready.set(letter.messageId, {
-        id: letter.messageId,
-        body: letter.body,
-        attributes: letter.attributes,
-        sentAt: letter.sentTimestamp,
-        receiveCount: 0,
-      });
-    }
-    this.log('info', 'local queue: redrove dead letters', { count: letters.length });
+    const moved = this.store.redriveAll(Date.now());
+    if (moved > 0) this.log('info', 'local queue: redrove dead letters', { count: moved });
     this.pump();
-    return letters.length;
+    return moved;
   }
 
   /** Resolves when nothing is visible, in flight or being written (or the queue has stopped). */
@@ -310,8 +241,10 @@ export class LocalQueue {
   }
 
   private isDrained(): boolean {
-    if (this.stopping && this.batches.size === 0 && this.background.size === 0) return true;
-    return this.ready.size === 0 && this.invisible.size === 0 && this.batches.size === 0 && this.background.size === 0;
+    if (this.stopping) return this.batches.size === 0;
+    if (this.batches.size > 0 || this.sends.size > 0) return false;
+    const counts = this.store.counts({ now: Date.now(), limit: 1 });
+    return counts.visible === 0 && counts.invisible === 0;
   }
 
   private notifyDrained(): void {
@@ -320,24 +253,18 @@ export class LocalQueue {
     }
   }
 
-  /** Tracks a journal write nobody awaits, so `stop` and `drained` can. */
-  private inBackground(work: Promise<void>): void {
-    const tracked = work
-      .catch((error: unknown) => this.log('error', 'local queue: journal write failed', { error: errorMessage(error) }))
-      .finally(() => {
-        this.background.delete(tracked);
-        this.notifyDrained();
-      });
-    this.background.add(tracked);
-  }
-
   /** Starts as many batches as concurrency allows, waiting up to the batch window for a full one. */
   private pump(): void {
     if (!this.handler || this.stopping) return;
     // A batch now would fail for the outage alone; the messages wait, visible, until it is back.
     if (this.dependency && !this.dependency.available) return;
-    while (this.batches.size < this.concurrency && this.ready.size > 0) {
-      if (this.ready.size < this.batchSize && this.batchWindowMs > 0 && !this.windowElapsed) {
+    while (this.batches.size < this.concurrency) {
+      const visible = this.store.counts({ now: Date.now(), limit: this.batchSize }).visible;
+      if (visible === 0) {
+        this.wakeAtNextVisible();
+        return;
+      }
+      if (visible < this.batchSize && this.batchWindowMs > 0 && !this.windowElapsed) {
         this.windowTimer ??= setTimeout(() => {
           this.windowTimer = undefined;
           this.windowElapsed = true;
@@ -353,6 +280,22 @@ export class LocalQueue {
     }
   }
 
+  /** Sets the wake-up timer for the end of the earliest retry delay, unless one is set for earlier. */
+  private wakeAtNextVisible(): void {
+    const next = this.store.nextVisibleAt(Date.now());
+    if (next === undefined || next >= this.wakeAt) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = next;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.wakeAt = Infinity;
+        this.pump();
+      },
+      Math.max(0, next - Date.now()),
+    );
+  }
+
   private track(batch: Promise<void>): void {
     const tracked = batch
       .catch((error: unknown) =>
@@ -366,79 +309,42 @@ export class LocalQueue {
     this.batches.add(tracked);
   }
 
-  /** Takes up to a batch of visible messages; one already received `maxReceiveCount` times goes to the DLQ instead. */
-  private receive(): Message[] {
-    const batch: Message[] = [];
-    const exhausted: Message[] = [];
-    for (const message of this.ready.values()) {
-      if (batch.length === this.batchSize) break;
-      this.ready.delete(message.id);
-      if (message.receiveCount >= this.maxReceiveCount) exhausted.push(message);
-      else batch.push(message);
-    }
-    if (exhausted.length > 0) {
-      this.inBackground(
-        this.deadLetter(
-          exhausted,
-          'maxReceiveCount reached without an acknowledgement (the consumer stopped or crashed)',
-        ),
-      );
-    }
-    const now = Date.now();
-    for (const message of batch) {
-      message.receiveCount += 1;
-      message.firstReceiveAt ??= now;
-      message.receiptHandle = randomBytes(48).toString('base64');
-      this.invisible.set(message.id, message);
-    }
+  /**
+   * Takes up to a batch of visible messages, its receive counts committed before the handler runs
+   * (so a message that crashes the process every time still ends in the DLQ); one already received
+   * `maxReceiveCount` times goes to the DLQ instead.
+   */
+  private receive(): ReceivedMessage[] {
+    const { batch, deadLettered } = this.store.receive({
+      now: Date.now(),
+      limit: this.batchSize,
+      visibilityTimeoutMs: this.visibilityTimeoutMs,
+      maxReceiveCount: this.maxReceiveCount,
+      exhaustedReason: EXHAUSTED_REASON,
+    });
+    this.logDeadLettered(deadLettered);
     return batch;
   }
 
-  private async runBatch(batch: Message[]): Promise<void> {
+  private async runBatch(batch: ReceivedMessage[]): Promise<void> {
     const handler = this.handler;
     if (!handler) return;
-    const handles = new Map(batch.map((message) => [message.id, message.receiptHandle]));
+    // Receive counts on disk before the handler runs, as SQS has them (a power loss included).
+    await this.store
+      .durable()
+      .catch((error: unknown) =>
+        this.log('error', 'local queue: the store could not sync a receive', { error: errorMessage(error) }),
+      );
     const startedAt = Date.now();
-    // The receive count is durable before the handler runs, so a message that crashes the
-    // process every time still ends in the DLQ.
-    await this.journal.append(
-      batch.map(
-        (message): JournalRecord => ({
-          op: 'receive',
-          id: message.id,
-          count: message.receiveCount,
-          at: message.firstReceiveAt ?? Date.now(),
-        }),
-      ),
-    );
     const event: SQSEvent = {
-      Records: batch.map((message) =>
-        toSqsRecord(
-          {
-            ...message,
-            receiptHandle: message.receiptHandle ?? '',
-            firstReceiveAt: message.firstReceiveAt ?? message.sentAt,
-          },
-          { queueArn: this.queueArn, awsRegion: this.awsRegion },
-        ),
-      ),
+      Records: batch.map((message) => toSqsRecord(message, { queueArn: this.queueArn, awsRegion: this.awsRegion })),
     };
     const outcome = await this.invoke(handler, event);
-    // Only messages still held under this receive's handle are settled here.
-    const held = batch.filter(
-      (message) => message.receiptHandle !== undefined && message.receiptHandle === handles.get(message.id),
-    );
     const anyFailed = outcome.kind === 'timed-out' || outcome.failed.size > 0;
     if (anyFailed && this.dependency?.wasDownSince(startedAt)) {
-      const retried = outcome.kind === 'timed-out' ? held : held.filter((message) => outcome.failed.has(message.id));
-      const succeeded = held.filter((message) => !retried.includes(message));
-      for (const message of succeeded) this.invisible.delete(message.id);
-      await Promise.all([
-        succeeded.length > 0
-          ? this.journal.append(succeeded.map((message): JournalRecord => ({ op: 'delete', id: message.id })))
-          : Promise.resolve(),
-        this.retryAfterOutage(retried),
-      ]);
+      const retried = outcome.kind === 'timed-out' ? batch : batch.filter((message) => outcome.failed.has(message.id));
+      this.store.delete(batch.filter((message) => !retried.includes(message)));
+      this.retryAfterOutage(retried);
       return;
     }
     if (outcome.kind === 'timed-out') {
@@ -446,21 +352,20 @@ export class LocalQueue {
         'warn',
         'local queue: handler did not finish within the visibility timeout; its messages are visible again',
         {
-          messageIds: held.map((message) => message.id),
+          messageIds: batch.map((message) => message.id),
           visibilityTimeoutMs: this.visibilityTimeoutMs,
         },
       );
-      await this.fail(held, 'visibility timeout expired before the handler finished', 0);
+      this.fail(batch, 'visibility timeout expired before the handler finished', 0);
       return;
     }
-    const succeeded = held.filter((message) => !outcome.failed.has(message.id));
-    const failed = held.filter((message) => outcome.failed.has(message.id));
-    for (const message of succeeded) this.invisible.delete(message.id);
-    const writes: Promise<void>[] = [];
-    if (succeeded.length > 0)
-      writes.push(this.journal.append(succeeded.map((message): JournalRecord => ({ op: 'delete', id: message.id }))));
-    writes.push(this.fail(failed, outcome.reason, this.retryDelayMs));
-    await Promise.all(writes);
+    // A delete or change under a handle that is no longer the message's (received again since) is ignored.
+    this.store.delete(batch.filter((message) => !outcome.failed.has(message.id)));
+    this.fail(
+      batch.filter((message) => outcome.failed.has(message.id)),
+      outcome.reason,
+      this.retryDelayMs,
+    );
   }
 
   /** Runs the handler like Lambda would: a throw fails the batch; running past the visibility timeout times it out. */
@@ -485,99 +390,51 @@ export class LocalQueue {
   }
 
   /** Makes failed messages visible again after a backoff, or dead-letters those out of receives. */
-  private async fail(messages: Message[], reason: string, baseDelayMs: number): Promise<void> {
-    const exhausted: Message[] = [];
-    for (const message of messages) {
-      message.receiptHandle = undefined;
-      message.lastError = reason;
-      if (message.receiveCount >= this.maxReceiveCount) {
-        exhausted.push(message);
-        continue;
-      }
-      const delay = Math.min(baseDelayMs * 2 ** (message.receiveCount - 1), this.visibilityTimeoutMs);
-      if (delay <= 0) {
-        this.makeVisible(message);
-        continue;
-      }
-      message.retryTimer = setTimeout(() => {
-        message.retryTimer = undefined;
-        this.makeVisible(message);
-        this.pump();
-      }, delay);
-    }
-    if (exhausted.length > 0) await this.deadLetter(exhausted, reason);
-    this.pump();
+  private fail(messages: ReceivedMessage[], reason: string, baseDelayMs: number): void {
+    const now = Date.now();
+    const exhausted = messages.filter((message) => message.receiveCount >= this.maxReceiveCount);
+    this.store.changeVisibility(
+      messages
+        .filter((message) => message.receiveCount < this.maxReceiveCount)
+        .map((message) => ({
+          ...message,
+          visibleAt:
+            now + Math.max(0, Math.min(baseDelayMs * 2 ** (message.receiveCount - 1), this.visibilityTimeoutMs)),
+        })),
+    );
+    this.logDeadLettered(
+      this.store.deadLetter(
+        exhausted.map((message) => ({ ...message, reason })),
+        now,
+      ),
+    );
   }
 
   /**
-   * Gives back the receive of messages whose batch failed while the store was down (durably, so a
-   * crash meanwhile does not count it either), and retries them after the outage delay: as SQS
+   * Gives back the receive of messages whose batch failed while the store was down (committed, so
+   * a crash meanwhile does not count it either), and retries them after the outage delay: as SQS
    * would after a visibility timeout, but never toward the dead-letter queue.
    */
-  private async retryAfterOutage(messages: Message[]): Promise<void> {
+  private retryAfterOutage(messages: ReceivedMessage[]): void {
     if (messages.length === 0) return;
-    for (const message of messages) {
-      message.receiptHandle = undefined;
-      message.receiveCount = Math.max(0, message.receiveCount - 1);
-    }
-    for (const message of messages) {
-      message.retryTimer = setTimeout(() => {
-        message.retryTimer = undefined;
-        this.makeVisible(message);
-        this.pump();
-      }, this.outageRetryDelayMs);
-    }
+    const visibleAt = Date.now() + this.outageRetryDelayMs;
+    this.store.changeVisibility(
+      messages.map((message) => ({ ...message, visibleAt })),
+      { giveBackReceive: true },
+    );
     this.log('warn', 'local queue: deliveries failed while the store was down; retried later, not toward the DLQ', {
       count: messages.length,
       retryInSeconds: Math.round(this.outageRetryDelayMs / 1000),
     });
-    await this.journal.append(
-      messages.map(
-        (message): JournalRecord => ({
-          op: 'receive',
-          id: message.id,
-          count: message.receiveCount,
-          at: message.firstReceiveAt ?? message.sentAt,
-        }),
-      ),
-    );
   }
 
-  private makeVisible(message: Message): void {
-    if (this.invisible.delete(message.id)) this.ready.set(message.id, message);
-  }
-
-  private async deadLetter(messages: Message[], reason: string): Promise<void> {
-    const at = Date.now();
-    for (const message of messages) {
-      this.invisible.delete(message.id);
-      this.ready.delete(message.id);
-      const lastError = message.lastError ?? reason;
-      this.dead.set(message.id, {
-        messageId: message.id,
-        body: message.body,
-        attributes: message.attributes,
-        receiveCount: message.receiveCount,
-        sentTimestamp: message.sentAt,
-        deadLetteredAt: at,
-        lastError,
-      });
+  private logDeadLettered(letters: DeadLetter[]): void {
+    for (const letter of letters) {
       this.log('error', 'local queue: message moved to the dead-letter queue', {
-        messageId: message.id,
-        receiveCount: message.receiveCount,
-        reason: lastError,
+        messageId: letter.messageId,
+        receiveCount: letter.receiveCount,
+        reason: letter.lastError,
       });
     }
-    await this.journal.append(
-      messages.map(
-        (message): JournalRecord => ({
-          op: 'dead',
-          id: message.id,
-          count: message.receiveCount,
-          at,
-          reason: message.lastError ?? reason,
-        }),
-      ),
-    );
   }
 }

@@ -121,7 +121,7 @@ async function deadLetters(service: SpawnedService & { admin: string }): Promise
 async function storeChild(service: SpawnedService): Promise<{ pid: number; port: number }> {
   const pid = service.process.pid ?? 0;
   const children = await descendantProcesses(pid);
-  const store = children.find((child) => child.args.includes('DYNALITE_MODULE'));
+  const store = children.find((child) => child.args.includes('dynamo-child.ts'));
   if (!store) throw new Error(`No dynalite child under ${pid}: ${JSON.stringify(children)}`);
   const [port] = await listeningPorts(store.pid);
   if (port === undefined) throw new Error(`The dynalite child ${store.pid} listens on no port.`);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -48,6 +48,28 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(5);
   }
+}
+
+/**
+ * Runs `body` in a child process (tsx) with `LocalQueue`, `DIR` and `print(value)` (one JSON line
+ * on stdout) in scope, so a test can kill it mid-work.
+ */
+async function spawnQueueScript(body: string, queueDir: string, args: string[] = []) {
+  const script = join(dir, `child-${Math.random().toString(36).slice(2)}.mts`); // .mts: no package.json here says ESM
+  await writeFile(
+    script,
+    `import { LocalQueue } from ${JSON.stringify(resolve('local/queue/index.ts'))};
+const DIR = ${JSON.stringify(queueDir)};
+const print = (value) => process.stdout.write(JSON.stringify(value) + '\\n');
+${body}`,
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: resolve('.'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  const lines = createInterface({ input: child.stdout });
+  return { process: child, exited, onLine: (listener: (line: string) => void) => lines.on('line', listener) };
 }
 
 beforeEach(async () => {
@@ -241,24 +263,35 @@ describe('LocalQueue', () => {
     expect(third.stats()).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 0 });
   });
 
-  it('recovers after a simulated crash: what was not deleted is visible again, with its receive count', async () => {
-    // Prepare: the first instance acknowledges one batch, then hangs on the next and is never stopped.
-    const crashed = await openQueue({ batchSize: 5, concurrency: 1, batchWindowMs: 0, visibilityTimeoutMs: 300 });
-    const ids = (await Promise.all(Array.from({ length: 12 }, (_, index) => crashed.send(`m${index}`)))).map(
-      (result) => result.messageId,
+  it('recovers after a crash: what was not deleted is visible again, with its receive count', async () => {
+    // Prepare: a child acknowledges one batch, then hangs on the next and is killed with SIGKILL.
+    const child = await spawnQueueScript(
+      `const queue = await LocalQueue.open({ dir: DIR, log: () => undefined, batchSize: 5, concurrency: 1, ` +
+        `batchWindowMs: 0, visibilityTimeoutMs: 300 });
+const ids = [];
+for (let index = 0; index < 12; index += 1) ids.push((await queue.send('m' + index)).messageId);
+print({ sent: ids });
+let calls = 0;
+queue.start(async (event) => {
+  calls += 1;
+  print({ [calls === 1 ? 'acknowledged' : 'hanging']: event.Records.map((record) => record.messageId) });
+  return calls === 1 ? undefined : new Promise(() => undefined);
+});
+`,
+      join(dir, 'q'),
     );
-    let calls = 0;
-    const firstRun = recorder(() => {
-      calls += 1;
-      return calls === 1 ? undefined : new Promise<never>(() => undefined);
+    const lines: Record<string, string[]> = {};
+    child.onLine((line) => {
+      Object.assign(lines, JSON.parse(line));
+      if (lines.hanging) child.process.kill('SIGKILL'); // the first batch's deletes and the second's receives are committed by now
     });
-    crashed.start(firstRun.handler);
-    await until(() => calls === 2); // the first batch's deletes and the second's receives are on disk by now
-    const acknowledged = new Set(firstRun.events[0]?.Records.map((record) => record.messageId));
-    const hanging = new Set(firstRun.events[1]?.Records.map((record) => record.messageId));
+    await child.exited;
+    const ids = lines.sent ?? [];
+    const acknowledged = new Set(lines.acknowledged);
+    const hanging = new Set(lines.hanging);
 
     // Act
-    const recovered = await openQueue({ batchWindowMs: 0 });
+    const recovered = await openQueue({ dir: join(dir, 'q'), batchWindowMs: 0 });
     const visibleAtOpen = recovered.stats().visible;
     const secondRun = recorder();
     recovered.start(secondRun.handler);
@@ -277,30 +310,21 @@ describe('LocalQueue', () => {
 
   it('keeps every send that resolved before the process was killed with SIGKILL', async () => {
     // Prepare: a child process sends as fast as it can and prints each id once send resolves.
-    const script = join(dir, 'sender.mts'); // .mts: the temp folder has no package.json saying ESM
-    const queueModule = resolve('local/queue/index.ts');
-    await writeFile(
-      script,
-      `import { LocalQueue } from ${JSON.stringify(queueModule)};
-const queue = await LocalQueue.open({ dir: ` +
-        `${JSON.stringify(join(dir, 'q'))}, log: () => undefined });
+    const child = await spawnQueueScript(
+      `const queue = await LocalQueue.open({ dir: DIR, log: () => undefined });
 let n = 0;
 const worker = async () => { for ` +
         `(;;) { const { messageId } = await queue.send('body-' + n++); process.stdout.write(messageId + '\\n'); } ` +
         `};
 await Promise.all(Array.from({ length: 32 }, worker));
 `,
+      join(dir, 'q'),
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: resolve('.'),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
     const printed: string[] = [];
-    const exited = new Promise<void>((done) => child.on('exit', () => done()));
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
+    const exited = child.exited;
+    child.onLine((line) => {
       printed.push(line);
-      if (printed.length === 2000) child.kill('SIGKILL');
+      if (printed.length === 2000) child.process.kill('SIGKILL');
     });
 
     // Act
@@ -317,10 +341,10 @@ await Promise.all(Array.from({ length: 32 }, worker));
     expect([...acknowledged].filter((id) => !delivered.has(id))).toEqual([]);
   });
 
-  it('group-commits concurrent sends into far fewer journal syncs', async () => {
+  it('group-commits concurrent sends into far fewer syncs', async () => {
     // Prepare: 50 senders, each sending its next message as soon as the last one is durable (like HTTP clients).
     const queue = await openQueue();
-    const before = queue.stats().journalCommits;
+    const before = queue.stats().syncs;
     const senders = 50;
     const perSender = 100;
     const body = JSON.stringify({
@@ -339,44 +363,89 @@ await Promise.all(Array.from({ length: 32 }, worker));
 
     // Assess
     const sends = senders * perSender;
-    const commits = queue.stats().journalCommits - before;
+    const commits = queue.stats().syncs - before;
     expect(queue.stats().visible).toBe(sends);
     expect(commits).toBeLessThanOrEqual(sends / 10);
     console.info(
       `local queue: ${sends} sends from ${senders} senders in ${elapsedMs.toFixed(0)} ms ` +
-        `(${Math.round((sends / elapsedMs) * 1000)}/s), ${commits} journal syncs`,
+        `(${Math.round((sends / elapsedMs) * 1000)}/s), ${commits} syncs`,
     );
   });
 
-  it('compacts the journal as it grows, without losing or reviving messages', async () => {
-    // Prepare
-    const queue = await openQueue({ compactAfterBytes: 16 * 1024, maxReceiveCount: 1000 });
-    const body = 'x'.repeat(200);
-    const keep = await queue.send('keep-me');
+  it('imports the journal of an older version once, then renames it aside', async () => {
+    // Prepare: a journal with a waiting message, one received twice, one deleted, a dead letter and a torn last line
+    const record = (value: object): string => `${JSON.stringify(value)}\n`;
+    const send = (id: string) => ({ op: 'send', id, body: `body-${id}`, attributes: { source: 'jira' }, sentAt: 1 });
+    const lines: object[] = [
+      send('waiting'),
+      send('received'),
+      { op: 'receive', id: 'received', count: 2, at: 2 },
+      send('deleted'),
+      { op: 'delete', id: 'deleted' },
+      send('poison'),
+      { op: 'dead', id: 'poison', count: 5, at: 3, reason: 'bad' },
+    ];
+    await writeFile(join(dir, 'journal.jsonl'), `${lines.map(record).join('')}{"op":"send","id":"torn","bo`);
 
-    const { records, handler } = recorder((event) => ({
-      batchItemFailures: event.Records.filter((record) => record.messageId === keep.messageId).map((record) => ({
-        itemIdentifier: record.messageId,
-      })),
-    }));
-    queue.start(handler);
-
-    // Act: 500 messages in rounds, each round deleted before the next; only keep-me stays live.
-    for (let round = 1; round <= 10; round += 1) {
-      await Promise.all(Array.from({ length: 50 }, () => queue.send(body)));
-      await until(
-        () =>
-          records().filter((record) => record.body === body).length === round * 50 &&
-          queue.stats().visible + queue.stats().inFlight === 1,
-      );
-    }
-    await queue.stop();
-    const size = (await stat(join(dir, 'journal.jsonl'))).size;
-    const reopened = await openQueue();
+    // Act
+    const first = await openQueue();
+    const dead = first.deadLetters();
+    await first.stop();
+    const second = await openQueue();
+    const { records, handler } = recorder();
+    second.start(handler);
+    await second.drained();
 
     // Assess
-    expect(size).toBeLessThan(40 * 1024); // about 170 KiB were appended in all
-    expect(reopened.stats().visible).toBe(1);
+    expect(dead).toEqual([
+      {
+        messageId: 'poison',
+        body: 'body-poison',
+        attributes: { source: 'jira' },
+        receiveCount: 5,
+        sentTimestamp: 1,
+        deadLetteredAt: 3,
+        lastError: 'bad',
+      },
+    ]);
+    expect(records().map((delivered) => [delivered.messageId, delivered.attributes.ApproximateReceiveCount])).toEqual([
+      ['waiting', '1'],
+      ['received', '3'],
+    ]);
+    expect(records()[0]?.messageAttributes.source?.stringValue).toBe('jira');
+    expect(await readdir(dir)).toContain('journal.jsonl.imported');
+    expect(await readdir(dir)).not.toContain('journal.jsonl');
+    expect(second.deadLetters()).toHaveLength(1);
+  });
+
+  it('keeps the receive counts a killed consumer committed, so a message that kills it every time is dead-lettered', async () => {
+    // Prepare: a message whose handler kills the process on every receive (maxReceiveCount 3)
+    const script = `const queue = await LocalQueue.open({ dir: DIR, log: () => undefined, batchWindowMs: 0, maxReceiveCount: 3 });
+if (process.argv.includes('--send')) print({ sent: (await queue.send('kills the consumer')).messageId });
+queue.start(async (event) => { print({ received: event.Records[0].attributes.ApproximateReceiveCount }); process.kill(process.pid, 'SIGKILL'); });
+`;
+    const received: string[] = [];
+    let sent = '';
+    for (let run = 0; run < 4; run += 1) {
+      const child = await spawnQueueScript(script, join(dir, 'q'), run === 0 ? ['--send'] : []);
+      child.onLine((line) => {
+        const value = JSON.parse(line) as { sent?: string; received?: string };
+        if (value.sent) sent = value.sent;
+        if (value.received) received.push(value.received);
+      });
+      const stuck = setTimeout(() => child.process.kill('SIGKILL'), 3000); // not expected: the handler kills it
+      await child.exited;
+      clearTimeout(stuck);
+    }
+
+    // Act
+    const queue = await openQueue({ dir: join(dir, 'q'), maxReceiveCount: 3 });
+    const letters = queue.deadLetters();
+
+    // Assess
+    expect(received).toEqual(['1', '2', '3']);
+    expect(letters.map((letter) => [letter.messageId, letter.receiveCount])).toEqual([[sent, 3]]);
+    expect(queue.stats()).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 1 });
   });
 
   it('stop() waits for the batch in flight, then refuses new work', async () => {
