@@ -102,6 +102,8 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
   }
 
   claimWithNewContact(claim: NewContactClaim, snapshot: AccountSnapshot): Promise<boolean> {
+    // A webhook's event comes here (and to contact-items.ts) a second time: its batch's links were all
+    // read at once before any event was applied (account-prefetch.ts); this is the event's own write.
     return this.contactItems.claimWithNewContact(claim, snapshot, (apart) => this.claimLink(apart));
   }
 
