@@ -308,7 +308,7 @@ async function runBaseline(config: Extract<RunConfig, { mode: 'baseline' }>): Pr
   try {
     // The service's own client (same settings, same socket pool), and the very item the sync writes.
     const { dynamoDocumentClient } = await import('../lambdas/adapters/dynamodb/client.js');
-    const { newContactRecord } = await import('../lambdas/adapters/dynamodb/contact-record.js');
+    const { newContactRecord } = await import('../lambdas/adapters/dynamodb/contact-items.js');
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
     const client = dynamoDocumentClient();
     const counter = new DynamoCounter();

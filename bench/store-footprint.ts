@@ -170,7 +170,7 @@ async function measurePuts(puts: number) {
   let stopped = false;
   try {
     const { dynamoDocumentClient } = await import('../lambdas/adapters/dynamodb/client.js');
-    const { newContactRecord } = await import('../lambdas/adapters/dynamodb/contact-record.js');
+    const { newContactRecord } = await import('../lambdas/adapters/dynamodb/contact-items.js');
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
     const client = dynamoDocumentClient();
     const memory = storeSampler();

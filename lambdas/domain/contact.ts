@@ -1,3 +1,5 @@
+import { ConflictError } from './errors.js';
+
 /** A CRM contact as clients see it (see CONTRACT.md). */
 export interface Contact {
   id: string;
@@ -51,4 +53,19 @@ export function visibleTags(userTags: readonly string[], linked: boolean): strin
 export function jiraOwnedFieldsChanged(contact: Contact, changes: ContactChanges): string[] {
   if (!isSynced(contact)) return [];
   return JIRA_OWNED_FIELDS.filter((field) => field in changes && changes[field] !== contact[field]);
+}
+
+/**
+ * A synced contact cannot be deleted: it exists as long as its Jira account syncs. Throws the 409 a
+ * person can act on. The store keeps the same rule as a condition, against a sync linking it meanwhile.
+ */
+export function assertDeletionAllowed(contact: Pick<Contact, 'jiraUser'>): void {
+  if (isSynced(contact)) throw syncedContactDeletionConflict();
+}
+
+export function syncedContactDeletionConflict(): ConflictError {
+  return new ConflictError(
+    'This contact is synced with a Jira user and cannot be deleted. ' +
+      'Turn user syncing off, or delete the user in Jira, first.',
+  );
 }

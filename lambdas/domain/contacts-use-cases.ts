@@ -1,6 +1,6 @@
 import type { CompanyStore, ContactStore } from './contact-store.js';
-import type { Contact, ContactChanges, NewContact } from './contact.js';
-import { ValidationError } from './errors.js';
+import { type Contact, type ContactChanges, type NewContact, assertDeletionAllowed } from './contact.js';
+import { NotFoundError, ValidationError } from './errors.js';
 
 /**
  * Creates a regular contact.
@@ -27,6 +27,18 @@ export async function updateContact(
 ): Promise<Contact> {
   await requireCompanies(companies, changes.companyIds);
   return contacts.updateContact(id, changes);
+}
+
+/**
+ * Deletes a regular contact; a synced contact cannot be deleted (409).
+ * Primary course: the contact exists and is not synced -> it is deleted (the store refuses it too if a
+ * sync links it meanwhile).
+ */
+export async function deleteContact(contacts: ContactStore, id: string): Promise<void> {
+  const contact = await contacts.getContact(id);
+  if (!contact) throw new NotFoundError(`No contact has the id ${id}.`);
+  assertDeletionAllowed(contact);
+  await contacts.deleteContact(id);
 }
 
 async function requireCompanies(companies: CompanyStore, ids: readonly string[] | undefined): Promise<void> {

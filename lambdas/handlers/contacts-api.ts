@@ -1,4 +1,4 @@
-import { createContact, updateContact } from '../domain/contacts-use-cases.js';
+import { createContact, deleteContact, updateContact } from '../domain/contacts-use-cases.js';
 import { NotFoundError } from '../domain/errors.js';
 import { apiHandler } from '../http/api-handler.js';
 import { contactChangesSchema, emailQuerySchema, newContactSchema } from '../http/contact-schemas.js';
@@ -40,7 +40,7 @@ export const handler = apiHandler(
       return jsonResponse(200, contact satisfies ContactBody);
     },
     'DELETE /contacts/{id}': async (event) => {
-      await dependencies.contacts().deleteContact(pathId(event, 'contact'));
+      await deleteContact(dependencies.contacts(), pathId(event, 'contact'));
       return jsonResponse(204);
     },
   }),

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type DemotionMode, demoteLinksBatch } from '../domain/sync/demote-links-batch.js';
+import { type DemotionMode, demoteLinksBatch, reconcileSweep } from '../domain/sync/demote-links-batch.js';
 import { sweepSince } from '../domain/sync/user-sync-toggle.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger, metrics } from '../shared/powertools.js';
@@ -25,10 +25,10 @@ function sweepMode(runId: string): Promise<DemotionMode | undefined> {
         store.seenAccounts(runId),
         sweepSince(store, runId),
       ]);
-      // A record without an account id might be any linked account: then nobody is swept this time.
-      if (unreadable > 0)
+      const sweep = reconcileSweep({ accountIds, unreadable, since });
+      if (!sweep)
         logger.warn('Reconcile sweeps nothing: Jira listed records without an account id', { runId, unreadable });
-      return unreadable > 0 ? undefined : { kind: 'sweep', seen: accountIds, since };
+      return sweep;
     })();
     mode.catch(() => (sweepCache = undefined));
     sweepCache = { runId, mode };

@@ -1,14 +1,14 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contact, JiraAccountType } from '../../domain/contact.js';
 import { type AccountSnapshot, nameForNewContact } from '../../domain/sync/account-snapshot.js';
 import { visibleTags } from '../../domain/contact.js';
 import { normalizeEmail } from '../../domain/email.js';
-import { contactKey } from './item-keys.js';
 
-/** A contact as stored. `tags` holds only the user's own tags; `Jira User` is derived from the link. */
+/**
+ * A contact as stored. `tags` holds only the user's own tags; `Jira User` is derived from the link.
+ * Where it is stored (its `pk` and `sk`) is contact-items.ts's decision alone.
+ */
 export interface ContactRecord {
   pk: string;
-  /** `CONTACT`, or `LINK` for a contact kept in its account's link item (see item-keys.ts). */
   sk: string;
   id: string;
   name: string;
@@ -39,8 +39,11 @@ export interface ContactRecord {
   kindSort: string;
 }
 
-/** The key attributes and index attributes of a new contact record. */
-export function newContactRecord(fields: {
+/** A contact's attributes besides its key. */
+export type ContactFields = Omit<ContactRecord, 'pk' | 'sk'>;
+
+/** The attributes (index attributes included) of a new contact, wherever it is stored. */
+export function newContactFields(fields: {
   id: string;
   name: string;
   email: string | null;
@@ -48,10 +51,9 @@ export function newContactRecord(fields: {
   companyIds: string[];
   tags: string[];
   now: string;
-}): ContactRecord {
+}): ContactFields {
   const createdKey = `${fields.now}#${fields.id}`;
   return {
-    ...contactKey(fields.id),
     id: fields.id,
     name: fields.name,
     email: fields.email,
@@ -68,9 +70,9 @@ export function newContactRecord(fields: {
 }
 
 /** A new contact that carries the account from the start (the `Jira User` tag is derived from it). */
-export function syncedContactRecord(contactId: string, snapshot: AccountSnapshot, createdAt: string): ContactRecord {
+export function syncedContactFields(contactId: string, snapshot: AccountSnapshot, createdAt: string): ContactFields {
   return {
-    ...newContactRecord({
+    ...newContactFields({
       id: contactId,
       name: nameForNewContact(snapshot),
       email: snapshot.email,
@@ -86,7 +88,8 @@ export function syncedContactRecord(contactId: string, snapshot: AccountSnapshot
   };
 }
 
-export function toContact(record: ContactRecord): Contact {
+/** The contact as clients see it. */
+export function toContact(record: ContactFields): Contact {
   const linked = record.jiraAccountId !== undefined;
   return {
     id: record.id,
@@ -104,21 +107,8 @@ export function toContact(record: ContactRecord): Contact {
   };
 }
 
-/**
- * The contact item as stored (strongly consistent), or undefined when no contact has this id (a link
- * item without a contact in it is no contact).
- */
-export async function getContactRecord(
-  client: DynamoDBDocumentClient,
-  table: string,
-  id: string,
-): Promise<ContactRecord | undefined> {
-  const result = await client.send(new GetCommand({ TableName: table, Key: contactKey(id), ConsistentRead: true }));
-  return result.Item?.id === undefined ? undefined : (result.Item as ContactRecord);
-}
-
-/** Every attribute of a contact besides its key: what deleting a contact kept in a link item removes. */
-export const CONTACT_ATTRIBUTES: ReadonlyArray<Exclude<keyof ContactRecord, 'pk' | 'sk'>> = [
+/** Every attribute of a contact besides its key: what taking a contact out of an item removes. */
+export const CONTACT_ATTRIBUTES: ReadonlyArray<keyof ContactFields> = [
   'id',
   'name',
   'email',

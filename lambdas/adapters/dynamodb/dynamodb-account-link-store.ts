@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   AccountLink,
   AccountLinkStore,
@@ -8,9 +8,8 @@ import type {
 } from '../../domain/sync/account-link-store.js';
 import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
 import { batchGetAll } from './batch-get.js';
-import { type ContactRecord, syncedContactRecord } from './contact-record.js';
+import { CLAIMABLE, ContactItems, LINK_SK, formerContactOf, linkKey } from './contact-items.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { LINK_SK, accountContactId, contactKey, linkKey } from './item-keys.js';
 import { LinkableEmailHints } from './linkable-email-hints.js';
 import { LINK_SHARDS, tableName } from './table-schema.js';
 import { buildUpdate } from './update-expression.js';
@@ -19,28 +18,20 @@ import { writeIf } from './write-if.js';
 const SCAN_CURSOR_ATTRIBUTES = ['pk', 'sk'];
 
 /**
- * A link is in no index of its own: demotion finds links with a parallel scan. The link item of an
- * account whose contact the sync created also keeps that contact (and is in the contacts' indexes).
+ * A link is in no index of its own: demotion finds links with a parallel scan. The item may also keep
+ * a contact: contact-items.ts decides that, and makes the writes that touch both.
  */
 type LinkRecord = Omit<AccountLink, 'formerContactId'> & {
   pk: string;
   sk: typeof LINK_SK;
   /** The contact the account was linked to when it was last unlinked. */
   lastContactId?: string;
-  /** Set when the item also keeps the account's own contact (see item-keys.ts). */
-  id?: string;
 };
-
-/** Free to claim: no link, or a tombstone older than the claim (the `:unlinked` and `:claimTs` values). */
-const CLAIMABLE = 'attribute_not_exists(pk) OR #status = :unlinked AND eventTs < :claimTs';
 
 /** The link as the domain sees it: no key attributes leave the adapter. */
 function toLink(record: Record<string, unknown>): AccountLink {
-  const { accountId, status, contactId, origin, eventTs, runId, claimedAt, lastContactId, id } =
-    record as unknown as LinkRecord;
-  // A tombstone's former contact: the one it last named, or (items written before it was kept) the
-  // contact the item keeps.
-  const formerContactId = status === 'unlinked' ? (lastContactId ?? id) : undefined;
+  const { accountId, status, contactId, origin, eventTs, runId, claimedAt } = record as unknown as LinkRecord;
+  const formerContactId = status === 'unlinked' ? formerContactOf(record) : undefined;
   return {
     accountId,
     status,
@@ -55,13 +46,14 @@ function toLink(record: Record<string, unknown>): AccountLink {
 
 /** `JIRA#<accountId> / LINK`: one item per Jira account, naming its only contact (or its tombstone). */
 export class DynamoDbAccountLinkStore implements AccountLinkStore {
-  private readonly hints: LinkableEmailHints;
+  /** The writes of a link and a contact together (a new account's contact lives in its link item). */
+  private readonly contactItems: ContactItems;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string = tableName(),
   ) {
-    this.hints = new LinkableEmailHints(client, table);
+    this.contactItems = new ContactItems(client, table, new LinkableEmailHints(client, table));
   }
 
   async getLink(accountId: string): Promise<AccountLink | undefined> {
@@ -109,32 +101,10 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     return written.written;
   }
 
-  async claimWithNewContact(claim: NewContactClaim, snapshot: AccountSnapshot): Promise<boolean> {
-    const contactId = accountContactId(claim.accountId);
-    const contact: ContactRecord = syncedContactRecord(contactId, snapshot, claim.claimedAt);
-    const link: LinkRecord = {
-      accountId: claim.accountId,
-      status: 'linked',
-      contactId,
-      origin: 'created',
-      eventTs: claim.eventTs,
-      claimedAt: claim.claimedAt,
-      ...(claim.runId ? { runId: claim.runId } : {}),
-      ...linkKey(claim.accountId),
-    };
-    const item = { ...contact, ...link };
-    // A put replaces the whole item: never over a tombstone that keeps the account's former contact.
-    // Read as absent, the account must still have no item (the simplest condition, for most accounts).
-    const put = claim.overTombstone
-      ? new PutCommand({
-          TableName: this.table,
-          Item: item,
-          ConditionExpression: `${CLAIMABLE} AND attribute_not_exists(id)`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':unlinked': 'unlinked', ':claimTs': claim.eventTs },
-        })
-      : new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
-    return (await writeIf(this.client, put)).written;
+  claimWithNewContact(claim: NewContactClaim, snapshot: AccountSnapshot): Promise<boolean> {
+    // A webhook's event comes here (and to contact-items.ts) a second time: its batch's links were all
+    // read at once before any event was applied (account-prefetch.ts); this is the event's own write.
+    return this.contactItems.claimWithNewContact(claim, snapshot, (apart) => this.claimLink(apart));
   }
 
   async retargetLink(
@@ -191,45 +161,11 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
     return update.written;
   }
 
-  async unlinkOwnContact(
+  unlinkOwnContact(
     accountId: string,
     unlink: { contactId: string; eventTs: number; runId?: string | undefined; force?: boolean },
   ): Promise<boolean> {
-    const { contactId, eventTs, runId, force = false } = unlink;
-    if (contactKey(contactId).pk !== linkKey(accountId).pk) return false;
-    const update = await writeIf(
-      this.client,
-      new UpdateCommand({
-        TableName: this.table,
-        Key: linkKey(accountId),
-        UpdateExpression:
-          'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now, #status = :unlinked, eventTs = :ts, ' +
-          'lastContactId = :contact' +
-          (runId ? ', runId = :run' : '') +
-          ' REMOVE jiraAccountId, jiraAccountType, contactId, origin' +
-          (runId ? '' : ', runId'),
-        // As the contact's own unlink and the link's mark would each require, written once.
-        ConditionExpression:
-          'contactId = :contact AND #status = :linked AND jiraAccountId = :account' +
-          (force ? '' : ' AND jiraEventTs < :ts'),
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':contact': contactId,
-          ':linked': 'linked',
-          ':unlinked': 'unlinked',
-          ':account': accountId,
-          ':ts': eventTs,
-          ':now': new Date().toISOString(),
-          ...(runId ? { ':run': runId } : {}),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    if (!update.written) return false;
-    // Regular again, so linkable by its email: say so to the sync's batched email check.
-    const email = update.attributes?.email;
-    if (typeof email === 'string' && email) await this.hints.add(email);
-    return true;
+    return this.contactItems.unlinkOwnContact(accountId, unlink);
   }
 
   async countLinked(): Promise<number> {

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactStore } from '../../domain/contact-store.js';
-import { type Contact, type ContactChanges, type NewContact, jiraOwnedFieldsChanged } from '../../domain/contact.js';
+import {
+  type Contact,
+  type ContactChanges,
+  type NewContact,
+  jiraOwnedFieldsChanged,
+  syncedContactDeletionConflict,
+} from '../../domain/contact.js';
 import { normalizeEmail } from '../../domain/email.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { Page, PageRequest } from '../../domain/page.js';
-import {
-  CONTACT_ATTRIBUTES,
-  type ContactRecord,
-  getContactRecord,
-  newContactRecord,
-  toContact,
-} from './contact-record.js';
-import { CONTACT_PK_PREFIXES, contactKey, isInLinkItem } from './item-keys.js';
+import { CONTACT_PK_PREFIXES, ContactItems, contactKey, getContactRecord, newContactRecord } from './contact-items.js';
+import { type ContactRecord, toContact } from './contact-record.js';
 import { LinkableEmailHints } from './linkable-email-hints.js';
 import { EMAIL_INDEX, KIND_INDEX, tableName } from './table-schema.js';
 import { queryPage } from './query-page.js';
@@ -23,12 +23,14 @@ const toContactItem = (item: Record<string, unknown>): Contact => toContact(item
 
 export class DynamoDbContactStore implements ContactStore {
   private readonly hints: LinkableEmailHints;
+  private readonly contactItems: ContactItems;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string = tableName(),
   ) {
     this.hints = new LinkableEmailHints(client, table);
+    this.contactItems = new ContactItems(client, table, this.hints);
   }
 
   async createContact(input: NewContact): Promise<Contact> {
@@ -114,33 +116,11 @@ export class DynamoDbContactStore implements ContactStore {
     throw syncedFieldsConflict(jiraOwnedFieldsChanged(latest, changes));
   }
 
+  /** Deletes a regular contact; the condition is the race guard of `assertDeletionAllowed` (domain). */
   async deleteContact(id: string): Promise<void> {
-    const deletion = await writeIf(this.client, this.deletion(id));
-    if (deletion.written) return;
+    if (await this.contactItems.deleteRegular(id)) return;
     await this.requireContact(id);
-    throw new ConflictError(
-      'This contact is synced with a Jira user and cannot be deleted. ' +
-        'Turn user syncing off, or delete the user in Jira, first.',
-    );
-  }
-
-  /**
-   * A contact of its own item is deleted; one kept in its account's link item is taken out of it, so
-   * that the link's tombstone stays and an older event of the account still cannot come back.
-   */
-  private deletion(id: string): DeleteCommand | UpdateCommand {
-    const regular = 'attribute_exists(id) AND attribute_not_exists(jiraAccountId)';
-    if (!isInLinkItem(id)) {
-      return new DeleteCommand({ TableName: this.table, Key: contactKey(id), ConditionExpression: regular });
-    }
-    const names = Object.fromEntries(CONTACT_ATTRIBUTES.map((attribute, index) => [`#a${index}`, attribute]));
-    return new UpdateCommand({
-      TableName: this.table,
-      Key: contactKey(id),
-      UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
-      ConditionExpression: regular,
-      ExpressionAttributeNames: names,
-    });
+    throw syncedContactDeletionConflict();
   }
 
   private async requireContact(id: string): Promise<Contact> {

@@ -1,14 +1,7 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AddMembershipResult, Membership, MembershipStore } from '../../domain/sync/synced-company-store.js';
 import { batchGetAll } from './batch-get.js';
-import type { ContactRecord } from './contact-record.js';
-import { contactKey } from './item-keys.js';
+import { contactKey, getContactRecord } from './contact-items.js';
 import { queryAll } from './query-page.js';
 import { tableName } from './table-schema.js';
 import { writeIf } from './write-if.js';
@@ -147,10 +140,7 @@ export class DynamoDbMembershipStore implements MembershipStore {
     return removed;
   }
 
-  private async contact(contactId: string): Promise<ContactRecord | undefined> {
-    const result = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: contactKey(contactId), ConsistentRead: true }),
-    );
-    return result.Item?.id === undefined ? undefined : (result.Item as ContactRecord);
+  private contact(contactId: string) {
+    return getContactRecord(this.client, this.table, contactId);
   }
 }

@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { normalizeEmail } from '../../domain/email.js';
 import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
 import type {
@@ -8,26 +8,27 @@ import type {
   UnlinkContactResult,
 } from '../../domain/sync/synced-contact-store.js';
 import { batchGetAll } from './batch-get.js';
-import { type ContactRecord, getContactRecord, syncedContactRecord } from './contact-record.js';
-import { contactKey, isInLinkItem } from './item-keys.js';
+import { ContactItems, contactKey, getContactRecord } from './contact-items.js';
+import type { ContactRecord } from './contact-record.js';
 import { LinkableEmailHints } from './linkable-email-hints.js';
 import { queryAll } from './query-page.js';
 import { EMAIL_INDEX, tableName } from './table-schema.js';
-import { buildUpdate } from './update-expression.js';
 import { writeIf } from './write-if.js';
 
 /**
  * The writes the sync makes to contacts (the same records the contacts API reads, wherever they are
- * kept: see item-keys.ts): each conditional on the contact's own Jira event time.
+ * kept: see contact-items.ts): each conditional on the contact's own Jira event time.
  */
 export class DynamoDbSyncedContactStore implements SyncedContactStore {
   private readonly hints: LinkableEmailHints;
+  private readonly contactItems: ContactItems;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string = tableName(),
   ) {
     this.hints = new LinkableEmailHints(client, table);
+    this.contactItems = new ContactItems(client, table, this.hints);
   }
 
   linkableEmails(emails: readonly string[]): Promise<Set<string>> {
@@ -131,25 +132,8 @@ export class DynamoDbSyncedContactStore implements SyncedContactStore {
     return 'stale';
   }
 
-  async createLinkedContact(contactId: string, snapshot: AccountSnapshot, createdAt: string): Promise<boolean> {
-    const record = syncedContactRecord(contactId, snapshot, createdAt);
-    if (!isInLinkItem(contactId)) {
-      const put = new PutCommand({
-        TableName: this.table,
-        Item: record,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      });
-      return (await writeIf(this.client, put)).written;
-    }
-    // Back into its account's link item (the contact was deleted there while regular): the link stays.
-    const { pk: _pk, sk: _sk, ...fields } = record;
-    const update = new UpdateCommand({
-      TableName: this.table,
-      Key: contactKey(contactId),
-      ...buildUpdate(fields),
-      ConditionExpression: 'attribute_not_exists(id)',
-    });
-    return (await writeIf(this.client, update)).written;
+  createLinkedContact(contactId: string, snapshot: AccountSnapshot, createdAt: string): Promise<boolean> {
+    return this.contactItems.createSynced(contactId, snapshot, createdAt);
   }
 
   async unlinkContact(

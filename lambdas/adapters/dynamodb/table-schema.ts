@@ -9,7 +9,7 @@
  *                                           "one contact per account" lock); demotion scans for them. The
  *                                           contact the sync creates for a new account is kept in this very
  *                                           item (same index attributes as a contact), so that creating it is
- *                                           the claim; see item-keys.ts
+ *                                           the claim; see contact-items.ts
  * - settings     SETTINGS / USER_SYNC       the toggle's state
  * - run progress RUN#<runId> / <part>       one item per page or batch of a sync run, summed for progress
  * - seen         RUNSEEN#<runId> / <part>   the accounts a run's part saw (a users/search segment, a service

@@ -27,11 +27,11 @@ export interface AccountLink {
 /** A claim: the link as it is written when an account takes a contact. */
 export type LinkClaim = AccountLink & { contactId: string; status: 'linked' };
 
-/** A claim that creates the account's contact: the store names the contact. */
+/** A claim that creates the account's contact: the store names the contact and decides where it lives. */
 export type NewContactClaim = Pick<AccountLink, 'accountId' | 'eventTs' | 'runId'> & {
   claimedAt: string;
-  /** The account's link was read as a tombstone (false: as absent, the common case, checked more cheaply). */
-  overTombstone: boolean;
+  /** The account's link as the claim read it (undefined: none); the claim holds only over that. */
+  asRead: AccountLink | undefined;
 };
 
 /** The accounts' links: the conditional writes that decide which contact an account has. Each is atomic. */
@@ -42,8 +42,9 @@ export interface AccountLinkStore {
   /** Writes `claim` only if the account has no link, or its tombstone is older than `claim.eventTs`. */
   claimLink(claim: LinkClaim): Promise<boolean>;
   /**
-   * Claims the account by creating its contact in the same write (one write per new account): only if
-   * the account has no link, or a tombstone older than `claim.eventTs` that keeps no contact of its own.
+   * Claims the account for a new contact made from `snapshot`, created with the claim (one write for an
+   * account that never had a contact): only if the account has no link, or a tombstone older than
+   * `claim.eventTs`. False when another claim or a newer event came first.
    */
   claimWithNewContact(claim: NewContactClaim, snapshot: AccountSnapshot): Promise<boolean>;
   /**
@@ -64,10 +65,10 @@ export interface AccountLinkStore {
     mark: { eventTs: number; runId?: string | undefined; expectedContactId?: string | undefined },
   ): Promise<boolean>;
   /**
-   * Makes the contact kept in the account's own link item regular and marks the link unlinked, in one
-   * write: only if the link still names that contact and the contact still carries the account with
-   * an older event (any event with `force`). False otherwise, also when the contact is kept apart:
-   * then the contact's and the link's own writes decide.
+   * Makes the account's contact regular and marks the link unlinked at once, where the store can
+   * (a contact the sync created): only if the link still names that contact and the contact still
+   * carries the account with an older event (any event with `force`). False otherwise: then the
+   * contact's and the link's own writes decide.
    */
   unlinkOwnContact(
     accountId: string,

@@ -19,6 +19,19 @@ export interface DemotionDependencies extends SyncStores {
  */
 export type DemotionMode = { kind: 'disable' } | { kind: 'sweep'; seen: ReadonlySet<string>; since: number };
 
+/**
+ * A reconcile's sweep, from the accounts its run saw in Jira and the run's start; undefined when nobody
+ * may be swept. A record without an account id (`unreadable`) might be any linked account: then nobody
+ * is swept this time.
+ */
+export function reconcileSweep(seen: {
+  accountIds: ReadonlySet<string>;
+  unreadable: number;
+  since: number;
+}): DemotionMode | undefined {
+  return seen.unreadable > 0 ? undefined : { kind: 'sweep', seen: seen.accountIds, since: seen.since };
+}
+
 export interface DemotionRequest {
   runId: string;
   shard: number;

@@ -46,8 +46,6 @@ export async function syncAccount(
   const { links, syncedContacts } = stores;
   const { runId } = options;
   const newContactId = options.newContactId ?? randomUUID;
-  // Once a claim by creation has failed, the account's item may keep its former contact: claim by link.
-  let mayCreateInClaim = true;
   // Contacts found to belong to another account: not tried again by this call.
   const taken = new Set<string>();
   // The former contact this call is reclaiming, if any.
@@ -74,25 +72,13 @@ export async function syncAccount(
         claimedAt: options.createdAt ?? new Date().toISOString(),
         ...(runId ? { runId } : {}),
       };
-      if (!existing && mayCreateInClaim && former === undefined) {
-        // The common case of an initial sync: the new contact is the claim.
-        if (await links.claimWithNewContact({ ...claimed, overTombstone: link !== undefined }, snapshot))
-          return 'created';
-        mayCreateInClaim = false; // someone else claimed it first (followed next round), or see above
-        continue;
+      if (!existing) {
+        // A new contact, created with the claim (the common case of an initial sync: one write).
+        if (await links.claimWithNewContact({ ...claimed, asRead: link }, snapshot)) return 'created';
+        continue; // someone else claimed it first, or a newer event did: followed next round
       }
-      const claim = {
-        ...claimed,
-        status: 'linked' as const,
-        contactId: existing ?? newContactId(),
-        origin: existing ? ('linked' as const) : ('created' as const),
-      };
+      const claim = { ...claimed, status: 'linked' as const, contactId: existing, origin: 'linked' as const };
       if (!(await links.claimLink(claim))) continue; // someone else claimed it first: follow their claim
-      // A fresh claim of a new contact: create it straight away.
-      const created =
-        claim.origin === 'created' &&
-        (await syncedContacts.createLinkedContact(claim.contactId, snapshot, claim.claimedAt));
-      if (created) return 'created';
       link = claim;
     }
     const contactId = link.contactId;
