@@ -3,6 +3,7 @@
  * function of (seed, slot), so 100,000 accounts cost one listing-order array and nothing else.
  * Only accounts that were created, changed or deleted after the start are kept in memory.
  */
+import { CORRUPTED_ACCOUNT_ID } from '../../lambdas/domain/jira-account.js';
 
 /** `unknown`: a record Jira cannot identify (a corrupted one); only made by the `unknownAccounts` switch. */
 export type SimulatedAccountType = 'atlassian' | 'customer' | 'app' | 'unknown';
@@ -200,8 +201,6 @@ function gcd(a: number, b: number): number {
 /** Salts of the two seeded selections, so the null-email and null-name accounts are not the same ones. */
 const NULL_EMAIL_SALT = 20;
 const NULL_NAME_SALT = 21;
-/** The first `unknown` record's id, as Jira's docs describe a corrupted record. */
-export const UNKNOWN_ACCOUNT_ID = 'unknown';
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -260,8 +259,8 @@ export class AccountDirectory {
     }
     while (this.unknownSlots.length < count) {
       const slot = this.nextSlot;
-      const named = this.get(UNKNOWN_ACCOUNT_ID) === undefined;
-      const accountId = named ? UNKNOWN_ACCOUNT_ID : this.derivedId(slot, 'unknown');
+      const named = this.get(CORRUPTED_ACCOUNT_ID) === undefined;
+      const accountId = named ? CORRUPTED_ACCOUNT_ID : this.derivedId(slot, 'unknown');
       this.nextSlot += 1;
       if (named) this.customIds.set(accountId, slot);
       this.stored.set(slot, { accountId, accountType: 'unknown', displayName: null, active: true });
