@@ -5,11 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { buildSync } from 'esbuild';
+import type { ConsoleFiles } from '../lambdas/http/console-answer.js';
 
 const SOURCE_DIR = new URL('./src/', import.meta.url);
-
-/** File name (relative to `/console/`) to its text. */
-export type ConsoleFiles = Readonly<Record<string, string>>;
 
 /** The console's static files: `index.html`, `app.js`, `app.css` and `favicon.svg`. */
 export function buildConsole(): ConsoleFiles {

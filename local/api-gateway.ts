@@ -7,7 +7,8 @@ import { API_ROUTES, type ApiRouteDefinition, WEBHOOK_RESOURCE } from '../lambda
 import { type ErrorCode, errorBodyJson } from '../lambdas/http/error-body.js';
 import { API_BODY_TOO_LARGE_MESSAGE, MAX_API_BODY_BYTES } from '../lambdas/http/request.js';
 import { MAX_WEBHOOK_BYTES } from '../lambdas/webhook/webhook-request-schema.js';
-import { consoleRoute, isConsolePath } from './console-route.js';
+import { CONSOLE_PATH, isConsolePath } from '../lambdas/http/console-answer.js';
+import { localConsoleHandler } from './console-route.js';
 import { lambdaContext } from './lambda-context.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -111,12 +112,19 @@ export class LocalGateway {
       request.resume();
       return;
     }
+    const headers = flatHeaders(request);
     if (isConsolePath(url.pathname)) {
-      const answer = consoleRoute({ method: request.method ?? 'GET', path: url.pathname });
-      send(response, answer.statusCode, answer.body, answer.headers);
+      // Every method reaches the console's handler, which answers 405 itself for all but GET and HEAD.
+      const file = url.pathname.slice(CONSOLE_PATH.length + 1);
+      const method = request.method ?? 'GET';
+      const route = file
+        ? { method, resource: `${CONSOLE_PATH}/{file}`, parameterNames: ['file'] }
+        : { method, resource: CONSOLE_PATH, parameterNames: [] };
+      const event = proxyEvent(request, url, route, file ? { file } : {}, headers, body);
+      const result = await localConsoleHandler(event);
+      send(response, result.statusCode, result.body, result.headers as Record<string, string> | undefined);
       return;
     }
-    const headers = flatHeaders(request);
     const key = `${request.method} ${url.pathname}`;
     const store = this.options.storeIndependentRoutes?.has(key) ? undefined : this.options.store;
     if (store && !store.available) {
@@ -176,7 +184,7 @@ export class LocalGateway {
 function proxyEvent(
   request: IncomingMessage,
   url: URL,
-  route: CompiledRoute,
+  route: { method: string; resource: string; parameterNames: string[] },
   pathParameters: Record<string, string>,
   headers: Record<string, string>,
   body: Buffer,

@@ -1,18 +1,9 @@
-import { buildConsole, type ConsoleFiles } from '../console/build.js';
-import { CONSOLE_PATH, type ConsoleAnswer, consoleAnswer } from '../console/site.js';
-
-let files: ConsoleFiles | undefined;
-
-/** Whether the path is the console's (`/console`, `/console/…`). */
-export function isConsolePath(path: string): boolean {
-  return path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`);
-}
+import { buildConsole } from '../console/build.js';
+import { consoleSiteHandler } from '../lambdas/handlers/console-site.js';
 
 /**
- * The console's answer, as its Lambda gives it on AWS. Bundled from console/src on the first
- * request (in memory, once per process), so a fresh clone serves it with no build step.
+ * The console's deployed handler, given the files bundled from console/src on the first request
+ * (in memory, once per process) rather than read beside a bundle, so a fresh clone serves it with
+ * no build step.
  */
-export function consoleRoute(options: { method: string; path: string }): ConsoleAnswer {
-  files ??= buildConsole();
-  return consoleAnswer({ files, ...options });
-}
+export const localConsoleHandler = consoleSiteHandler({ files: buildConsole });

@@ -1,5 +1,11 @@
 import type { JiraAccountType } from './contact.js';
 
+/**
+ * The id Jira gives a corrupted user record (its docs: `accountId: "unknown"`): it names no real
+ * account, so nothing is ever synced from it or looked up for it.
+ */
+export const CORRUPTED_ACCOUNT_ID = 'unknown';
+
 /** A Jira account as Jira's REST API describes it (`users/search`, `user`, webhook `user`). */
 export interface JiraAccount {
   accountId: string;

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { beginScheduledReconcile } from '../domain/sync/user-sync-toggle.js';
 import { dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 
@@ -14,7 +15,7 @@ export const handler = taskHandler(
     const outcome = await beginScheduledReconcile(dependencies.userSync());
     if ('declined' in outcome) {
       logger.info('Scheduled reconcile skipped', { reason: outcome.declined });
-      metrics.addMetric('ScheduledReconcilesSkipped', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.ScheduledReconcilesSkipped, MetricUnit.Count, 1);
       return { action: input.action };
     }
     return { action: input.action, runId: outcome.runId };

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { demoteCompaniesBatch } from '../domain/sync/sync-organizations.js';
 import { dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
 import { metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 
@@ -18,6 +19,6 @@ export const handler = taskHandler(async (input: DemoteCompaniesInput): Promise<
     { runId: input.runId, cursor: input.cursor ?? null },
   );
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('CompanyBatchesDemoted', MetricUnit.Count, 1);
+  metrics.addMetric(METRIC.CompanyBatchesDemoted, MetricUnit.Count, 1);
   return { runId: input.runId, action: input.action, cursor };
 });

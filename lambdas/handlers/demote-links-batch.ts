@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type DemotionMode, demoteLinksBatch, reconcileSweep } from '../domain/sync/demote-links-batch.js';
 import { sweepSince } from '../domain/sync/user-sync-toggle.js';
 import { dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 
@@ -52,10 +53,10 @@ export const handler = taskHandler(async (input: DemoteBatchInput): Promise<Demo
   );
   metrics.addMetadata('runId', input.runId);
   metrics.addMetric(
-    'ContactsUnlinked',
+    METRIC.ContactsUnlinked,
     MetricUnit.Count,
     action === 'reconcile' ? progress.unlinked : progress.processed,
   );
-  metrics.addMetric('AccountsFailed', MetricUnit.Count, progress.failed);
+  metrics.addMetric(METRIC.AccountsFailed, MetricUnit.Count, progress.failed);
   return { runId: input.runId, action, shard: input.shard, cursor };
 });

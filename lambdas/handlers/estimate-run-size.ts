@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { estimateRunSize } from '../domain/sync/run-size.js';
 import type { SyncAction } from '../domain/sync/user-sync-state.js';
 import { dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
 import { metrics } from '../shared/powertools.js';
 import { taskDeadline, taskHandler } from '../shared/task-handler.js';
 
@@ -22,6 +23,6 @@ export const handler = taskHandler(async (input: EstimateRunSizeInput, context) 
     { runId: input.runId, action: input.action },
   );
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('RunSizeEstimated', MetricUnit.Count, measured.estimate);
+  metrics.addMetric(METRIC.RunSizeEstimated, MetricUnit.Count, measured.estimate);
   return { runId: input.runId, ...measured };
 });

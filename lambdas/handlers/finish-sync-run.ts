@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SyncAction } from '../domain/sync/user-sync-state.js';
 import { finishSyncRun } from '../domain/sync/user-sync-toggle.js';
 import { dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 
@@ -19,13 +20,17 @@ export const handler = taskHandler(async (input: FinishRunInput): Promise<{ runI
     : undefined;
   const reconcile = await finishSyncRun(dependencies.userSync(), input.action, input.runId, failure);
   if (failure) logger.error('Sync run failed', { runId: input.runId, action: input.action, failure });
-  metrics.addMetric(failure ? 'SyncRunsFailed' : 'SyncRunsSucceeded', MetricUnit.Count, 1);
+  metrics.addMetric(failure ? METRIC.SyncRunsFailed : METRIC.SyncRunsSucceeded, MetricUnit.Count, 1);
   if (reconcile) {
     // The drift one reconcile repaired, per run (the dashboard's reconcile widgets and alarm).
-    metrics.addMetric(failure ? 'ReconcileRunsFailed' : 'ReconcileRunsSucceeded', MetricUnit.Count, 1);
-    metrics.addMetric('ReconcileCreated', MetricUnit.Count, reconcile.progress.created + reconcile.progress.linked);
-    metrics.addMetric('ReconcileUpdated', MetricUnit.Count, reconcile.progress.updated);
-    metrics.addMetric('ReconcileUnlinked', MetricUnit.Count, reconcile.progress.unlinked);
+    metrics.addMetric(failure ? METRIC.ReconcileRunsFailed : METRIC.ReconcileRunsSucceeded, MetricUnit.Count, 1);
+    metrics.addMetric(
+      METRIC.ReconcileCreated,
+      MetricUnit.Count,
+      reconcile.progress.created + reconcile.progress.linked,
+    );
+    metrics.addMetric(METRIC.ReconcileUpdated, MetricUnit.Count, reconcile.progress.updated);
+    metrics.addMetric(METRIC.ReconcileUnlinked, MetricUnit.Count, reconcile.progress.unlinked);
   }
   return { runId: input.runId };
 });

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type DeskCursor, syncServiceDeskStep } from '../domain/sync/sync-desk-customers.js';
 import { dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskDeadline, taskHandler } from '../shared/task-handler.js';
 
@@ -24,6 +25,6 @@ export const handler = taskHandler(async (input: SyncDeskCustomersInput, context
     { runId: input.runId, action: input.action ?? 'enable', cursor: input.desks },
   );
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('ServiceDeskSteps', MetricUnit.Count, 1);
+  metrics.addMetric(METRIC.ServiceDeskSteps, MetricUnit.Count, 1);
   return cursor;
 });

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type OrganizationCursor, syncOrganizationsStep } from '../domain/sync/sync-organizations.js';
 import { dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskDeadline, taskHandler } from '../shared/task-handler.js';
 
@@ -25,6 +26,6 @@ export const handler = taskHandler(async (input: SyncOrganizationsInput, context
     { runId: input.runId, action: input.action ?? 'enable', cursor: input.cursor ?? null },
   );
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('OrganizationSteps', MetricUnit.Count, 1);
+  metrics.addMetric(METRIC.OrganizationSteps, MetricUnit.Count, 1);
   return { runId: input.runId, action: input.action, cursor };
 });

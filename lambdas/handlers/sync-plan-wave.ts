@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type SegmentResult, type WavePlan, planNextWave } from '../domain/sync/page-plan.js';
+import { METRIC } from '../shared/metric-names.js';
 import { metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 
@@ -13,6 +14,6 @@ export interface PlanWaveInput {
 export const handler = taskHandler(async (input: PlanWaveInput): Promise<WavePlan> => {
   const plan = planNextWave(input.wave, input.results);
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('SyncPagesPlanned', MetricUnit.Count, plan.segments.length);
+  metrics.addMetric(METRIC.SyncPagesPlanned, MetricUnit.Count, plan.segments.length);
   return plan;
 });

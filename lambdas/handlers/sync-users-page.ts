@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SegmentResult } from '../domain/sync/page-plan.js';
 import { syncUsersSegment } from '../domain/sync/sync-users-segment.js';
 import { dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskDeadline, taskHandler } from '../shared/task-handler.js';
 
@@ -25,12 +26,12 @@ export const handler = taskHandler(async (input: SyncSegmentInput, context): Pro
   );
   const { progress } = result;
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('AccountsProcessed', MetricUnit.Count, progress.processed);
-  metrics.addMetric('ContactsCreated', MetricUnit.Count, progress.created);
-  metrics.addMetric('ContactsLinked', MetricUnit.Count, progress.linked);
-  metrics.addMetric('ContactsUpdated', MetricUnit.Count, progress.updated);
-  metrics.addMetric('ContactsUnlinked', MetricUnit.Count, progress.unlinked);
-  metrics.addMetric('AccountsSkipped', MetricUnit.Count, progress.skipped);
-  metrics.addMetric('AccountsFailed', MetricUnit.Count, progress.failed);
+  metrics.addMetric(METRIC.AccountsProcessed, MetricUnit.Count, progress.processed);
+  metrics.addMetric(METRIC.ContactsCreated, MetricUnit.Count, progress.created);
+  metrics.addMetric(METRIC.ContactsLinked, MetricUnit.Count, progress.linked);
+  metrics.addMetric(METRIC.ContactsUpdated, MetricUnit.Count, progress.updated);
+  metrics.addMetric(METRIC.ContactsUnlinked, MetricUnit.Count, progress.unlinked);
+  metrics.addMetric(METRIC.AccountsSkipped, MetricUnit.Count, progress.skipped);
+  metrics.addMetric(METRIC.AccountsFailed, MetricUnit.Count, progress.failed);
   return { startAt: result.startAt, count: result.count, reachedEnd: result.reachedEnd };
 });

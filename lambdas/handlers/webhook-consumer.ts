@@ -11,6 +11,7 @@ import { revokesLogin } from '../domain/login-revocations.js';
 import { jiraWebhookSecret } from '../shared/config.js';
 import { dependencies } from '../shared/dependencies.js';
 import { OccurrenceSampler } from '../shared/occurrence-sampler.js';
+import { METRIC, type MetricName } from '../shared/metric-names.js';
 import { logger, metrics, tracer } from '../shared/powertools.js';
 import { type DeliveryReading, readDelivery } from '../webhook/read-delivery.js';
 
@@ -26,11 +27,11 @@ const FORGED_LOG_EVERY = 100;
 const forgedLogSampler = new OccurrenceSampler({ every: FORGED_LOG_EVERY });
 
 /** Named apart from the initial sync's counts so the dashboard can tell live sync from the sync runs. */
-const OUTCOME_METRICS: Partial<Record<UserEventOutcome | MentionOutcome, string>> = {
-  created: 'WebhookContactsCreated',
-  linked: 'WebhookContactsLinked',
-  updated: 'WebhookContactsUpdated',
-  unlinked: 'WebhookContactsUnlinked',
+const OUTCOME_METRICS: Partial<Record<UserEventOutcome | MentionOutcome, MetricName>> = {
+  created: METRIC.WebhookContactsCreated,
+  linked: METRIC.WebhookContactsLinked,
+  updated: METRIC.WebhookContactsUpdated,
+  unlinked: METRIC.WebhookContactsUnlinked,
 };
 
 /** A delivery that can never succeed, however often it is retried; it ends in the dead-letter queue. */
@@ -45,7 +46,7 @@ async function processRecord(record: SQSRecord, reading: DeliveryReading, batch:
       case 'forged': {
         // Forged or unsigned: changes nothing, and retrying cannot make it genuine. Anyone can send
         // these, so each is counted but only a sample is logged, in one short line.
-        metrics.addMetric('ForgedDeliveries', MetricUnit.Count, 1);
+        metrics.addMetric(METRIC.ForgedDeliveries, MetricUnit.Count, 1);
         const { log: logThis, seen } = forgedLogSampler.next();
         if (logThis)
           logger.warn(
@@ -56,7 +57,7 @@ async function processRecord(record: SQSRecord, reading: DeliveryReading, batch:
       }
       case 'ignored':
         // Jira sends these too (other events, Data Center-style users): counted, never refused.
-        metrics.addMetric('DeliveriesIgnored', MetricUnit.Count, 1);
+        metrics.addMetric(METRIC.DeliveriesIgnored, MetricUnit.Count, 1);
         logger.debug('Delivery ignored', {
           deliveryId: reading.deliveryId,
           webhookEvent: reading.webhookEvent,
@@ -75,7 +76,7 @@ async function processRecord(record: SQSRecord, reading: DeliveryReading, batch:
           accountId: event.user.accountId,
           outcome,
         });
-        metrics.addMetric('DeliveriesProcessed', MetricUnit.Count, 1);
+        metrics.addMetric(METRIC.DeliveriesProcessed, MetricUnit.Count, 1);
         const metric = OUTCOME_METRICS[outcome];
         if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
         return;
@@ -84,7 +85,7 @@ async function processRecord(record: SQSRecord, reading: DeliveryReading, batch:
         // An issue or comment event: the accounts it names that have no contact yet get one.
         const outcomes = await batch.applyMentions(reading.event);
         logger.info('Delivery applied', { ...log, webhookEvent: reading.event.webhookEvent, outcomes });
-        metrics.addMetric('DeliveriesProcessed', MetricUnit.Count, 1);
+        metrics.addMetric(METRIC.DeliveriesProcessed, MetricUnit.Count, 1);
         for (const { outcome } of outcomes) {
           const metric = OUTCOME_METRICS[outcome];
           if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
@@ -99,7 +100,7 @@ async function processRecord(record: SQSRecord, reading: DeliveryReading, batch:
         receives,
         error: error as Error,
       });
-      metrics.addMetric('DeadLettered', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.DeadLettered, MetricUnit.Count, 1);
     } else {
       logger.warn('Delivery failed; SQS will retry it', { ...log, receives, reason: (error as Error).message });
     }
@@ -113,7 +114,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(logMetrics(metrics))
   .handler(async (event, context) => {
-    metrics.addMetric('DeliveriesReceived', MetricUnit.Count, event.Records.length);
+    metrics.addMetric(METRIC.DeliveriesReceived, MetricUnit.Count, event.Records.length);
     const deps = {
       jira: dependencies.jira(),
       links: dependencies.links(),

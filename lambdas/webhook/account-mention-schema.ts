@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { CORRUPTED_ACCOUNT_ID } from '../domain/jira-account.js';
 import type { AccountMentionEvent, MentionEventName, MentionedAccount } from '../domain/sync/account-mention.js';
-
-/** Jira marks a corrupted user record with this id: nothing can be synced from it. */
-const CORRUPTED_ACCOUNT_ID = 'unknown';
 
 /** A user an issue event names; anything else there (or nothing at all) names no one. */
 const namedUser = z

@@ -1,12 +1,10 @@
 import { z } from 'zod';
+import { CORRUPTED_ACCOUNT_ID } from '../domain/jira-account.js';
 import { USER_EVENTS, type UserEvent } from '../domain/sync/user-event.js';
 import { webhookEnvelopeSchema } from './webhook-request-schema.js';
 
 /** A field Jira may send as `null` or leave out: both become undefined. */
 const absentable = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
-
-/** Jira marks a corrupted user record with this id: nothing can be synced from it. */
-const CORRUPTED_ACCOUNT_ID = 'unknown';
 
 /**
  * The user of a Cloud user event. Only `accountId` must be there; Data Center's `name`/`key`

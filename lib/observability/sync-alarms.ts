@@ -9,6 +9,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from '../stateless/service-function.js';
+import { METRIC } from '../../lambdas/shared/metric-names.js';
 import { FORGED_DELIVERIES_METRIC, serviceMetric } from './sync-metrics.js';
 
 /** A delivery waiting this long means the consumer is stuck or failing (it normally takes seconds). */
@@ -101,7 +102,7 @@ export class SyncAlarms extends Construct {
       alarmDescription:
         'A reconcile (scheduled or asked for) failed and swept nothing: see lastReconcile.error in GET ' +
         '/settings/user-sync; the next run starts afresh.',
-      metric: serviceMetric('ReconcileRunsFailed', Duration.minutes(5)),
+      metric: serviceMetric(METRIC.ReconcileRunsFailed, Duration.minutes(5)),
       threshold: 1,
       evaluationPeriods: 1,
     });

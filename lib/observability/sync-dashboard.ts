@@ -4,6 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC } from '../../lambdas/shared/metric-names.js';
 import type { ServiceFunction } from '../stateless/service-function.js';
 import {
   FORGED_DELIVERIES_METRIC,
@@ -155,7 +156,7 @@ function webhookWidgets(queue: sqs.IQueue, deadLetterQueue: sqs.IQueue): cloudwa
 function forgedDeliveriesWidget(): cloudwatch.IWidget {
   const minute = Duration.minutes(1);
   const forged = serviceMetric(FORGED_DELIVERIES_METRIC, minute);
-  const received = serviceMetric('DeliveriesReceived', minute);
+  const received = serviceMetric(METRIC.DeliveriesReceived, minute);
   return new cloudwatch.GraphWidget({
     title: 'Forged deliveries',
     left: [forged.with({ label: 'forged per minute' })],

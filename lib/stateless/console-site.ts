@@ -4,7 +4,7 @@ import { Duration, Stage } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import { buildConsole } from '../../console/build.js';
-import { CONSOLE_PATH } from '../../console/site.js';
+import { CONSOLE_PATH } from '../../lambdas/http/console-answer.js';
 import { ServiceFunction } from './service-function.js';
 
 export interface ConsoleSiteProps {

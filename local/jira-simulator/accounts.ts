@@ -2,7 +2,14 @@
  * The simulator's account directory. Seeded accounts are never stored: each one is a pure
  * function of (seed, slot), so 100,000 accounts cost one listing-order array and nothing else.
  * Only accounts that were created, changed or deleted after the start are kept in memory.
+ *
+ * The benchmark is why: it syncs 100,000 accounts and more with the simulator inside the service's
+ * own process, whose memory it measures (BENCHMARKS.md, "Memory"), so the directory must not grow
+ * with N. Deriving on demand takes three small seeded pieces, all from one hash: the listing order
+ * (one shuffle at start), the slot written into each id's last 8 hex digits (so an id leads back
+ * to its account without an index of ids), and the exact share the ratio switches pick.
  */
+import { CORRUPTED_ACCOUNT_ID } from '../../lambdas/domain/jira-account.js';
 
 /** `unknown`: a record Jira cannot identify (a corrupted one); only made by the `unknownAccounts` switch. */
 export type SimulatedAccountType = 'atlassian' | 'customer' | 'app' | 'unknown';
@@ -46,90 +53,15 @@ export class UnknownAccountError extends Error {
   }
 }
 
-const FIRST_NAMES = [
-  'Ada',
-  'Alan',
-  'Grace',
-  'Edsger',
-  'Barbara',
-  'Donald',
-  'Margaret',
-  'Ken',
-  'Frances',
-  'Dennis',
-  'Radia',
-  'Tim',
-  'Katherine',
-  'Linus',
-  'Hedy',
-  'John',
-  'Annie',
-  'Claude',
-  'Sophie',
-  'Niklaus',
-  'Karen',
-  'Vint',
-  'Shafi',
-  'Leslie',
-  'Joan',
-  'Bjarne',
-  'Adele',
-  'Guido',
-  'Evelyn',
-  'James',
-  'Mary',
-  'Robert',
-  'Lynn',
-  'Brian',
-  'Jean',
-  'Peter',
-  'Ida',
-  'Martin',
-  'Carol',
-  'Andrew',
-];
-const LAST_NAMES = [
-  'Lovelace',
-  'Turing',
-  'Hopper',
-  'Dijkstra',
-  'Liskov',
-  'Knuth',
-  'Hamilton',
-  'Thompson',
-  'Allen',
-  'Ritchie',
-  'Perlman',
-  'Berners-Lee',
-  'Johnson',
-  'Torvalds',
-  'Lamarr',
-  'McCarthy',
-  'Easley',
-  'Shannon',
-  'Wilson',
-  'Wirth',
-  'Jones',
-  'Cerf',
-  'Goldwasser',
-  'Lamport',
-  'Clarke',
-  'Stroustrup',
-  'Goldberg',
-  'Rossum',
-  'Boyd',
-  'Gosling',
-  'Keller',
-  'Floyd',
-  'Conway',
-  'Kernighan',
-  'Sammet',
-  'Naur',
-  'Rhodes',
-  'Fowler',
-  'Shaw',
-  'Tanenbaum',
-];
+/** A list written as one line of words. */
+const words = (text: string): readonly string[] => text.split(' ');
+
+const FIRST_NAMES = words(
+  'Ada Alan Grace Edsger Barbara Donald Margaret Ken Frances Dennis Radia Tim Katherine Linus Hedy John Annie Claude Sophie Niklaus Karen Vint Shafi Leslie Joan Bjarne Adele Guido Evelyn James Mary Robert Lynn Brian Jean Peter Ida Martin Carol Andrew',
+);
+const LAST_NAMES = words(
+  'Lovelace Turing Hopper Dijkstra Liskov Knuth Hamilton Thompson Allen Ritchie Perlman Berners-Lee Johnson Torvalds Lamarr McCarthy Easley Shannon Wilson Wirth Jones Cerf Goldwasser Lamport Clarke Stroustrup Goldberg Rossum Boyd Gosling Keller Floyd Conway Kernighan Sammet Naur Rhodes Fowler Shaw Tanenbaum',
+);
 const APP_NAMES = [
   'Automation for Jira',
   'Slack',
@@ -166,42 +98,17 @@ function hash(seed: number, slot: number, salt: number): number {
 
 const hex8 = (value: number): string => value.toString(16).padStart(8, '0');
 
-/** An odd multiplier and its inverse modulo 2^32, so the slot can be read back from an id. */
-const SLOT_MULTIPLIER = 0x2c1b3c6d;
-const SLOT_MULTIPLIER_INVERSE = (() => {
-  let inverse = SLOT_MULTIPLIER;
-  for (let i = 0; i < 5; i += 1) inverse = Math.imul(inverse, 2 - Math.imul(SLOT_MULTIPLIER, inverse));
-  return inverse;
-})();
-const encodeSlot = (slot: number, mask: number): number => Math.imul(slot ^ mask, SLOT_MULTIPLIER) >>> 0;
-const decodeSlot = (value: number, mask: number): number => (Math.imul(value, SLOT_MULTIPLIER_INVERSE) ^ mask) >>> 0;
+/** The slot in an id's last 8 hex digits, masked by a seeded value (its own inverse), so it can be read back. */
+const maskSlot = (value: number, mask: number): number => (value ^ mask) >>> 0;
 
 function pick<T>(list: readonly T[], value: number): T {
   return list[value % list.length] as T;
 }
 
-/** A small seeded PRNG (mulberry32), for the one shuffle of the listing order. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** The greatest common divisor, to pick a multiplier that permutes 0..n-1. */
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-
 /** Salts of the two seeded selections, so the null-email and null-name accounts are not the same ones. */
+const SHUFFLE_SALT = 30;
 const NULL_EMAIL_SALT = 20;
 const NULL_NAME_SALT = 21;
-/** The first `unknown` record's id, as Jira's docs describe a corrupted record. */
-export const UNKNOWN_ACCOUNT_ID = 'unknown';
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -234,9 +141,8 @@ export class AccountDirectory {
     // Slots 0 and 1 (the administrator and the agent) lead; the rest are shuffled so that any
     // page mixes users, customers, apps, inactive and hidden accounts, as a real site does.
     for (let slot = 0; slot < this.seededCount; slot += 1) this.order.push(slot);
-    const random = mulberry32(layout.seed);
     for (let i = this.order.length - 1; i > 2; i -= 1) {
-      const j = 2 + Math.floor(random() * (i - 1));
+      const j = 2 + (hash(layout.seed, i, SHUFFLE_SALT) % (i - 1));
       const swap = this.order[i] as number;
       this.order[i] = this.order[j] as number;
       this.order[j] = swap;
@@ -260,8 +166,8 @@ export class AccountDirectory {
     }
     while (this.unknownSlots.length < count) {
       const slot = this.nextSlot;
-      const named = this.get(UNKNOWN_ACCOUNT_ID) === undefined;
-      const accountId = named ? UNKNOWN_ACCOUNT_ID : this.derivedId(slot, 'unknown');
+      const named = this.get(CORRUPTED_ACCOUNT_ID) === undefined;
+      const accountId = named ? CORRUPTED_ACCOUNT_ID : this.derivedId(slot, 'unknown');
       this.nextSlot += 1;
       if (named) this.customIds.set(accountId, slot);
       this.stored.set(slot, { accountId, accountType: 'unknown', displayName: null, active: true });
@@ -379,16 +285,15 @@ export class AccountDirectory {
 
   /**
    * Whether a seeded active user or customer (never the administrator or the agent) is among the
-   * `ratio` picked with `salt`: exactly ⌊n·ratio⌋ of the n of them, spread by a seeded permutation.
+   * `ratio` picked with `salt`: exactly ⌊n·ratio⌋ of the n of them, evenly spread from a seeded
+   * start (the shuffled listing order scatters them).
    */
   private picked(slot: number, ratio: number, salt: number): boolean {
     const first = 2;
     const end = this.layout.users + this.layout.customers;
     if (ratio <= 0 || slot < first || slot >= end) return false;
     const n = end - first;
-    let multiplier = (hash(this.layout.seed, 0, salt) % n) | 1;
-    while (gcd(multiplier, n) !== 1) multiplier += 1;
-    const rank = ((slot - first) * multiplier + hash(this.layout.seed, 1, salt)) % n;
+    const rank = (slot - first + hash(this.layout.seed, 1, salt)) % n;
     return Math.floor((rank + 1) * ratio) > Math.floor(rank * ratio);
   }
 
@@ -397,7 +302,7 @@ export class AccountDirectory {
     if (custom !== undefined) return custom;
     const match = /([0-9a-f]{8})$/.exec(accountId);
     if (!match?.[1]) return undefined;
-    const slot = decodeSlot(parseInt(match[1], 16), this.slotMask);
+    const slot = maskSlot(parseInt(match[1], 16), this.slotMask);
     if (slot >= this.nextSlot) return undefined;
     // The suffix only names a candidate: the whole id must be the one that slot carries.
     const account =
@@ -424,7 +329,7 @@ export class AccountDirectory {
    */
   private derivedId(slot: number, accountType: SimulatedAccountType): string {
     const { seed } = this.layout;
-    const tail = hex8(encodeSlot(slot, this.slotMask));
+    const tail = hex8(maskSlot(slot, this.slotMask));
     const a = hex8(hash(seed, slot, 10));
     const b = hex8(hash(seed, slot, 11));
     if (accountType === 'app') return `5${a.slice(1)}${b}${tail}`;

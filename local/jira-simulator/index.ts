@@ -4,7 +4,7 @@
  * See README.md beside this file.
  */
 export type { SimulatedAccount, SimulatedAccountType, AccountChanges } from './accounts.js';
-export { UNKNOWN_ACCOUNT_ID, UnknownAccountError } from './accounts.js';
+export { UnknownAccountError } from './accounts.js';
 export { DEFAULT_QUIRKS, FAULTABLE_ROUTES, InvalidQuirksError } from './quirks.js';
 export type { FaultableRoute, JiraQuirks, QuirksInput, TransientFailureOptions } from './quirks.js';
 export { startJiraSimulator } from './simulator.js';

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../../lambdas/adapters/jira/backoff.js';
+import type { RetryPolicy } from '../../lambdas/adapters/jira/retry-policy.js';
 import { JiraOrganizationsClient, JsmRequestPacer } from '../../lambdas/adapters/jira/jira-organizations-client.js';
 import { type JiraSimulator, startJiraSimulator } from '../../local/jira-simulator/index.js';
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { JiraRestClient, readUsers } from '../../lambdas/adapters/jira/jira-rest-client.js';
-import type { RetryPolicy } from '../../lambdas/adapters/jira/backoff.js';
+import type { RetryPolicy } from '../../lambdas/adapters/jira/retry-policy.js';
 import type { JiraAccount } from '../../lambdas/domain/jira-account.js';
 import { UpstreamError } from '../../lambdas/domain/errors.js';
 import { startJiraSimulator, type JiraSimulator } from '../../local/jira-simulator/index.js';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RetryPolicy } from '../../lambdas/adapters/jira/backoff.js';
+import type { RetryPolicy } from '../../lambdas/adapters/jira/retry-policy.js';
 import { BurstLimiter, JiraServiceDeskClient } from '../../lambdas/adapters/jira/jira-servicedesk-client.js';
 import type { JiraAccount } from '../../lambdas/domain/jira-account.js';
 import { JiraRestClient } from '../../lambdas/adapters/jira/jira-rest-client.js';

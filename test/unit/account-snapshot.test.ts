@@ -1,4 +1,5 @@
-import { eligibility, nameForNewContact } from '../../lambdas/domain/sync/account-snapshot.js';
+import { eligibility } from '../../lambdas/domain/sync/account-eligibility.js';
+import { nameForNewContact } from '../../lambdas/domain/sync/account-snapshot.js';
 import type { JiraAccount } from '../../lambdas/domain/jira-account.js';
 
 const EVENT_TS = 1_700_000_000_000;

@@ -1,11 +1,10 @@
 import { jest } from '@jest/globals';
+import { requestedWaitMs, retryAfterMs } from '../../lambdas/adapters/jira/requested-wait.js';
 import {
   SYNC_RETRY_POLICY as DEFAULT_RETRY_POLICY,
   type RetryPolicy,
-  requestedWaitMs,
-  retryAfterMs,
-} from '../../lambdas/adapters/jira/backoff.js';
-import { jitteredDelayMs, sleep } from '../../lambdas/shared/backoff.js';
+} from '../../lambdas/adapters/jira/retry-policy.js';
+import { jitteredDelayMs, sleep } from '../../lambdas/shared/jittered-backoff.js';
 
 const POLICY: RetryPolicy = {
   maxAttempts: 5,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SYNC_RETRY_POLICY } from '../../lambdas/adapters/jira/backoff.js';
+import { SYNC_RETRY_POLICY } from '../../lambdas/adapters/jira/retry-policy.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 
 // As in Lambda with active tracing, except that Node's HTTP modules are left unpatched for the

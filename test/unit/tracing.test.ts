@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { NotFoundError } from '../../lambdas/domain/errors.js';
-import { SYNC_RETRY_POLICY } from '../../lambdas/adapters/jira/backoff.js';
+import { SYNC_RETRY_POLICY } from '../../lambdas/adapters/jira/retry-policy.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 
 // Outside Lambda (no AWS_EXECUTION_ENV), as in every test and `npm start`: the tracer is off, as

@@ -1,7 +1,8 @@
 import { UpstreamError } from '../../domain/errors.js';
-import { jitteredDelayMs, sleep } from '../../shared/backoff.js';
+import { jitteredDelayMs, sleep } from '../../shared/jittered-backoff.js';
 import { inSubsegment } from '../../shared/powertools.js';
-import { type RetryPolicy, requestedWaitMs } from './backoff.js';
+import { requestedWaitMs } from './requested-wait.js';
+import type { RetryPolicy } from './retry-policy.js';
 
 /** Jira is busy and names a wait (Retry-After / X-RateLimit-Reset): wait as told, never fail for it. */
 const BUSY_STATUS = new Set([429, 503]);

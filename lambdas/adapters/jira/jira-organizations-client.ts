@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { UpstreamError } from '../../domain/errors.js';
 import type { JsmListPage, JsmOrganization, OrganizationDirectory } from '../../domain/sync/organization-directory.js';
-import { sleep } from '../../shared/backoff.js';
+import { sleep } from '../../shared/jittered-backoff.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
-import { type RetryPolicy, SYNC_RETRY_POLICY } from './backoff.js';
+import { type RetryPolicy, SYNC_RETRY_POLICY } from './retry-policy.js';
 import { basicAuthorization, jiraGet } from './jira-http.js';
 
 /** What we ask for; JSM may return fewer (its own cap), and the next page starts after what it returned. */

@@ -9,7 +9,7 @@ import type {
 } from '../../domain/jira-account.js';
 import { UpstreamError } from '../../domain/errors.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
-import { LOGIN_RETRY_POLICY, type RetryPolicy, SYNC_RETRY_POLICY } from './backoff.js';
+import { LOGIN_RETRY_POLICY, type RetryPolicy, SYNC_RETRY_POLICY } from './retry-policy.js';
 import { basicAuthorization, jiraGet } from './jira-http.js';
 import { jiraAccountSchema, jiraCallerSchema } from './jira-schemas.js';
 

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { UpstreamError } from '../../domain/errors.js';
 import type { JiraAccount } from '../../domain/jira-account.js';
 import type { JsmListPage, ServiceDeskDirectory } from '../../domain/service-desk.js';
-import { sleep } from '../../shared/backoff.js';
+import { sleep } from '../../shared/jittered-backoff.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
-import { type RetryPolicy, SYNC_RETRY_POLICY } from './backoff.js';
+import { type RetryPolicy, SYNC_RETRY_POLICY } from './retry-policy.js';
 import { basicAuthorization, jiraGet } from './jira-http.js';
 
 /** JSM's documented burst limit on its customer endpoints: 5 requests a second. */

@@ -1,6 +1,6 @@
 import type { JiraAccount, JiraDirectory } from '../jira-account.js';
 import type { PrefetchedAccounts } from './account-prefetch.js';
-import { eligibility } from './account-snapshot.js';
+import { eligibility } from './account-eligibility.js';
 import type { AccountMentionEvent } from './account-mention.js';
 import { type SyncOutcome, type SyncStores, syncAccount } from './sync-account.js';
 

@@ -2,7 +2,7 @@ import type { JiraAccount, JiraDirectory } from '../jira-account.js';
 import { type PrefetchedAccounts, prefetchAccounts } from './account-prefetch.js';
 import type { AccountMentionEvent } from './account-mention.js';
 import { type MentionOutcome, MentionedAccounts, type RecentLookups } from './apply-account-mentions.js';
-import { eligibility, nameCutMessage } from './account-snapshot.js';
+import { eligibility, nameCutMessage } from './account-eligibility.js';
 import { type SyncOutcome, type SyncStores, type UnsyncOutcome, syncAccount, unsyncAccount } from './sync-account.js';
 import type { UserEvent } from './user-event.js';
 import { type UserSyncSettingsStore, acceptsUserEvents } from './user-sync-state.js';

@@ -1,4 +1,4 @@
-import { jitteredDelayMs, sleep } from '../../shared/backoff.js';
+import { jitteredDelayMs, sleep } from '../../shared/jittered-backoff.js';
 
 /** Runs `work` over `items` with at most `concurrency` in flight, in order of start. */
 export async function forEachConcurrently<T>(

@@ -1,6 +1,7 @@
 import type { JiraAccount, JiraDirectory } from '../jira-account.js';
 import { type PrefetchedAccounts, prefetchAccounts } from './account-prefetch.js';
-import { type AccountSnapshot, type SkipReason, eligibility, nameCutMessage } from './account-snapshot.js';
+import { type SkipReason, eligibility, nameCutMessage } from './account-eligibility.js';
+import type { AccountSnapshot } from './account-snapshot.js';
 import { SEGMENT_SIZE, type SegmentResult, USERS_PAGE_SIZE } from './page-plan.js';
 import { forEachConcurrently, withRetries } from './run-pool.js';
 import { type SyncStores, syncAccount, unsyncAccount } from './sync-account.js';

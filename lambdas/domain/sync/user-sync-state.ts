@@ -1,4 +1,4 @@
-import type { SkipReason } from './account-snapshot.js';
+import type { SkipReason } from './account-eligibility.js';
 import { type OrganizationProgress, addOrganizationProgress } from './organization-progress.js';
 
 /**

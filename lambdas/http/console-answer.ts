@@ -1,12 +1,19 @@
 /**
- * How the console's static files are answered, the same locally and on AWS (its Lambda): the page
- * under `/console/`, a strict Content-Security-Policy on every answer (nothing but its own files),
- * and the API's JSON error shape for anything else.
+ * How the console's static files are answered by its handler (`handlers/console-site.ts`), which the
+ * local gateway calls too: the page under `/console/`, a strict Content-Security-Policy on every
+ * answer (nothing but its own files), and the API's JSON error shape for anything else.
  */
-import type { ConsoleFiles } from './build.js';
+
+/** The console's static files (built by console/build.ts): file name, relative to `/console/`, to its text. */
+export type ConsoleFiles = Readonly<Record<string, string>>;
 
 /** The console's path on the API's origin. */
 export const CONSOLE_PATH = '/console';
+
+/** Whether the path is the console's (`/console`, `/console/…`). */
+export function isConsolePath(path: string): boolean {
+  return path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`);
+}
 
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
