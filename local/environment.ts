@@ -28,8 +28,6 @@ export function configureEnvironment(settings: {
     // No X-Ray here: Powertools Tracer stays off (and then says nothing about a missing trace context).
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || process.env.LOG_LEVEL || 'WARN',
-    // One readable line per entry on the console, unless full structured logs are asked for.
-    CONTACT_SYNC_READABLE_LOGS: String(!verboseLogs()),
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
 }
