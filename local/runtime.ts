@@ -6,7 +6,7 @@ import { syncWorkflowAsl } from '../lib/sync-workflow-asl.js';
 import { MAX_RECEIVE_COUNT } from '../lib/stateful/webhook-queue.js';
 import { CONSUMER_EVENT_SOURCE, CONSUMER_TIMEOUT } from '../lib/stateless/webhook-consumer.js';
 import { WEBHOOK_RESOURCE } from '../lambdas/api-routes.js';
-import { resumeUnfinishedRun } from '../lambdas/domain/sync/user-sync-toggle.js';
+import { resumeUnfinishedRun } from '../lambdas/domain/sync/user-sync-runs.js';
 import { LocalGateway } from './api-gateway.js';
 import { cursorSigningKey } from './cursor-signing-key.js';
 import { deadLetterRoutes } from './dead-letter-routes.js';

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { userSyncStore } from '../composition.js';
-import { beginScheduledReconcile } from '../domain/sync/user-sync-toggle.js';
+import { beginScheduledReconcile } from '../domain/sync/request-reconcile.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 

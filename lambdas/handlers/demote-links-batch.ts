@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { demotionDeps, userSyncStore } from '../composition.js';
 import { type DemotionMode, demoteLinksBatch } from '../domain/sync/demote-links-batch.js';
-import { sweepSince } from '../domain/sync/user-sync-toggle.js';
+import { sweepSince } from '../domain/sync/user-sync-runs.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { userSyncStore } from '../composition.js';
 import type { SyncAction } from '../domain/sync/user-sync-state.js';
-import { finishSyncRun } from '../domain/sync/user-sync-toggle.js';
+import { finishSyncRun } from '../domain/sync/finish-sync-run.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 

@@ -1,5 +1,7 @@
 import { userSyncStore, workflowStarter } from '../composition.js';
-import { describeUserSync, requestReconcile, requestUserSync } from '../domain/sync/user-sync-toggle.js';
+import { requestReconcile } from '../domain/sync/request-reconcile.js';
+import { requestUserSync } from '../domain/sync/request-user-sync.js';
+import { describeUserSync } from '../domain/sync/user-sync-runs.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseBody } from '../http/request.js';
 import { userSyncViewBody } from '../http/response-bodies.js';

@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { SyncWorkflowStarter } from '../../domain/sync/user-sync-toggle.js';
+import type { SyncWorkflowStarter } from '../../domain/sync/user-sync-runs.js';
 import { tracer } from '../../shared/powertools.js';
 
 /**
