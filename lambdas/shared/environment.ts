@@ -30,6 +30,9 @@ const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>;
 
+/** The name of a variable the functions read. */
+export type EnvironmentVariable = keyof Environment;
+
 /** The variables in `variables`, checked against the schema; a bad one is named in the error. */
 export function readEnvironment(variables: NodeJS.ProcessEnv = process.env): Environment {
   const parsed = environmentSchema.safeParse(variables);
@@ -52,7 +55,7 @@ export function environment(): Environment {
 }
 
 /** `value`, or an error that names the missing variable. */
-export function required(value: string | undefined, variable: keyof Environment): string {
+export function required(value: string | undefined, variable: EnvironmentVariable): string {
   if (!value) throw new Error(`${variable} is not set.`);
   return value;
 }
