@@ -40,7 +40,7 @@ async function main(): Promise<Record<string, unknown>> {
   try {
     const jira = runtime.jira.simulator;
     if (!jira) throw new Error('The benchmark needs the Jira simulator.');
-    const { dependencies } = await import('../lambdas/shared/dependencies.js');
+    const composition = await import('../lambdas/composition.js');
     const auth = { Authorization: jira.admin.authorization };
     const enable = await fetch(`${runtime.url}/settings/user-sync`, {
       method: 'PUT',
@@ -65,7 +65,7 @@ async function main(): Promise<Record<string, unknown>> {
       forEachConcurrently(deliveries, SENDERS, post);
     const allLinked = async (accountIds: string[]) => {
       for (;;) {
-        const links = await dependencies.links().getLinks(accountIds);
+        const links = await composition.linkStore().getLinks(accountIds);
         if ([...links.values()].filter((link) => link.status === 'linked').length === accountIds.length) return;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }

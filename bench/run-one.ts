@@ -214,13 +214,13 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
     const simulator = runtime.jira.simulator;
     if (!simulator) throw new Error('The benchmark needs the Jira simulator.');
     const { dynamoDocumentClient } = await import('../lambdas/adapters/dynamodb/client.js');
-    const { dependencies } = await import('../lambdas/shared/dependencies.js');
+    const composition = await import('../lambdas/composition.js');
     const counter = new DynamoCounter();
     counter.attach(dynamoDocumentClient());
 
     // Pre-existing contacts: every PRE_EXISTING_EVERY-th account with an email, its email in other case.
     progress({ phase: 'setup', detail: 'creating contacts to link' });
-    const preExisting = await createPreExistingContacts(simulator, dependencies.contacts());
+    const preExisting = await createPreExistingContacts(simulator, composition.contactStore());
 
     const taskMs = timeTasks(runtime.stepFunctions);
     simulator.resetCallCounts();
@@ -247,7 +247,7 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
     if (enable.status !== 202)
       throw new Error(`PUT /settings/user-sync answered ${enable.status}: ${await enable.text()}`);
     await runtime.stepFunctions.idle();
-    const state = (await dependencies.userSync().get()).state;
+    const state = (await composition.userSyncStore().get()).state;
     const seconds = (performance.now() - started) / 1000;
     clearInterval(ticker);
     const memoryFigures = memory.stop();

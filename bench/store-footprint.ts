@@ -113,8 +113,8 @@ async function measureSync(accounts: number, reconcile: boolean) {
   try {
     const simulator = runtime.jira.simulator;
     if (!simulator) throw new Error('The footprint needs the Jira simulator.');
-    const { dependencies } = await import('../lambdas/shared/dependencies.js');
-    await createPreExistingContacts(simulator, dependencies.contacts());
+    const composition = await import('../lambdas/composition.js');
+    await createPreExistingContacts(simulator, composition.contactStore());
 
     const admin = { Authorization: simulator.admin.authorization, 'Content-Type': 'application/json' };
     const memory = storeSampler();
@@ -127,7 +127,7 @@ async function measureSync(accounts: number, reconcile: boolean) {
     if (enable.status !== 202) throw new Error(`PUT /settings/user-sync answered ${enable.status}`);
     await runtime.stepFunctions.idle();
     const syncSeconds = (performance.now() - started) / 1000;
-    const state = (await dependencies.userSync().get()).state;
+    const state = (await composition.userSyncStore().get()).state;
     const afterSync = await folderSize(storeDir);
     let reconcileSeconds: number | undefined;
     if (reconcile) {

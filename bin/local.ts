@@ -3,7 +3,7 @@
  */
 import '../local/tracing-off.js'; // before anything loads the X-Ray SDK
 import path from 'node:path';
-import type { UserSyncView } from '../lambdas/domain/sync/user-sync-toggle.js';
+import type { UserSyncView } from '../lambdas/domain/sync/user-sync-runs.js';
 import { DataDirInUseError } from '../local/data-dir-lock.js';
 import { type SyncProgressReport, startLocalRuntime } from '../local/runtime.js';
 

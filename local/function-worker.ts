@@ -2,11 +2,13 @@
  * Runs one Lambda handler in a worker thread, as Lambda runs a function apart from API Gateway and
  * SQS: the handler's CPU work stays off the local gateway's event loop. Started by
  * `local/worker-function.ts`; receives `{ id, event, context }`, answers `{ id, result }` or
- * `{ id, error }`, and `{ loginRevoked }` when a Jira account's logins must end.
+ * `{ id, error }`; a handler module may post its own messages too (local/login-revocation-relay.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { dependencies } from '../lambdas/shared/dependencies.js';
+import { logger } from '../lambdas/shared/powertools.js';
+import { verboseLogs } from './environment.js';
 import { lambdaContext } from './lambda-context.js';
+import { printReadableLines } from './readable-log-lines.js';
 
 interface WorkerSetup {
   moduleUrl: string;
@@ -17,10 +19,7 @@ interface WorkerSetup {
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 const { moduleUrl, functionName, preloadUrl } = workerData as WorkerSetup;
-// The API's login cache lives in the main thread: a revocation (a deactivated Jira account) goes there.
-dependencies.useLoginRevocations({
-  revoke: async (accountId) => parentPort?.postMessage({ loginRevoked: accountId }),
-});
+if (!verboseLogs()) printReadableLines(logger);
 if (preloadUrl) await import(preloadUrl);
 const handler = ((await import(moduleUrl)) as { handler: Handler }).handler;
 

@@ -1,14 +1,19 @@
 import { SYNC_TASKS, TASK_FUNCTION_TIMEOUTS } from '../lib/sync-workflow-definition.js';
 import type { ProxyHandler } from './api-gateway.js';
+import { verboseLogs } from './environment.js';
 import { lambdaContext } from './lambda-context.js';
+import { printReadableLines } from './readable-log-lines.js';
 import type { TaskFunction } from './step-functions.js';
 
 /**
  * The very handlers that deploy: the API's, keyed as the routes name them, and the workflow's,
- * keyed by the state that runs each; with the adapters they share (one per process, as per container).
+ * keyed by the state that runs each; with the composition root that builds the adapters they share
+ * (one per process, as per container).
  * Imported only after the environment is set: handler modules build their clients from it.
  */
 export async function loadHandlers() {
+  const { logger } = await import('../lambdas/shared/powertools.js');
+  if (!verboseLogs()) printReadableLines(logger);
   // One after another: concurrent dynamic imports of shared modules trip jest's ESM loader.
   const health = await import('../lambdas/handlers/health.js');
   const openApiDocument = await import('../lambdas/handlers/openapi-document.js');
@@ -25,7 +30,7 @@ export async function loadHandlers() {
   const organizations = await import('../lambdas/handlers/sync-organizations.js');
   const demoteCompanies = await import('../lambdas/handlers/demote-companies-batch.js');
   const estimate = await import('../lambdas/handlers/estimate-run-size.js');
-  const { dependencies } = await import('../lambdas/shared/dependencies.js');
+  const composition = await import('../lambdas/composition.js');
   const proxy = (handler: unknown) => handler as ProxyHandler;
   // Each task sees the remaining time its deployed function would have, so its Jira calls end in time.
   const asDeployed =
@@ -53,7 +58,7 @@ export async function loadHandlers() {
       [SYNC_TASKS.demoteCompaniesBatch]: asDeployed('demoteCompaniesBatch', demoteCompanies.handler),
       [SYNC_TASKS.estimateRunSize]: asDeployed('estimateRunSize', estimate.handler),
     } satisfies Record<string, TaskFunction>,
-    dependencies,
+    composition,
   };
 }
 

@@ -6,7 +6,7 @@ import { syncWorkflowAsl } from '../lib/sync-workflow-asl.js';
 import { MAX_RECEIVE_COUNT } from '../lib/stateful/webhook-queue.js';
 import { CONSUMER_EVENT_SOURCE, CONSUMER_TIMEOUT } from '../lib/stateless/webhook-consumer.js';
 import { WEBHOOK_RESOURCE } from '../lambdas/api-routes.js';
-import { resumeUnfinishedRun } from '../lambdas/domain/sync/user-sync-toggle.js';
+import { resumeUnfinishedRun } from '../lambdas/domain/sync/user-sync-runs.js';
 import { LocalGateway } from './api-gateway.js';
 import { cursorSigningKey } from './cursor-signing-key.js';
 import { deadLetterRoutes } from './dead-letter-routes.js';
@@ -121,7 +121,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const cursorKey = await cursorSigningKey(dataDir);
     configureEnvironment({ dynamoEndpoint: dynamo.endpoint, sfnEndpoint, jira, cursorKey });
     const handlers = await loadHandlers();
-    const { dependencies } = handlers;
+    const { composition } = handlers;
     stepFunctions.bind(handlers.workflowTasks);
 
     const queue = await LocalQueue.open({
@@ -142,14 +142,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...options.queue,
     });
     // The consumer runs in a worker thread, as Lambda runs apart from API Gateway: its batches stay
-    // off the event loop that answers webhook deliveries.
+    // off the event loop that answers webhook deliveries. It is the deployed handler, inside the local
+    // relay that ends a deactivated account's cached logins in this thread at once.
     const consumer = await startWorkerFunction<SQSEvent, SQSBatchResponse>(
-      new URL('../lambdas/handlers/webhook-consumer.ts', import.meta.url),
+      new URL('./login-revocation-relay.ts', import.meta.url),
       'webhook-consumer',
       CONSUMER_TIMEOUT.toMilliseconds(),
       options.consumerPreload,
       // A Jira account was deactivated or deleted: its cached logins (in this thread) end now.
-      (accountId) => dependencies.callerAuth().revoke(accountId),
+      (accountId) => composition.callerAuth().revoke(accountId),
     );
     started.push(() => consumer.stop());
     queue.start((event) => consumer.invoke(event));
@@ -161,7 +162,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       rawRoutes: {
         [`POST ${WEBHOOK_RESOURCE}`]: webhookIngestRoute((body, attributes) => queue.send(body, attributes)),
         ...deadLetterRoutes(queue, (authorization, access) =>
-          dependencies.callerAuth().authorize(authorization, { level: 'admin', ...access }),
+          composition.callerAuth().authorize(authorization, { level: 'admin', ...access }),
         ),
       },
       store: dynamo.availability,
@@ -172,10 +173,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     started.push(() => gateway.close());
     simulator?.setWebhookTarget(`${url}${WEBHOOK_RESOURCE}`);
 
-    const resumed = await resumeUnfinishedRun(dependencies.userSync(), dependencies.workflow());
+    const resumed = await resumeUnfinishedRun(composition.userSyncStore(), composition.workflowStarter());
     if (resumed) log(`[workflow] resuming the unfinished ${resumed} run`);
     const stopWatching = options.onSyncProgress
-      ? await watchSyncProgress(dependencies.userSync(), options.onSyncProgress)
+      ? await watchSyncProgress(composition.userSyncStore(), options.onSyncProgress)
       : () => undefined;
     // As EventBridge Scheduler does on AWS: the state machine starts with only the action.
     const schedule = scheduleReconcile(

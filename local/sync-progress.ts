@@ -1,5 +1,5 @@
 import { type SyncState, type UserSyncSettingsStore, isRunInProgress } from '../lambdas/domain/sync/user-sync-state.js';
-import { type UserSyncView, describeUserSync } from '../lambdas/domain/sync/user-sync-toggle.js';
+import { type UserSyncView, describeUserSync } from '../lambdas/domain/sync/user-sync-runs.js';
 
 /** What the sync did, as data: the caller (`bin/local.ts`) decides how to show it. */
 export type SyncProgressReport =

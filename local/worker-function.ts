@@ -15,7 +15,7 @@ export async function startWorkerFunction<TEvent, TResult>(
   timeoutMs: number,
   /** Loaded in the worker before the handler, as a Lambda extension would be (benchmarks count requests with it). */
   preloadUrl?: URL,
-  /** Called when the function revokes a Jira account's logins (the API's cache is in this thread). */
+  /** Called when the handler module names an account whose logins end (local/login-revocation-relay.ts; the API's cache is in this thread). */
   onLoginRevoked?: (accountId: string) => void,
 ): Promise<WorkerFunction<TEvent, TResult>> {
   const execArgv = process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : ['--import', 'tsx'];

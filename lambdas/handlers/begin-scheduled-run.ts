@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { beginScheduledReconcile } from '../domain/sync/user-sync-toggle.js';
-import { dependencies } from '../shared/dependencies.js';
+import { userSyncStore } from '../composition.js';
+import { beginScheduledReconcile } from '../domain/sync/request-reconcile.js';
 import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
@@ -12,7 +12,7 @@ export interface ScheduledRunInput {
 /** (EventBridge Scheduler -> Step Functions "Begin scheduled reconcile") --> claims the run --> (DynamoDB) */
 export const handler = taskHandler(
   async (input: ScheduledRunInput): Promise<{ action: 'reconcile'; runId?: string }> => {
-    const outcome = await beginScheduledReconcile(dependencies.userSync());
+    const outcome = await beginScheduledReconcile(userSyncStore());
     if ('declined' in outcome) {
       logger.info('Scheduled reconcile skipped', { reason: outcome.declined });
       metrics.addMetric(METRIC.ScheduledReconcilesSkipped, MetricUnit.Count, 1);

@@ -1,3 +1,4 @@
+import { companyStore } from '../composition.js';
 import { NotFoundError } from '../domain/errors.js';
 import { apiHandler } from '../http/api-handler.js';
 import { companyChangesSchema, newCompanySchema } from '../http/contact-schemas.js';
@@ -5,19 +6,18 @@ import { pageRequest, parseBody, pathId } from '../http/request.js';
 import { companyBody, companyPageBody } from '../http/response-bodies.js';
 import { jsonResponse } from '../http/response.js';
 import { routeByMethod } from '../http/route-by-method.js';
-import { dependencies } from '../shared/dependencies.js';
 
 /** (API Gateway /companies, /companies/{id}) --> company store --> (DynamoDB) */
 export const handler = apiHandler(
   'user',
   routeByMethod({
     'GET /companies': async (event) =>
-      jsonResponse(200, companyPageBody(await dependencies.companies().listCompanies(pageRequest(event)))),
+      jsonResponse(200, companyPageBody(await companyStore().listCompanies(pageRequest(event)))),
     'POST /companies': async (event) =>
-      jsonResponse(201, companyBody(await dependencies.companies().createCompany(parseBody(event, newCompanySchema)))),
+      jsonResponse(201, companyBody(await companyStore().createCompany(parseBody(event, newCompanySchema)))),
     'GET /companies/{id}': async (event) => {
       const id = pathId(event, 'company');
-      const company = await dependencies.companies().getCompany(id);
+      const company = await companyStore().getCompany(id);
       if (!company) throw new NotFoundError(`No company has the id ${id}.`);
       return jsonResponse(200, companyBody(company));
     },
@@ -25,13 +25,11 @@ export const handler = apiHandler(
       jsonResponse(
         200,
         companyBody(
-          await dependencies
-            .companies()
-            .updateCompany(pathId(event, 'company'), parseBody(event, companyChangesSchema)),
+          await companyStore().updateCompany(pathId(event, 'company'), parseBody(event, companyChangesSchema)),
         ),
       ),
     'DELETE /companies/{id}': async (event) => {
-      await dependencies.companies().deleteCompany(pathId(event, 'company'));
+      await companyStore().deleteCompany(pathId(event, 'company'));
       return jsonResponse(204);
     },
   }),

@@ -1,3 +1,4 @@
+import { companyStore, contactStore } from '../composition.js';
 import { createContact, deleteContact, updateContact } from '../domain/contacts-use-cases.js';
 import { NotFoundError } from '../domain/errors.js';
 import { apiHandler } from '../http/api-handler.js';
@@ -6,7 +7,6 @@ import { pageRequest, parseBody, pathId, queryParameter } from '../http/request.
 import type { ContactBody, PageBody } from '../http/response-schemas.js';
 import { jsonResponse } from '../http/response.js';
 import { routeByMethod } from '../http/route-by-method.js';
-import { dependencies } from '../shared/dependencies.js';
 
 /** (API Gateway /contacts, /contacts/{id}) --> contacts use cases --> (DynamoDB store) */
 export const handler = apiHandler(
@@ -15,7 +15,7 @@ export const handler = apiHandler(
     'GET /contacts': async (event) => {
       const email = event.queryStringParameters?.email;
       const page = pageRequest(event, ['email']);
-      const store = dependencies.contacts();
+      const store = contactStore();
       const result =
         email === undefined
           ? await store.listContacts(page)
@@ -24,23 +24,23 @@ export const handler = apiHandler(
     },
     'POST /contacts': async (event) => {
       const input = parseBody(event, newContactSchema);
-      const contact = await createContact(dependencies.contacts(), dependencies.companies(), input);
+      const contact = await createContact(contactStore(), companyStore(), input);
       return jsonResponse(201, contact satisfies ContactBody);
     },
     'GET /contacts/{id}': async (event) => {
       const id = pathId(event, 'contact');
-      const contact = await dependencies.contacts().getContact(id);
+      const contact = await contactStore().getContact(id);
       if (!contact) throw new NotFoundError(`No contact has the id ${id}.`);
       return jsonResponse(200, contact satisfies ContactBody);
     },
     'PATCH /contacts/{id}': async (event) => {
       const id = pathId(event, 'contact');
       const changes = parseBody(event, contactChangesSchema);
-      const contact = await updateContact(dependencies.contacts(), dependencies.companies(), id, changes);
+      const contact = await updateContact(contactStore(), companyStore(), id, changes);
       return jsonResponse(200, contact satisfies ContactBody);
     },
     'DELETE /contacts/{id}': async (event) => {
-      await deleteContact(dependencies.contacts(), pathId(event, 'contact'));
+      await deleteContact(contactStore(), pathId(event, 'contact'));
       return jsonResponse(204);
     },
   }),

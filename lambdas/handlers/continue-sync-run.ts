@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { workflowStarter } from '../composition.js';
 import type { SyncAction } from '../domain/sync/user-sync-state.js';
 import type { WavePlan } from '../domain/sync/page-plan.js';
 import type { DeskCursor } from '../domain/sync/sync-desk-customers.js';
-import { dependencies } from '../shared/dependencies.js';
 import { logger } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
 
@@ -26,22 +26,18 @@ export const handler = taskHandler(async (input: ContinueRunInput): Promise<{ ru
   if (desks?.deskIds) {
     // In the service desk phase: go on with the next step, users/search being done.
     const step = desks.step ?? 0;
-    await dependencies
-      .workflow()
-      .start(
-        { action, runId, desks: { ...desks, stepsInExecution: 0, continueAsNew: false } },
-        continuationName(input.execution, `desk-step-${step}`),
-      );
+    await workflowStarter().start(
+      { action, runId, desks: { ...desks, stepsInExecution: 0, continueAsNew: false } },
+      continuationName(input.execution, `desk-step-${step}`),
+    );
     logger.info('Sync run continues in a new execution', { runId, deskStep: step });
     return { runId };
   }
   const from = input.wave.nextStartAt;
-  await dependencies
-    .workflow()
-    .start(
-      { action, runId, wave: { nextStartAt: from, wavesInExecution: 0 } },
-      continuationName(input.execution, from),
-    );
+  await workflowStarter().start(
+    { action, runId, wave: { nextStartAt: from, wavesInExecution: 0 } },
+    continuationName(input.execution, from),
+  );
   logger.info('Sync run continues in a new execution', { runId, from });
   return { runId };
 });

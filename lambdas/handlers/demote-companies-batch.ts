@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { companyDemotionDeps } from '../composition.js';
 import { demoteCompaniesBatch } from '../domain/sync/sync-organizations.js';
-import { dependencies } from '../shared/dependencies.js';
 import { METRIC } from '../shared/metric-names.js';
 import { metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
@@ -14,10 +14,10 @@ export interface DemoteCompaniesInput {
 
 /** (Step Functions "Demote companies batch") --> synced companies become regular --> (DynamoDB) */
 export const handler = taskHandler(async (input: DemoteCompaniesInput): Promise<DemoteCompaniesInput> => {
-  const cursor = await demoteCompaniesBatch(
-    { companies: dependencies.syncedCompanies(), settings: dependencies.userSync() },
-    { runId: input.runId, cursor: input.cursor ?? null },
-  );
+  const cursor = await demoteCompaniesBatch(companyDemotionDeps(), {
+    runId: input.runId,
+    cursor: input.cursor ?? null,
+  });
   metrics.addMetadata('runId', input.runId);
   metrics.addMetric(METRIC.CompanyBatchesDemoted, MetricUnit.Count, 1);
   return { runId: input.runId, action: input.action, cursor };

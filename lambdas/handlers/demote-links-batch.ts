@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { demotionDeps, userSyncStore } from '../composition.js';
 import { type DemotionMode, demoteLinksBatch, reconcileSweep } from '../domain/sync/demote-links-batch.js';
-import { sweepSince } from '../domain/sync/user-sync-toggle.js';
-import { dependencies } from '../shared/dependencies.js';
+import { sweepSince } from '../domain/sync/user-sync-runs.js';
 import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
@@ -21,7 +21,7 @@ let sweepCache: { runId: string; mode: Promise<DemotionMode | undefined> } | und
 function sweepMode(runId: string): Promise<DemotionMode | undefined> {
   if (sweepCache?.runId !== runId) {
     const mode = (async (): Promise<DemotionMode | undefined> => {
-      const store = dependencies.userSync();
+      const store = userSyncStore();
       const [{ accountIds, unreadable }, since] = await Promise.all([
         store.seenAccounts(runId),
         sweepSince(store, runId),
@@ -42,15 +42,12 @@ export const handler = taskHandler(async (input: DemoteBatchInput): Promise<Demo
   const action = input.action ?? 'disable';
   const mode = action === 'reconcile' ? await sweepMode(input.runId) : { kind: 'disable' as const };
   if (!mode) return { runId: input.runId, action, shard: input.shard, cursor: null };
-  const { cursor, progress } = await demoteLinksBatch(
-    {
-      links: dependencies.links(),
-      syncedContacts: dependencies.syncedContacts(),
-      settings: dependencies.userSync(),
-      log: (message, details) => logger.warn(message, details),
-    },
-    { runId: input.runId, shard: input.shard, cursor: input.cursor, mode },
-  );
+  const { cursor, progress } = await demoteLinksBatch(demotionDeps(), {
+    runId: input.runId,
+    shard: input.shard,
+    cursor: input.cursor,
+    mode,
+  });
   metrics.addMetadata('runId', input.runId);
   metrics.addMetric(
     METRIC.ContactsUnlinked,

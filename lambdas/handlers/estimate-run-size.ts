@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { runSizeDeps } from '../composition.js';
 import { estimateRunSize } from '../domain/sync/run-size.js';
 import type { SyncAction } from '../domain/sync/user-sync-state.js';
-import { dependencies } from '../shared/dependencies.js';
 import { METRIC } from '../shared/metric-names.js';
 import { metrics } from '../shared/powertools.js';
-import { taskDeadline, taskHandler } from '../shared/task-handler.js';
+import { taskHandler } from '../shared/task-handler.js';
 
 export interface EstimateRunSizeInput {
   runId: string;
@@ -13,15 +13,7 @@ export interface EstimateRunSizeInput {
 
 /** (Step Functions "Estimate run size", beside the run) --> the run's measured size --> (Jira or DynamoDB) */
 export const handler = taskHandler(async (input: EstimateRunSizeInput, context) => {
-  const links = dependencies.links();
-  const measured = await estimateRunSize(
-    {
-      jira: dependencies.jira().until(taskDeadline(context)),
-      countLinkedAccounts: () => links.countLinked(),
-      settings: dependencies.userSync(),
-    },
-    { runId: input.runId, action: input.action },
-  );
+  const measured = await estimateRunSize(runSizeDeps(context), { runId: input.runId, action: input.action });
   metrics.addMetadata('runId', input.runId);
   metrics.addMetric(METRIC.RunSizeEstimated, MetricUnit.Count, measured.estimate);
   return { runId: input.runId, ...measured };

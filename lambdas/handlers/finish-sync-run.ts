@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { userSyncStore } from '../composition.js';
 import type { SyncAction } from '../domain/sync/user-sync-state.js';
-import { finishSyncRun } from '../domain/sync/user-sync-toggle.js';
-import { dependencies } from '../shared/dependencies.js';
+import { finishSyncRun } from '../domain/sync/finish-sync-run.js';
 import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { taskHandler } from '../shared/task-handler.js';
@@ -18,7 +18,7 @@ export const handler = taskHandler(async (input: FinishRunInput): Promise<{ runI
   const failure = input.failure
     ? `${input.failure.Error ?? 'Error'}: ${(input.failure.Cause ?? '').slice(0, 500)}`
     : undefined;
-  const reconcile = await finishSyncRun(dependencies.userSync(), input.action, input.runId, failure);
+  const reconcile = await finishSyncRun(userSyncStore(), input.action, input.runId, failure);
   if (failure) logger.error('Sync run failed', { runId: input.runId, action: input.action, failure });
   metrics.addMetric(failure ? METRIC.SyncRunsFailed : METRIC.SyncRunsSucceeded, MetricUnit.Count, 1);
   if (reconcile) {

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { deskStepDeps } from '../composition.js';
 import { type DeskCursor, syncServiceDeskStep } from '../domain/sync/sync-desk-customers.js';
-import { dependencies } from '../shared/dependencies.js';
 import { METRIC } from '../shared/metric-names.js';
-import { logger, metrics } from '../shared/powertools.js';
-import { taskDeadline, taskHandler } from '../shared/task-handler.js';
+import { metrics } from '../shared/powertools.js';
+import { taskHandler } from '../shared/task-handler.js';
 
 export interface SyncDeskCustomersInput {
   runId: string;
@@ -13,17 +13,11 @@ export interface SyncDeskCustomersInput {
 
 /** (Step Functions "Sync service desk customers") --> one step of the desks' customers --> (JSM, DynamoDB) */
 export const handler = taskHandler(async (input: SyncDeskCustomersInput, context): Promise<DeskCursor> => {
-  const deadline = taskDeadline(context);
-  const cursor = await syncServiceDeskStep(
-    {
-      serviceDesks: dependencies.serviceDesks().until(deadline),
-      links: dependencies.links(),
-      syncedContacts: dependencies.syncedContacts(),
-      settings: dependencies.userSync(),
-      log: (message, details) => logger.warn(message, details),
-    },
-    { runId: input.runId, action: input.action ?? 'enable', cursor: input.desks },
-  );
+  const cursor = await syncServiceDeskStep(deskStepDeps(context), {
+    runId: input.runId,
+    action: input.action ?? 'enable',
+    cursor: input.desks,
+  });
   metrics.addMetadata('runId', input.runId);
   metrics.addMetric(METRIC.ServiceDeskSteps, MetricUnit.Count, 1);
   return cursor;

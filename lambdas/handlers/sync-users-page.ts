@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { segmentDeps } from '../composition.js';
 import type { SegmentResult } from '../domain/sync/page-plan.js';
 import { syncUsersSegment } from '../domain/sync/sync-users-segment.js';
-import { dependencies } from '../shared/dependencies.js';
 import { METRIC } from '../shared/metric-names.js';
-import { logger, metrics } from '../shared/powertools.js';
-import { taskDeadline, taskHandler } from '../shared/task-handler.js';
+import { metrics } from '../shared/powertools.js';
+import { taskHandler } from '../shared/task-handler.js';
 
 export interface SyncSegmentInput {
   runId: string;
@@ -14,16 +14,11 @@ export interface SyncSegmentInput {
 
 /** (Step Functions "Sync users page") --> sync of one segment of Jira's user list --> (Jira, DynamoDB) */
 export const handler = taskHandler(async (input: SyncSegmentInput, context): Promise<SegmentResult> => {
-  const result = await syncUsersSegment(
-    {
-      jira: dependencies.jira().until(taskDeadline(context)),
-      links: dependencies.links(),
-      syncedContacts: dependencies.syncedContacts(),
-      settings: dependencies.userSync(),
-      log: (message, details) => logger.warn(message, details),
-    },
-    { runId: input.runId, action: input.action ?? 'enable', startAt: input.startAt },
-  );
+  const result = await syncUsersSegment(segmentDeps(context), {
+    runId: input.runId,
+    action: input.action ?? 'enable',
+    startAt: input.startAt,
+  });
   const { progress } = result;
   metrics.addMetadata('runId', input.runId);
   metrics.addMetric(METRIC.AccountsProcessed, MetricUnit.Count, progress.processed);

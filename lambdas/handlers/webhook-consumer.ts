@@ -1,24 +1,16 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
+import { webhookDeps } from '../composition.js';
 import { type UserEventBatch, type UserEventOutcome, beginUserEventBatch } from '../domain/sync/apply-user-event.js';
 import { type MentionOutcome, RecentLookups } from '../domain/sync/apply-account-mentions.js';
-import { revokesLogin } from '../domain/login-revocations.js';
 import { jiraWebhookSecret } from '../shared/config.js';
-import { dependencies } from '../shared/dependencies.js';
+import { environment } from '../shared/environment.js';
 import { OccurrenceSampler } from '../shared/occurrence-sampler.js';
 import { METRIC, type MetricName } from '../shared/metric-names.js';
-import { logger, metrics, tracer } from '../shared/powertools.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { sqsBatchHandler } from '../shared/sqs-batch-handler.js';
 import { type DeliveryReading, readDelivery } from '../webhook/read-delivery.js';
 
-/** Receives before SQS moves a message to the dead-letter queue (the queue's redrive policy says the same). */
-const MAX_RECEIVE_COUNT = Number(process.env.MAX_RECEIVE_COUNT ?? 5);
-
-const processor = new BatchProcessor(EventType.SQS);
 /** Accounts issue events named that were looked up lately and not eligible: one per container. */
 const recentLookups = new RecentLookups();
 
@@ -69,7 +61,6 @@ async function processRecord(record: SQSRecord, reading: DeliveryReading, batch:
       case 'user-event': {
         const { event } = reading;
         const outcome = await batch.apply(event);
-        if (revokesLogin(event)) await dependencies.loginRevocations().revoke(event.user.accountId);
         logger.info('Delivery applied', {
           ...log,
           webhookEvent: event.webhookEvent,
@@ -94,7 +85,8 @@ async function processRecord(record: SQSRecord, reading: DeliveryReading, batch:
     }
   } catch (error) {
     const receives = Number(record.attributes.ApproximateReceiveCount ?? 1);
-    if (receives >= MAX_RECEIVE_COUNT) {
+    // Receives before SQS moves a message to the dead-letter queue (the queue's redrive policy says the same).
+    if (receives >= environment().MAX_RECEIVE_COUNT) {
       logger.error('Delivery failed for the last time: it moves to the dead-letter queue', {
         ...log,
         receives,
@@ -109,37 +101,22 @@ async function processRecord(record: SQSRecord, reading: DeliveryReading, batch:
 }
 
 /** (SQS, partial batch responses) --> apply user event --> (DynamoDB, Jira) */
-export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { clearState: true }))
-  .use(logMetrics(metrics))
-  .handler(async (event, context) => {
-    metrics.addMetric(METRIC.DeliveriesReceived, MetricUnit.Count, event.Records.length);
-    const deps = {
-      jira: dependencies.jira(),
-      links: dependencies.links(),
-      syncedContacts: dependencies.syncedContacts(),
-      settings: dependencies.userSync(),
-      log: (message: string, details: Record<string, unknown>) => logger.warn(message, details),
-    };
-    const secret = await jiraWebhookSecret();
-    const readings = new Map(event.Records.map((record) => [record.messageId, readDelivery({ record, secret })]));
-    const readingOf = (record: SQSRecord): DeliveryReading =>
-      readings.get(record.messageId) ?? { deliveryId: undefined, kind: 'forged', problem: 'missing' };
-    const userEvents = [...readings.values()].flatMap((reading) =>
-      reading.kind === 'user-event' ? [reading.event] : [],
-    );
-    const mentions = [...readings.values()].flatMap((reading) =>
-      reading.kind === 'account-mentions' ? [reading.event] : [],
-    );
-    // Whether syncing is on, the links and the emails are read once per batch, not once per delivery.
-    const batch = await beginUserEventBatch(deps, userEvents, { mentions, recentLookups });
-    const response = await processPartialResponse(
-      event,
-      (record: SQSRecord) => processRecord(record, readingOf(record), batch),
-      processor,
-      { context, throwOnFullBatchFailure: false },
-    );
-    await batch.settle();
-    return response;
-  });
+export const handler = sqsBatchHandler(async (event) => {
+  metrics.addMetric(METRIC.DeliveriesReceived, MetricUnit.Count, event.Records.length);
+  const secret = await jiraWebhookSecret();
+  const readings = new Map(event.Records.map((record) => [record.messageId, readDelivery({ record, secret })]));
+  const readingOf = (record: SQSRecord): DeliveryReading =>
+    readings.get(record.messageId) ?? { deliveryId: undefined, kind: 'forged', problem: 'missing' };
+  const userEvents = [...readings.values()].flatMap((reading) =>
+    reading.kind === 'user-event' ? [reading.event] : [],
+  );
+  const mentions = [...readings.values()].flatMap((reading) =>
+    reading.kind === 'account-mentions' ? [reading.event] : [],
+  );
+  // Whether syncing is on, the links and the emails are read once per batch, not once per delivery.
+  const batch = await beginUserEventBatch(webhookDeps(), userEvents, { mentions, recentLookups });
+  return {
+    processRecord: (record) => processRecord(record, readingOf(record), batch),
+    settle: () => batch.settle(),
+  };
+});

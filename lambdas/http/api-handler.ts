@@ -2,10 +2,10 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { callerAuth } from '../composition.js';
 import { DomainError, UpstreamError } from '../domain/errors.js';
 import type { JiraCaller } from '../domain/jira-account.js';
 import { logger, tracer } from '../shared/powertools.js';
-import { dependencies } from '../shared/dependencies.js';
 import type { AccessLevel } from './caller-auth.js';
 import { errorResponse } from './error-response.js';
 
@@ -44,7 +44,7 @@ export function apiHandler(level: AccessLevel, route: ApiRoute) {
 /** The caller, once Jira has accepted their login at `level` (no one, for a public route). */
 async function callerOf(event: APIGatewayProxyEvent, level: AccessLevel): Promise<JiraCaller | undefined> {
   if (level === 'public') return undefined;
-  return dependencies.callerAuth().authorize(headerValue(event, 'authorization'), {
+  return callerAuth().authorize(headerValue(event, 'authorization'), {
     level,
     sourceIp: event.requestContext?.identity?.sourceIp,
     change: !READ_METHODS.has(event.httpMethod),

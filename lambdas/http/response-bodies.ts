@@ -1,6 +1,6 @@
 import type { Company } from '../domain/company.js';
 import type { Page } from '../domain/page.js';
-import type { UserSyncView } from '../domain/sync/user-sync-toggle.js';
+import type { UserSyncView } from '../domain/sync/user-sync-runs.js';
 import type { CompanyBody, PageBody, UserSyncViewBody } from './response-schemas.js';
 
 /** The handlers' answers in the shapes of `response-schemas.ts`, from what the domain returns. */

@@ -1,15 +1,14 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type Environment, environment, required } from './environment.js';
 import { tracer } from './powertools.js';
 
 /**
- * Configuration read from the environment. On AWS the secrets live in Secrets Manager and only
- * their ARNs are in the environment; locally the values themselves are (the runtime sets them).
+ * Configuration, from the environment (environment.ts). On AWS the secrets live in Secrets Manager
+ * and only their ARNs are in the environment; locally the values themselves are (the runtime sets them).
  */
 export function jiraBaseUrl(): string {
-  const url = process.env.JIRA_BASE_URL;
-  if (!url) throw new Error('JIRA_BASE_URL is not set.');
-  return url.replace(/\/+$/, '');
+  return required(environment().JIRA_BASE_URL, 'JIRA_BASE_URL');
 }
 
 export interface JiraServiceCredentials {
@@ -28,21 +27,24 @@ function secrets(): SecretsProvider {
   return secretsProvider;
 }
 
-async function secretOrEnv(arnVariable: string, valueVariable: string): Promise<string> {
-  const arn = process.env[arnVariable];
+type SecretArnVariable = 'JIRA_API_TOKEN_SECRET_ARN' | 'JIRA_WEBHOOK_SECRET_ARN' | 'CURSOR_KEY_SECRET_ARN';
+type SecretValueVariable = 'JIRA_API_TOKEN' | 'JIRA_WEBHOOK_SECRET' | 'CURSOR_SIGNING_KEY';
+
+async function secretOrEnv(arnVariable: SecretArnVariable, valueVariable: SecretValueVariable): Promise<string> {
+  const variables: Environment = environment();
+  const arn = variables[arnVariable];
   if (arn) {
     const value = await secrets().get(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
     if (typeof value !== 'string' || !value) throw new Error(`The secret ${arnVariable} is empty.`);
     return value;
   }
-  const value = process.env[valueVariable];
+  const value = variables[valueVariable];
   if (!value) throw new Error(`Neither ${arnVariable} nor ${valueVariable} is set.`);
   return value;
 }
 
 export async function jiraServiceCredentials(): Promise<JiraServiceCredentials> {
-  const email = process.env.JIRA_USER_EMAIL;
-  if (!email) throw new Error('JIRA_USER_EMAIL is not set.');
+  const email = required(environment().JIRA_USER_EMAIL, 'JIRA_USER_EMAIL');
   return { email, apiToken: await secretOrEnv('JIRA_API_TOKEN_SECRET_ARN', 'JIRA_API_TOKEN') };
 }
 

@@ -1,5 +1,5 @@
 import type { Contact } from '../../lambdas/domain/contact.js';
-import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-runs.js';
 import type { SimulatedAccount } from '../../local/jira-simulator/index.js';
 import { listAll, reconcileNow } from '../helpers/api.js';
 import { eventually, request } from '../helpers/http.js';

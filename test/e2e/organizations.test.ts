@@ -1,6 +1,6 @@
 import type { Company } from '../../lambdas/domain/company.js';
 import type { Contact } from '../../lambdas/domain/contact.js';
-import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-runs.js';
 import type { SimulatedAccount } from '../../local/jira-simulator/accounts.js';
 import { expectError, listAll, reconcileNow, setUserSync } from '../helpers/api.js';
 import { request } from '../helpers/http.js';

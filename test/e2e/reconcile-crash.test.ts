@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Contact } from '../../lambdas/domain/contact.js';
-import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-runs.js';
 import { buildWebhookDelivery } from '../../local/jira-simulator/index.js';
 import { startTestTable } from '../helpers/dynamo.js';
 import { listAll, putUserSync, waitForReconcile, waitForSyncState } from '../helpers/api.js';

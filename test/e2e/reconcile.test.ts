@@ -1,5 +1,5 @@
 import type { Contact } from '../../lambdas/domain/contact.js';
-import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-runs.js';
 import { expectError, reconcileNow } from '../helpers/api.js';
 import { request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';

@@ -1,6 +1,6 @@
 import type { Contact } from '../../lambdas/domain/contact.js';
 import type { SyncState } from '../../lambdas/domain/sync/user-sync-state.js';
-import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-runs.js';
 import { type ErrorBody, listAll, putUserSync, waitForSyncState } from '../helpers/api.js';
 import { eventually, request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';

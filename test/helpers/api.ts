@@ -1,6 +1,6 @@
 import type { Page } from '../../lambdas/domain/page.js';
 import type { SyncState } from '../../lambdas/domain/sync/user-sync-state.js';
-import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-runs.js';
 import { type JsonResponse, eventually, request } from './http.js';
 
 /** The contract's error body. */

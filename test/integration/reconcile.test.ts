@@ -5,7 +5,7 @@ import type { JiraAccount, JiraDirectory, JiraUsersPage } from '../../lambdas/do
 import { applyUserEvent } from '../../lambdas/domain/sync/apply-user-event.js';
 import { demoteLinksBatch } from '../../lambdas/domain/sync/demote-links-batch.js';
 import { syncUsersSegment } from '../../lambdas/domain/sync/sync-users-segment.js';
-import { sweepSince } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import { sweepSince } from '../../lambdas/domain/sync/user-sync-runs.js';
 import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
 import { testStores } from '../helpers/stores.js';

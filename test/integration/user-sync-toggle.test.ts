@@ -1,15 +1,14 @@
 import { DynamoDbUserSyncStore } from '../../lambdas/adapters/dynamodb/dynamodb-user-sync-store.js';
 import { ConflictError } from '../../lambdas/domain/errors.js';
 import { type SyncAction, emptyProgress } from '../../lambdas/domain/sync/user-sync-state.js';
+import { finishSyncRun } from '../../lambdas/domain/sync/finish-sync-run.js';
+import { beginScheduledReconcile, requestReconcile } from '../../lambdas/domain/sync/request-reconcile.js';
+import { requestUserSync } from '../../lambdas/domain/sync/request-user-sync.js';
 import {
   type SyncWorkflowStarter,
-  beginScheduledReconcile,
   describeUserSync,
-  finishSyncRun,
-  requestReconcile,
-  requestUserSync,
   resumeUnfinishedRun,
-} from '../../lambdas/domain/sync/user-sync-toggle.js';
+} from '../../lambdas/domain/sync/user-sync-runs.js';
 import { type TestTable, startTestTable } from '../helpers/dynamo.js';
 
 /** Step Functions is outside: this stand-in records the executions the toggle starts. */

@@ -4,7 +4,7 @@ import {
   type SyncState,
   isRunInProgress,
 } from '../../lambdas/domain/sync/user-sync-state.js';
-import { unfinishedRun } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import { unfinishedRun } from '../../lambdas/domain/sync/user-sync-runs.js';
 
 describe.each<{ state: SyncState; inProgress: boolean; resumes: SyncAction | undefined }>([
   { state: 'DISABLED', inProgress: false, resumes: undefined },

@@ -1,5 +1,5 @@
 import { measureListLength } from '../../lambdas/domain/sync/run-size.js';
-import { timeLeft } from '../../lambdas/domain/sync/user-sync-toggle.js';
+import { timeLeft } from '../../lambdas/domain/sync/user-sync-runs.js';
 import { DEFAULT_SETTINGS, emptyProgress } from '../../lambdas/domain/sync/user-sync-state.js';
 
 describe('measureListLength', () => {

@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { SyncWorkflowStarter } from '../../domain/sync/user-sync-toggle.js';
+import type { SyncWorkflowStarter } from '../../domain/sync/user-sync-runs.js';
 import { tracer } from '../../shared/powertools.js';
 
 /**
@@ -9,7 +9,8 @@ import { tracer } from '../../shared/powertools.js';
 export class SfnWorkflowStarter implements SyncWorkflowStarter {
   private readonly client = tracer.captureAWSv3Client(new SFNClient({}));
 
-  constructor(private readonly stateMachineArn: () => string = requiredStateMachineArn) {}
+  /** `stateMachineArn` is read when a run starts (the composition root gives it from the environment). */
+  constructor(private readonly stateMachineArn: () => string) {}
 
   async start(input: Parameters<SyncWorkflowStarter['start']>[0], executionName: string): Promise<void> {
     try {
@@ -25,10 +26,4 @@ export class SfnWorkflowStarter implements SyncWorkflowStarter {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
     }
   }
-}
-
-function requiredStateMachineArn(): string {
-  const arn = process.env.STATE_MACHINE_ARN;
-  if (!arn) throw new Error('STATE_MACHINE_ARN is not set.');
-  return arn;
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ConflictError, UpstreamError } from '../errors.js';
 import {
   type ReconcileSummary,
@@ -8,12 +7,14 @@ import {
   type SyncState,
   type UserSyncSettings,
   type UserSyncSettingsStore,
-  TRANSITION,
   actionOf,
   emptyProgress,
   isEnabledState,
   isRunInProgress,
 } from './user-sync-state.js';
+
+// What the use cases on a sync run share (request-user-sync.ts, request-reconcile.ts,
+// finish-sync-run.ts): how a run is shown, started, refused, resumed, and swept as of when.
 
 /** Starts the workflow that carries out a run (Step Functions on AWS, its local runner otherwise). */
 export interface SyncWorkflowStarter {
@@ -105,103 +106,8 @@ function shownProgress(progress: SyncProgress, action: SyncAction | null): Parti
   return ordinary;
 }
 
-/**
- * An admin asks for syncing on or off.
- * Primary course: the state moves (conditionally) to ENABLING or DISABLING under a new run id ->
- * the workflow starts -> the new state is returned at once.
- * Asking for the current wish again changes nothing, except that it resumes a run that stopped on
- * an error, and, once enabled, starts the enable again when accounts failed (every step is
- * idempotent, so only what is missing is written). Asking for the opposite while a run is active
- * is a conflict; once that run has stopped on an error, the opposite may be asked for (an admin is
- * never stuck behind a broken Jira).
- */
-export async function requestUserSync(
-  store: UserSyncSettingsStore,
-  workflow: SyncWorkflowStarter,
-  enabled: boolean,
-  newRunId: () => string = randomUUID,
-): Promise<UserSyncView> {
-  const action: SyncAction = enabled ? 'enable' : 'disable';
-  const { from, during, to } = TRANSITION[action];
-  for (let round = 0; round < 3; round += 1) {
-    const settings = await store.get();
-    if (settings.state === during) {
-      if (settings.error && settings.runId) await resume(store, workflow, action, settings.runId);
-      return describeUserSync(store);
-    }
-    if (settings.state === to && !(enabled && (await lastRunFailedAccounts(store, settings))))
-      return describeUserSync(store);
-    if (enabled && settings.state === 'RECONCILING') return describeUserSync(store);
-    // A run stopped on an error (its workflow no longer runs) may be reversed.
-    const startFrom = settings.state === to ? to : from;
-    if (settings.state !== startFrom && settings.error === null) throw runConflict(settings);
-    const runId = newRunId();
-    if (await store.transition({ from: settings.state, to: during, runId, action, expectedRunId: settings.runId })) {
-      await startOrRecord(store, workflow, action, runId, `${action}-${runId}`);
-      return describeUserSync(store);
-    }
-    // Someone else changed the state between our read and write: decide again on what is there now.
-  }
-  throw new ConflictError('User syncing is being changed by someone else right now. Try again in a moment.');
-}
-
-/**
- * An admin (or the schedule) asks for a reconcile now.
- * Primary course: syncing is ENABLED and nothing runs -> the state moves to RECONCILING under a new
- * run id -> the workflow starts. A reconcile interrupted by a stop is resumed by asking again.
- */
-export async function requestReconcile(
-  store: UserSyncSettingsStore,
-  workflow: SyncWorkflowStarter,
-  newRunId: () => string = randomUUID,
-): Promise<UserSyncView> {
-  const settings = await store.get();
-  if (settings.state === 'RECONCILING' && settings.error && settings.runId) {
-    await resume(store, workflow, 'reconcile', settings.runId);
-    return describeUserSync(store);
-  }
-  if (settings.state !== 'ENABLED') throw runConflict(settings);
-  const runId = newRunId();
-  if (!(await claimReconcileRun(store, settings, runId))) {
-    throw new ConflictError('User syncing changed just now. Look at its state, then ask again.');
-  }
-  await startOrRecord(store, workflow, 'reconcile', runId, `reconcile-${runId}`);
-  return describeUserSync(store);
-}
-
-/**
- * The schedule's reconcile, started by the state machine itself (EventBridge Scheduler starts it):
- * it claims the run, or declines when syncing is not ENABLED or another run is active.
- */
-export async function beginScheduledReconcile(
-  store: UserSyncSettingsStore,
-  newRunId: () => string = randomUUID,
-): Promise<{ runId: string } | { declined: string }> {
-  const settings = await store.get();
-  if (settings.state !== 'ENABLED') return { declined: runConflict(settings).message };
-  const runId = newRunId();
-  if (!(await claimReconcileRun(store, settings, runId))) return { declined: 'User syncing changed just now.' };
-  return { runId };
-}
-
-/** ENABLED becomes RECONCILING under `runId`, unless the state changed since `settings` was read. */
-function claimReconcileRun(store: UserSyncSettingsStore, settings: UserSyncSettings, runId: string): Promise<boolean> {
-  return store.transition({
-    from: 'ENABLED',
-    to: 'RECONCILING',
-    runId,
-    action: 'reconcile',
-    expectedRunId: settings.runId,
-  });
-}
-
-async function lastRunFailedAccounts(store: UserSyncSettingsStore, settings: UserSyncSettings): Promise<boolean> {
-  if (!settings.runId) return false;
-  return (await store.summary(settings.runId)).progress.failed > 0;
-}
-
 /** What is running, and what to do about it: one message for every refusal. */
-function runConflict(settings: UserSyncSettings): ConflictError {
+export function runConflict(settings: UserSyncSettings): ConflictError {
   switch (settings.state) {
     case 'ENABLING':
       return new ConflictError(
@@ -251,7 +157,11 @@ export async function resumeUnfinishedRun(
   return unfinished.action;
 }
 
-async function startOrRecord(
+/**
+ * Starts the run's workflow; when it cannot start, the run keeps the error (asking again retries)
+ * and the caller is told Jira's side is not the problem: an `UpstreamError`.
+ */
+export async function startOrRecord(
   store: UserSyncSettingsStore,
   workflow: SyncWorkflowStarter,
   action: SyncAction,
@@ -273,40 +183,4 @@ export async function sweepSince(store: UserSyncSettingsStore, runId: string): P
   const startedAt = settings.runId === runId && settings.startedAt ? Date.parse(settings.startedAt) : Number.NaN;
   if (Number.isNaN(startedAt)) throw new Error(`Run ${runId} is no longer the current run: nothing is swept.`);
   return startedAt;
-}
-
-/**
- * The workflow's last step: the state reaches ENABLED or DISABLED, or the run's error is kept.
- * A reconcile always ends ENABLED again, its summary kept as `lastReconcile` (with its error, if
- * it failed: a failed reconcile swept nothing, and the next one starts afresh).
- */
-export async function finishSyncRun(
-  store: UserSyncSettingsStore,
-  action: SyncAction,
-  runId: string,
-  failure?: string,
-): Promise<ReconcileSummary | undefined> {
-  const { during, to } = TRANSITION[action];
-  if (action === 'reconcile') {
-    const settings = await store.get();
-    if (settings.runId !== runId) return undefined;
-    const summary: ReconcileSummary = {
-      startedAt: settings.startedAt ?? new Date().toISOString(),
-      finishedAt: new Date().toISOString(),
-      progress: (await store.summary(runId)).progress,
-      error: failure ? `The reconcile stopped early and swept nothing: ${failure}` : null,
-    };
-    await store.recordReconcile(runId, summary);
-    await store.transition({ from: during, to, runId, action, expectedRunId: runId });
-    return summary;
-  }
-  if (failure) {
-    await store.recordError(
-      runId,
-      `The last run stopped early: ${failure}. Ask for the same state again to resume it.`,
-    );
-    return undefined;
-  }
-  await store.transition({ from: during, to, runId, action, expectedRunId: runId });
-  return undefined;
 }

@@ -1,0 +1,123 @@
+import type { Context } from 'aws-lambda';
+import { dynamoDocumentClient } from './adapters/dynamodb/client.js';
+import { DynamoDbAccountLinkStore } from './adapters/dynamodb/dynamodb-account-link-store.js';
+import { DynamoDbCompanyStore } from './adapters/dynamodb/dynamodb-company-store.js';
+import { DynamoDbContactStore } from './adapters/dynamodb/dynamodb-contact-store.js';
+import { DynamoDbMembershipStore } from './adapters/dynamodb/dynamodb-membership-store.js';
+import { DynamoDbSyncedCompanyStore } from './adapters/dynamodb/dynamodb-synced-company-store.js';
+import { DynamoDbSyncedContactStore } from './adapters/dynamodb/dynamodb-synced-contact-store.js';
+import { DynamoDbUserSyncStore } from './adapters/dynamodb/dynamodb-user-sync-store.js';
+import { JiraOrganizationsClient } from './adapters/jira/jira-organizations-client.js';
+import { JiraRestClient } from './adapters/jira/jira-rest-client.js';
+import { JiraServiceDeskClient } from './adapters/jira/jira-servicedesk-client.js';
+import { SfnWorkflowStarter } from './adapters/stepfunctions/sfn-workflow-starter.js';
+import type { JiraCallerCheck } from './domain/jira-account.js';
+import type { DemotionDependencies } from './domain/sync/demote-links-batch.js';
+import type { RunSizeDependencies } from './domain/sync/run-size.js';
+import type { UserEventDependencies } from './domain/sync/apply-user-event.js';
+import type { DeskStepDependencies } from './domain/sync/sync-desk-customers.js';
+import type { OrganizationSyncDependencies } from './domain/sync/sync-organizations.js';
+import type { SegmentDependencies } from './domain/sync/sync-users-segment.js';
+import { CallerAuth } from './http/caller-auth.js';
+import { jiraBaseUrl } from './shared/config.js';
+import { environment, required } from './shared/environment.js';
+import { logger } from './shared/powertools.js';
+import { taskDeadline } from './shared/task-handler.js';
+
+/**
+ * The composition root: which adapter plays each port, and the dependencies each handler hands its
+ * use case. Each adapter is built once per container, on first use, never per invocation (Powertools
+ * style: clients at module level). On first use rather than at import, because the local runtime
+ * sets the environment before it loads a handler, not before it imports this.
+ */
+function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
+}
+
+const table = (): string => environment().TABLE_NAME;
+
+export const contactStore = once(() => new DynamoDbContactStore(dynamoDocumentClient(), table()));
+export const companyStore = once(() => new DynamoDbCompanyStore(dynamoDocumentClient(), table()));
+export const userSyncStore = once(() => new DynamoDbUserSyncStore(dynamoDocumentClient(), table()));
+export const linkStore = once(() => new DynamoDbAccountLinkStore(dynamoDocumentClient(), table()));
+const syncedContactStore = once(() => new DynamoDbSyncedContactStore(dynamoDocumentClient(), table()));
+const syncedCompanyStore = once(() => new DynamoDbSyncedCompanyStore(dynamoDocumentClient(), table()));
+const membershipStore = once(() => new DynamoDbMembershipStore(dynamoDocumentClient(), table()));
+
+export const workflowStarter = once(
+  () => new SfnWorkflowStarter(() => required(environment().STATE_MACHINE_ARN, 'STATE_MACHINE_ARN')),
+);
+
+/**
+ * Which Jira: the one place that picks the client the sync, the webhooks and the API's login check
+ * talk to (Jira Cloud's REST API v3). The service desks' and organizations' clients are below it.
+ */
+export const jiraDirectory = once(() => new JiraRestClient({ baseUrl: jiraBaseUrl }));
+/** One per container, so its burst limiter spans every call the container makes. */
+const serviceDeskDirectory = once(() => new JiraServiceDeskClient({ baseUrl: jiraBaseUrl }));
+const organizationDirectory = once(() => new JiraOrganizationsClient({ baseUrl: jiraBaseUrl }));
+
+/** The API's check of a caller's Jira login: the same client as the sync's. */
+const jiraCallerCheck = (): JiraCallerCheck => jiraDirectory();
+
+/** The API's login cache: one per container, so a login is checked with Jira once a minute at most. */
+export const callerAuth = once(() => new CallerAuth(jiraCallerCheck()));
+
+/** A use case's notices (a record skipped, an account failed) become warnings. */
+const warn = (message: string, details: Record<string, unknown>): void => logger.warn(message, details);
+
+/** The stores a sync step writes through: the accounts' links, their contacts, and the run's state. */
+export function syncStores(): Pick<SegmentDependencies, 'links' | 'syncedContacts' | 'settings'> {
+  return { links: linkStore(), syncedContacts: syncedContactStore(), settings: userSyncStore() };
+}
+
+/** One segment of users/search, its Jira calls ending before the task's time does. */
+export function segmentDeps(context: Context): SegmentDependencies {
+  return { jira: jiraDirectory().until(taskDeadline(context)), ...syncStores(), log: warn };
+}
+
+/** One step of the service desks' customers, its Jira calls ending before the task's time does. */
+export function deskStepDeps(context: Context): DeskStepDependencies {
+  return { serviceDesks: serviceDeskDirectory().until(taskDeadline(context)), ...syncStores(), log: warn };
+}
+
+/** One step of the organizations (companies and their members). */
+export function organizationStepDeps(context: Context): OrganizationSyncDependencies {
+  return {
+    directory: organizationDirectory().until(taskDeadline(context)),
+    companies: syncedCompanyStore(),
+    memberships: membershipStore(),
+    links: linkStore(),
+    settings: userSyncStore(),
+    log: warn,
+  };
+}
+
+/** Synced companies become regular ones (syncing turned off). */
+export function companyDemotionDeps(): Pick<OrganizationSyncDependencies, 'companies' | 'settings'> {
+  return { companies: syncedCompanyStore(), settings: userSyncStore() };
+}
+
+/** A run's size, measured beside it. */
+export function runSizeDeps(context: Context): RunSizeDependencies {
+  const links = linkStore();
+  return {
+    jira: jiraDirectory().until(taskDeadline(context)),
+    countLinkedAccounts: () => links.countLinked(),
+    settings: userSyncStore(),
+  };
+}
+
+/** Synced contacts become regular ones (a disable, or a reconcile's sweep). */
+export function demotionDeps(): DemotionDependencies {
+  return { ...syncStores(), log: warn };
+}
+
+/** A batch of webhook deliveries (no deadline: the queue's visibility timeout bounds a batch). */
+export function webhookDeps(): UserEventDependencies {
+  return { jira: jiraDirectory(), ...syncStores(), log: warn };
+}
