@@ -1,6 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { demotionDeps, userSyncStore } from '../composition.js';
-import { type DemotionMode, demoteLinksBatch, reconcileSweep } from '../domain/sync/demote-links-batch.js';
+import {
+  type DemotionMode,
+  type ShardCounts,
+  demoteLinksBatch,
+  reconcileSweep,
+} from '../domain/sync/demote-links-batch.js';
 import { sweepSince } from '../domain/sync/user-sync-runs.js';
 import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/powertools.js';
@@ -12,6 +17,8 @@ export interface DemoteBatchInput {
   action?: 'disable' | 'reconcile';
   shard: number;
   cursor: string | null;
+  /** What the shard's earlier batches counted (the previous batch's answer). */
+  soFar?: ShardCounts;
 }
 
 /** The accounts a reconcile saw, read once per container and run (shards share it). */
@@ -42,10 +49,11 @@ export const handler = taskHandler(async (input: DemoteBatchInput): Promise<Demo
   const action = input.action ?? 'disable';
   const mode = action === 'reconcile' ? await sweepMode(input.runId) : { kind: 'disable' as const };
   if (!mode) return { runId: input.runId, action, shard: input.shard, cursor: null };
-  const { cursor, progress } = await demoteLinksBatch(demotionDeps(), {
+  const { cursor, progress, soFar } = await demoteLinksBatch(demotionDeps(), {
     runId: input.runId,
     shard: input.shard,
     cursor: input.cursor,
+    soFar: input.soFar,
     mode,
   });
   metrics.addMetadata('runId', input.runId);
@@ -55,5 +63,5 @@ export const handler = taskHandler(async (input: DemoteBatchInput): Promise<Demo
     action === 'reconcile' ? progress.unlinked : progress.processed,
   );
   metrics.addMetric(METRIC.AccountsFailed, MetricUnit.Count, progress.failed);
-  return { runId: input.runId, action, shard: input.shard, cursor };
+  return { runId: input.runId, action, shard: input.shard, cursor, soFar };
 });

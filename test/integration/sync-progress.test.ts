@@ -1,6 +1,6 @@
 import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { JiraRestClient } from '../../lambdas/adapters/jira/jira-rest-client.js';
-import { type DemotionMode, demoteLinksBatch } from '../../lambdas/domain/sync/demote-links-batch.js';
+import { type DemotionMode, type ShardCounts, demoteLinksBatch } from '../../lambdas/domain/sync/demote-links-batch.js';
 import { estimateRunSize } from '../../lambdas/domain/sync/run-size.js';
 import { type SegmentRequest, syncUsersSegment } from '../../lambdas/domain/sync/sync-users-segment.js';
 import { type SyncFailure, type SyncProgress, emptyProgress } from '../../lambdas/domain/sync/user-sync-state.js';
@@ -258,16 +258,19 @@ describe.each<[string, DemotionCase]>([
       batches = [];
       for (let shard = 0; shard < LINK_SHARDS; shard += 1) {
         let cursor: string | null = null;
+        let soFar: ShardCounts | undefined;
         do {
-          const batch = await demoteLinksBatch(deps, {
+          const batch: Awaited<ReturnType<typeof demoteLinksBatch>> = await demoteLinksBatch(deps, {
             runId: 'run-demotion',
             shard,
             cursor,
+            soFar,
             mode: mode(world),
             limit: 3,
           });
           batches.push(batch.progress);
           cursor = batch.cursor;
+          soFar = batch.soFar;
         } while (cursor);
       }
     }

@@ -1,6 +1,13 @@
 import { forEachConcurrently, withRetries } from './run-pool.js';
 import { type SyncStores, unsyncAccount } from './sync-account.js';
-import { type SyncFailure, type SyncProgress, type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js';
+import {
+  MAX_FAILURES_SHOWN,
+  type SyncFailure,
+  type SyncProgress,
+  type UserSyncSettingsStore,
+  addProgress,
+  emptyProgress,
+} from './user-sync-state.js';
 
 /** Items read per call: bounded work that fits a Lambda invocation whatever the size of the table. */
 export const DEMOTION_BATCH_SIZE = 1000;
@@ -32,18 +39,29 @@ export function reconcileSweep(seen: {
   return seen.unreadable > 0 ? undefined : { kind: 'sweep', seen: seen.accountIds, since: seen.since };
 }
 
+/** What a shard's batches have counted so far, carried from one batch to the next by the workflow. */
+export interface ShardCounts {
+  progress: SyncProgress;
+  failures: SyncFailure[];
+}
+
 export interface DemotionRequest {
   runId: string;
   shard: number;
   cursor: string | null;
   mode: DemotionMode;
+  /** The shard's counts before this batch (none for its first batch). */
+  soFar?: ShardCounts | undefined;
   limit?: number;
 }
 
 /**
  * Turning syncing off, or a reconcile's sweep, for one batch of one shard of account links.
  * Primary course: read the next links -> each synced contact concerned becomes a regular contact
- * (nothing is deleted) -> the batch's counts are stored under the run -> the next cursor is returned.
+ * (nothing is deleted) -> the shard's counts so far are stored under the run -> the next cursor is returned.
+ * The counts are stored per shard, not per batch: a scan's pages move when the batches write (email
+ * hints count toward a scan's limit), so a shard walked again from its start after a failure would
+ * leave the parts of its first walk beside those of the second, counted twice.
  * Turning off counts synced contacts found and made regular in `total` and `processed` (a retried
  * batch counts again the ones its first attempt already unlinked: they carry this run's id);
  * a sweep counts them in `unlinked`.
@@ -51,7 +69,7 @@ export interface DemotionRequest {
 export async function demoteLinksBatch(
   deps: DemotionDependencies,
   request: DemotionRequest,
-): Promise<{ cursor: string | null; progress: SyncProgress }> {
+): Promise<{ cursor: string | null; progress: SyncProgress; soFar: ShardCounts }> {
   const { runId, shard, cursor, mode } = request;
   const disabling = mode.kind === 'disable';
   const unlinkedAt = disabling ? Date.now() : mode.since;
@@ -87,9 +105,10 @@ export async function demoteLinksBatch(
       deps.log?.('Contact could not be made regular', { accountId: link.accountId, error: String(error) });
     }
   });
-  await deps.settings.saveProgressPart(runId, `SHARD#${String(shard).padStart(2, '0')}#${cursor ?? 'START'}`, {
-    progress,
-    failures,
-  });
-  return { cursor: page.cursor, progress };
+  const soFar: ShardCounts = {
+    progress: addProgress(request.soFar?.progress ?? emptyProgress(), progress),
+    failures: [...(request.soFar?.failures ?? []), ...failures].slice(0, MAX_FAILURES_SHOWN),
+  };
+  await deps.settings.saveProgressPart(runId, `SHARD#${String(shard).padStart(2, '0')}`, soFar);
+  return { cursor: page.cursor, progress, soFar };
 }
