@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { estimateRunSize } from '../domain/sync/run-size.js';
 import type { SyncAction } from '../domain/sync/user-sync-state.js';
 import { dependencies } from '../shared/dependencies.js';
-import { metrics } from '../shared/powertools.js';
+import { logger, metrics } from '../shared/powertools.js';
 import { taskDeadline, taskHandler } from '../shared/task-handler.js';
 
 export interface EstimateRunSizeInput {
@@ -13,15 +13,19 @@ export interface EstimateRunSizeInput {
 /** (Step Functions "Estimate run size", beside the run) --> the run's measured size --> (Jira or DynamoDB) */
 export const handler = taskHandler(async (input: EstimateRunSizeInput, context) => {
   const links = dependencies.links();
+  const deadline = taskDeadline(context);
   const measured = await estimateRunSize(
     {
-      jira: dependencies.jira().until(taskDeadline(context)),
+      jira: dependencies.jira().until(deadline),
+      serviceDesks: dependencies.serviceDesks().until(deadline),
       countLinkedAccounts: () => links.countLinked(),
       settings: dependencies.userSync(),
+      log: (message, details) => logger.warn(message, details),
     },
     { runId: input.runId, action: input.action },
   );
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('RunSizeEstimated', MetricUnit.Count, measured.estimate);
+  const deskCustomers = (measured.serviceDesks ?? []).reduce((sum, desk) => sum + desk.estimate, 0);
+  metrics.addMetric('RunSizeEstimated', MetricUnit.Count, measured.estimate + deskCustomers);
   return { runId: input.runId, ...measured };
 });
