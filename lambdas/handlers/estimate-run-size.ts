@@ -27,5 +27,6 @@ export const handler = taskHandler(async (input: EstimateRunSizeInput, context) 
   metrics.addMetadata('runId', input.runId);
   const deskCustomers = (measured.serviceDesks ?? []).reduce((sum, desk) => sum + desk.estimate, 0);
   metrics.addMetric('RunSizeEstimated', MetricUnit.Count, measured.estimate + deskCustomers);
-  return { runId: input.runId, ...measured };
+  // Counts only: a site's many desks must not grow the task's output.
+  return { runId: input.runId, source: measured.source, estimate: measured.estimate, deskCustomers };
 });
