@@ -105,10 +105,13 @@ export function companyDemotionDeps(): Pick<OrganizationSyncDependencies, 'compa
 /** A run's size, measured beside it. */
 export function runSizeDeps(context: Context): RunSizeDependencies {
   const links = linkStore();
+  const deadline = taskDeadline(context);
   return {
-    jira: jiraDirectory().until(taskDeadline(context)),
+    jira: jiraDirectory().until(deadline),
+    serviceDesks: serviceDeskDirectory().until(deadline),
     countLinkedAccounts: () => links.countLinked(),
     settings: userSyncStore(),
+    log: warn,
   };
 }
 

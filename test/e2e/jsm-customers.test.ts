@@ -79,6 +79,21 @@ describe('JSM customers from every service desk', () => {
     expect(service.jira.faultCounts()['jsm-burst'] ?? 0).toBe(0);
   });
 
+  it("ends with the run's estimate at the real total: each desk's part is what it added", async () => {
+    // Prepare
+    const desks = service.jira.serviceDesks();
+    const listings = desks.flatMap((desk) => service.jira.serviceDeskCustomers(desk.id).map((a) => a.accountId));
+    const listedByUsersSearch = service.jira.accounts().filter((account) => account.accountType !== 'customer').length;
+    // Act: the measurement runs beside the run and may end after it
+    const estimatedTotal = await eventually(async () => {
+      const view = (await request<UserSyncView>(service.url, 'GET', '/settings/user-sync', { auth: service.admin }))
+        .body;
+      return view.progress.estimatedTotal === view.progress.total ? view.progress.estimatedTotal : undefined;
+    });
+    // Assess
+    expect(estimatedTotal).toBe(listedByUsersSearch + new Set(listings).size);
+  });
+
   it("gives a portal sign-up its contact within seconds of its request's webhook, with no user_created", async () => {
     // Act
     const { account, issueKey } = await service.jira.portalSignUp({

@@ -1,5 +1,7 @@
 import { JiraRestClient } from '../../lambdas/adapters/jira/jira-rest-client.js';
-import { JiraServiceDeskClient } from '../../lambdas/adapters/jira/jira-servicedesk-client.js';
+import { BurstLimiter, JiraServiceDeskClient } from '../../lambdas/adapters/jira/jira-servicedesk-client.js';
+import type { ServiceDeskDirectory } from '../../lambdas/domain/service-desk.js';
+import { type RunSizeDependencies, estimateRunSize } from '../../lambdas/domain/sync/run-size.js';
 import { type DeskCursor, syncServiceDeskStep } from '../../lambdas/domain/sync/sync-desk-customers.js';
 import { syncUsersSegment } from '../../lambdas/domain/sync/sync-users-segment.js';
 import { DynamoDbUserSyncStore } from '../../lambdas/adapters/dynamodb/dynamodb-user-sync-store.js';
@@ -133,5 +135,148 @@ describe('the service desk steps of a run', () => {
     const link = await stores.links.getLink(agent.accountId);
     const contacts = await stores.syncedContacts.syncedContacts([link?.contactId ?? '']);
     expect(contacts.get(link?.contactId ?? '')?.jiraAccountType).toBe('atlassian');
+  });
+});
+
+describe("a run's size with the service desks' customers", () => {
+  let db: TestTable;
+  let jira: JiraSimulator;
+
+  beforeEach(async () => {
+    db = await server.freshTable();
+    jira = await startJiraSimulator({
+      users: 6,
+      customers: 60,
+      apps: 1,
+      inactive: 2,
+      hiddenEmails: 2,
+      serviceDesks: 2,
+      sharedCustomerEvery: 3,
+      seed: 29,
+    });
+    process.env.JIRA_USER_EMAIL = jira.service.email;
+    process.env.JIRA_API_TOKEN = jira.service.apiToken;
+  });
+  afterEach(async () => {
+    await jira.stop();
+    await db.stop();
+  });
+
+  const estimate = (runId: string, deps: Partial<RunSizeDependencies> = {}) => {
+    const stores = testStores(db);
+    return estimateRunSize(
+      {
+        jira: new JiraRestClient({ baseUrl: () => jira.url }),
+        serviceDesks: new JiraServiceDeskClient({ baseUrl: () => jira.url }),
+        countLinkedAccounts: () => stores.links.countLinked(),
+        settings: stores.settings,
+        ...deps,
+      },
+      { runId, action: 'enable' },
+    );
+  };
+  const deskListings = () => ['1', '2'].map((desk) => jira.serviceDeskCustomers(desk).length);
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+  it("is users/search's length plus each desk's customer count, JSM's pages capped or not", async () => {
+    // Prepare
+    jira.setQuirks({ customersInUserSearch: false });
+    const usersSearch = jira.accounts().filter((account) => account.accountType !== 'customer').length;
+    const customerCalls = () => jira.callCounts()['servicedesk/customer'] ?? 0;
+    // Act
+    const plain = await estimate('run-plain');
+    const probes = customerCalls();
+    // JSM's page caps, at a burst limit the simulator does not enforce (keeps the test short)
+    jira.setQuirks({ jsmPageCap: 1, jsmBurstLimit: 0 });
+    const fast = new JiraServiceDeskClient({ baseUrl: () => jira.url, limiter: new BurstLimiter({ perSecond: 100 }) });
+    const capped = await estimate('run-capped', { serviceDesks: fast });
+    jira.setQuirks({ jsmPageCap: 7 });
+    const cappedSeven = await estimate('run-capped-7', { serviceDesks: fast });
+    // Assess
+    const [first = 0, second = 0] = deskListings();
+    expect(first).toBeGreaterThan(1);
+    expect(second).toBeGreaterThan(1);
+    const expected = {
+      source: 'users',
+      estimate: usersSearch,
+      serviceDesks: [
+        { deskId: '1', estimate: first },
+        { deskId: '2', estimate: second },
+      ],
+    };
+    expect(plain).toEqual(expected);
+    expect(capped).toEqual(expected);
+    expect(cappedSeven).toEqual(expected);
+    // About 2·log₂(N) one-record calls a desk, far fewer than reading the customers.
+    expect(probes).toBeLessThan(2 * (Math.ceil(Math.log2(first)) + Math.ceil(Math.log2(second))) + 8);
+    const settings = testStores(db).settings;
+    for (const runId of ['run-plain', 'run-capped', 'run-capped-7'])
+      expect((await settings.summary(runId)).estimatedTotal).toBe(usersSearch + first + second);
+  });
+
+  it('counts customers users/search lists too twice at first, then converges on the distinct accounts', async () => {
+    // Prepare
+    jira.setQuirks({ customersInUserSearch: true });
+    // Act
+    await estimate('run-twice');
+    const atStart = (await testStores(db).settings.summary('run-twice')).estimatedTotal;
+    const { summary } = await runWithDesks(
+      { customersInUserSearch: true, action: 'enable', runId: 'run-twice' },
+      { db, jira },
+    );
+    // Assess
+    expect(atStart).toBe(jira.accountCount() + sum(deskListings()));
+    expect(summary.progress.total).toBe(jira.accountCount());
+    expect(summary.estimatedTotal).toBe(jira.accountCount());
+  });
+
+  it('keeps what a desk step learned when the estimate reaches that desk later (a tiny site)', async () => {
+    // Act: the run reads everything before the estimate gets to the desks
+    const { summary } = await runWithDesks(
+      { customersInUserSearch: false, action: 'enable', runId: 'run-late' },
+      { db, jira },
+    );
+    await estimate('run-late');
+    // Assess
+    const after = await testStores(db).settings.summary('run-late');
+    const customers = jira.accounts().filter((account) => account.accountType === 'customer');
+    expect(sum(deskListings())).toBeGreaterThan(customers.length);
+    expect(summary.estimatedTotal).toBe(customers.length);
+    expect(after.estimatedTotal).toBe(jira.accountCount());
+    expect(after.progress.total).toBe(jira.accountCount());
+  });
+
+  it('leaves a desk JSM fails on unmeasured, never failing the estimate', async () => {
+    // Prepare: desk 2's customer list fails; another run's JSM cannot be reached at all
+    jira.setQuirks({ customersInUserSearch: false });
+    const client = new JiraServiceDeskClient({ baseUrl: () => jira.url });
+    const failingDesk: ServiceDeskDirectory = {
+      serviceDesks: (start) => client.serviceDesks(start),
+      customers: async (deskId, start, options) => {
+        if (deskId === '2') throw new Error('Jira answered 500 to servicedesk/2/customer.');
+        return client.customers(deskId, start, options);
+      },
+    };
+    const messages: string[] = [];
+    const log = (message: string) => messages.push(message);
+    const usersSearch = jira.accounts().filter((account) => account.accountType !== 'customer').length;
+    // Act
+    const oneDesk = await estimate('run-one-desk', { serviceDesks: failingDesk, log });
+    const noJsm = await estimate('run-no-jsm', {
+      serviceDesks: new JiraServiceDeskClient({ baseUrl: () => 'http://127.0.0.1:9' }).until(Date.now()),
+      log,
+    });
+    // Assess
+    const [first = 0] = deskListings();
+    expect(oneDesk).toEqual({
+      source: 'users',
+      estimate: usersSearch,
+      serviceDesks: [{ deskId: '1', estimate: first }],
+    });
+    expect(noJsm).toEqual({ source: 'users', estimate: usersSearch, serviceDesks: [] });
+    const settings = testStores(db).settings;
+    expect((await settings.summary('run-one-desk')).estimatedTotal).toBe(usersSearch + first);
+    expect((await settings.summary('run-no-jsm')).estimatedTotal).toBe(usersSearch);
+    expect(messages).toHaveLength(2);
   });
 });

@@ -59,6 +59,7 @@ function deskStepDependencies(pagesRead: { count: number }): DeskStepDependencie
     settings: {
       get: async () => ({ runId: 'run-million', startedAt: new Date().toISOString() }),
       saveProgressPart: async () => undefined,
+      saveEstimate: async () => undefined,
       seenAccountsBefore: async () => seenByUsersSearch,
     } as unknown as DeskStepDependencies['settings'],
   };

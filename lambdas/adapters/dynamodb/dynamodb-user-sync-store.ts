@@ -130,10 +130,19 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
     }
   }
 
-  async saveEstimate(runId: string, source: string, estimate: number): Promise<void> {
-    await this.client.send(
-      new PutCommand({ TableName: this.table, Item: { pk: runPk(runId), sk: estimateSk(source), estimate } }),
-    );
+  async saveEstimate(
+    runId: string,
+    source: string,
+    estimate: number,
+    options?: { keepExisting?: boolean },
+  ): Promise<void> {
+    const put = new PutCommand({
+      TableName: this.table,
+      Item: { pk: runPk(runId), sk: estimateSk(source), estimate },
+      ...(options?.keepExisting ? { ConditionExpression: 'attribute_not_exists(sk)' } : {}),
+    });
+    // A part already there (the run learned it first) is kept: refused by the condition, not a failure.
+    await writeIf(this.client, put);
   }
 
   async summary(runId: string): Promise<RunSummary> {

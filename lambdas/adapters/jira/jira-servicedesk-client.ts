@@ -171,20 +171,24 @@ export class JiraServiceDeskClient implements ServiceDeskDirectory {
     };
   }
 
-  async customers(serviceDeskId: string, start: number): Promise<JsmListPage<JiraAccount>> {
+  async customers(
+    serviceDeskId: string,
+    start: number,
+    options?: { limit?: number },
+  ): Promise<JsmListPage<JiraAccount>> {
     const path = `/rest/servicedeskapi/servicedesk/${encodeURIComponent(serviceDeskId)}/customer`;
-    const page = await this.page(path, start, { allowMissing: false });
+    const page = await this.page(path, start, { allowMissing: false, limit: options?.limit });
     const { items, unreadable } = readEach(page.values, customerSchema);
     return { returned: page.values.length, items, unreadable, isLastPage: page.isLastPage };
   }
 
-  private async page(path: string, start: number, how: { allowMissing: boolean }) {
+  private async page(path: string, start: number, how: { allowMissing: boolean; limit?: number | undefined }) {
     const { email, apiToken } = await jiraServiceCredentials();
     return readJsmPage({
       baseUrl: (this.options.baseUrl ?? jiraBaseUrl)(),
       path,
       start,
-      limit: this.options.pageLimit ?? JSM_PAGE_LIMIT,
+      limit: how.limit ?? this.options.pageLimit ?? JSM_PAGE_LIMIT,
       authorization: basicAuthorization(email, apiToken),
       limiter: this.limiter,
       policy: this.options.policy ?? SYNC_RETRY_POLICY,

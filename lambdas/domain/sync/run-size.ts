@@ -1,4 +1,5 @@
 import type { JiraDirectory } from '../jira-account.js';
+import { type ServiceDeskDirectory, listServiceDesks } from '../service-desk.js';
 import type { SyncAction, UserSyncSettingsStore } from './user-sync-state.js';
 
 /**
@@ -7,6 +8,9 @@ import type { SyncAction, UserSyncSettingsStore } from './user-sync-state.js';
  * saves one more part and is counted with the others).
  */
 export type RunSizeSource = 'users' | 'links' | (string & {});
+
+/** A service desk's part of the estimate: its customers, measured at the start, then as the run added them. */
+export const deskEstimateSource = (deskId: string): RunSizeSource => `servicedesk:${deskId}`;
 
 /** Doubling offsets asked at once: one round covers three doublings. */
 const PROBES_PER_ROUND = 3;
@@ -42,22 +46,37 @@ export async function measureListLength(hasRecordAt: (position: number) => Promi
 
 export interface RunSizeDependencies {
   jira: Pick<JiraDirectory, 'searchUsers'>;
+  /** JSM's desks, whose customers enable and reconcile read too; left out, only users/search is measured. */
+  serviceDesks?: Pick<ServiceDeskDirectory, 'serviceDesks' | 'customers'>;
   /** How many accounts are linked now: what a disable will demote. */
   countLinkedAccounts(): Promise<number>;
   settings: Pick<UserSyncSettingsStore, 'saveEstimate'>;
+  log?: (message: string, details: Record<string, unknown>) => void;
+}
+
+export interface RunSizeMeasurement {
+  source: RunSizeSource;
+  estimate: number;
+  /** Each service desk's customers as measured (a desk that could not be measured is left out). */
+  serviceDesks?: { deskId: string; estimate: number }[];
 }
 
 /**
  * A run measures its size beside its first wave, never delaying it.
  * Primary course: enable and reconcile ask `users/search` with `maxResults=1` at offsets (an empty
  * page exactly at or past the end) -> disable counts the linked accounts -> the count is saved as
- * the run's estimate for that source. It is an estimate: accounts created or deleted while the run
- * reads change the real total.
+ * the run's estimate for that source -> enable and reconcile then list the service desks and measure
+ * each desk's customers the same way (`limit=1`), one desk after another under JSM's burst limit,
+ * each saved as its own part. It is an estimate: accounts created or deleted while the run reads
+ * change the real total, and a customer users/search lists too is counted twice until the run's
+ * desk step replaces that desk's part with what it actually added.
+ * Alternative course: a desk (or the desk list) that cannot be read leaves its part unmeasured; the
+ * run's desk step saves it once it has read that desk.
  */
 export async function estimateRunSize(
   deps: RunSizeDependencies,
   run: { runId: string; action: SyncAction },
-): Promise<{ source: RunSizeSource; estimate: number }> {
+): Promise<RunSizeMeasurement> {
   const measured =
     run.action === 'disable'
       ? { source: 'links', estimate: await deps.countLinkedAccounts() }
@@ -68,5 +87,43 @@ export async function estimateRunSize(
           ),
         };
   await deps.settings.saveEstimate(run.runId, measured.source, measured.estimate);
+  if (run.action === 'disable' || !deps.serviceDesks) return measured;
+  return { ...measured, serviceDesks: await estimateDeskCustomers({ ...deps, serviceDesks: deps.serviceDesks }, run) };
+}
+
+/**
+ * Each desk's customer count, saved as `servicedesk:<id>` unless the run's desk step saved that part
+ * first (it knows better: the accounts the desk actually added). Never throws.
+ */
+async function estimateDeskCustomers(
+  deps: RunSizeDependencies & { serviceDesks: Pick<ServiceDeskDirectory, 'serviceDesks' | 'customers'> },
+  run: { runId: string },
+): Promise<{ deskId: string; estimate: number }[]> {
+  const directory = deps.serviceDesks;
+  let deskIds: string[];
+  try {
+    deskIds = await listServiceDesks(directory);
+  } catch (error) {
+    deps.log?.('The service desks could not be listed: their customers are left out of the estimate.', {
+      error: String(error),
+    });
+    return [];
+  }
+  const measured: { deskId: string; estimate: number }[] = [];
+  // One desk after another: the burst limit paces them anyway, and a deadline then leaves whole desks out.
+  for (const deskId of deskIds) {
+    try {
+      const estimate = await measureListLength(
+        async (position) => (await directory.customers(deskId, position, { limit: 1 })).returned > 0,
+      );
+      await deps.settings.saveEstimate(run.runId, deskEstimateSource(deskId), estimate, { keepExisting: true });
+      measured.push({ deskId, estimate });
+    } catch (error) {
+      deps.log?.("A service desk's customers could not be measured: that part of the estimate is left out.", {
+        deskId,
+        error: String(error),
+      });
+    }
+  }
   return measured;
 }

@@ -1,5 +1,6 @@
 import type { JiraAccount } from '../jira-account.js';
-import type { ServiceDeskDirectory } from '../service-desk.js';
+import { type ServiceDeskDirectory, listServiceDesks } from '../service-desk.js';
+import { deskEstimateSource } from './run-size.js';
 import { runStartedAt, syncPage } from './sync-users-segment.js';
 import type { SyncStores } from './sync-account.js';
 import { type SyncFailure, type SyncProgress, type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js';
@@ -22,6 +23,8 @@ export interface DeskCursor {
   start: number;
   /** Steps of the run so far: names each step's part, so a retried step overwrites its own. */
   step: number;
+  /** Accounts the current desk added in earlier steps (no earlier source had listed them). */
+  added?: number;
   stepsInExecution: number;
   done: boolean;
   /** This execution has run its share of steps: go on in a new one. */
@@ -51,7 +54,7 @@ export const deskPartName = (step: number): string => `SD#${String(step).padStar
  * desk, page by page, moving on by what Jira returned -> an account no earlier part of the run saw
  * (users/search, an earlier step) is synced and counted; the others were counted already -> keep
  * what the step saw under its part (for later steps and a reconcile's sweep) -> the next desk once
- * JSM says `isLastPage`.
+ * JSM says `isLastPage`, that desk's part of the run's estimate replaced by the accounts it added.
  * One step at a time, so the site's burst limit holds and "seen before" is complete when asked.
  */
 export async function syncServiceDeskStep(deps: DeskStepDependencies, request: DeskStepRequest): Promise<DeskCursor> {
@@ -68,7 +71,7 @@ export async function syncServiceDeskStep(deps: DeskStepDependencies, request: D
   const next = { ...cursor, stepsInExecution: cursor.stepsInExecution + 1, continueAsNew: false };
   if (!cursor.deskIds) {
     const deskIds = await listServiceDesks(deps.serviceDesks);
-    return { ...next, deskIds, index: 0, start: 0, done: deskIds.length === 0 };
+    return { ...next, deskIds, index: 0, start: 0, added: 0, done: deskIds.length === 0 };
   }
   const deskId = cursor.deskIds[cursor.index];
   if (deskId === undefined) return { ...next, done: true };
@@ -122,25 +125,18 @@ export async function syncServiceDeskStep(deps: DeskStepDependencies, request: D
     await save();
   }
   await save({ unreadable });
+  const added = (cursor.added ?? 0) + progress.sources.serviceDesks;
+  // The desk's part of the estimate becomes what it really added, so the estimate converges on the total.
+  if (deskEnded) await deps.settings.saveEstimate(runId, deskEstimateSource(deskId), added);
   const index = deskEnded ? cursor.index + 1 : cursor.index;
   return {
     ...next,
     index,
     start: deskEnded ? 0 : position,
+    added: deskEnded ? 0 : added,
     step: cursor.step + 1,
     done: index >= cursor.deskIds.length,
   };
-}
-
-/** Every service desk of the site, page by page (a page shorter than asked is not the last). */
-async function listServiceDesks(directory: ServiceDeskDirectory): Promise<string[]> {
-  const ids: string[] = [];
-  for (let start = 0; ; ) {
-    const page = await directory.serviceDesks(start);
-    for (const id of page.items) if (!ids.includes(id)) ids.push(id);
-    start += page.returned;
-    if (page.isLastPage || page.returned === 0) return ids;
-  }
 }
 
 function copy(progress: SyncProgress): SyncProgress {

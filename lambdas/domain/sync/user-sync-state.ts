@@ -176,8 +176,11 @@ export interface UserSyncSettingsStore {
   recordReconcile(runId: string, summary: ReconcileSummary): Promise<void>;
   /** Stores one part (page segment or batch) of a run; a retried part overwrites its own. */
   saveProgressPart(runId: string, part: string, value: ProgressPart): Promise<void>;
-  /** Keeps one source's measured size of a run (a repeated measurement overwrites its own). */
-  saveEstimate(runId: string, source: string, estimate: number): Promise<void>;
+  /**
+   * Keeps one source's measured size of a run (a repeated measurement overwrites its own, unless
+   * `keepExisting`: then a part already saved stays).
+   */
+  saveEstimate(runId: string, source: string, estimate: number, options?: { keepExisting?: boolean }): Promise<void>;
   /** The run's summed counts, its first failures and its estimated size. */
   summary(runId: string): Promise<RunSummary>;
   /** Every account a reconcile run saw, and how many unreadable records it met. */
