@@ -152,7 +152,7 @@ describe("a run's size with the service desks' customers", () => {
       hiddenEmails: 2,
       serviceDesks: 2,
       sharedCustomerEvery: 3,
-      seed: 29,
+      seed: 23, // the first block's seed: the same service credentials (the functions read their environment once)
     });
     process.env.JIRA_USER_EMAIL = jira.service.email;
     process.env.JIRA_API_TOKEN = jira.service.apiToken;
