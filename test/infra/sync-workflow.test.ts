@@ -1,8 +1,12 @@
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Match } from 'aws-cdk-lib/assertions';
 import { SEGMENTS_PER_WAVE } from '../../lambdas/domain/sync/page-plan.js';
 import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { syncWorkflowAsl } from '../../lib/sync-workflow-asl.js';
-import { SYNC_TASKS, TASK_FUNCTION_TIMEOUTS } from '../../lib/sync-workflow-definition.js';
+import { SYNC_WORKFLOW_ASL_FILE, readSyncWorkflowAsl } from '../../lib/sync-workflow-asl-file.js';
+import { SYNC_TASKS } from '../../lib/function-settings.js';
+import { TASK_FUNCTION_TIMEOUTS } from '../../lib/sync-workflow-definition.js';
 import { actionsOfRole, parseJoinedJson, synthesizeContactSyncStack } from './synthesized-stack.js';
 
 const { stack, template, logicalId } = synthesizeContactSyncStack();
@@ -77,6 +81,19 @@ describe('the sync state machine', () => {
     const withoutResources = (asl: unknown) =>
       JSON.parse(JSON.stringify(asl, (key, value: unknown) => (key === 'Resource' ? 'function' : value)));
     expect(withoutResources(deployed)).toEqual(withoutResources(syncWorkflowAsl()));
+    expect(withoutResources(deployed)).toEqual(withoutResources(readSyncWorkflowAsl()));
+  });
+
+  it('is cached, as the constructs build it today, in the file the local runtime reads (npm run asl)', () => {
+    const cached = readSyncWorkflowAsl();
+    const built = syncWorkflowAsl();
+    if (!isDeepStrictEqual(cached, built)) {
+      throw new Error(
+        `${path.relative(process.cwd(), SYNC_WORKFLOW_ASL_FILE)} is stale: the workflow's constructs changed. ` +
+          'Run `npm run asl` to write it again, and commit it.',
+      );
+    }
+    expect(cached).toEqual(built);
   });
 
   it.each(Object.values(SYNC_TASKS))('binds the task state "%s" by name', (name) => {
