@@ -5,63 +5,23 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { LINK_SHARDS } from '../lambdas/adapters/dynamodb/table-schema.js';
 import { SEGMENTS_PER_WAVE } from '../lambdas/domain/sync/page-plan.js';
+import {
+  SYNC_TASKS,
+  type SyncTaskFunctionName,
+  TASK_FUNCTION_TIMEOUT_SECONDS,
+  TASK_TIMEOUT_MARGIN_SECONDS,
+} from './function-settings.js';
 
 /** The Lambda functions behind the workflow's tasks. */
-export interface SyncWorkflowFunctions {
-  readonly planWave: IFunction;
-  readonly syncUsersPage: IFunction;
-  readonly syncDeskCustomers: IFunction;
-  readonly continueSyncRun: IFunction;
-  readonly beginScheduledRun: IFunction;
-  readonly demoteLinksBatch: IFunction;
-  readonly finishSyncRun: IFunction;
-  readonly syncOrganizations: IFunction;
-  readonly demoteCompaniesBatch: IFunction;
-  readonly estimateRunSize: IFunction;
-}
-
-/**
- * Task state names. The local runner binds each to its handler by this name, so the deployed and
- * the local workflow are one definition.
- */
-export const SYNC_TASKS = {
-  planWave: 'Plan sync wave',
-  syncUsersPage: 'Sync users page',
-  syncDeskCustomers: 'Sync service desk customers',
-  continueSyncRun: 'Continue in new execution',
-  beginScheduledRun: 'Begin scheduled reconcile',
-  demoteLinksBatch: 'Demote contacts batch',
-  finishSyncRun: 'Finish sync run',
-  recordFailure: 'Record sync failure',
-  syncOrganizations: 'Sync organizations',
-  demoteCompaniesBatch: 'Demote companies batch',
-  estimateRunSize: 'Estimate run size',
-} as const;
+export type SyncWorkflowFunctions = Readonly<Record<SyncTaskFunctionName, IFunction>>;
 
 export const DEMOTION_MAP_CONCURRENCY = LINK_SHARDS;
 
-/**
- * Each task function's Lambda timeout. The state machine gives each task a little longer, so a step
- * is retried only once its function can no longer be running (the local runner's default of 60 s
- * would otherwise retry a slow page while the first attempt still writes).
- */
-export const TASK_FUNCTION_TIMEOUTS: Record<keyof SyncWorkflowFunctions, Duration> = {
-  planWave: Duration.seconds(10),
-  // A segment is up to 1,000 accounts, with Jira's 429 back-off in the worst case.
-  syncUsersPage: Duration.minutes(10),
-  // Up to 1,000 customers in JSM's small pages, at its burst limit of 5 requests a second.
-  syncDeskCustomers: Duration.minutes(10),
-  continueSyncRun: Duration.seconds(30),
-  beginScheduledRun: Duration.seconds(30),
-  demoteLinksBatch: Duration.minutes(5),
-  finishSyncRun: Duration.seconds(30),
-  // A page of organizations with all their members, at JSM's 5 requests a second and its 429s.
-  syncOrganizations: Duration.minutes(10),
-  demoteCompaniesBatch: Duration.minutes(5),
-  // About 1.5·log₂(N) tiny users/search calls (some 40 at a million), or a counting scan of the links.
-  estimateRunSize: Duration.seconds(60),
-};
-const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
+/** Each task function's Lambda timeout (TASK_FUNCTION_TIMEOUT_SECONDS, as CDK Durations). */
+export const TASK_FUNCTION_TIMEOUTS = Object.fromEntries(
+  Object.entries(TASK_FUNCTION_TIMEOUT_SECONDS).map(([name, seconds]) => [name, Duration.seconds(seconds)]),
+) as Record<SyncTaskFunctionName, Duration>;
+const TASK_TIMEOUT_MARGIN = Duration.seconds(TASK_TIMEOUT_MARGIN_SECONDS);
 
 /**
  * One state machine for every run: enable, disable and reconcile.

@@ -1,4 +1,4 @@
-import { MAX_RECEIVE_COUNT } from '../lib/stateful/webhook-queue.js';
+import { MAX_RECEIVE_COUNT } from '../lib/function-settings.js';
 
 import { DEFAULT_TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js';
 import type { EnvironmentVariable } from '../lambdas/shared/environment.js';

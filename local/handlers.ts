@@ -1,4 +1,4 @@
-import { SYNC_TASKS, TASK_FUNCTION_TIMEOUTS } from '../lib/sync-workflow-definition.js';
+import { SYNC_TASKS, TASK_FUNCTION_TIMEOUT_SECONDS } from '../lib/function-settings.js';
 import type { ProxyHandler } from './api-gateway.js';
 import { verboseLogs } from './environment.js';
 import { lambdaContext } from './lambda-context.js';
@@ -34,9 +34,9 @@ export async function loadHandlers() {
   const proxy = (handler: unknown) => handler as ProxyHandler;
   // Each task sees the remaining time its deployed function would have, so its Jira calls end in time.
   const asDeployed =
-    (name: keyof typeof TASK_FUNCTION_TIMEOUTS, handler: unknown): TaskFunction =>
+    (name: keyof typeof TASK_FUNCTION_TIMEOUT_SECONDS, handler: unknown): TaskFunction =>
     (input) =>
-      (handler as TaskFunction)(input, lambdaContext(name, TASK_FUNCTION_TIMEOUTS[name].toMilliseconds()));
+      (handler as TaskFunction)(input, lambdaContext(name, TASK_FUNCTION_TIMEOUT_SECONDS[name] * 1000));
   return {
     api: {
       health: proxy(health.handler),

@@ -2,9 +2,8 @@ import './tracing-off.js'; // before anything loads the X-Ray SDK
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { syncWorkflowAsl } from '../lib/sync-workflow-asl.js';
-import { MAX_RECEIVE_COUNT } from '../lib/stateful/webhook-queue.js';
-import { CONSUMER_EVENT_SOURCE, CONSUMER_TIMEOUT } from '../lib/stateless/webhook-consumer.js';
+import { readSyncWorkflowAsl } from '../lib/sync-workflow-asl-file.js';
+import { CONSUMER_BATCHING, CONSUMER_TIMEOUT_SECONDS, MAX_RECEIVE_COUNT } from '../lib/function-settings.js';
 import { WEBHOOK_RESOURCE } from '../lambdas/api-routes.js';
 import { resumeUnfinishedRun } from '../lambdas/domain/sync/user-sync-runs.js';
 import { LocalGateway } from './api-gateway.js';
@@ -112,7 +111,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
 
     // A finished execution is told by the run's finish line; a failed one is worth its own.
-    const stepFunctions = new LocalStepFunctions(syncWorkflowAsl(), {}, (line) => {
+    const stepFunctions = new LocalStepFunctions(readSyncWorkflowAsl(), {}, (line) => {
       if (verboseLogs() || !line.endsWith(' finished')) log(`[workflow] ${line}`);
     });
     const sfnEndpoint = await stepFunctions.listen();
@@ -130,8 +129,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         : path.join(PROJECT_ROOT, '.data', `memory-queue-${process.pid}-${Date.now()}`),
       maxReceiveCount: MAX_RECEIVE_COUNT,
       // As deployed: up to 10 deliveries a batch, 5 batches at once (the window stays short locally).
-      batchSize: CONSUMER_EVENT_SOURCE.batchSize,
-      concurrency: CONSUMER_EVENT_SOURCE.maxConcurrency,
+      batchSize: CONSUMER_BATCHING.batchSize,
+      concurrency: CONSUMER_BATCHING.maxConcurrency,
       functionName: 'webhook-consumer',
       // A delivery that failed because the store was down waits a visibility timeout, never toward the DLQ.
       dependency: dynamo.availability,
@@ -147,7 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const consumer = await startWorkerFunction<SQSEvent, SQSBatchResponse>(
       new URL('./login-revocation-relay.ts', import.meta.url),
       'webhook-consumer',
-      CONSUMER_TIMEOUT.toMilliseconds(),
+      CONSUMER_TIMEOUT_SECONDS * 1000,
       options.consumerPreload,
       // A Jira account was deactivated or deleted: its cached logins (in this thread) end now.
       (accountId) => composition.callerAuth().revoke(accountId),

@@ -2,11 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MAX_WEBHOOK_BYTES } from '../../lambdas/webhook/webhook-request-schema.js';
-
-/**
- * Receives before a delivery moves to the dead-letter queue; the consumer reads the same number (MAX_RECEIVE_COUNT).
- */
-export const MAX_RECEIVE_COUNT = 5;
+import { MAX_RECEIVE_COUNT } from '../function-settings.js';
 
 export interface WebhookQueueProps {
   /** The consumer's timeout: SQS hides a received message for six times as long, as AWS advises. */

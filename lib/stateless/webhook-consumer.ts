@@ -4,30 +4,19 @@ import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MAX_RECEIVE_COUNT } from '../stateful/webhook-queue.js';
+import { CONSUMER_BATCHING, CONSUMER_TIMEOUT_SECONDS, MAX_RECEIVE_COUNT } from '../function-settings.js';
 import { type JiraConnection, serviceAccountEnvironment } from './jira-connection.js';
 import { ServiceFunction } from './service-function.js';
 
-/**
- * A batch of ten, applied one after the other, looks up at most ten users in Jira (with back-off on
- * 429) and writes a few items each: well inside a minute. The queue's visibility timeout is six times this.
- */
-export const CONSUMER_TIMEOUT = Duration.seconds(60);
+/** The consumer's timeout (CONSUMER_TIMEOUT_SECONDS); the queue's visibility timeout is six times this. */
+export const CONSUMER_TIMEOUT = Duration.seconds(CONSUMER_TIMEOUT_SECONDS);
 
-/**
- * How the consumer reads the queue.
- * - batch size 10, window 5 s: deliveries come in bursts (a bulk import in Jira fires one per user);
- *   gathering them for up to 5 s costs little latency and cuts invocations tenfold.
- * - at most 5 concurrent consumers of up to 10 deliveries each: at most 50 deliveries in flight, so
- *   Jira sees few calls from webhooks (only payloads without an email need one), leaving its rate
- *   limit to the sync's PAGES_PER_WAVE pages, and DynamoDB on-demand absorbs the writes easily.
- * - partial batch responses: one bad delivery is retried (and finally dead-lettered) alone.
- */
+/** How the consumer reads the queue (CONSUMER_BATCHING, which says why). */
 export const CONSUMER_EVENT_SOURCE = {
-  batchSize: 10,
-  maxBatchingWindow: Duration.seconds(5),
-  maxConcurrency: 5,
-  reportBatchItemFailures: true,
+  batchSize: CONSUMER_BATCHING.batchSize,
+  maxBatchingWindow: Duration.seconds(CONSUMER_BATCHING.maxBatchingWindowSeconds),
+  maxConcurrency: CONSUMER_BATCHING.maxConcurrency,
+  reportBatchItemFailures: CONSUMER_BATCHING.reportBatchItemFailures,
 } as const satisfies eventSources.SqsEventSourceProps;
 
 export interface WebhookConsumerProps {

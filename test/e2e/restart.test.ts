@@ -34,6 +34,13 @@ describe('the service across restarts', () => {
   let contact: Contact;
   let company: Company;
   let deletedId: string;
+  // Each cold start costs seconds: a test that ends on a running service hands it to the next one.
+  let handedOn: (SpawnedService & { admin: string }) | undefined;
+  const takeOver = async () => {
+    const service = handedOn ?? (await start());
+    handedOn = undefined;
+    return service;
+  };
 
   it('prints its URL once ready, answers /health, and stops on SIGTERM with exit code 0', async () => {
     // Prepare
@@ -91,9 +98,8 @@ describe('the service across restarts', () => {
     });
     const deleted = await request(service.url, 'GET', `/contacts/${deletedId}`, { auth: service.admin });
     const list = await request<Page<Contact>>(service.url, 'GET', '/contacts', { auth: service.admin });
-    const exit = await service.stop('SIGTERM');
+    handedOn = service; // the next test stops it with SIGTERM, and expects exit code 0
     // Assess
-    expect(exit).toEqual({ code: 0, signal: null });
     expect(readContact.status).toBe(200);
     expect(readContact.body).toEqual(contact);
     expect(readContact.body).toMatchObject({ phone: '+1 555 0102', companyIds: [company.id], tags: ['keeper'] });
@@ -104,8 +110,8 @@ describe('the service across restarts', () => {
   });
 
   it('keeps user syncing on, and the synced contacts, across a restart', async () => {
-    // Prepare: syncing turned on and finished
-    const service = await start();
+    // Prepare: syncing turned on and finished (on the service the previous test restarted)
+    const service = await takeOver();
     await setUserSync(service.url, service.admin, true, 60_000);
     const before = await request<Page<Contact>>(service.url, 'GET', '/contacts?limit=100', { auth: service.admin });
     expect(before.body.items.filter((item) => item.jiraUser !== null).length).toBeGreaterThan(0);
@@ -116,16 +122,15 @@ describe('the service across restarts', () => {
       auth: restarted.admin,
     });
     const after = await request<Page<Contact>>(restarted.url, 'GET', '/contacts?limit=100', { auth: restarted.admin });
-    const exit = await restarted.stop('SIGTERM');
+    handedOn = restarted; // the next test stops it, with SIGINT, and expects exit code 0
     // Assess
     expect(settings.body).toMatchObject({ enabled: true, state: 'ENABLED' });
     expect(after.body).toEqual(before.body);
-    expect(exit).toEqual({ code: 0, signal: null });
   });
 
   it('stops on SIGINT with exit code 0, and starts again on the same data', async () => {
     // Prepare
-    const service = await start();
+    const service = await takeOver();
     const probe = await request<Contact>(service.url, 'POST', '/contacts', {
       auth: service.admin,
       body: { name: 'Written Before SIGINT' },

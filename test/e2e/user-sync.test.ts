@@ -8,10 +8,10 @@ import { type TestService, startTestService } from '../helpers/runtime.js';
 /**
  * The toggle and its workflow end to end: admin PUT --> local Step Functions running the deployed
  * definition --> page and demotion Lambdas --> contacts, observed through the HTTP API.
- * The simulator holds 3,109 accounts: 4 pages of `users/search`.
+ * The simulator holds 2,009 accounts: 3 pages of `users/search`.
  */
-const USERS = 2_400;
-const CUSTOMERS = 700;
+const USERS = 1_400;
+const CUSTOMERS = 600;
 const SPECIAL = 3; // apps, inactive accounts and hidden emails: 3 of each (the simulator's default)
 const ELIGIBLE = USERS + CUSTOMERS;
 const ALL_ACCOUNTS = ELIGIBLE + 3 * SPECIAL;

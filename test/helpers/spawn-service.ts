@@ -97,9 +97,25 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
       }, timeoutMs);
     });
     try {
-      return await Promise.race([exited, timeout]);
+      const exit = await Promise.race([exited, timeout]);
+      if (signal === 'SIGKILL') await groupGone();
+      return exit;
     } finally {
       clearTimeout(timer);
+    }
+  };
+  /**
+   * tsx may be seen to exit before the service it runs (its child, in the same group) is gone, and a
+   * restart on the same DATA_DIR would then find a live lock owner: wait for the whole group (10 s at most).
+   */
+  const groupGone = async () => {
+    for (let waited = 0; child.pid !== undefined && waited < 10_000; waited += 50) {
+      try {
+        process.kill(-child.pid, 0);
+      } catch {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
 

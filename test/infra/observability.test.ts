@@ -7,9 +7,9 @@ import {
   SYNC_RUN_METRICS,
   WEBHOOK_METRICS,
 } from '../../lib/observability/sync-metrics.js';
-import { parseJoinedJson, synthesizeContactSyncStack } from './synthesized-stack.js';
+import { parseJoinedJson, sharedContactSyncStack } from './synthesized-stack.js';
 
-const { stack, template, logicalId } = synthesizeContactSyncStack();
+const { template, logicalId } = sharedContactSyncStack();
 
 type MetricLine = (string | Record<string, unknown>)[];
 interface Widget {
@@ -33,8 +33,8 @@ const metricsOf = (title: string): string[] =>
     if (typeof first !== 'string') return `expression ${String(first?.expression)}`;
     return `${first}/${String(name)} ${String(dimension)}=${String(value)}`;
   });
-const queue = logicalId(stack.node.findChild('WebhookQueue').node.findChild('Queue'));
-const deadLetterQueue = logicalId(stack.node.findChild('WebhookQueue').node.findChild('DeadLetterQueue'));
+const queue = logicalId('WebhookQueue/Queue');
+const deadLetterQueue = logicalId('WebhookQueue/DeadLetterQueue');
 const emf = (name: string) => `ContactSync/${name} service=contact-sync`;
 
 describe('the dashboard', () => {
@@ -56,9 +56,7 @@ describe('the dashboard', () => {
       /stats sum\(AccountsProcessed\) as AccountsProcessed, .*sum\(AccountsFailed\) as AccountsFailed, .* by runId/,
     );
     for (const task of ['PlanWave', 'SyncUsersPage', 'DemoteLinksBatch', 'FinishSyncRun']) {
-      expect(query).toContain(
-        `SOURCE 'Ref:${logicalId(stack.node.findChild('SyncTasks').node.findChild(task).node.findChild('Logs'))}'`,
-      );
+      expect(query).toContain(`SOURCE 'Ref:${logicalId(`SyncTasks/${task}/Logs`)}'`);
     }
   });
 
@@ -120,7 +118,7 @@ describe('the dashboard', () => {
 });
 
 describe('the alarms', () => {
-  const topic = () => logicalId(stack.node.findChild('Alarms').node.findChild('Topic'));
+  const topic = () => logicalId('Alarms/Topic');
 
   it('are twenty-two, every one notifying the alarm topic', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 22);
@@ -189,7 +187,7 @@ describe('the alarms', () => {
   });
 
   it('go to a KMS-encrypted, TLS-only topic with the AlarmEmail parameter subscribed', () => {
-    const key = logicalId(stack.node.findChild('Alarms').node.findChild('TopicKey'));
+    const key = logicalId('Alarms/TopicKey');
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',

@@ -2,9 +2,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { EMAIL_INDEX, KIND_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { MAX_WEBHOOK_BYTES } from '../../lambdas/webhook/webhook-request-schema.js';
 import { CONSUMER_TIMEOUT } from '../../lib/stateless/webhook-consumer.js';
-import { synthesizeContactSyncStack } from './synthesized-stack.js';
+import { sharedContactSyncStack } from './synthesized-stack.js';
 
-const { template } = synthesizeContactSyncStack();
+const { template } = sharedContactSyncStack();
 
 describe('the table', () => {
   it('is the single on-demand table with the keys of table-schema.ts', () => {

@@ -1,11 +1,15 @@
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Match } from 'aws-cdk-lib/assertions';
 import { SEGMENTS_PER_WAVE } from '../../lambdas/domain/sync/page-plan.js';
 import { LINK_SHARDS } from '../../lambdas/adapters/dynamodb/table-schema.js';
 import { syncWorkflowAsl } from '../../lib/sync-workflow-asl.js';
-import { SYNC_TASKS, TASK_FUNCTION_TIMEOUTS } from '../../lib/sync-workflow-definition.js';
-import { actionsOfRole, parseJoinedJson, synthesizeContactSyncStack } from './synthesized-stack.js';
+import { SYNC_WORKFLOW_ASL_FILE, readSyncWorkflowAsl } from '../../lib/sync-workflow-asl-file.js';
+import { SYNC_TASKS } from '../../lib/function-settings.js';
+import { TASK_FUNCTION_TIMEOUTS } from '../../lib/sync-workflow-definition.js';
+import { actionsOfRole, parseJoinedJson, sharedContactSyncStack } from './synthesized-stack.js';
 
-const { stack, template, logicalId } = synthesizeContactSyncStack();
+const { stackName, template, logicalId } = sharedContactSyncStack();
 
 interface AslState {
   Type: string;
@@ -47,8 +51,7 @@ const state = (name: string): AslState => {
   if (!found) throw new Error(`No state named ${name}`);
   return found[1];
 };
-const functionId = (path: string) =>
-  logicalId(stack.node.findChild('SyncTasks').node.findChild(path).node.findChild('Function'));
+const functionId = (task: string) => logicalId(`SyncTasks/${task}/Function`);
 
 describe('the sync state machine', () => {
   it('is one standard state machine, logging every event with execution data, X-Ray on', () => {
@@ -63,7 +66,7 @@ describe('the sync state machine', () => {
           {
             CloudWatchLogsLogGroup: {
               LogGroupArn: {
-                'Fn::GetAtt': [logicalId(stack.node.findChild('SyncWorkflow').node.findChild('Logs')), 'Arn'],
+                'Fn::GetAtt': [logicalId('SyncWorkflow/Logs'), 'Arn'],
               },
             },
           },
@@ -77,6 +80,19 @@ describe('the sync state machine', () => {
     const withoutResources = (asl: unknown) =>
       JSON.parse(JSON.stringify(asl, (key, value: unknown) => (key === 'Resource' ? 'function' : value)));
     expect(withoutResources(deployed)).toEqual(withoutResources(syncWorkflowAsl()));
+    expect(withoutResources(deployed)).toEqual(withoutResources(readSyncWorkflowAsl()));
+  });
+
+  it('is cached, as the constructs build it today, in the file the local runtime reads (npm run asl)', () => {
+    const cached = readSyncWorkflowAsl();
+    const built = syncWorkflowAsl();
+    if (!isDeepStrictEqual(cached, built)) {
+      throw new Error(
+        `${path.relative(process.cwd(), SYNC_WORKFLOW_ASL_FILE)} is stale: the workflow's constructs changed. ` +
+          'Run `npm run asl` to write it again, and commit it.',
+      );
+    }
+    expect(cached).toEqual(built);
   });
 
   it.each(Object.values(SYNC_TASKS))('binds the task state "%s" by name', (name) => {
@@ -185,9 +201,7 @@ describe('the sync state machine', () => {
   });
 
   it('has a role that may invoke the ten task functions and nothing else of Lambda', () => {
-    const roleId = logicalId(
-      stack.node.findChild('SyncWorkflow').node.findChild('StateMachine').node.findChild('Role'),
-    );
+    const roleId = logicalId('SyncWorkflow/StateMachine/Role');
     expect(actionsOfRole(template, roleId).filter((action) => action.startsWith('lambda:'))).toEqual([
       'lambda:InvokeFunction',
     ]);
@@ -219,12 +233,10 @@ describe('the sync state machine', () => {
   });
 
   it('lets only the continuation task start the state machine again, by its fixed name', () => {
-    const continueRoleId = logicalId(
-      stack.node.findChild('SyncTasks').node.findChild('ContinueSyncRun').node.findChild('Role'),
-    );
+    const continueRoleId = logicalId('SyncTasks/ContinueSyncRun/Role');
     expect(actionsOfRole(template, continueRoleId)).toContain('states:StartExecution');
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineName: `${stack.stackName}-user-sync`,
+      StateMachineName: `${stackName}-user-sync`,
     });
   });
 

@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { API_THROTTLING, WEBHOOK_THROTTLING } from '../../lib/stateless/contact-sync-api.js';
-import { synthesizeContactSyncStack } from './synthesized-stack.js';
+import { sharedContactSyncStack } from './synthesized-stack.js';
 
-const { template } = synthesizeContactSyncStack();
+const { template } = sharedContactSyncStack();
 
 describe('API throttling', () => {
   it.each([

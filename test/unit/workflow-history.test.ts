@@ -1,8 +1,8 @@
 import '../../local/promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { type SegmentResult, type WavePlan, SEGMENT_SIZE, planNextWave } from '../../lambdas/domain/sync/page-plan.js';
-import { syncWorkflowAsl } from '../../lib/sync-workflow-asl.js';
-import { SYNC_TASKS } from '../../lib/sync-workflow-definition.js';
+import { readSyncWorkflowAsl } from '../../lib/sync-workflow-asl-file.js';
+import { SYNC_TASKS } from '../../lib/function-settings.js';
 import type { JiraAccount } from '../../lambdas/domain/jira-account.js';
 import type { ServiceDeskDirectory } from '../../lambdas/domain/service-desk.js';
 import {
@@ -86,7 +86,7 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
     // segment of a million-account directory with pages capped at 100 would (ten pages each).
     const accounts = 1_000_000;
     const pageCap = 100;
-    const machine = new StateMachine(withLocalResources(syncWorkflowAsl() as Json) as never, {
+    const machine = new StateMachine(withLocalResources(readSyncWorkflowAsl() as Json) as never, {
       validationOptions: { checkArn: false, checkPaths: false },
     });
     const pending: Json[] = [{ action: 'enable', runId: 'run-million' }];
