@@ -16,6 +16,7 @@ export const handler = taskHandler(async (input: SyncDeskCustomersInput, context
   const cursor = await syncServiceDeskStep(
     {
       serviceDesks: dependencies.serviceDesks().until(deadline),
+      userListing: dependencies.userListing(deadline),
       links: dependencies.links(),
       syncedContacts: dependencies.syncedContacts(),
       settings: dependencies.userSync(),

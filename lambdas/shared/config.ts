@@ -40,11 +40,12 @@ async function secretOrEnv(arnVariable: string, valueVariable: string): Promise<
   return value;
 }
 
+/** With `JIRA_USER_EMAIL` unset or empty, the token is a Data Center personal access token (sent as Bearer). */
 export async function jiraServiceCredentials(): Promise<JiraServiceCredentials> {
-  const email = process.env.JIRA_USER_EMAIL;
-  if (!email) throw new Error('JIRA_USER_EMAIL is not set.');
+  const email = process.env.JIRA_USER_EMAIL ?? '';
   return { email, apiToken: await secretOrEnv('JIRA_API_TOKEN_SECRET_ARN', 'JIRA_API_TOKEN') };
 }
+
 
 export function jiraWebhookSecret(): Promise<string> {
   return secretOrEnv('JIRA_WEBHOOK_SECRET_ARN', 'JIRA_WEBHOOK_SECRET');

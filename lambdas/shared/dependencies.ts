@@ -1,5 +1,8 @@
 import { JiraOrganizationsClient } from '../adapters/jira/jira-organizations-client.js';
 import { JiraRestClient } from '../adapters/jira/jira-rest-client.js';
+import { JiraDataCenterClient } from '../adapters/jira/datacenter/dc-rest-client.js';
+import type { UserListing } from '../domain/user-listing.js';
+import { jiraDeployment } from './jira-deployment.js';
 import { JiraServiceDeskClient } from '../adapters/jira/jira-servicedesk-client.js';
 import { DynamoDbCompanyStore } from '../adapters/dynamodb/dynamodb-company-store.js';
 import { DynamoDbContactStore } from '../adapters/dynamodb/dynamodb-contact-store.js';
@@ -17,7 +20,7 @@ import { type LoginRevocations, NO_LOGIN_REVOCATIONS } from '../domain/login-rev
  * The adapters every handler shares, built once per container on first use (never per invocation).
  * Lazy so that a module can be imported before the environment is complete (as the local runtime does).
  */
-let jira: JiraRestClient | undefined;
+let jira: JiraRestClient | JiraDataCenterClient | undefined;
 let serviceDesks: JiraServiceDeskClient | undefined;
 let contacts: DynamoDbContactStore | undefined;
 let companies: DynamoDbCompanyStore | undefined;
@@ -32,7 +35,14 @@ let memberships: DynamoDbMembershipStore | undefined;
 let loginRevocations: LoginRevocations = NO_LOGIN_REVOCATIONS;
 
 export const dependencies = {
-  jira: (): JiraRestClient => (jira ??= new JiraRestClient()),
+  /** Jira Cloud's REST API v3, or Data Center's v2 (`JIRA_DEPLOYMENT`). */
+  jira: (): JiraRestClient | JiraDataCenterClient =>
+    (jira ??= jiraDeployment() === 'datacenter' ? new JiraDataCenterClient() : new JiraRestClient()),
+  /** Data Center lists every user by token, in the workflow's listing steps; Cloud has no such listing. */
+  userListing: (deadline: number): UserListing | undefined => {
+    const client = dependencies.jira();
+    return client instanceof JiraDataCenterClient ? client.until(deadline) : undefined;
+  },
   /** One per container, so its burst limiter spans every call the container makes. */
   serviceDesks: (): JiraServiceDeskClient => (serviceDesks ??= new JiraServiceDeskClient()),
   contacts: (): DynamoDbContactStore => (contacts ??= new DynamoDbContactStore(dynamoDocumentClient())),

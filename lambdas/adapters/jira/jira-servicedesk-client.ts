@@ -5,7 +5,7 @@ import type { JsmListPage, ServiceDeskDirectory } from '../../domain/service-des
 import { sleep } from '../../shared/backoff.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
 import { type RetryPolicy, SYNC_RETRY_POLICY } from './backoff.js';
-import { basicAuthorization, jiraGet } from './jira-http.js';
+import { jiraGet, serviceAuthorization } from './jira-http.js';
 
 /** JSM's documented burst limit on its customer endpoints: 5 requests a second. */
 export const JSM_REQUESTS_PER_SECOND = 5;
@@ -179,13 +179,13 @@ export class JiraServiceDeskClient implements ServiceDeskDirectory {
   }
 
   private async page(path: string, start: number, how: { allowMissing: boolean }) {
-    const { email, apiToken } = await jiraServiceCredentials();
+    const credentials = await jiraServiceCredentials();
     return readJsmPage({
       baseUrl: (this.options.baseUrl ?? jiraBaseUrl)(),
       path,
       start,
       limit: this.options.pageLimit ?? JSM_PAGE_LIMIT,
-      authorization: basicAuthorization(email, apiToken),
+      authorization: serviceAuthorization(credentials),
       limiter: this.limiter,
       policy: this.options.policy ?? SYNC_RETRY_POLICY,
       deadline: this.options.deadline,
