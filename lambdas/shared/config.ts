@@ -46,7 +46,6 @@ export async function jiraServiceCredentials(): Promise<JiraServiceCredentials> 
   return { email, apiToken: await secretOrEnv('JIRA_API_TOKEN_SECRET_ARN', 'JIRA_API_TOKEN') };
 }
 
-
 export function jiraWebhookSecret(): Promise<string> {
   return secretOrEnv('JIRA_WEBHOOK_SECRET_ARN', 'JIRA_WEBHOOK_SECRET');
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AccountDirectory, SimulatedAccount } from './accounts.js';
-import type { SiteCredentials } from './credentials.js';
+import type { Caller, SiteCredentials } from './credentials.js';
 import { type Reply, errorBody } from './http-reply.js';
 import { type SimulatedOrganizations, organizationRouteOf } from './organizations.js';
 import { FAULTABLE_ROUTES, type JiraQuirks, type TransientFaultKind, TransientFaultSchedule } from './quirks.js';
@@ -120,6 +120,8 @@ export class JiraRestApi {
       organizations?: SimulatedOrganizations;
       /** Jira Service Management's desks and their customers (see servicedesk.ts). */
       desks: ServiceDesks;
+      /** Data Center's logins (PATs, username:password) instead of the Cloud site's API tokens. */
+      authenticate?: (authorization: string | undefined) => Caller | undefined;
     },
     quirks: JiraQuirks,
   ) {
@@ -218,7 +220,9 @@ export class JiraRestApi {
     const fault = this.injectedFault(route);
     if (fault) return fault;
 
-    const caller = this.site.credentials.authenticate(request.headers.authorization);
+    const caller = (this.site.authenticate ?? ((header) => this.site.credentials.authenticate(header)))(
+      request.headers.authorization,
+    );
     if (!caller) {
       return {
         status: 401,

@@ -10,6 +10,15 @@ import { JiraRestApi } from './rest-api.js';
 import { ServiceDesks, type SimulatedServiceDesk, UnknownServiceDeskError } from './servicedesk.js';
 import { WebhookSender } from './webhook-sender.js';
 import { DEFAULT_WEBHOOK_SECRET, type WebhookDeliveryRecord } from './webhooks.js';
+import { DataCenterCredentials } from './datacenter/dc-credentials.js';
+import {
+  DEFAULT_USER_SEARCH_CAP,
+  type DataCenterListing,
+  DataCenterRestApi,
+  serverInfo,
+} from './datacenter/dc-rest-api.js';
+import { DataCenterUsers } from './datacenter/dc-users.js';
+import { buildDataCenterUserDelivery } from './datacenter/dc-webhooks.js';
 
 export type { GrantablePermission, SimulatorCredentials } from './credentials.js';
 
@@ -48,6 +57,27 @@ export interface JiraSimulatorOptions extends QuirksInput {
   serviceDesks?: number;
   /** Every Nth seeded customer is on two desks. Default 4. */
   sharedCustomerEvery?: number;
+  /**
+   * `datacenter`: a Jira Data Center site (REST API v2, user keys, PATs, v2 webhooks; see
+   * datacenter/). Customers, apps and hidden emails then default to 0. Default `cloud`.
+   */
+  deployment?: 'cloud' | 'datacenter';
+  /** Data Center: `user-list` (Jira 10.3+) or `user-search` (older: `user/list` is 404). Default `user-list`. */
+  dataCenterListing?: DataCenterListing;
+  /** Data Center: results one `user/search` query returns at most. Default 100 (Jira 10). */
+  userSearchCap?: number;
+}
+
+/** A Data Center site's names and logins for the simulator's accounts. */
+export interface DataCenterControls {
+  /** The user's key (`JIRAUSER10000`…): the service's `jiraUser.accountId`. */
+  keyOf(accountId: string): string;
+  /** The username as it is now (the email's local part). */
+  usernameOf(accountId: string): string;
+  /** A personal access token (Bearer) for any user; it outlives deactivation. */
+  issuePat(accountId: string): SimulatorCredentials;
+  /** Basic `username:password` for any user. */
+  passwordLogin(accountId: string): SimulatorCredentials;
 }
 
 /** A portal sign-up: a new customer joins a desk and raises a request (see `portalSignUp`). */
@@ -62,6 +92,9 @@ export interface PortalSignUp {
 export interface JiraSimulator {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   url: string;
+  deployment: 'cloud' | 'datacenter';
+  /** Data Center mode only. */
+  dataCenter?: DataCenterControls;
   /** A Jira administrator (ADMINISTER granted). */
   admin: SimulatorCredentials;
   /** A normal Jira user (ADMINISTER not granted). */
@@ -144,13 +177,16 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     customersInUserSearch: options.customersInUserSearch,
   });
   const seed = options.seed ?? 1;
+  const deployment = options.deployment ?? 'cloud';
+  const onDataCenter = deployment === 'datacenter';
+  const dataCenterListing = options.dataCenterListing ?? 'user-list';
   const directory = new AccountDirectory({
     seed,
     users: Math.max(2, options.users ?? 50),
-    customers: Math.max(0, options.customers ?? 20),
-    apps: Math.max(0, options.apps ?? 3),
+    customers: Math.max(0, options.customers ?? (onDataCenter ? 0 : 20)),
+    apps: Math.max(0, options.apps ?? (onDataCenter ? 0 : 3)),
     inactive: Math.max(0, options.inactive ?? 3),
-    hiddenEmails: Math.max(0, options.hiddenEmails ?? 3),
+    hiddenEmails: Math.max(0, options.hiddenEmails ?? (onDataCenter ? 0 : 3)),
     emailDomain: options.emailDomain ?? 'example.com',
     customerIdStyle: options.customerIdStyle ?? 'short',
   });
@@ -181,20 +217,64 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       return { accountId: id, emailAddress, displayName, active, timeZone, _links: { jiraRest: self, self } };
     },
   });
-  const rest = new JiraRestApi({ directory, credentials, baseUrl: url, organizations, desks }, initialQuirks);
+  const dcUsers = onDataCenter ? new DataCenterUsers(directory, url) : undefined;
+  const dcCredentials = dcUsers && new DataCenterCredentials(seed, directory, dcUsers);
+  const dcRest =
+    dcUsers &&
+    dcCredentials &&
+    new DataCenterRestApi({
+      users: dcUsers,
+      credentials: dcCredentials,
+      holds: (caller, permission) => credentials.holds(caller, permission),
+      listing: dataCenterListing,
+      userSearchCap: Math.max(1, options.userSearchCap ?? DEFAULT_USER_SEARCH_CAP),
+    });
+  const rest = new JiraRestApi(
+    {
+      directory,
+      credentials,
+      baseUrl: url,
+      organizations,
+      desks,
+      ...(dcCredentials ? { authenticate: (header) => dcCredentials.authenticate(header) } : {}),
+    },
+    initialQuirks,
+  );
   const webhookSecret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
   const webhooks = new WebhookSender({
     secret: webhookSecret,
     policy: { retries: options.webhookRetries ?? 3, baseDelayMs: options.webhookRetryBaseDelayMs ?? 200 },
     baseUrl: url,
     sentEmail: (account) => rest.sentEmail(account),
+    ...(dcUsers
+      ? {
+          userDelivery: (event, account) =>
+            buildDataCenterUserDelivery({ event, account, users: dcUsers, secret: webhookSecret }),
+        }
+      : {}),
   });
+  const site = dcCredentials ?? credentials;
 
   const simulator: JiraSimulator = {
     url,
-    admin: credentials.admin,
-    agent: credentials.agent,
-    service: credentials.service,
+    deployment,
+    ...(dcUsers && dcCredentials
+      ? {
+          dataCenter: {
+            keyOf: (accountId) => dcUsers.keyOf(accountId),
+            usernameOf: (accountId) => {
+              const account = directory.get(accountId);
+              if (!account) throw new UnknownAccountError(accountId);
+              return dcUsers.usernameOf(account);
+            },
+            issuePat: (accountId) => dcCredentials.issuePat(accountId),
+            passwordLogin: (accountId) => dcCredentials.passwordLogin(accountId),
+          },
+        }
+      : {}),
+    admin: site.admin,
+    agent: site.agent,
+    service: site.service,
     webhookSecret,
     accounts: () => directory.all(),
     accountCount: () => directory.size,
@@ -237,11 +317,14 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       return { account, issueKey: request.key };
     },
     setRateLimit: (limit) => rest.setRateLimit(limit),
-    issueToken: (accountId) => credentials.issue(accountId),
+    issueToken: (accountId) => (dcCredentials ? dcCredentials.issuePat(accountId) : credentials.issue(accountId)),
     setPermission: (accountId, permission, granted) => credentials.setPermission(accountId, permission, granted),
     failNext: (count, status = 503) => rest.failNext(count, status),
-    callCounts: () => rest.callCounts(),
-    resetCallCounts: () => rest.resetCounts(),
+    callCounts: () => ({ ...rest.callCounts(), ...dcRest?.callCounts() }),
+    resetCallCounts: () => {
+      rest.resetCounts();
+      dcRest?.resetCounts();
+    },
     setQuirks: (changes) => {
       rest.useQuirks(applyQuirks(rest.currentQuirks(), changes));
       return simulator.quirks();
@@ -275,6 +358,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
   async function route(request: IncomingMessage): Promise<Reply> {
     try {
       const requestUrl = new URL(request.url ?? '/', 'http://127.0.0.1');
+      if (requestUrl.pathname === '/rest/api/2/serverInfo')
+        return { status: 200, body: serverInfo(deployment, dataCenterListing) };
+      // Data Center has REST API v2 only; JSM's routes are the same on both.
+      if (dcRest && requestUrl.pathname.startsWith('/rest/api/')) return dcRest.handle(request, requestUrl);
       if (requestUrl.pathname.startsWith('/rest/')) return await rest.handle(request, requestUrl);
       if (requestUrl.pathname === '/simulator' || requestUrl.pathname.startsWith('/simulator/'))
         return await control.handle(request, requestUrl);

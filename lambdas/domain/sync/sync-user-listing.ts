@@ -24,7 +24,13 @@ export interface ListingStepDependencies extends SyncStores {
  */
 export async function syncUserListingStep(
   deps: ListingStepDependencies,
-  request: { runId: string; action: 'enable' | 'reconcile'; part: string; token: string | undefined; stepSize?: number },
+  request: {
+    runId: string;
+    action: 'enable' | 'reconcile';
+    part: string;
+    token: string | undefined;
+    stepSize?: number;
+  },
 ): Promise<{ token: string | undefined; done: boolean }> {
   const { runId, part } = request;
   const seenBefore = await deps.settings.seenAccountsBefore(runId, part);

@@ -180,7 +180,9 @@ async function json(response: Response, what: string): Promise<unknown> {
 async function parse<T>(response: Response, schema: z.ZodType<T>, what: string): Promise<T> {
   const result = schema.safeParse(await json(response, what));
   if (!result.success)
-    throw new UpstreamError(`Jira answered ${what} with an unexpected shape: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    throw new UpstreamError(
+      `Jira answered ${what} with an unexpected shape: ${result.error.issues[0]?.message ?? 'invalid'}`,
+    );
   return result.data;
 }
 

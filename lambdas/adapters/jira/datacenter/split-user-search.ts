@@ -14,7 +14,7 @@ export const USER_SEARCH_CAP = 100;
  * every word, username and email continue a full query with a character outside this set is not
  * found (see the README's Data Center section).
  */
-export const QUERY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789._-@+\'';
+export const QUERY_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789._-@+'";
 
 /** The queries still to ask, in order: what the listing keeps between steps. */
 export interface SplitSearchState {
