@@ -7,10 +7,10 @@ import { type TestService, startTestService } from '../helpers/runtime.js';
 /**
  * A Data Center site older than 10.3: `user/list` is 404 and `user/search` returns at most the
  * first 100 results of a query (Jira 10, JRASERVER-78660), matching the start of usernames,
- * display-name words and emails. With 500 users, each first letter matches well over 100 of
+ * display-name words and emails. With 900 users, each first letter matches well over 100 of
  * them, so queries must be split until every part comes back short.
  */
-const USERS = 500;
+const USERS = 900;
 const INACTIVE = 4;
 
 describe('Jira Data Center (only a capped user/search)', () => {
