@@ -131,7 +131,9 @@ if (simulator) {
 }
 log(`Contact Sync listening on ${runtime.url}`);
 log(
-  `Console at ${runtime.url}/console/ (sign in with a Jira email and API token${simulator ? ': the admin above' : ''})`,
+  `Console at ${runtime.url}/console/ (sign in with ${
+    runtime.jira.deployment === 'datacenter' ? 'a Jira personal access token' : 'a Jira email and API token'
+  }${simulator ? ': the admin above' : ''})`,
 );
 
 let stopping = false;
