@@ -1,7 +1,7 @@
 import type { Contact } from '../../lambdas/domain/contact.js';
 import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
 import { type WebhookDelivery, signWebhookBody } from '../../local/jira-simulator/index.js';
-import { listAll, putUserSync, setUserSync } from '../helpers/api.js';
+import { listAll, putUserSync, reconcileNow, setUserSync } from '../helpers/api.js';
 import { request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';
 import { contactsWithEmail, eventuallyContacts, postDelivery, settled } from '../helpers/webhooks.js';
@@ -194,6 +194,29 @@ describe('Jira Data Center (user/list)', () => {
     // Assess
     expect(service.jira.webhookDeliveries().at(-1)).toMatchObject({ event: 'user_updated', delivered: true });
     expect(contact?.jiraUser).toBeNull();
+  });
+
+  it('a reconcile lists every user again and makes the contact of a user deleted without a webhook regular', async () => {
+    // Prepare: a user deleted while no webhook is registered
+    const account = service.jira.accounts()[30];
+    if (!account?.emailAddress) throw new Error('No account.');
+    service.jira.setWebhookTarget(undefined);
+    await service.jira.deleteAccount(account.accountId);
+    service.jira.setWebhookTarget(`${service.url}/webhooks/jira`);
+
+    // Act
+    const view = await reconcileNow(service.url, service.admin, 120_000);
+
+    // Assess
+    expect(view.lastReconcile).toMatchObject({ error: null, progress: { failed: 0, unlinked: 1 } });
+    const [contact] = await contactsWithEmail(service, account.emailAddress);
+    expect(contact?.jiraUser).toBeNull();
+    const synced = (await allContacts()).filter((found) => found.jiraUser);
+    const keys = service.jira
+      .accounts()
+      .filter((found) => found.active)
+      .map((found) => dc().keyOf(found.accountId));
+    expect(synced.map((found) => found.jiraUser?.accountId).sort()).toEqual(keys.sort());
   });
 
   it('disabling makes every synced contact regular', async () => {
