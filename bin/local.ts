@@ -5,6 +5,7 @@ import '../local/tracing-off.js'; // before anything loads the X-Ray SDK
 import path from 'node:path';
 import type { UserSyncView } from '../lambdas/domain/sync/user-sync-toggle.js';
 import { DataDirInUseError } from '../local/data-dir-lock.js';
+import { UnknownJiraDeploymentError } from '../lambdas/adapters/jira/datacenter/deployment.js';
 import { type SyncProgressReport, startLocalRuntime } from '../local/runtime.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -107,9 +108,11 @@ const runtime = await startLocalRuntime({
   fail(
     error instanceof DataDirInUseError
       ? `${error.message} (stop it, or set DATA_DIR to another folder)`
-      : (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
-        ? `port ${port} is in use (set PORT to another one)`
-        : String(error),
+      : error instanceof UnknownJiraDeploymentError
+        ? error.message
+        : (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? `port ${port} is in use (set PORT to another one)`
+          : String(error),
   ),
 );
 
