@@ -10,15 +10,8 @@ import { JiraRestApi } from './rest-api.js';
 import { ServiceDesks, type SimulatedServiceDesk, UnknownServiceDeskError } from './servicedesk.js';
 import { WebhookSender } from './webhook-sender.js';
 import { DEFAULT_WEBHOOK_SECRET, type WebhookDeliveryRecord } from './webhooks.js';
-import { DataCenterCredentials } from './datacenter/dc-credentials.js';
-import {
-  DEFAULT_USER_SEARCH_CAP,
-  type DataCenterListing,
-  DataCenterRestApi,
-  serverInfo,
-} from './datacenter/dc-rest-api.js';
-import { DataCenterUsers } from './datacenter/dc-users.js';
-import { buildDataCenterUserDelivery } from './datacenter/dc-webhooks.js';
+import { type DataCenterListing, serverInfo } from './datacenter/dc-rest-api.js';
+import { type DataCenterControls, dataCenterSite } from './datacenter/dc-site.js';
 
 export type { GrantablePermission, SimulatorCredentials } from './credentials.js';
 
@@ -68,17 +61,7 @@ export interface JiraSimulatorOptions extends QuirksInput {
   userSearchCap?: number;
 }
 
-/** A Data Center site's names and logins for the simulator's accounts. */
-export interface DataCenterControls {
-  /** The user's key (`JIRAUSER10000`…): the service's `jiraUser.accountId`. */
-  keyOf(accountId: string): string;
-  /** The username as it is now (the email's local part). */
-  usernameOf(accountId: string): string;
-  /** A personal access token (Bearer) for any user; it outlives deactivation. */
-  issuePat(accountId: string): SimulatorCredentials;
-  /** Basic `username:password` for any user. */
-  passwordLogin(accountId: string): SimulatorCredentials;
-}
+export type { DataCenterControls } from './datacenter/dc-site.js';
 
 /** A portal sign-up: a new customer joins a desk and raises a request (see `portalSignUp`). */
 export interface PortalSignUp {
@@ -217,18 +200,18 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       return { accountId: id, emailAddress, displayName, active, timeZone, _links: { jiraRest: self, self } };
     },
   });
-  const dcUsers = onDataCenter ? new DataCenterUsers(directory, url) : undefined;
-  const dcCredentials = dcUsers && new DataCenterCredentials(seed, directory, dcUsers);
-  const dcRest =
-    dcUsers &&
-    dcCredentials &&
-    new DataCenterRestApi({
-      users: dcUsers,
-      credentials: dcCredentials,
-      holds: (caller, permission) => credentials.holds(caller, permission),
-      listing: dataCenterListing,
-      userSearchCap: Math.max(1, options.userSearchCap ?? DEFAULT_USER_SEARCH_CAP),
-    });
+  const webhookSecret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
+  const dc = onDataCenter
+    ? dataCenterSite({
+        directory,
+        seed,
+        baseUrl: url,
+        webhookSecret,
+        holds: (caller, permission) => credentials.holds(caller, permission),
+        listing: dataCenterListing,
+        userSearchCap: options.userSearchCap,
+      })
+    : undefined;
   const rest = new JiraRestApi(
     {
       directory,
@@ -236,42 +219,23 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       baseUrl: url,
       organizations,
       desks,
-      ...(dcCredentials ? { authenticate: (header) => dcCredentials.authenticate(header) } : {}),
+      ...(dc ? { authenticate: dc.authenticate } : {}),
     },
     initialQuirks,
   );
-  const webhookSecret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
   const webhooks = new WebhookSender({
     secret: webhookSecret,
     policy: { retries: options.webhookRetries ?? 3, baseDelayMs: options.webhookRetryBaseDelayMs ?? 200 },
     baseUrl: url,
     sentEmail: (account) => rest.sentEmail(account),
-    ...(dcUsers
-      ? {
-          userDelivery: (event, account) =>
-            buildDataCenterUserDelivery({ event, account, users: dcUsers, secret: webhookSecret }),
-        }
-      : {}),
+    ...(dc ? { userDelivery: dc.userDelivery } : {}),
   });
-  const site = dcCredentials ?? credentials;
+  const site = dc ?? credentials;
 
   const simulator: JiraSimulator = {
     url,
     deployment,
-    ...(dcUsers && dcCredentials
-      ? {
-          dataCenter: {
-            keyOf: (accountId) => dcUsers.keyOf(accountId),
-            usernameOf: (accountId) => {
-              const account = directory.get(accountId);
-              if (!account) throw new UnknownAccountError(accountId);
-              return dcUsers.usernameOf(account);
-            },
-            issuePat: (accountId) => dcCredentials.issuePat(accountId),
-            passwordLogin: (accountId) => dcCredentials.passwordLogin(accountId),
-          },
-        }
-      : {}),
+    ...(dc ? { dataCenter: dc.controls } : {}),
     admin: site.admin,
     agent: site.agent,
     service: site.service,
@@ -317,13 +281,13 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       return { account, issueKey: request.key };
     },
     setRateLimit: (limit) => rest.setRateLimit(limit),
-    issueToken: (accountId) => (dcCredentials ? dcCredentials.issuePat(accountId) : credentials.issue(accountId)),
+    issueToken: (accountId) => (dc ? dc.controls.issuePat(accountId) : credentials.issue(accountId)),
     setPermission: (accountId, permission, granted) => credentials.setPermission(accountId, permission, granted),
     failNext: (count, status = 503) => rest.failNext(count, status),
-    callCounts: () => ({ ...rest.callCounts(), ...dcRest?.callCounts() }),
+    callCounts: () => ({ ...rest.callCounts(), ...dc?.callCounts() }),
     resetCallCounts: () => {
       rest.resetCounts();
-      dcRest?.resetCounts();
+      dc?.resetCounts();
     },
     setQuirks: (changes) => {
       rest.useQuirks(applyQuirks(rest.currentQuirks(), changes));
@@ -361,7 +325,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       if (requestUrl.pathname === '/rest/api/2/serverInfo')
         return { status: 200, body: serverInfo(deployment, dataCenterListing) };
       // Data Center has REST API v2 only; JSM's routes are the same on both.
-      if (dcRest && requestUrl.pathname.startsWith('/rest/api/')) return dcRest.handle(request, requestUrl);
+      if (dc && requestUrl.pathname.startsWith('/rest/api/')) return dc.handle(request, requestUrl);
       if (requestUrl.pathname.startsWith('/rest/')) return await rest.handle(request, requestUrl);
       if (requestUrl.pathname === '/simulator' || requestUrl.pathname.startsWith('/simulator/'))
         return await control.handle(request, requestUrl);
