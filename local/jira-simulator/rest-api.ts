@@ -291,6 +291,11 @@ export class JiraRestApi {
     }
   }
 
+  /** The fault a call of another API (the Data Center mode's v2 routes) meets, counted as this API's are. */
+  faultFor(route: string): Reply | undefined {
+    return this.injectedFault(route);
+  }
+
   /** The fault this call meets, if any: `failNext` first, then the rate limit, then the transient failures. */
   private injectedFault(route: string): Reply | undefined {
     if (this.failures.remaining > 0) {

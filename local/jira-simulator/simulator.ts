@@ -210,6 +210,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
         holds: (caller, permission) => credentials.holds(caller, permission),
         listing: dataCenterListing,
         userSearchCap: options.userSearchCap,
+        fault: (route) => rest.faultFor(route),
       })
     : undefined;
   const rest = new JiraRestApi(

@@ -1,7 +1,7 @@
 import type { Contact } from '../../lambdas/domain/contact.js';
 import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-toggle.js';
 import { type WebhookDelivery, signWebhookBody } from '../../local/jira-simulator/index.js';
-import { listAll, putUserSync, reconcileNow, setUserSync } from '../helpers/api.js';
+import { listAll, putUserSync, setUserSync, waitForReconcile } from '../helpers/api.js';
 import { request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';
 import { contactsWithEmail, eventuallyContacts, postDelivery, settled } from '../helpers/webhooks.js';
@@ -196,7 +196,7 @@ describe('Jira Data Center (user/list)', () => {
     expect(contact?.jiraUser).toBeNull();
   });
 
-  it('a reconcile lists every user again and makes the contact of a user deleted without a webhook regular', async () => {
+  it('a reconcile lists every user again, through 503s, and makes the contact of a user deleted without a webhook regular', async () => {
     // Prepare: a user deleted while no webhook is registered
     const account = service.jira.accounts()[30];
     if (!account?.emailAddress) throw new Error('No account.');
@@ -204,10 +204,16 @@ describe('Jira Data Center (user/list)', () => {
     await service.jira.deleteAccount(account.accountId);
     service.jira.setWebhookTarget(`${service.url}/webhooks/jira`);
 
-    // Act
-    const view = await reconcileNow(service.url, service.admin, 120_000);
+    // Act: Jira fails the run's first two calls with 503 (retried as on Cloud)
+    const asked = new Date().toISOString();
+    const started = await request(service.url, 'POST', '/settings/user-sync/reconcile', { auth: service.admin });
+    service.jira.resetCallCounts();
+    service.jira.failNext(2, 503);
+    const view = await waitForReconcile(service.url, service.admin, asked, 120_000);
 
     // Assess
+    expect(started.status).toBe(202);
+    expect(service.jira.faultCounts()['503']).toBe(2);
     expect(view.lastReconcile).toMatchObject({ error: null, progress: { failed: 0, unlinked: 1 } });
     const [contact] = await contactsWithEmail(service, account.emailAddress);
     expect(contact?.jiraUser).toBeNull();

@@ -19,6 +19,8 @@ export interface DataCenterRestOptions {
   holds: (caller: Caller, permission: string) => boolean;
   listing: DataCenterListing;
   userSearchCap: number;
+  /** The fault a call meets (`failNext`, the rate limit, the transient failures), as on the Cloud routes. */
+  fault?: (route: string) => Reply | undefined;
 }
 
 const PERMISSION_NAMES: Record<string, string> = {
@@ -61,6 +63,8 @@ export class DataCenterRestApi {
   handle(request: IncomingMessage, url: URL): Reply {
     const route = url.pathname.replace(/^\/rest\/api\/2\//, '');
     this.counts[route] = (this.counts[route] ?? 0) + 1;
+    const fault = this.options.fault?.(route);
+    if (fault) return fault;
     const caller = this.options.credentials.authenticate(request.headers.authorization);
     if (!caller)
       return {

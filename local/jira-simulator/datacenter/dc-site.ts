@@ -46,6 +46,7 @@ export function dataCenterSite(options: {
   holds: (caller: Caller, permission: string) => boolean;
   listing: DataCenterListing;
   userSearchCap?: number | undefined;
+  fault?: (route: string) => Reply | undefined;
 }): DataCenterSite {
   const { directory } = options;
   const users = new DataCenterUsers(directory, options.baseUrl);
@@ -56,6 +57,7 @@ export function dataCenterSite(options: {
     holds: options.holds,
     listing: options.listing,
     userSearchCap: Math.max(1, options.userSearchCap ?? DEFAULT_USER_SEARCH_CAP),
+    ...(options.fault ? { fault: options.fault } : {}),
   });
   return {
     controls: {
