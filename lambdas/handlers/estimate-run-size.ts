@@ -22,6 +22,6 @@ export const handler = taskHandler(async (input: EstimateRunSizeInput, context) 
     { runId: input.runId, action: input.action },
   );
   metrics.addMetadata('runId', input.runId);
-  metrics.addMetric('RunSizeEstimated', MetricUnit.Count, measured.estimate);
+  if (measured.estimate !== null) metrics.addMetric('RunSizeEstimated', MetricUnit.Count, measured.estimate);
   return { runId: input.runId, ...measured };
 });

@@ -103,6 +103,8 @@ describe('Jira Data Center (user/list)', () => {
       created: USERS,
       failed: 0,
       skippedBy: { inactive: INACTIVE },
+      // No positions to probe: the size stays unknown, never a wrong 0
+      estimatedTotal: null,
     });
     // 1,503 users in pages of 1,000: two user/list calls, no position-paged search
     expect(service.jira.callCounts()['user/list']).toBe(2);

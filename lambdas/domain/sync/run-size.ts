@@ -41,7 +41,7 @@ export async function measureListLength(hasRecordAt: (position: number) => Promi
 }
 
 export interface RunSizeDependencies {
-  jira: Pick<JiraDirectory, 'searchUsers'>;
+  jira: Pick<JiraDirectory, 'searchUsers' | 'listsByPosition'>;
   /** How many accounts are linked now: what a disable will demote. */
   countLinkedAccounts(): Promise<number>;
   settings: Pick<UserSyncSettingsStore, 'saveEstimate'>;
@@ -52,12 +52,15 @@ export interface RunSizeDependencies {
  * Primary course: enable and reconcile ask `users/search` with `maxResults=1` at offsets (an empty
  * page exactly at or past the end) -> disable counts the linked accounts -> the count is saved as
  * the run's estimate for that source. It is an estimate: accounts created or deleted while the run
- * reads change the real total.
+ * reads change the real total. A directory without positions (Data Center) is not measured: its
+ * share of the estimate stays unknown (null).
  */
 export async function estimateRunSize(
   deps: RunSizeDependencies,
   run: { runId: string; action: SyncAction },
-): Promise<{ source: RunSizeSource; estimate: number }> {
+): Promise<{ source: RunSizeSource; estimate: number | null }> {
+  // No positions to probe (Data Center): the users' share stays unknown rather than a wrong 0.
+  if (run.action !== 'disable' && deps.jira.listsByPosition === false) return { source: 'users', estimate: null };
   const measured =
     run.action === 'disable'
       ? { source: 'links', estimate: await deps.countLinkedAccounts() }

@@ -41,6 +41,8 @@ export interface JiraDataCenterClientOptions {
  * and the run's listing step reads everyone instead.
  */
 export class JiraDataCenterClient implements JiraDirectory, JiraCallerCheck, UserListing {
+  /** Data Center has no list by position: every user is read by {@link listUsers}. */
+  readonly listsByPosition = false;
   private readonly baseUrl: () => string;
   private readonly syncPolicy: RetryPolicy;
   private readonly loginPolicy: RetryPolicy;
