@@ -122,6 +122,8 @@ export class JiraRestApi {
       desks: ServiceDesks;
       /** Data Center's logins (PATs, username:password) instead of the Cloud site's API tokens. */
       authenticate?: (authorization: string | undefined) => Caller | undefined;
+      /** How JSM shows a customer: Data Center's v2 user instead of Cloud's. */
+      jsmUser?: (account: SimulatedAccount) => Record<string, unknown>;
     },
     quirks: JiraQuirks,
   ) {
@@ -129,7 +131,7 @@ export class JiraRestApi {
     this.jsm = new JsmRestApi({
       desks: site.desks,
       baseUrl: site.baseUrl,
-      restUser: (account) => this.restUser(account),
+      restUser: (account) => (site.jsmUser ?? ((user) => this.restUser(user)))(account),
       countFault: (kind) => this.countFault(kind),
     });
     this.useQuirks(quirks);

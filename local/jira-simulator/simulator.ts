@@ -220,7 +220,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       baseUrl: url,
       organizations,
       desks,
-      ...(dc ? { authenticate: dc.authenticate } : {}),
+      ...(dc ? { authenticate: dc.authenticate, jsmUser: dc.restUser } : {}),
     },
     initialQuirks,
   );

@@ -12,13 +12,22 @@ import { type TestService, startTestService } from '../helpers/runtime.js';
  */
 const USERS = 900;
 const INACTIVE = 4;
+/** JSM customers, on two service desks: Data Center users too, so the listing finds them first. */
+const CUSTOMERS = 30;
 
 describe('Jira Data Center (only a capped user/search)', () => {
   let service: TestService;
 
   beforeAll(async () => {
     service = await startTestService({
-      simulator: { deployment: 'datacenter', dataCenterListing: 'user-search', users: USERS, inactive: INACTIVE },
+      simulator: {
+        deployment: 'datacenter',
+        dataCenterListing: 'user-search',
+        users: USERS,
+        inactive: INACTIVE,
+        customers: CUSTOMERS,
+        serviceDesks: 2,
+      },
     });
   });
   afterAll(async () => {
@@ -51,7 +60,7 @@ describe('Jira Data Center (only a capped user/search)', () => {
     expect(later.body).toEqual([]);
   });
 
-  it('enabling splits full queries and syncs every active user once, keyed by its key', async () => {
+  it('enabling splits full queries and syncs every active user once, keyed by its key; the desks add no one twice', async () => {
     // Prepare
     service.jira.resetCallCounts();
 
@@ -70,13 +79,16 @@ describe('Jira Data Center (only a capped user/search)', () => {
       (contact) => contact.jiraUser,
     );
     expect(service.jira.callCounts()['user/search']).toBeGreaterThan(QUERY_ALPHABET.length);
+    // The desks' customers (v2 users, read by key) were all listed before: counted once, none unreadable
+    expect(service.jira.callCounts()['servicedesk/customer']).toBeGreaterThanOrEqual(2);
     expect(synced.map((contact) => contact.jiraUser?.accountId).sort()).toEqual(keys);
     expect(view.progress).toMatchObject({
-      total: USERS + INACTIVE,
-      processed: USERS + INACTIVE,
-      created: USERS,
+      total: USERS + CUSTOMERS + INACTIVE,
+      processed: USERS + CUSTOMERS + INACTIVE,
+      created: USERS + CUSTOMERS,
       failed: 0,
-      skippedBy: { inactive: INACTIVE },
+      skippedBy: { inactive: INACTIVE, other: 0 },
+      sources: { usersSearch: USERS + CUSTOMERS + INACTIVE, serviceDesks: 0 },
     });
   });
 
@@ -86,7 +98,7 @@ describe('Jira Data Center (only a capped user/search)', () => {
 
     // Assess
     const contacts = await listAll<Contact>(service.url, service.admin, 'contacts');
-    expect(contacts).toHaveLength(USERS);
+    expect(contacts).toHaveLength(USERS + CUSTOMERS);
     expect(contacts.filter((contact) => contact.jiraUser !== null)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { sleep } from '../../shared/backoff.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
 import { type RetryPolicy, SYNC_RETRY_POLICY } from './backoff.js';
 import { jiraGet, serviceAuthorization } from './jira-http.js';
+import { dcUserSchema } from './datacenter/dc-schemas.js';
 
 /** JSM's documented burst limit on its customer endpoints: 5 requests a second. */
 export const JSM_REQUESTS_PER_SECOND = 5;
@@ -106,7 +107,7 @@ const optionalText = z
   .transform((value) => value ?? undefined);
 
 /** A JSM customer record: no `accountType` (it is a customer), any field but the id may be missing. */
-const customerSchema = z
+const cloudCustomerSchema = z
   .looseObject({
     accountId: z.string().min(1),
     displayName: optionalText,
@@ -125,6 +126,12 @@ const customerSchema = z
       active: customer.active,
     }),
   );
+
+/** On Data Center the same routes list v2 users (`key`, no `accountId`): the key is the id, as everywhere there. */
+const customerSchema = z.union([
+  cloudCustomerSchema,
+  dcUserSchema.transform((user): JiraAccount => ({ ...user, accountType: 'customer' })),
+]);
 
 function readEach<T>(values: readonly unknown[], schema: z.ZodType<T>): { items: T[]; unreadable: number } {
   const items: T[] = [];

@@ -33,6 +33,8 @@ export interface DataCenterSite {
   handle(request: IncomingMessage, url: URL): Reply;
   callCounts(): Record<string, number>;
   resetCounts(): void;
+  /** A user as the v2 API (and JSM on Data Center) shows it. */
+  restUser(account: SimulatedAccount): Record<string, unknown>;
   /** A user event's delivery in Data Center's shape. */
   userDelivery(event: JiraUserWebhookEvent, account: SimulatedAccount): WebhookDelivery;
 }
@@ -77,6 +79,7 @@ export function dataCenterSite(options: {
     handle: (request, url) => rest.handle(request, url),
     callCounts: () => rest.callCounts(),
     resetCounts: () => rest.resetCounts(),
+    restUser: (account) => users.restUser(account),
     userDelivery: (event, account) =>
       buildDataCenterUserDelivery({ event, account, users, secret: options.webhookSecret }),
   };
