@@ -5,6 +5,7 @@ import '../local/tracing-off.js'; // before anything loads the X-Ray SDK
 import path from 'node:path';
 import type { UserSyncView } from '../lambdas/domain/sync/user-sync-runs.js';
 import { DataDirInUseError } from '../local/data-dir-lock.js';
+import { UnknownJiraDeploymentError } from '../lambdas/adapters/jira/datacenter/deployment.js';
 import { type SyncProgressReport, startLocalRuntime } from '../local/runtime.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -55,11 +56,14 @@ function fail(reason: string): never {
 function jiraFromEnvironment() {
   const baseUrl = process.env.JIRA_BASE_URL;
   if (!baseUrl) return undefined;
-  const email = process.env.JIRA_USER_EMAIL;
+  // No email: JIRA_API_TOKEN is a Data Center personal access token, sent as Bearer.
+  const email = process.env.JIRA_USER_EMAIL ?? '';
   const apiToken = process.env.JIRA_API_TOKEN;
   const webhookSecret = process.env.JIRA_WEBHOOK_SECRET;
-  if (!email || !apiToken || !webhookSecret) {
-    fail('with JIRA_BASE_URL set, JIRA_USER_EMAIL, JIRA_API_TOKEN and JIRA_WEBHOOK_SECRET are required too.');
+  if (!apiToken || !webhookSecret) {
+    fail(
+      'with JIRA_BASE_URL set, JIRA_API_TOKEN (and JIRA_USER_EMAIL on Cloud) and JIRA_WEBHOOK_SECRET are required too.',
+    );
   }
   return { baseUrl, email, apiToken, webhookSecret };
 }
@@ -73,6 +77,9 @@ const intFromEnv = (name: string, fallback: number) => {
 };
 
 const jira = jiraFromEnvironment();
+const simulatedDataCenter = process.env.JIRA_SIMULATOR_DEPLOYMENT === 'datacenter';
+if (process.env.JIRA_SIMULATOR_DEPLOYMENT && !simulatedDataCenter && process.env.JIRA_SIMULATOR_DEPLOYMENT !== 'cloud')
+  fail(`JIRA_SIMULATOR_DEPLOYMENT must be cloud or datacenter, not "${process.env.JIRA_SIMULATOR_DEPLOYMENT}".`);
 const port = intFromEnv('PORT', 3000);
 const runtime = await startLocalRuntime({
   port,
@@ -83,8 +90,13 @@ const runtime = await startLocalRuntime({
     port: intFromEnv('JIRA_SIMULATOR_PORT', port + 1),
     users: intFromEnv('JIRA_SIMULATOR_USERS', 50),
     customers: intFromEnv('JIRA_SIMULATOR_CUSTOMERS', 20),
-    serviceDesks: intFromEnv('JIRA_SIMULATOR_SERVICE_DESKS', 2),
+    serviceDesks: intFromEnv('JIRA_SIMULATOR_SERVICE_DESKS', simulatedDataCenter ? 0 : 2),
+    ...(simulatedDataCenter
+      ? { deployment: 'datacenter' as const, customers: intFromEnv('JIRA_SIMULATOR_CUSTOMERS', 0) }
+      : {}),
+    ...(process.env.JIRA_SIMULATOR_DC_LISTING === 'user-search' ? { dataCenterListing: 'user-search' as const } : {}),
   },
+  ...(process.env.JIRA_DEPLOYMENT ? { jiraDeployment: process.env.JIRA_DEPLOYMENT } : {}),
   log,
   onSyncProgress: (progress) => log(syncProgressLine(progress)),
   // Nothing accepted is lost by stopping here: every 202 is in the queue's database, synced.
@@ -96,24 +108,35 @@ const runtime = await startLocalRuntime({
   fail(
     error instanceof DataDirInUseError
       ? `${error.message} (stop it, or set DATA_DIR to another folder)`
-      : (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
-        ? `port ${port} is in use (set PORT to another one)`
-        : String(error),
+      : error instanceof UnknownJiraDeploymentError
+        ? error.message
+        : (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? `port ${port} is in use (set PORT to another one)`
+          : String(error),
   ),
 );
 
 const simulator = runtime.jira.simulator;
 if (simulator) {
-  log(`Jira simulator at ${simulator.url} (${simulator.accountCount()} accounts)`);
-  log(`  admin: ${simulator.admin.email} / ${simulator.admin.apiToken}`);
-  log(`  agent: ${simulator.agent.email} / ${simulator.agent.apiToken}`);
-  log(`  try:   curl -u '${simulator.admin.email}:${simulator.admin.apiToken}' ${runtime.url}/settings/user-sync`);
+  if (simulator.dataCenter) {
+    log(`Jira Data Center simulator at ${simulator.url} (${simulator.accountCount()} users)`);
+    log(`  admin: personal access token ${simulator.admin.apiToken}`);
+    log(`  agent: personal access token ${simulator.agent.apiToken}`);
+    log(`  try:   curl -H 'Authorization: ${simulator.admin.authorization}' ${runtime.url}/settings/user-sync`);
+  } else {
+    log(`Jira simulator at ${simulator.url} (${simulator.accountCount()} accounts)`);
+    log(`  admin: ${simulator.admin.email} / ${simulator.admin.apiToken}`);
+    log(`  agent: ${simulator.agent.email} / ${simulator.agent.apiToken}`);
+    log(`  try:   curl -u '${simulator.admin.email}:${simulator.admin.apiToken}' ${runtime.url}/settings/user-sync`);
+  }
 } else {
-  log(`Jira: ${runtime.jira.baseUrl}`);
+  log(`Jira${runtime.jira.deployment === 'datacenter' ? ' Data Center' : ''}: ${runtime.jira.baseUrl}`);
 }
 log(`Contact Sync listening on ${runtime.url}`);
 log(
-  `Console at ${runtime.url}/console/ (sign in with a Jira email and API token${simulator ? ': the admin above' : ''})`,
+  `Console at ${runtime.url}/console/ (sign in with ${
+    runtime.jira.deployment === 'datacenter' ? 'a Jira personal access token' : 'a Jira email and API token'
+  }${simulator ? ': the admin above' : ''})`,
 );
 
 let stopping = false;

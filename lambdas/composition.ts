@@ -7,11 +7,13 @@ import { DynamoDbMembershipStore } from './adapters/dynamodb/dynamodb-membership
 import { DynamoDbSyncedCompanyStore } from './adapters/dynamodb/dynamodb-synced-company-store.js';
 import { DynamoDbSyncedContactStore } from './adapters/dynamodb/dynamodb-synced-contact-store.js';
 import { DynamoDbUserSyncStore } from './adapters/dynamodb/dynamodb-user-sync-store.js';
+import { JiraDataCenterClient } from './adapters/jira/datacenter/dc-rest-client.js';
 import { JiraOrganizationsClient } from './adapters/jira/jira-organizations-client.js';
 import { JiraRestClient } from './adapters/jira/jira-rest-client.js';
 import { JiraServiceDeskClient } from './adapters/jira/jira-servicedesk-client.js';
 import { SfnWorkflowStarter } from './adapters/stepfunctions/sfn-workflow-starter.js';
 import type { JiraCallerCheck } from './domain/jira-account.js';
+import type { UserListing } from './domain/user-listing.js';
 import type { DemotionDependencies } from './domain/sync/demote-links-batch.js';
 import type { RunSizeDependencies } from './domain/sync/run-size.js';
 import type { UserEventDependencies } from './domain/sync/apply-user-event.js';
@@ -21,6 +23,7 @@ import type { SegmentDependencies } from './domain/sync/sync-users-segment.js';
 import { CallerAuth } from './http/caller-auth.js';
 import { jiraBaseUrl } from './shared/config.js';
 import { environment, required } from './shared/environment.js';
+import { jiraDeployment } from './shared/jira-deployment.js';
 import { logger } from './shared/powertools.js';
 import { taskDeadline } from './shared/task-handler.js';
 
@@ -54,9 +57,20 @@ export const workflowStarter = once(
 
 /**
  * Which Jira: the one place that picks the client the sync, the webhooks and the API's login check
- * talk to (Jira Cloud's REST API v3). The service desks' and organizations' clients are below it.
+ * talk to: Jira Cloud's REST API v3, or Data Center's v2 (`JIRA_DEPLOYMENT`). The service desks' and
+ * organizations' clients, the same on both, are below it.
  */
-export const jiraDirectory = once(() => new JiraRestClient({ baseUrl: jiraBaseUrl }));
+export const jiraDirectory = once(() =>
+  jiraDeployment() === 'datacenter'
+    ? new JiraDataCenterClient({ baseUrl: jiraBaseUrl })
+    : new JiraRestClient({ baseUrl: jiraBaseUrl }),
+);
+
+/** Data Center lists every user by token, in the workflow's listing steps; Cloud has no such listing. */
+function userListing(deadline: number): UserListing | undefined {
+  const client = jiraDirectory();
+  return client instanceof JiraDataCenterClient ? client.until(deadline) : undefined;
+}
 /** One per container, so its burst limiter spans every call the container makes. */
 const serviceDeskDirectory = once(() => new JiraServiceDeskClient({ baseUrl: jiraBaseUrl }));
 const organizationDirectory = once(() => new JiraOrganizationsClient({ baseUrl: jiraBaseUrl }));
@@ -82,7 +96,13 @@ export function segmentDeps(context: Context): SegmentDependencies {
 
 /** One step of the service desks' customers, its Jira calls ending before the task's time does. */
 export function deskStepDeps(context: Context): DeskStepDependencies {
-  return { serviceDesks: serviceDeskDirectory().until(taskDeadline(context)), ...syncStores(), log: warn };
+  const deadline = taskDeadline(context);
+  return {
+    serviceDesks: serviceDeskDirectory().until(deadline),
+    userListing: userListing(deadline),
+    ...syncStores(),
+    log: warn,
+  };
 }
 
 /** One step of the organizations (companies and their members). */

@@ -40,6 +40,7 @@ export class ContactSyncStack extends Stack {
       baseUrl: parameters.jiraBaseUrl,
       userEmail: parameters.jiraUserEmail,
       apiToken: secrets.apiToken,
+      deployment: parameters.jiraDeployment,
     };
     const stateMachineName = `${this.stackName}-user-sync`;
     const stateMachineArn = this.formatArn({
@@ -53,6 +54,7 @@ export class ContactSyncStack extends Stack {
     const apiFunctions = new ApiFunctions(this, 'ApiFunctions', {
       table: data.table,
       jiraBaseUrl: parameters.jiraBaseUrl,
+      jiraDeployment: parameters.jiraDeployment,
       syncWorkflow: workflow.stateMachine,
       cursorKey: cursorKey.secret,
     });
@@ -146,6 +148,7 @@ interface StackParameters {
   reconcileSchedule: string;
   jiraBaseUrl: string;
   jiraUserEmail: string;
+  jiraDeployment: string;
   apiThrottling: Throttling;
   webhookThrottling: Throttling;
 }
@@ -181,10 +184,17 @@ function stackParameters(stack: Stack): StackParameters {
     ),
     jiraUserEmail: parameter(
       'JiraUserEmail',
-      "The Jira service account's email (its API token goes into the JiraApiToken secret).",
-      EMAIL_PATTERN,
-      'An email address.',
+      "The Jira service account's email (its API token goes into the JiraApiToken secret). " +
+        'Empty on Data Center: the secret then holds a personal access token, sent as Bearer.',
+      `^$|${EMAIL_PATTERN}`,
+      'An email address, or nothing (Data Center).',
     ),
+    jiraDeployment: new CfnParameter(stack, 'JiraDeployment', {
+      type: 'String',
+      description: 'cloud (Jira Cloud, REST API v3) or datacenter (Jira Data Center, REST API v2, user keys).',
+      default: 'cloud',
+      allowedValues: ['cloud', 'datacenter'],
+    }).valueAsString,
     apiThrottling: {
       rateLimit: limit(
         'ApiRateLimit',

@@ -3,12 +3,15 @@ import { MAX_RECEIVE_COUNT } from '../lib/function-settings.js';
 import { DEFAULT_TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js';
 import type { EnvironmentVariable } from '../lambdas/shared/environment.js';
 import { SERVICE_NAME } from '../lambdas/shared/service-identity.js';
+import type { JiraDeployment } from '../lambdas/shared/jira-deployment.js';
 
 /** The environment the handlers read, as the stack sets it for each function, pointed at the local stand-ins. */
 export function configureEnvironment(settings: {
   dynamoEndpoint: string;
   sfnEndpoint: string;
   jira: { baseUrl: string; email: string; apiToken: string; webhookSecret: string };
+  /** Which Jira it is (detected by the runtime, or `JIRA_DEPLOYMENT`). */
+  deployment: JiraDeployment;
   cursorKey: string;
 }): void {
   // The functions' own variables, by the names their schema reads (a misspelt one is a type error).
@@ -19,6 +22,7 @@ export function configureEnvironment(settings: {
     JIRA_USER_EMAIL: settings.jira.email,
     JIRA_API_TOKEN: settings.jira.apiToken,
     JIRA_WEBHOOK_SECRET: settings.jira.webhookSecret,
+    JIRA_DEPLOYMENT: settings.deployment,
     CURSOR_SIGNING_KEY: settings.cursorKey,
     MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
   } satisfies Partial<Record<EnvironmentVariable, string>>;

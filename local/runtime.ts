@@ -14,6 +14,8 @@ import { DEFAULT_TABLE_NAME } from '../lambdas/adapters/dynamodb/table-schema.js
 import { configureEnvironment, verboseLogs } from './environment.js';
 import { loadHandlers } from './handlers.js';
 import { type JiraSimulator, startJiraSimulator } from './jira-simulator/index.js';
+import { detectJiraDeployment } from '../lambdas/adapters/jira/datacenter/deployment.js';
+import type { JiraDeployment } from '../lambdas/shared/jira-deployment.js';
 import { LocalQueue } from './queue/index.js';
 import { scheduleReconcile } from './reconcile-schedule.js';
 import { type StoreAvailability, superviseEmbeddedDynamo } from './store-supervisor.js';
@@ -35,6 +37,8 @@ export interface LocalRuntimeOptions {
   /** Unset: the built-in Jira simulator is started and used. */
   jira?: { baseUrl: string; email: string; apiToken: string; webhookSecret: string };
   simulator?: Parameters<typeof startJiraSimulator>[0];
+  /** `cloud` or `datacenter` (`JIRA_DEPLOYMENT`); unset: asked of Jira (`/rest/api/2/serverInfo`). */
+  jiraDeployment?: string;
   /** Lifecycle messages, and the queue's and the workflow's lines. */
   log?: (line: string) => void;
   /** The sync's changes of state and progress, as data (unset: the sync is not watched). */
@@ -60,7 +64,7 @@ export interface LocalRuntimeOptions {
 
 export interface LocalRuntime {
   url: string;
-  jira: { baseUrl: string; simulator?: JiraSimulator };
+  jira: { baseUrl: string; deployment: JiraDeployment; simulator?: JiraSimulator };
   queue: LocalQueue;
   stepFunctions: LocalStepFunctions;
   /** The embedded store: its child's process id now, and whether it answers. */
@@ -118,7 +122,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     started.push(() => stepFunctions.stop());
 
     const cursorKey = await cursorSigningKey(dataDir);
-    configureEnvironment({ dynamoEndpoint: dynamo.endpoint, sfnEndpoint, jira, cursorKey });
+    const deployment = await detectJiraDeployment({ baseUrl: jira.baseUrl, override: options.jiraDeployment });
+    configureEnvironment({ dynamoEndpoint: dynamo.endpoint, sfnEndpoint, jira, deployment, cursorKey });
     const handlers = await loadHandlers();
     const { composition } = handlers;
     stepFunctions.bind(handlers.workflowTasks);
@@ -188,7 +193,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     return {
       url,
-      jira: { baseUrl: jira.baseUrl, ...(simulator ? { simulator } : {}) },
+      jira: { baseUrl: jira.baseUrl, deployment, ...(simulator ? { simulator } : {}) },
       queue,
       stepFunctions,
       store: { pid: dynamo.pid, availability: dynamo.availability },

@@ -25,7 +25,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Basic email:API token (Cloud) or username:password (Data Center); a personal access token alone is Bearer. */
 function basic({ email, apiToken }: Credentials): string {
+  if (!email) return `Bearer ${apiToken}`;
   const bytes = new TextEncoder().encode(`${email}:${apiToken}`);
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, apiFor, type Credentials, messageOf } from './api.js';
 import type { Contact, Page } from './types.js';
 
@@ -14,6 +14,14 @@ export function SignIn({
   const [apiToken, setApiToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Data Center signs in with a personal access token (or username and password): /health says which Jira it is.
+  const [dataCenter, setDataCenter] = useState(false);
+  useEffect(() => {
+    fetch(new URL('../health', window.location.href), { credentials: 'omit' })
+      .then((response) => response.json())
+      .then((health: { jiraDeployment?: string }) => setDataCenter(health.jiraDeployment === 'datacenter'))
+      .catch(() => undefined);
+  }, []);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -43,25 +51,27 @@ export function SignIn({
         </div>
         <h1 id="signin-title">Sign in with your Jira account</h1>
         <p class="muted">
-          Your Jira login is your CRM login. Create an API token at id.atlassian.com → Security → API tokens.
+          {dataCenter
+            ? 'Your Jira login is your CRM login. Create a personal access token in Jira: your profile → Personal Access Tokens (or give your username and password).'
+            : 'Your Jira login is your CRM login. Create an API token at id.atlassian.com → Security → API tokens.'}
         </p>
         <p class="fine">
           The CRM shows people's details, so it opens to active Jira users with the global permission “Browse users and
           groups”, as Jira itself does. Customers' and apps' accounts cannot sign in.
         </p>
         <label class="field">
-          <span>Jira email</span>
+          <span>{dataCenter ? 'Jira username' : 'Jira email'}</span>
           <input
-            type="email"
+            type={dataCenter ? 'text' : 'email'}
             name="email"
             autocomplete="username"
-            required
+            required={!dataCenter}
             value={email}
             onInput={(e) => setEmail(e.currentTarget.value)}
           />
         </label>
         <label class="field">
-          <span>API token</span>
+          <span>{dataCenter ? 'Personal access token' : 'API token'}</span>
           <input
             type="password"
             name="apiToken"

@@ -36,6 +36,11 @@ export interface JiraDirectory {
   searchUsers(startAt: number, maxResults: number): Promise<JiraUsersPage>;
   /** One account, or undefined when Jira no longer knows it. */
   getUser(accountId: string): Promise<JiraAccount | undefined>;
+  /**
+   * `false` when the directory has no list by position (Jira Data Center): `searchUsers` then finds
+   * nothing, every user is read through a `UserListing`, and the run's size cannot be probed.
+   */
+  readonly listsByPosition?: boolean;
 }
 
 /** Who is calling, checked with Jira using the caller's own credentials. */

@@ -16,7 +16,8 @@ export const handler = taskHandler(async (input: EstimateRunSizeInput, context) 
   const measured = await estimateRunSize(runSizeDeps(context), { runId: input.runId, action: input.action });
   metrics.addMetadata('runId', input.runId);
   const deskCustomers = (measured.serviceDesks ?? []).reduce((sum, desk) => sum + desk.estimate, 0);
-  metrics.addMetric(METRIC.RunSizeEstimated, MetricUnit.Count, measured.estimate + deskCustomers);
+  if (measured.estimate !== null)
+    metrics.addMetric(METRIC.RunSizeEstimated, MetricUnit.Count, measured.estimate + deskCustomers);
   // Counts only: a site's many desks must not grow the task's output.
   return { runId: input.runId, source: measured.source, estimate: measured.estimate, deskCustomers };
 });

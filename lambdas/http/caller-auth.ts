@@ -34,7 +34,8 @@ type CachedLogin =
   | { caller: JiraCaller; permissions: JiraCallerPermissions; refusal: string | undefined; expiresAt: number }
   | { caller: undefined; expiresAt: number };
 
-const REFUSED = 'Jira did not accept these credentials. Check the email and API token.';
+const REFUSED =
+  'Jira did not accept these credentials. Check the email and API token (on Jira Data Center: the personal access token, or the username and password).';
 const NO_PERMISSIONS: JiraCallerPermissions = { administer: false, browseUsers: false };
 const SIGN_IN_AS_USER = "Sign in with a Jira user's email and API token.";
 
@@ -90,7 +91,9 @@ export class CallerAuth {
 
   async authorize(authorization: string | undefined, options: AuthorizeOptions): Promise<JiraCaller> {
     if (!authorization?.trim()) {
-      throw new UnauthorizedError('Send your Jira credentials in the Authorization header (Basic email:API token).');
+      throw new UnauthorizedError(
+        'Send your Jira credentials in the Authorization header (Basic email:API token; on Jira Data Center, Bearer <personal access token> or Basic username:password).',
+      );
     }
     const key = createHash('sha256').update(authorization).digest('hex');
     const source = options.sourceIp ?? 'unknown';

@@ -135,7 +135,13 @@ export const userSyncViewSchema = z
   })
   .meta({ title: 'UserSyncView', description: "User syncing's state and progress." });
 
-export const healthSchema = z.strictObject({ status: z.literal('ok') });
+export const healthSchema = z.strictObject({
+  status: z.literal('ok'),
+  jiraDeployment: z.literal('datacenter').optional().meta({
+    description:
+      'Present when the service runs against Jira Data Center (sign in with a personal access token, or username and password).',
+  }),
+});
 
 export const webhookAcceptedSchema = z.strictObject({
   accepted: z.literal(true),

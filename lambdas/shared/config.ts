@@ -43,8 +43,9 @@ async function secretOrEnv(arnVariable: SecretArnVariable, valueVariable: Secret
   return value;
 }
 
+/** With `JIRA_USER_EMAIL` unset or empty, the token is a Data Center personal access token (sent as Bearer). */
 export async function jiraServiceCredentials(): Promise<JiraServiceCredentials> {
-  const email = required(environment().JIRA_USER_EMAIL, 'JIRA_USER_EMAIL');
+  const email = environment().JIRA_USER_EMAIL ?? '';
   return { email, apiToken: await secretOrEnv('JIRA_API_TOKEN_SECRET_ARN', 'JIRA_API_TOKEN') };
 }
 

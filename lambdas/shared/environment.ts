@@ -13,7 +13,10 @@ const environmentSchema = z.object({
   TABLE_NAME: optionalText.transform((name) => name ?? DEFAULT_TABLE_NAME),
   STATE_MACHINE_ARN: optionalText,
   JIRA_BASE_URL: optionalText.transform((url) => url?.replace(/\/+$/, '')),
+  /** Unset or empty: `JIRA_API_TOKEN` is a Data Center personal access token (sent as Bearer). */
   JIRA_USER_EMAIL: optionalText,
+  /** `datacenter` speaks Jira Data Center's REST API v2; anything else (or unset) Jira Cloud's v3. */
+  JIRA_DEPLOYMENT: optionalText.transform((deployment) => (deployment === 'datacenter' ? 'datacenter' : 'cloud')),
   JIRA_API_TOKEN_SECRET_ARN: optionalText,
   JIRA_API_TOKEN: optionalText,
   JIRA_WEBHOOK_SECRET_ARN: optionalText,

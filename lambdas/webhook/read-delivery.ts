@@ -3,6 +3,8 @@ import { describeIssues } from '../http/request.js';
 import { type UserEvent, isUserEventName } from '../domain/sync/user-event.js';
 import { type AccountMentionEvent, isMentionEventName } from '../domain/sync/account-mention.js';
 import { readAccountMentions } from './account-mention-schema.js';
+import { readDataCenterUserEvent } from './datacenter-user-event.js';
+import { type JiraDeployment, jiraDeployment } from '../shared/jira-deployment.js';
 import { readWebhookMessage } from './read-webhook-message.js';
 import { identifiedUserSchema, userEventSchema } from './user-event-schema.js';
 import { webhookEnvelopeSchema } from './webhook-request-schema.js';
@@ -22,10 +24,15 @@ export type DeliveryReading = { deliveryId: string | undefined } & (
 
 /**
  * Verifies the signature over the raw body, then reads the delivery: a user event with a Cloud
- * account is applied; an issue or comment event names accounts that may need a contact; any other
+ * account (against Data Center: a v2 user's key) is applied; an issue or comment event names accounts that may need a contact; any other
  * event, or a user without `accountId`, is ignored.
  */
-export function readDelivery(options: { record: SQSRecord; secret: string }): DeliveryReading {
+export function readDelivery(options: {
+  record: SQSRecord;
+  secret: string;
+  /** Data Center's v2 users are applied only when the service runs against Data Center. @default JIRA_DEPLOYMENT */
+  deployment?: JiraDeployment;
+}): DeliveryReading {
   const message = readWebhookMessage(options.record);
   const { deliveryId } = message;
   const problem = signatureProblem({ rawBody: message.body, signature: message.signature, secret: options.secret });
@@ -51,8 +58,13 @@ export function readDelivery(options: { record: SQSRecord; secret: string }): De
       : { deliveryId, kind: 'ignored', webhookEvent, reason: 'no-account-id' };
   }
   if (!isUserEventName(webhookEvent)) return { deliveryId, kind: 'ignored', webhookEvent, reason: 'unhandled-event' };
-  if (!identifiedUserSchema.safeParse(json).success)
+  if (!identifiedUserSchema.safeParse(json).success) {
+    // Data Center's v2 user: no accountId, its key is the id.
+    const dataCenter = (options.deployment ?? jiraDeployment()) === 'datacenter';
+    const dataCenterEvent = dataCenter ? readDataCenterUserEvent(json) : undefined;
+    if (dataCenterEvent) return { deliveryId, kind: 'user-event', event: dataCenterEvent };
     return { deliveryId, kind: 'ignored', webhookEvent, reason: 'no-account-id' };
+  }
   const parsed = userEventSchema.safeParse(json);
   if (!parsed.success)
     return {

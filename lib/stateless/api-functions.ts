@@ -14,6 +14,8 @@ export interface ApiFunctionsProps {
    * the service token.
    */
   readonly jiraBaseUrl: string;
+  /** `cloud` or `datacenter`: which REST API checks the callers. */
+  readonly jiraDeployment: string;
   /** The settings route starts it; the route is not one of its tasks, so there is no cycle. */
   readonly syncWorkflow: sfn.IStateMachine;
   /** Signs the paging cursors of the contacts and companies listings. */
@@ -37,11 +39,15 @@ export class ApiFunctions extends Construct {
         timeout: Duration.seconds(20),
         environment,
       });
-    const storeEnvironment = { TABLE_NAME: props.table.tableName, JIRA_BASE_URL: props.jiraBaseUrl };
+    const storeEnvironment = {
+      TABLE_NAME: props.table.tableName,
+      JIRA_BASE_URL: props.jiraBaseUrl,
+      JIRA_DEPLOYMENT: props.jiraDeployment,
+    };
     const pagingEnvironment = { CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn };
 
     this.byHandler = {
-      health: api('health', 'API: GET /health.'),
+      health: api('health', 'API: GET /health.', { JIRA_DEPLOYMENT: props.jiraDeployment }),
       openApiDocument: api('openApiDocument', 'API: GET /openapi.json, the API described.'),
       contactsApi: api('contactsApi', 'API: /contacts.', { ...storeEnvironment, ...pagingEnvironment }),
       companiesApi: api('companiesApi', 'API: /companies.', { ...storeEnvironment, ...pagingEnvironment }),

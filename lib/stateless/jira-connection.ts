@@ -6,8 +6,10 @@ export interface JiraConnection {
   readonly baseUrl: string;
   /** The service account's email (the `JiraUserEmail` stack parameter). */
   readonly userEmail: string;
-  /** The service account's API token. */
+  /** The service account's API token (a personal access token on Data Center). */
   readonly apiToken: secretsmanager.ISecret;
+  /** `cloud` or `datacenter` (the `JiraDeployment` stack parameter). */
+  readonly deployment: string;
 }
 
 /** The environment of a function that calls Jira as the service account (lambdas/shared/config.ts). */
@@ -16,5 +18,6 @@ export function serviceAccountEnvironment(jira: JiraConnection): Record<string, 
     JIRA_BASE_URL: jira.baseUrl,
     JIRA_USER_EMAIL: jira.userEmail,
     JIRA_API_TOKEN_SECRET_ARN: jira.apiToken.secretArn,
+    JIRA_DEPLOYMENT: jira.deployment,
   };
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AccountDirectory, SimulatedAccount } from './accounts.js';
-import type { SiteCredentials } from './credentials.js';
+import type { Caller, SiteCredentials } from './credentials.js';
 import { type Reply, errorBody } from './http-reply.js';
 import { type SimulatedOrganizations, organizationRouteOf } from './organizations.js';
 import { FAULTABLE_ROUTES, type JiraQuirks, type TransientFaultKind, TransientFaultSchedule } from './quirks.js';
@@ -120,6 +120,10 @@ export class JiraRestApi {
       organizations?: SimulatedOrganizations;
       /** Jira Service Management's desks and their customers (see servicedesk.ts). */
       desks: ServiceDesks;
+      /** Data Center's logins (PATs, username:password) instead of the Cloud site's API tokens. */
+      authenticate?: (authorization: string | undefined) => Caller | undefined;
+      /** How JSM shows a customer: Data Center's v2 user instead of Cloud's. */
+      jsmUser?: (account: SimulatedAccount) => Record<string, unknown>;
     },
     quirks: JiraQuirks,
   ) {
@@ -127,7 +131,7 @@ export class JiraRestApi {
     this.jsm = new JsmRestApi({
       desks: site.desks,
       baseUrl: site.baseUrl,
-      restUser: (account) => this.restUser(account),
+      restUser: (account) => (site.jsmUser ?? ((user) => this.restUser(user)))(account),
       countFault: (kind) => this.countFault(kind),
     });
     this.useQuirks(quirks);
@@ -218,7 +222,9 @@ export class JiraRestApi {
     const fault = this.injectedFault(route);
     if (fault) return fault;
 
-    const caller = this.site.credentials.authenticate(request.headers.authorization);
+    const caller = (this.site.authenticate ?? ((header) => this.site.credentials.authenticate(header)))(
+      request.headers.authorization,
+    );
     if (!caller) {
       return {
         status: 401,
@@ -285,6 +291,11 @@ export class JiraRestApi {
         if (route.startsWith('servicedesk')) return this.jsm.handle(request, requestUrl, this.quirks);
         return { status: 404, body: errorBody('The requested resource does not exist in the simulator.') };
     }
+  }
+
+  /** The fault a call of another API (the Data Center mode's v2 routes) meets, counted as this API's are. */
+  faultFor(route: string): Reply | undefined {
+    return this.injectedFault(route);
   }
 
   /** The fault this call meets, if any: `failNext` first, then the rate limit, then the transient failures. */

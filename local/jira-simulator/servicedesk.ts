@@ -174,7 +174,9 @@ export class JsmRestApi {
   /** A customer as JSM lists it: the user's fields, no `accountType`. */
   private customerRecord(account: SimulatedAccount): Record<string, unknown> {
     const user = this.site.restUser(account);
-    const record: Record<string, unknown> = { accountId: account.accountId };
+    // Data Center's JSM lists v2 users: `key` and `name`, no `accountId`.
+    const record: Record<string, unknown> =
+      'key' in user ? { key: user.key, name: user.name } : { accountId: account.accountId };
     if ('emailAddress' in user) record.emailAddress = user.emailAddress;
     record.displayName = user.displayName ?? null;
     record.active = account.active;

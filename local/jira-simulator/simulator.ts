@@ -10,6 +10,8 @@ import { JiraRestApi } from './rest-api.js';
 import { ServiceDesks, type SimulatedServiceDesk, UnknownServiceDeskError } from './servicedesk.js';
 import { WebhookSender } from './webhook-sender.js';
 import { DEFAULT_WEBHOOK_SECRET, type WebhookDeliveryRecord } from './webhooks.js';
+import { type DataCenterListing, serverInfo } from './datacenter/dc-rest-api.js';
+import { type DataCenterControls, dataCenterSite } from './datacenter/dc-site.js';
 
 export type { GrantablePermission, SimulatorCredentials } from './credentials.js';
 
@@ -48,7 +50,18 @@ export interface JiraSimulatorOptions extends QuirksInput {
   serviceDesks?: number;
   /** Every Nth seeded customer is on two desks. Default 4. */
   sharedCustomerEvery?: number;
+  /**
+   * `datacenter`: a Jira Data Center site (REST API v2, user keys, PATs, v2 webhooks; see
+   * datacenter/). Customers, apps and hidden emails then default to 0. Default `cloud`.
+   */
+  deployment?: 'cloud' | 'datacenter';
+  /** Data Center: `user-list` (Jira 10.3+) or `user-search` (older: `user/list` is 404). Default `user-list`. */
+  dataCenterListing?: DataCenterListing;
+  /** Data Center: results one `user/search` query returns at most. Default 100 (Jira 10). */
+  userSearchCap?: number;
 }
+
+export type { DataCenterControls } from './datacenter/dc-site.js';
 
 /** A portal sign-up: a new customer joins a desk and raises a request (see `portalSignUp`). */
 export interface PortalSignUp {
@@ -62,6 +75,9 @@ export interface PortalSignUp {
 export interface JiraSimulator {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   url: string;
+  deployment: 'cloud' | 'datacenter';
+  /** Data Center mode only. */
+  dataCenter?: DataCenterControls;
   /** A Jira administrator (ADMINISTER granted). */
   admin: SimulatorCredentials;
   /** A normal Jira user (ADMINISTER not granted). */
@@ -144,13 +160,16 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     customersInUserSearch: options.customersInUserSearch,
   });
   const seed = options.seed ?? 1;
+  const deployment = options.deployment ?? 'cloud';
+  const onDataCenter = deployment === 'datacenter';
+  const dataCenterListing = options.dataCenterListing ?? 'user-list';
   const directory = new AccountDirectory({
     seed,
     users: Math.max(2, options.users ?? 50),
-    customers: Math.max(0, options.customers ?? 20),
-    apps: Math.max(0, options.apps ?? 3),
+    customers: Math.max(0, options.customers ?? (onDataCenter ? 0 : 20)),
+    apps: Math.max(0, options.apps ?? (onDataCenter ? 0 : 3)),
     inactive: Math.max(0, options.inactive ?? 3),
-    hiddenEmails: Math.max(0, options.hiddenEmails ?? 3),
+    hiddenEmails: Math.max(0, options.hiddenEmails ?? (onDataCenter ? 0 : 3)),
     emailDomain: options.emailDomain ?? 'example.com',
     customerIdStyle: options.customerIdStyle ?? 'short',
   });
@@ -181,20 +200,46 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       return { accountId: id, emailAddress, displayName, active, timeZone, _links: { jiraRest: self, self } };
     },
   });
-  const rest = new JiraRestApi({ directory, credentials, baseUrl: url, organizations, desks }, initialQuirks);
   const webhookSecret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
+  const dc = onDataCenter
+    ? dataCenterSite({
+        directory,
+        seed,
+        baseUrl: url,
+        webhookSecret,
+        holds: (caller, permission) => credentials.holds(caller, permission),
+        listing: dataCenterListing,
+        userSearchCap: options.userSearchCap,
+        fault: (route) => rest.faultFor(route),
+      })
+    : undefined;
+  const rest = new JiraRestApi(
+    {
+      directory,
+      credentials,
+      baseUrl: url,
+      organizations,
+      desks,
+      ...(dc ? { authenticate: dc.authenticate, jsmUser: dc.restUser } : {}),
+    },
+    initialQuirks,
+  );
   const webhooks = new WebhookSender({
     secret: webhookSecret,
     policy: { retries: options.webhookRetries ?? 3, baseDelayMs: options.webhookRetryBaseDelayMs ?? 200 },
     baseUrl: url,
     sentEmail: (account) => rest.sentEmail(account),
+    ...(dc ? { userDelivery: dc.userDelivery } : {}),
   });
+  const site = dc ?? credentials;
 
   const simulator: JiraSimulator = {
     url,
-    admin: credentials.admin,
-    agent: credentials.agent,
-    service: credentials.service,
+    deployment,
+    ...(dc ? { dataCenter: dc.controls } : {}),
+    admin: site.admin,
+    agent: site.agent,
+    service: site.service,
     webhookSecret,
     accounts: () => directory.all(),
     accountCount: () => directory.size,
@@ -237,11 +282,14 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
       return { account, issueKey: request.key };
     },
     setRateLimit: (limit) => rest.setRateLimit(limit),
-    issueToken: (accountId) => credentials.issue(accountId),
+    issueToken: (accountId) => (dc ? dc.controls.issuePat(accountId) : credentials.issue(accountId)),
     setPermission: (accountId, permission, granted) => credentials.setPermission(accountId, permission, granted),
     failNext: (count, status = 503) => rest.failNext(count, status),
-    callCounts: () => rest.callCounts(),
-    resetCallCounts: () => rest.resetCounts(),
+    callCounts: () => ({ ...rest.callCounts(), ...dc?.callCounts() }),
+    resetCallCounts: () => {
+      rest.resetCounts();
+      dc?.resetCounts();
+    },
     setQuirks: (changes) => {
       rest.useQuirks(applyQuirks(rest.currentQuirks(), changes));
       return simulator.quirks();
@@ -275,6 +323,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
   async function route(request: IncomingMessage): Promise<Reply> {
     try {
       const requestUrl = new URL(request.url ?? '/', 'http://127.0.0.1');
+      if (requestUrl.pathname === '/rest/api/2/serverInfo')
+        return { status: 200, body: serverInfo(deployment, dataCenterListing) };
+      // Data Center has REST API v2 only; JSM's routes are the same on both.
+      if (dc && requestUrl.pathname.startsWith('/rest/api/')) return dc.handle(request, requestUrl);
       if (requestUrl.pathname.startsWith('/rest/')) return await rest.handle(request, requestUrl);
       if (requestUrl.pathname === '/simulator' || requestUrl.pathname.startsWith('/simulator/'))
         return await control.handle(request, requestUrl);

@@ -3,6 +3,7 @@ import { type IssueEventInput, type JiraIssueWebhookEvent, buildIssueWebhookDeli
 import {
   type DeliveryPolicy,
   type JiraUserWebhookEvent,
+  type WebhookDelivery,
   type WebhookDeliveryRecord,
   buildWebhookDelivery,
   deliverWebhook,
@@ -27,6 +28,8 @@ export class WebhookSender {
       baseUrl: string;
       /** The email as the REST API sends it: the address, `null`, or undefined (the key left out). */
       sentEmail: (account: SimulatedAccount) => string | null | undefined;
+      /** Builds a user event's delivery instead of Cloud's shape (the Data Center mode's v2 user). */
+      userDelivery?: (event: JiraUserWebhookEvent, account: SimulatedAccount) => WebhookDelivery;
     },
   ) {}
 
@@ -43,11 +46,13 @@ export class WebhookSender {
     const target = this.target;
     if (!target || this.stopping.signal.aborted) return;
     const { secret, policy, baseUrl, sentEmail } = this.settings;
-    const delivery = buildWebhookDelivery(event, account, Date.now(), {
-      secret,
-      baseUrl,
-      hiddenEmailAs: sentEmail(account) === null ? 'null' : 'missing',
-    });
+    const delivery =
+      this.settings.userDelivery?.(event, account) ??
+      buildWebhookDelivery(event, account, Date.now(), {
+        secret,
+        baseUrl,
+        hiddenEmailAs: sentEmail(account) === null ? 'null' : 'missing',
+      });
     const record = await deliverWebhook(target, event, account.accountId, delivery, policy, this.stopping.signal);
     this.deliveryLog.push(record);
     if (this.deliveryLog.length > MAX_DELIVERY_LOG) this.deliveryLog.shift();

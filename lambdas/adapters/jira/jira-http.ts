@@ -124,3 +124,10 @@ function describeNetworkError(error: unknown): string {
 export function basicAuthorization(email: string, apiToken: string): string {
   return `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
 }
+
+/** The service's own `Authorization`: Basic email:API token, or a Data Center personal access token (no email) as Bearer. */
+export function serviceAuthorization(credentials: { email: string; apiToken: string }): string {
+  return credentials.email
+    ? basicAuthorization(credentials.email, credentials.apiToken)
+    : `Bearer ${credentials.apiToken}`;
+}

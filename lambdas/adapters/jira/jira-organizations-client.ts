@@ -4,7 +4,7 @@ import type { JsmListPage, JsmOrganization, OrganizationDirectory } from '../../
 import { sleep } from '../../shared/jittered-backoff.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
 import { type RetryPolicy, SYNC_RETRY_POLICY } from './retry-policy.js';
-import { basicAuthorization, jiraGet } from './jira-http.js';
+import { jiraGet, serviceAuthorization } from './jira-http.js';
 
 /** What we ask for; JSM may return fewer (its own cap), and the next page starts after what it returned. */
 export const JSM_PAGE_LIMIT = 50;
@@ -108,11 +108,11 @@ export class JiraOrganizationsClient implements OrganizationDirectory {
   }
 
   private async get(path: string, what: string): Promise<unknown> {
-    const { email, apiToken } = await jiraServiceCredentials();
+    const credentials = await jiraServiceCredentials();
     await this.pacer.next();
     const response = await jiraGet(
       `${(this.options.baseUrl ?? jiraBaseUrl)()}${path}`,
-      basicAuthorization(email, apiToken),
+      serviceAuthorization(credentials),
       {
         policy: this.options.policy ?? SYNC_RETRY_POLICY,
         deadline: this.options.deadline,

@@ -10,7 +10,7 @@ import type {
 import { UpstreamError } from '../../domain/errors.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
 import { LOGIN_RETRY_POLICY, type RetryPolicy, SYNC_RETRY_POLICY } from './retry-policy.js';
-import { basicAuthorization, jiraGet } from './jira-http.js';
+import { jiraGet, serviceAuthorization } from './jira-http.js';
 import { jiraAccountSchema, jiraCallerSchema } from './jira-schemas.js';
 
 /** `users/search` answers 409 when a request runs past Jira's 10 s: ask for less, down to this. */
@@ -98,8 +98,8 @@ export class JiraRestClient implements JiraDirectory, JiraCallerCheck {
   }
 
   private async serviceGet(path: string): Promise<Response> {
-    const { email, apiToken } = await jiraServiceCredentials();
-    return jiraGet(`${this.baseUrl()}${path}`, basicAuthorization(email, apiToken), {
+    const credentials = await jiraServiceCredentials();
+    return jiraGet(`${this.baseUrl()}${path}`, serviceAuthorization(credentials), {
       policy: this.syncPolicy,
       deadline: this.options.deadline,
     });

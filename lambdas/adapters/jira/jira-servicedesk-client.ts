@@ -5,7 +5,8 @@ import type { JsmListPage, ServiceDeskDirectory } from '../../domain/service-des
 import { sleep } from '../../shared/jittered-backoff.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
 import { type RetryPolicy, SYNC_RETRY_POLICY } from './retry-policy.js';
-import { basicAuthorization, jiraGet } from './jira-http.js';
+import { jiraGet, serviceAuthorization } from './jira-http.js';
+import { dcUserSchema } from './datacenter/dc-schemas.js';
 
 /** JSM's documented burst limit on its customer endpoints: 5 requests a second. */
 export const JSM_REQUESTS_PER_SECOND = 5;
@@ -106,7 +107,7 @@ const optionalText = z
   .transform((value) => value ?? undefined);
 
 /** A JSM customer record: no `accountType` (it is a customer), any field but the id may be missing. */
-const customerSchema = z
+const cloudCustomerSchema = z
   .looseObject({
     accountId: z.string().min(1),
     displayName: optionalText,
@@ -125,6 +126,12 @@ const customerSchema = z
       active: customer.active,
     }),
   );
+
+/** On Data Center the same routes list v2 users (`key`, no `accountId`): the key is the id, as everywhere there. */
+const customerSchema = z.union([
+  cloudCustomerSchema,
+  dcUserSchema.transform((user): JiraAccount => ({ ...user, accountType: 'customer' })),
+]);
 
 function readEach<T>(values: readonly unknown[], schema: z.ZodType<T>): { items: T[]; unreadable: number } {
   const items: T[] = [];
@@ -183,13 +190,13 @@ export class JiraServiceDeskClient implements ServiceDeskDirectory {
   }
 
   private async page(path: string, start: number, how: { allowMissing: boolean; limit?: number | undefined }) {
-    const { email, apiToken } = await jiraServiceCredentials();
+    const credentials = await jiraServiceCredentials();
     return readJsmPage({
       baseUrl: (this.options.baseUrl ?? jiraBaseUrl)(),
       path,
       start,
       limit: how.limit ?? this.options.pageLimit ?? JSM_PAGE_LIMIT,
-      authorization: basicAuthorization(email, apiToken),
+      authorization: serviceAuthorization(credentials),
       limiter: this.limiter,
       policy: this.options.policy ?? SYNC_RETRY_POLICY,
       deadline: this.options.deadline,

@@ -45,7 +45,7 @@ export async function measureListLength(hasRecordAt: (position: number) => Promi
 }
 
 export interface RunSizeDependencies {
-  jira: Pick<JiraDirectory, 'searchUsers'>;
+  jira: Pick<JiraDirectory, 'searchUsers' | 'listsByPosition'>;
   /** JSM's desks, whose customers enable and reconcile read too; left out, only users/search is measured. */
   serviceDesks?: Pick<ServiceDeskDirectory, 'serviceDesks' | 'customers'>;
   /** How many accounts are linked now: what a disable will demote. */
@@ -56,7 +56,8 @@ export interface RunSizeDependencies {
 
 export interface RunSizeMeasurement {
   source: RunSizeSource;
-  estimate: number;
+  /** Null when the source cannot be measured (Data Center lists users without positions). */
+  estimate: number | null;
   /** Each service desk's customers as measured (a desk that could not be measured is left out). */
   serviceDesks?: { deskId: string; estimate: number }[];
 }
@@ -72,11 +73,14 @@ export interface RunSizeMeasurement {
  * desk step replaces that desk's part with what it actually added.
  * Alternative course: a desk (or the desk list) that cannot be read leaves its part unmeasured; the
  * run's desk step saves it once it has read that desk.
+ * A directory without positions (Data Center) is not measured: the estimate stays unknown (null).
  */
 export async function estimateRunSize(
   deps: RunSizeDependencies,
   run: { runId: string; action: SyncAction },
 ): Promise<RunSizeMeasurement> {
+  // No positions to probe (Data Center): the estimate stays unknown rather than a wrong part of it.
+  if (run.action !== 'disable' && deps.jira.listsByPosition === false) return { source: 'users', estimate: null };
   const measured =
     run.action === 'disable'
       ? { source: 'links', estimate: await deps.countLinkedAccounts() }

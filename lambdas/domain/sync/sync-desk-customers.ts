@@ -1,6 +1,8 @@
 import type { JiraAccount } from '../jira-account.js';
 import { type ServiceDeskDirectory, listServiceDesks } from '../service-desk.js';
 import { deskEstimateSource } from './run-size.js';
+import type { UserListing } from '../user-listing.js';
+import { syncUserListingStep } from './sync-user-listing.js';
 import { runStartedAt, syncPage } from './sync-users-segment.js';
 import type { SyncStores } from './sync-account.js';
 import { type SyncFailure, type SyncProgress, type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js';
@@ -29,10 +31,15 @@ export interface DeskCursor {
   done: boolean;
   /** This execution has run its share of steps: go on in a new one. */
   continueAsNew: boolean;
+  /** Data Center: every user was listed (see sync-user-listing.ts), and the token of the next page until then. */
+  usersListed?: boolean;
+  usersToken?: string;
 }
 
 export interface DeskStepDependencies extends SyncStores {
   serviceDesks: ServiceDeskDirectory;
+  /** A directory listed by token (Jira Data Center): every user is read first, one step at a time. */
+  userListing?: UserListing | undefined;
   settings: UserSyncSettingsStore;
   log?: (message: string, details: Record<string, unknown>) => void;
 }
@@ -71,13 +78,28 @@ export async function syncServiceDeskStep(deps: DeskStepDependencies, request: D
   const next = { ...cursor, stepsInExecution: cursor.stepsInExecution + 1, continueAsNew: false };
   if (!cursor.deskIds) {
     const deskIds = await listServiceDesks(deps.serviceDesks);
-    return { ...next, deskIds, index: 0, start: 0, added: 0, done: deskIds.length === 0 };
+    const usersLeft = deps.userListing !== undefined && cursor.usersListed !== true;
+    return { ...next, deskIds, index: 0, start: 0, added: 0, done: deskIds.length === 0 && !usersLeft };
+  }
+  const { runId } = request;
+  const part = deskPartName(cursor.step);
+  if (deps.userListing && !cursor.usersListed) {
+    const listed = await syncUserListingStep(
+      { ...deps, userListing: deps.userListing },
+      { runId, action: request.action, part, token: cursor.usersToken },
+    );
+    const { usersToken: _token, ...rest } = next;
+    return {
+      ...rest,
+      ...(listed.token !== undefined ? { usersToken: listed.token } : {}),
+      usersListed: listed.done,
+      step: cursor.step + 1,
+      done: listed.done && cursor.deskIds.length === 0,
+    };
   }
   const deskId = cursor.deskIds[cursor.index];
   if (deskId === undefined) return { ...next, done: true };
 
-  const { runId } = request;
-  const part = deskPartName(cursor.step);
   const seenBefore = await deps.settings.seenAccountsBefore(runId, part);
   const createdAt = await runStartedAt(deps.settings, runId);
   const progress = emptyProgress();
