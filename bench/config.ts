@@ -13,7 +13,7 @@ export const PRE_EXISTING_EVERY = 20;
 export const EXTRA_ACCOUNTS = { apps: 3, inactive: 3, hiddenEmails: 3 } as const;
 
 /**
- * Accounts synced at once by one page (`ACCOUNT_CONCURRENCY` in sync-users-page.ts, which does not
+ * Accounts synced at once by one page (`ACCOUNT_CONCURRENCY` in sync-users-segment.ts, which does not
  * export it): read from the source so the baseline follows the code when it changes.
  */
 export function accountConcurrency(): number {
@@ -34,7 +34,7 @@ export const WEBHOOK_BURST_SENDERS = 32;
 
 /** Deployed memory sizes (lib/stateless), for Lambda GB-seconds. */
 export const LAMBDA_MEMORY_MB = {
-  syncUsersPage: 1024,
+  syncUsersSegment: 1024,
   planWave: 256,
   finishSyncRun: 256,
   webhookConsumer: 512,

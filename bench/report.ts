@@ -362,7 +362,7 @@ function syncingAMillion(runs: Runs): TemplateValues {
   const rru = perAccount((run) => run.dynamo.readUnits);
   const wru = perAccount((run) => run.dynamo.writeUnits);
   const gsi = perAccount((run) => run.dynamo.indexWriteUnits);
-  const pageSeconds = perAccount((run) => (run.taskMs['Sync users page'] ?? []).reduce((a, b) => a + b, 0) / 1000);
+  const pageSeconds = perAccount((run) => (run.taskMs['Sync users segment'] ?? []).reduce((a, b) => a + b, 0) / 1000);
   const otherSeconds = perAccount(
     (run) =>
       ['Plan sync wave', 'Finish sync run'].reduce(
@@ -377,7 +377,7 @@ function syncingAMillion(runs: Runs): TemplateValues {
   const invocations = pagesRead + waves + 1;
   // Start, choice; per wave: plan, choice, map, and per page the iteration and its task; finish, succeed.
   const transitions = 2 + waves * 3 + pagesRead * 2 + 2;
-  const pageGbSeconds = pageSeconds * million * (LAMBDA_MEMORY_MB.syncUsersPage / 1024);
+  const pageGbSeconds = pageSeconds * million * (LAMBDA_MEMORY_MB.syncUsersSegment / 1024);
   const cost = {
     reads: ((rru * million) / million) * PRICES.dynamoReadRequestUnitPerMillion,
     writes: (((wru + gsi) * million) / million) * PRICES.dynamoWriteRequestUnitPerMillion,
@@ -401,7 +401,7 @@ function syncingAMillion(runs: Runs): TemplateValues {
     syncGsiWru: fmt(gsi, 3),
     syncWruMillion: fmt((wru + gsi) * million),
     syncWritesCost: usd(cost.writes),
-    pageMemoryMb: String(LAMBDA_MEMORY_MB.syncUsersPage),
+    pageMemoryMb: String(LAMBDA_MEMORY_MB.syncUsersSegment),
     pageMs: fmt(pageSeconds * 1000, 2),
     pageGbSeconds: fmt(pageGbSeconds),
     syncInvocations: fmt(invocations),

@@ -233,7 +233,7 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
       progress({
         phase: 'sync',
         contacts: counts.contactsPut,
-        pages: taskMs['Sync users page']?.length ?? 0,
+        pages: taskMs['Sync users segment']?.length ?? 0,
         expectedPages,
       });
     }, 1000);
@@ -291,7 +291,7 @@ async function runSync(config: Extract<RunConfig, { mode: 'sync' }>): Promise<Sy
       state,
       dynamo,
       jira,
-      pages: taskMs['Sync users page']?.length ?? 0,
+      pages: taskMs['Sync users segment']?.length ?? 0,
       waves: taskMs['Plan sync wave']?.length ?? 0,
       taskMs,
       memory: memoryFigures,

@@ -35,7 +35,7 @@ export const CONSUMER_BATCHING = {
  */
 export const SYNC_TASKS = {
   planWave: 'Plan sync wave',
-  syncUsersPage: 'Sync users page',
+  syncUsersSegment: 'Sync users segment',
   syncDeskCustomers: 'Sync service desk customers',
   continueSyncRun: 'Continue in new execution',
   beginScheduledRun: 'Begin scheduled reconcile',
@@ -50,7 +50,7 @@ export const SYNC_TASKS = {
 /** The functions behind the workflow's tasks, by the name the stack and the local runner give them. */
 export type SyncTaskFunctionName =
   | 'planWave'
-  | 'syncUsersPage'
+  | 'syncUsersSegment'
   | 'syncDeskCustomers'
   | 'continueSyncRun'
   | 'beginScheduledRun'
@@ -68,7 +68,7 @@ export type SyncTaskFunctionName =
 export const TASK_FUNCTION_TIMEOUT_SECONDS: Record<SyncTaskFunctionName, number> = {
   planWave: 10,
   // A segment is up to 1,000 accounts, with Jira's 429 back-off in the worst case.
-  syncUsersPage: 10 * 60,
+  syncUsersSegment: 10 * 60,
   // Up to 1,000 customers in JSM's small pages, at its burst limit of 5 requests a second.
   syncDeskCustomers: 10 * 60,
   continueSyncRun: 30,

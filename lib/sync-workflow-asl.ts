@@ -15,7 +15,7 @@ export function syncWorkflowAsl(): Record<string, unknown> {
   const placeholder = (name: string) => lambda.Function.fromFunctionName(stack, name, name);
   const functions: SyncWorkflowFunctions = {
     planWave: placeholder('planWave'),
-    syncUsersPage: placeholder('syncUsersPage'),
+    syncUsersSegment: placeholder('syncUsersSegment'),
     syncDeskCustomers: placeholder('syncDeskCustomers'),
     continueSyncRun: placeholder('continueSyncRun'),
     beginScheduledRun: placeholder('beginScheduledRun'),

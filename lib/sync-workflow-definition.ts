@@ -140,14 +140,14 @@ export function buildSyncWorkflowDefinition(scope: Construct, functions: SyncWor
     resultPath: '$.wave',
   });
   planWave.addCatch(recordFailure, onFailure);
-  const syncSegments = new sfn.Map(scope, 'Sync user pages', {
-    stateName: 'Sync user pages',
+  const syncSegments = new sfn.Map(scope, 'Sync user segments', {
+    stateName: 'Sync user segments',
     itemsPath: '$.wave.segments',
     itemSelector: { ...runOnly, startAt: sfn.JsonPath.numberAt('$$.Map.Item.Value') },
     maxConcurrency: SEGMENTS_PER_WAVE,
     resultPath: '$.results',
   });
-  syncSegments.itemProcessor(invoke(SYNC_TASKS.syncUsersPage, functions.syncUsersPage));
+  syncSegments.itemProcessor(invoke(SYNC_TASKS.syncUsersSegment, functions.syncUsersSegment));
   syncSegments.addCatch(recordFailure, onFailure);
   const continueRun = invoke(SYNC_TASKS.continueSyncRun, functions.continueSyncRun, {
     payload: sfn.TaskInput.fromObject({

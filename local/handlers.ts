@@ -21,7 +21,7 @@ export async function loadHandlers() {
   const companies = await import('../lambdas/handlers/companies-api.js');
   const settings = await import('../lambdas/handlers/user-sync-settings.js');
   const planWave = await import('../lambdas/handlers/sync-plan-wave.js');
-  const syncPage = await import('../lambdas/handlers/sync-users-page.js');
+  const syncPage = await import('../lambdas/handlers/sync-users-segment.js');
   const syncDesks = await import('../lambdas/handlers/sync-desk-customers.js');
   const continueRun = await import('../lambdas/handlers/continue-sync-run.js');
   const beginScheduled = await import('../lambdas/handlers/begin-scheduled-run.js');
@@ -47,7 +47,7 @@ export async function loadHandlers() {
     },
     workflowTasks: {
       [SYNC_TASKS.planWave]: asDeployed('planWave', planWave.handler),
-      [SYNC_TASKS.syncUsersPage]: asDeployed('syncUsersPage', syncPage.handler),
+      [SYNC_TASKS.syncUsersSegment]: asDeployed('syncUsersSegment', syncPage.handler),
       [SYNC_TASKS.syncDeskCustomers]: asDeployed('syncDeskCustomers', syncDesks.handler),
       [SYNC_TASKS.continueSyncRun]: asDeployed('continueSyncRun', continueRun.handler),
       [SYNC_TASKS.beginScheduledRun]: asDeployed('beginScheduledRun', beginScheduled.handler),

@@ -18,7 +18,7 @@ export interface SyncTaskFunctionsProps {
  * The workflow's task functions, each with only what its task touches:
  * - plan wave: pure arithmetic, no grant at all;
  * - continue run: starting the sync state machine, nothing else;
- * - sync users page, sync desk customers: Jira as the service account (its token's secret) and the table;
+ * - sync users segment, sync desk customers: Jira as the service account (its token's secret) and the table;
  * - sync organizations: Jira as the service account and the table;
  * - demote batch, demote companies batch, begin scheduled run, finish run: the table;
  * - estimate run size: Jira as the service account (its token's secret) and the table (it counts links).
@@ -33,14 +33,14 @@ export class SyncTaskFunctions extends Construct {
 
     const planWave = new ServiceFunction(this, 'PlanWave', {
       entry: 'handlers/sync-plan-wave.ts',
-      description: 'Sync workflow: plans the next wave of Jira user pages.',
+      description: 'Sync workflow: plans the next wave of Jira user segments.',
       timeout: TASK_FUNCTION_TIMEOUTS.planWave,
       memorySize: 256,
     });
-    const syncUsersPage = new ServiceFunction(this, 'SyncUsersPage', {
-      entry: 'handlers/sync-users-page.ts',
+    const syncUsersSegment = new ServiceFunction(this, 'SyncUsersSegment', {
+      entry: 'handlers/sync-users-segment.ts',
       description: 'Sync workflow: creates or links a contact for every account on one page of Jira users.',
-      timeout: TASK_FUNCTION_TIMEOUTS.syncUsersPage,
+      timeout: TASK_FUNCTION_TIMEOUTS.syncUsersSegment,
       memorySize: 1024,
       environment: { ...tableName, ...serviceAccountEnvironment(props.jira) },
     });
@@ -105,7 +105,7 @@ export class SyncTaskFunctions extends Construct {
     });
 
     for (const task of [
-      syncUsersPage,
+      syncUsersSegment,
       syncDeskCustomers,
       demoteLinksBatch,
       beginScheduledRun,
@@ -115,12 +115,12 @@ export class SyncTaskFunctions extends Construct {
       estimateRunSize,
     ])
       task.grantTableReadWrite(props.table);
-    for (const reader of [syncUsersPage, syncDeskCustomers, syncOrganizations, estimateRunSize])
+    for (const reader of [syncUsersSegment, syncDeskCustomers, syncOrganizations, estimateRunSize])
       props.jira.apiToken.grantRead(reader.function);
 
     this.byName = {
       planWave,
-      syncUsersPage,
+      syncUsersSegment,
       syncDeskCustomers,
       continueSyncRun,
       beginScheduledRun,
@@ -132,7 +132,7 @@ export class SyncTaskFunctions extends Construct {
     };
     this.workflowFunctions = {
       planWave: planWave.function,
-      syncUsersPage: syncUsersPage.function,
+      syncUsersSegment: syncUsersSegment.function,
       syncDeskCustomers: syncDeskCustomers.function,
       continueSyncRun: continueSyncRun.function,
       beginScheduledRun: beginScheduledRun.function,

@@ -88,7 +88,7 @@ describe("cdk-nag's AWS Solutions rules", () => {
         'SyncTasks/PlanWave',
         'SyncTasks/SyncDeskCustomers',
         'SyncTasks/SyncOrganizations',
-        'SyncTasks/SyncUsersPage',
+        'SyncTasks/SyncUsersSegment',
         'SyncWorkflow/StateMachine',
         'WebhookConsumer/Consumer',
       ].map((path) => `ContactSync/${path}`),

@@ -21,7 +21,7 @@ const FUNCTIONS = {
   companiesApi: 'ApiFunctions/CompaniesApi',
   userSyncSettings: 'ApiFunctions/UserSyncSettings',
   planWave: 'SyncTasks/PlanWave',
-  syncUsersPage: 'SyncTasks/SyncUsersPage',
+  syncUsersSegment: 'SyncTasks/SyncUsersSegment',
   syncDeskCustomers: 'SyncTasks/SyncDeskCustomers',
   continueSyncRun: 'SyncTasks/ContinueSyncRun',
   beginScheduledRun: 'SyncTasks/BeginScheduledRun',
@@ -128,7 +128,7 @@ describe('least privilege', () => {
     ['companiesApi', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['userSyncSettings', sorted(LOGS, XRAY, TABLE_READ_WRITE, ['states:StartExecution'])],
     ['planWave', sorted(LOGS, XRAY)],
-    ['syncUsersPage', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
+    ['syncUsersSegment', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['syncDeskCustomers', sorted(LOGS, XRAY, TABLE_READ_WRITE, SECRET_READ)],
     ['continueSyncRun', sorted(LOGS, XRAY, ['states:StartExecution'])],
     ['beginScheduledRun', sorted(LOGS, XRAY, TABLE_READ_WRITE)],
@@ -158,7 +158,7 @@ describe('least privilege', () => {
   it('reads secrets by ARN only: the API token where Jira is called as the service, the webhook secret', () => {
     const apiToken = logicalId(child('JiraSecrets/JiraApiToken'));
     const webhookSecret = logicalId(child('JiraSecrets/WebhookSecret'));
-    for (const name of ['syncUsersPage', 'syncOrganizations'] as const)
+    for (const name of ['syncUsersSegment', 'syncOrganizations'] as const)
       expect(environmentOf(name)).toMatchObject({
         JIRA_API_TOKEN_SECRET_ARN: { Ref: apiToken },
         JIRA_USER_EMAIL: { Ref: 'JiraUserEmail' },

@@ -55,7 +55,7 @@ describe('the dashboard', () => {
     expect(query).toMatch(
       /stats sum\(AccountsProcessed\) as AccountsProcessed, .*sum\(AccountsFailed\) as AccountsFailed, .* by runId/,
     );
-    for (const task of ['PlanWave', 'SyncUsersPage', 'DemoteLinksBatch', 'FinishSyncRun']) {
+    for (const task of ['PlanWave', 'SyncUsersSegment', 'DemoteLinksBatch', 'FinishSyncRun']) {
       expect(query).toContain(`SOURCE 'Ref:${logicalId(`SyncTasks/${task}/Logs`)}'`);
     }
   });

@@ -101,7 +101,7 @@ describe('the sync state machine', () => {
 
   it('invokes each task`s own function', () => {
     expect(state(SYNC_TASKS.planWave).Resource).toBe(`GetAtt:${functionId('PlanWave')}.Arn`);
-    expect(state(SYNC_TASKS.syncUsersPage).Resource).toBe(`GetAtt:${functionId('SyncUsersPage')}.Arn`);
+    expect(state(SYNC_TASKS.syncUsersSegment).Resource).toBe(`GetAtt:${functionId('SyncUsersSegment')}.Arn`);
     expect(state(SYNC_TASKS.syncDeskCustomers).Resource).toBe(`GetAtt:${functionId('SyncDeskCustomers')}.Arn`);
     expect(state(SYNC_TASKS.continueSyncRun).Resource).toBe(`GetAtt:${functionId('ContinueSyncRun')}.Arn`);
     expect(state(SYNC_TASKS.beginScheduledRun).Resource).toBe(`GetAtt:${functionId('BeginScheduledRun')}.Arn`);
@@ -142,7 +142,7 @@ describe('the sync state machine', () => {
     expect(Object.keys(measure?.States ?? {})).toEqual(
       expect.arrayContaining(['Measure run?', SYNC_TASKS.estimateRunSize, 'Size unknown']),
     );
-    expect(Object.keys(measure?.States ?? {})).not.toContain(SYNC_TASKS.syncUsersPage);
+    expect(Object.keys(measure?.States ?? {})).not.toContain(SYNC_TASKS.syncUsersSegment);
     expect(state(SYNC_TASKS.estimateRunSize).Resource).toBe(`GetAtt:${functionId('EstimateRunSize')}.Arn`);
     expect(state(SYNC_TASKS.estimateRunSize).Catch).toEqual([
       expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Size unknown' }),
@@ -150,7 +150,7 @@ describe('the sync state machine', () => {
   });
 
   it('fans out over pages and link shards with bounded Map concurrency', () => {
-    expect(state('Sync user pages')).toMatchObject({
+    expect(state('Sync user segments')).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.wave.segments',
       MaxConcurrency: SEGMENTS_PER_WAVE,
@@ -161,7 +161,7 @@ describe('the sync state machine', () => {
       MaxConcurrency: LINK_SHARDS,
     });
     expect(SEGMENTS_PER_WAVE).toBeLessThanOrEqual(10);
-    for (const map of ['Sync user pages', 'Demote synced contacts']) {
+    for (const map of ['Sync user segments', 'Demote synced contacts']) {
       expect(state(map).Catch).toEqual([
         expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: SYNC_TASKS.recordFailure }),
       ]);
@@ -218,7 +218,7 @@ describe('the sync state machine', () => {
       .filter((resource) => !resource.includes(':*'));
     const expected = [
       'PlanWave',
-      'SyncUsersPage',
+      'SyncUsersSegment',
       'SyncDeskCustomers',
       'ContinueSyncRun',
       'BeginScheduledRun',
@@ -242,7 +242,7 @@ describe('the sync state machine', () => {
 
   it('gives each task a little longer than its function: a step is retried once its function has stopped', () => {
     const timeoutOf = (name: string) => (state(name) as AslState & { TimeoutSeconds?: number }).TimeoutSeconds;
-    expect(timeoutOf(SYNC_TASKS.syncUsersPage)).toBe(TASK_FUNCTION_TIMEOUTS.syncUsersPage.toSeconds() + 30);
+    expect(timeoutOf(SYNC_TASKS.syncUsersSegment)).toBe(TASK_FUNCTION_TIMEOUTS.syncUsersSegment.toSeconds() + 30);
     expect(timeoutOf(SYNC_TASKS.demoteLinksBatch)).toBe(TASK_FUNCTION_TIMEOUTS.demoteLinksBatch.toSeconds() + 30);
     expect(timeoutOf(SYNC_TASKS.planWave)).toBe(TASK_FUNCTION_TIMEOUTS.planWave.toSeconds() + 30);
     expect(timeoutOf(SYNC_TASKS.syncOrganizations)).toBe(TASK_FUNCTION_TIMEOUTS.syncOrganizations.toSeconds() + 30);
@@ -251,7 +251,7 @@ describe('the sync state machine', () => {
     );
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: Match.absent(),
-      Timeout: TASK_FUNCTION_TIMEOUTS.syncUsersPage.toSeconds(),
+      Timeout: TASK_FUNCTION_TIMEOUTS.syncUsersSegment.toSeconds(),
     });
   });
 });

@@ -69,7 +69,7 @@ describe('tracing on', () => {
     });
 
     // Act
-    const root = await traced(() => task({}, lambdaContext('sync-users-page')));
+    const root = await traced(() => task({}, lambdaContext('sync-users-segment')));
 
     // Assess
     const [invocation, ...others] = root.subsegments ?? [];

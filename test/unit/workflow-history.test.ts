@@ -108,7 +108,7 @@ describe('the sync workflow at a million accounts in 100-user pages', () => {
           const { wave, results } = task as unknown as { wave: Partial<WavePlan>; results: SegmentResult[] };
           return planNextWave(wave, results) as unknown as Json;
         },
-        [SYNC_TASKS.syncUsersPage]: (task: Json) => {
+        [SYNC_TASKS.syncUsersSegment]: (task: Json) => {
           const { startAt } = task as { startAt: number };
           segments += 1;
           const count = Math.max(0, Math.min(SEGMENT_SIZE, accounts - startAt));

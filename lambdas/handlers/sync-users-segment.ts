@@ -12,7 +12,7 @@ export interface SyncSegmentInput {
   startAt: number;
 }
 
-/** (Step Functions "Sync users page") --> sync of one segment of Jira's user list --> (Jira, DynamoDB) */
+/** (Step Functions "Sync users segment") --> sync of one segment of Jira's user list --> (Jira, DynamoDB) */
 export const handler = taskHandler(async (input: SyncSegmentInput, context): Promise<SegmentResult> => {
   const result = await syncUsersSegment(segmentDeps(context), {
     runId: input.runId,
