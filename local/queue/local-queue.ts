@@ -7,6 +7,13 @@ import { toSqsRecord } from './sqs-record.js';
 
 export type { DeadLetter, QueueLog } from './message-store.js';
 
+/**
+ * A look at the table this often whatever the timers say, as SQS's consumers poll: a retry whose
+ * wake-up a race between a batch's end and another's start left unset (seen under load, not
+ * reproduced in isolation) then waits at most this long, never until the next delivery.
+ */
+const SAFETY_PUMP_MS = 1000;
+
 export interface LocalQueueOptions {
   /** Storage folder (under DATA_DIR), created if missing. */
   dir: string;
@@ -132,6 +139,8 @@ export class LocalQueue {
   private windowElapsed = false;
   /** Wakes the pump when the next retry delay ends. */
   private wakeTimer: NodeJS.Timeout | undefined;
+  /** See `SAFETY_PUMP_MS`. */
+  private safetyPump: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   private stopping: Promise<void> | undefined;
   private closedState: { stats: LocalQueueStats; deadLetters: DeadLetter[] } | undefined;
@@ -188,6 +197,8 @@ export class LocalQueue {
     if (this.stopping) throw new Error('The local queue is stopped.');
     if (this.handler) throw new Error('The local queue is already started.');
     this.handler = handler;
+    this.safetyPump = setInterval(() => this.pump(), SAFETY_PUMP_MS);
+    this.safetyPump.unref();
     this.pump();
   }
 
@@ -196,6 +207,7 @@ export class LocalQueue {
     this.stopping ??= (async () => {
       clearTimeout(this.windowTimer);
       clearTimeout(this.wakeTimer);
+      clearInterval(this.safetyPump);
       while (this.batches.size > 0) await Promise.allSettled([...this.batches]);
       const stats = this.stats();
       const deadLetters = this.deadLetters();
