@@ -6,34 +6,14 @@ import { type RetryPolicy, SYNC_RETRY_POLICY } from './retry-policy.js';
 import { serviceAuthorization } from './jira-http.js';
 import { BurstLimiter, JSM_PAGE_LIMIT, getJsmPage, readBy } from './jsm-paging.js';
 import { dcUserSchema } from './datacenter/dc-schemas.js';
+import { cloudAccountFields } from './jira-schemas.js';
 
 const deskSchema = z.looseObject({ id: z.union([z.string().min(1), z.number()]).transform(String) });
 
-const optionalText = z
-  .string()
-  .nullish()
-  .transform((value) => value ?? undefined);
-
 /** A JSM customer record: no `accountType` (it is a customer), any field but the id may be missing. */
 const cloudCustomerSchema = z
-  .looseObject({
-    accountId: z.string().min(1),
-    displayName: optionalText,
-    emailAddress: optionalText,
-    active: z
-      .boolean()
-      .nullish()
-      .transform((value) => value ?? true),
-  })
-  .transform(
-    (customer): JiraAccount => ({
-      accountId: customer.accountId,
-      accountType: 'customer',
-      displayName: customer.displayName,
-      emailAddress: customer.emailAddress,
-      active: customer.active,
-    }),
-  );
+  .object(cloudAccountFields)
+  .transform((customer): JiraAccount => ({ ...customer, accountType: 'customer' }));
 
 /** On Data Center the same routes list v2 users (`key`, no `accountId`): the key is the id, as everywhere there. */
 const customerSchema = z.union([
