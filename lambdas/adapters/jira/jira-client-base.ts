@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { UpstreamError } from '../../domain/errors.js';
+import type { JiraCaller, JiraCallerCheck, JiraCallerPermissions } from '../../domain/jira-account.js';
 import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
 import { jiraGet, serviceAuthorization } from './jira-http.js';
 import { LOGIN_RETRY_POLICY, type RetryPolicy, SYNC_RETRY_POLICY } from './retry-policy.js';
@@ -15,8 +16,17 @@ export interface JiraClientOptions {
   deadline?: number;
 }
 
-/** What Cloud's and Data Center's REST clients share: the site, the two retry policies, the deadline and the two kinds of GET. */
-export abstract class JiraClientBase {
+/**
+ * What Cloud's and Data Center's REST clients share: the site, the two retry policies, the deadline,
+ * the two kinds of GET and the caller's checks, which differ only by the API's version and the
+ * caller's record.
+ */
+export abstract class JiraClientBase implements JiraCallerCheck {
+  /** The REST API's root: `/rest/api/3` (Cloud) or `/rest/api/2` (Data Center). */
+  protected abstract readonly api: string;
+  /** `myself` as this Jira describes the caller. */
+  protected abstract readonly callerSchema: z.ZodType<JiraCaller>;
+
   protected readonly baseUrl: () => string;
   protected readonly syncPolicy: RetryPolicy;
   protected readonly loginPolicy: RetryPolicy;
@@ -25,6 +35,37 @@ export abstract class JiraClientBase {
     this.baseUrl = options.baseUrl ?? jiraBaseUrl;
     this.syncPolicy = options.syncPolicy ?? SYNC_RETRY_POLICY;
     this.loginPolicy = options.loginPolicy ?? LOGIN_RETRY_POLICY;
+  }
+
+  async whoIs(authorization: string): Promise<JiraCaller | undefined> {
+    const response = await this.loginGet(`${this.api}/myself`, authorization);
+    if (response.status === 401 || response.status === 403) return undefined;
+    await expectOk(response, 'myself');
+    return parseAnswer(response, this.callerSchema, 'myself');
+  }
+
+  /** `ADMINISTER` and `USER_PICKER` ("Browse users and groups") in one request; a permission Jira leaves out is not granted. */
+  async permissions(authorization: string): Promise<JiraCallerPermissions> {
+    const response = await this.loginGet(`${this.api}/mypermissions?permissions=ADMINISTER,USER_PICKER`, authorization);
+    if (response.status === 401 || response.status === 403) return { administer: false, browseUsers: false };
+    await expectOk(response, 'mypermissions');
+    const body = (await readJson(response, 'mypermissions')) as {
+      permissions?: Record<string, { havePermission?: boolean } | undefined>;
+    } | null;
+    const granted = (key: string) => body?.permissions?.[key]?.havePermission === true;
+    return { administer: granted('ADMINISTER'), browseUsers: granted('USER_PICKER') };
+  }
+
+  async isAdministrator(authorization: string): Promise<boolean> {
+    return (await this.permissions(authorization)).administer;
+  }
+
+  /** A record read as the service account, or undefined when Jira answers 404 (e.g. a deleted user). */
+  protected async getIfFound<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T | undefined> {
+    const response = await this.serviceGet(`${this.api}${path}`);
+    if (response.status === 404) return undefined;
+    await expectOk(response, what);
+    return parseAnswer(response, schema, what);
   }
 
   /** A GET as the service account, with the sync's policy. */

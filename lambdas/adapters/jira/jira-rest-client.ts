@@ -1,20 +1,6 @@
-import type {
-  JiraAccount,
-  JiraCaller,
-  JiraCallerCheck,
-  JiraCallerPermissions,
-  JiraDirectory,
-  JiraUsersPage,
-} from '../../domain/jira-account.js';
+import type { JiraAccount, JiraCallerCheck, JiraDirectory, JiraUsersPage } from '../../domain/jira-account.js';
 import { UpstreamError } from '../../domain/errors.js';
-import {
-  type JiraClientOptions,
-  JiraClientBase,
-  expectOk,
-  parseAnswer,
-  readEach,
-  readJson,
-} from './jira-client-base.js';
+import { type JiraClientOptions, JiraClientBase, expectOk, readEach, readJson } from './jira-client-base.js';
 import { jiraAccountSchema, jiraCallerSchema } from './jira-schemas.js';
 
 /** `users/search` answers 409 when a request runs past Jira's 10 s: ask for less, down to this. */
@@ -27,6 +13,9 @@ export type JiraRestClientOptions = JiraClientOptions;
 
 /** Jira Cloud's REST API v3, as the sync and the CRM's login use it. */
 export class JiraRestClient extends JiraClientBase implements JiraDirectory, JiraCallerCheck {
+  protected readonly api = '/rest/api/3';
+  protected readonly callerSchema = jiraCallerSchema;
+
   /** The same client, whose calls all end by `deadline` (epoch ms): a Lambda never cuts one off mid-wait. */
   until(deadline: number): JiraRestClient {
     return new JiraRestClient({ ...this.options, deadline });
@@ -39,7 +28,7 @@ export class JiraRestClient extends JiraClientBase implements JiraDirectory, Jir
   async searchUsers(startAt: number, maxResults: number): Promise<JiraUsersPage> {
     let smallRetries = 0;
     for (let size = maxResults; ; size = Math.min(size, Math.max(SMALLEST_PAGE, Math.floor(size / 2)))) {
-      const response = await this.serviceGet(`/rest/api/3/users/search?startAt=${startAt}&maxResults=${size}`);
+      const response = await this.serviceGet(`${this.api}/users/search?startAt=${startAt}&maxResults=${size}`);
       // A small page (a size probe asks for one record) is asked again as it is: it cannot get smaller.
       if (response.status === 409 && (size > SMALLEST_PAGE || smallRetries++ < SMALL_PAGE_409_RETRIES)) {
         await response.body?.cancel();
@@ -54,33 +43,7 @@ export class JiraRestClient extends JiraClientBase implements JiraDirectory, Jir
   }
 
   async getUser(accountId: string): Promise<JiraAccount | undefined> {
-    const response = await this.serviceGet(`/rest/api/3/user?accountId=${encodeURIComponent(accountId)}`);
-    if (response.status === 404) return undefined;
-    await expectOk(response, 'user');
-    return parseAnswer(response, jiraAccountSchema, 'user');
-  }
-
-  async whoIs(authorization: string): Promise<JiraCaller | undefined> {
-    const response = await this.loginGet('/rest/api/3/myself', authorization);
-    if (response.status === 401 || response.status === 403) return undefined;
-    await expectOk(response, 'myself');
-    return parseAnswer(response, jiraCallerSchema, 'myself');
-  }
-
-  /** `ADMINISTER` and `USER_PICKER` in one request; a permission Jira leaves out is not granted. */
-  async permissions(authorization: string): Promise<JiraCallerPermissions> {
-    const response = await this.loginGet('/rest/api/3/mypermissions?permissions=ADMINISTER,USER_PICKER', authorization);
-    if (response.status === 401 || response.status === 403) return { administer: false, browseUsers: false };
-    await expectOk(response, 'mypermissions');
-    const body = (await readJson(response, 'mypermissions')) as {
-      permissions?: Record<string, { havePermission?: boolean } | undefined>;
-    } | null;
-    const granted = (key: string) => body?.permissions?.[key]?.havePermission === true;
-    return { administer: granted('ADMINISTER'), browseUsers: granted('USER_PICKER') };
-  }
-
-  async isAdministrator(authorization: string): Promise<boolean> {
-    return (await this.permissions(authorization)).administer;
+    return this.getIfFound(`/user?accountId=${encodeURIComponent(accountId)}`, jiraAccountSchema, 'user');
   }
 }
 

@@ -1,12 +1,5 @@
 import { UpstreamError } from '../../../domain/errors.js';
-import type {
-  JiraAccount,
-  JiraCaller,
-  JiraCallerCheck,
-  JiraCallerPermissions,
-  JiraDirectory,
-  JiraUsersPage,
-} from '../../../domain/jira-account.js';
+import type { JiraAccount, JiraCallerCheck, JiraDirectory, JiraUsersPage } from '../../../domain/jira-account.js';
 import type { UserListing, UserListingPage } from '../../../domain/user-listing.js';
 import {
   type JiraClientOptions,
@@ -41,6 +34,8 @@ export type JiraDataCenterClientOptions = JiraClientOptions;
 export class JiraDataCenterClient extends JiraClientBase implements JiraDirectory, JiraCallerCheck, UserListing {
   /** Data Center has no list by position: every user is read by {@link listUsers}. */
   readonly listsByPosition = false;
+  protected readonly api = '/rest/api/2';
+  protected readonly callerSchema = dcCallerSchema;
 
   /** The same client, whose calls all end by `deadline` (epoch ms). */
   until(deadline: number): JiraDataCenterClient {
@@ -70,39 +65,13 @@ export class JiraDataCenterClient extends JiraClientBase implements JiraDirector
   }
 
   async getUser(key: string): Promise<JiraAccount | undefined> {
-    const response = await this.serviceGet(`/rest/api/2/user?key=${encodeURIComponent(key)}`);
-    if (response.status === 404) return undefined;
-    await expectOk(response, 'user');
-    return parseAnswer(response, dcUserSchema, 'user');
-  }
-
-  async whoIs(authorization: string): Promise<JiraCaller | undefined> {
-    const response = await this.loginGet('/rest/api/2/myself', authorization);
-    if (response.status === 401 || response.status === 403) return undefined;
-    await expectOk(response, 'myself');
-    return parseAnswer(response, dcCallerSchema, 'myself');
-  }
-
-  /** `ADMINISTER` and `USER_PICKER` ("Browse users and groups") in one request; one Jira leaves out is not granted. */
-  async permissions(authorization: string): Promise<JiraCallerPermissions> {
-    const response = await this.loginGet('/rest/api/2/mypermissions?permissions=ADMINISTER,USER_PICKER', authorization);
-    if (response.status === 401 || response.status === 403) return { administer: false, browseUsers: false };
-    await expectOk(response, 'mypermissions');
-    const body = (await readJson(response, 'mypermissions')) as {
-      permissions?: Record<string, { havePermission?: boolean } | undefined>;
-    } | null;
-    const granted = (key: string) => body?.permissions?.[key]?.havePermission === true;
-    return { administer: granted('ADMINISTER'), browseUsers: granted('USER_PICKER') };
-  }
-
-  async isAdministrator(authorization: string): Promise<boolean> {
-    return (await this.permissions(authorization)).administer;
+    return this.getIfFound(`/user?key=${encodeURIComponent(key)}`, dcUserSchema, 'user');
   }
 
   /** A `user/list` page, or undefined when this Jira has no `user/list` (older than 10.3). */
   private async userListPage(cursor: string | undefined): Promise<UserListingPage | undefined> {
     const query = cursor === undefined ? '' : `cursor=${encodeURIComponent(cursor)}&`;
-    const response = await this.serviceGet(`/rest/api/2/user/list?${query}maxResults=${USER_LIST_PAGE_SIZE}`);
+    const response = await this.serviceGet(`${this.api}/user/list?${query}maxResults=${USER_LIST_PAGE_SIZE}`);
     if (response.status === 404 && cursor === undefined) {
       await response.body?.cancel();
       return undefined;
@@ -122,7 +91,7 @@ export class JiraDataCenterClient extends JiraClientBase implements JiraDirector
     const query = state?.pending[0];
     if (!state || query === undefined) return { returned: 0, accounts: [], unreadable: 0, nextToken: undefined };
     const response = await this.serviceGet(
-      `/rest/api/2/user/search?username=${encodeURIComponent(query)}&includeActive=true&includeInactive=true` +
+      `${this.api}/user/search?username=${encodeURIComponent(query)}&includeActive=true&includeInactive=true` +
         `&startAt=0&maxResults=${USER_SEARCH_CAP}`,
     );
     await expectOk(response, 'user/search');
