@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import type { JiraAccount } from '../../domain/jira-account.js';
 import type { JsmListPage, ServiceDeskDirectory } from '../../domain/service-desk.js';
-import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
-import { type RetryPolicy, SYNC_RETRY_POLICY } from './retry-policy.js';
-import { serviceAuthorization } from './jira-http.js';
-import { BurstLimiter, JSM_PAGE_LIMIT, getJsmPage, readBy } from './jsm-paging.js';
+import { JSM_PAGE_LIMIT, type JsmClientOptions, JsmClientBase, readBy } from './jsm-paging.js';
 import { dcUserSchema } from './datacenter/dc-schemas.js';
 import { cloudAccountFields } from './jira-schemas.js';
 
@@ -21,22 +18,13 @@ const customerSchema = z.union([
   dcUserSchema.transform((user): JiraAccount => ({ ...user, accountType: 'customer' })),
 ]);
 
-export interface JiraServiceDeskClientOptions {
-  baseUrl?: () => string;
-  policy?: RetryPolicy;
-  /** Epoch ms by which every call must have ended (the running Lambda's time less headroom). */
-  deadline?: number;
-  limiter?: BurstLimiter;
-  /** What each page asks for. Default {@link JSM_PAGE_LIMIT}. */
-  pageLimit?: number;
-}
+/** The service desk client's options (its pages ask for {@link JSM_PAGE_LIMIT} unless told). */
+export type JiraServiceDeskClientOptions = JsmClientOptions;
 
 /** Jira Service Management's REST API (`/rest/servicedeskapi`), as the sync reads it. */
-export class JiraServiceDeskClient implements ServiceDeskDirectory {
-  private readonly limiter: BurstLimiter;
-
-  constructor(private readonly options: JiraServiceDeskClientOptions = {}) {
-    this.limiter = options.limiter ?? new BurstLimiter();
+export class JiraServiceDeskClient extends JsmClientBase implements ServiceDeskDirectory {
+  constructor(options: JiraServiceDeskClientOptions = {}) {
+    super(options, JSM_PAGE_LIMIT);
   }
 
   /** The same client (and the same limiter), whose calls all end by `deadline` (epoch ms). */
@@ -47,7 +35,8 @@ export class JiraServiceDeskClient implements ServiceDeskDirectory {
   async serviceDesks(start: number): Promise<JsmListPage<string>> {
     const { values, ...page } = await this.page('/rest/servicedeskapi/servicedesk', 'servicedesk', start, {
       read: readBy(deskSchema),
-      allowMissing: true,
+      // A site without Jira Service Management has no service desks: nothing to read, not a failure.
+      missingIsEmpty: true,
     });
     return { ...page, items: values.map((desk) => desk.id) };
   }
@@ -60,32 +49,8 @@ export class JiraServiceDeskClient implements ServiceDeskDirectory {
     const path = `/rest/servicedeskapi/servicedesk/${encodeURIComponent(serviceDeskId)}/customer`;
     const { values, ...page } = await this.page(path, 'servicedesk/{id}/customer', start, {
       read: readBy(customerSchema),
-      allowMissing: false,
       limit: options?.limit,
     });
     return { ...page, items: values };
-  }
-
-  private async page<T>(
-    path: string,
-    what: string,
-    start: number,
-    how: { read: (record: unknown) => T | undefined; allowMissing: boolean; limit?: number | undefined },
-  ) {
-    const credentials = await jiraServiceCredentials();
-    return getJsmPage({
-      baseUrl: (this.options.baseUrl ?? jiraBaseUrl)(),
-      path,
-      what,
-      read: how.read,
-      start,
-      limit: how.limit ?? this.options.pageLimit ?? JSM_PAGE_LIMIT,
-      authorization: serviceAuthorization(credentials),
-      limiter: this.limiter,
-      policy: this.options.policy ?? SYNC_RETRY_POLICY,
-      deadline: this.options.deadline,
-      // A site without Jira Service Management has no service desks: nothing to read, not a failure.
-      missingIsEmpty: how.allowMissing,
-    });
   }
 }

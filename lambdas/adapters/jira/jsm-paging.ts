@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { UpstreamError } from '../../domain/errors.js';
 import { sleep } from '../../shared/jittered-backoff.js';
+import { jiraBaseUrl, jiraServiceCredentials } from '../../shared/config.js';
 import { expectOk, readJson } from './jira-client-base.js';
-import { jiraGet } from './jira-http.js';
-import type { RetryPolicy } from './retry-policy.js';
+import { jiraGet, serviceAuthorization } from './jira-http.js';
+import { type RetryPolicy, SYNC_RETRY_POLICY } from './retry-policy.js';
 
 /** JSM's documented burst limit on its REST API (customers, organizations): 5 requests a second, per site. */
 export const JSM_REQUESTS_PER_SECOND = 5;
@@ -121,4 +122,51 @@ export async function getJsmPage<T>(request: JsmPageRequest<T>): Promise<JsmPage
   }
   await expectOk(response, request.what);
   return readJsmPage(await readJson(response, request.what), request.what, request.read);
+}
+
+export interface JsmClientOptions {
+  /** The site, as `JIRA_BASE_URL` names it. */
+  baseUrl?: () => string;
+  policy?: RetryPolicy;
+  /** Epoch ms by which every call must have ended (the running Lambda's time less headroom). */
+  deadline?: number;
+  /** JSM's burst limit is the site's: the composition root gives every JSM client one limiter. */
+  limiter?: BurstLimiter;
+  /** What each page asks for; by default the client's own. */
+  pageLimit?: number;
+}
+
+/** What the JSM clients share: the site, the policy, the deadline, the limiter, and a page read as the service account. */
+export abstract class JsmClientBase {
+  protected readonly limiter: BurstLimiter;
+
+  constructor(
+    protected readonly options: JsmClientOptions,
+    private readonly defaultPageLimit: number,
+  ) {
+    this.limiter = options.limiter ?? new BurstLimiter();
+  }
+
+  /** One page of the list at `path` (see {@link getJsmPage}). */
+  protected async page<T>(
+    path: string,
+    what: string,
+    start: number,
+    how: { read: (record: unknown) => T | undefined; missingIsEmpty?: boolean; limit?: number | undefined },
+  ): Promise<JsmPage<T>> {
+    const credentials = await jiraServiceCredentials();
+    return getJsmPage({
+      baseUrl: (this.options.baseUrl ?? jiraBaseUrl)(),
+      path,
+      what,
+      read: how.read,
+      start,
+      limit: how.limit ?? this.options.pageLimit ?? this.defaultPageLimit,
+      authorization: serviceAuthorization(credentials),
+      limiter: this.limiter,
+      policy: this.options.policy ?? SYNC_RETRY_POLICY,
+      deadline: this.options.deadline,
+      missingIsEmpty: how.missingIsEmpty ?? false,
+    });
+  }
 }
