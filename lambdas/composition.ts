@@ -11,6 +11,7 @@ import { JiraDataCenterClient } from './adapters/jira/datacenter/dc-rest-client.
 import { JiraOrganizationsClient } from './adapters/jira/jira-organizations-client.js';
 import { JiraRestClient } from './adapters/jira/jira-rest-client.js';
 import { JiraServiceDeskClient } from './adapters/jira/jira-servicedesk-client.js';
+import { BurstLimiter } from './adapters/jira/jsm-paging.js';
 import { SfnWorkflowStarter } from './adapters/stepfunctions/sfn-workflow-starter.js';
 import type { JiraCallerCheck } from './domain/jira-account.js';
 import type { UserListing } from './domain/user-listing.js';
@@ -71,9 +72,10 @@ function userListing(deadline: number): UserListing | undefined {
   const client = jiraDirectory();
   return client instanceof JiraDataCenterClient ? client.until(deadline) : undefined;
 }
-/** One per container, so its burst limiter spans every call the container makes. */
-const serviceDeskDirectory = once(() => new JiraServiceDeskClient({ baseUrl: jiraBaseUrl }));
-const organizationDirectory = once(() => new JiraOrganizationsClient({ baseUrl: jiraBaseUrl }));
+/** JSM's burst limit is the site's: one limiter per container, shared by both JSM clients. */
+const jsmLimiter = once(() => new BurstLimiter());
+const serviceDeskDirectory = once(() => new JiraServiceDeskClient({ baseUrl: jiraBaseUrl, limiter: jsmLimiter() }));
+const organizationDirectory = once(() => new JiraOrganizationsClient({ baseUrl: jiraBaseUrl, limiter: jsmLimiter() }));
 
 /** The API's check of a caller's Jira login: the same client as the sync's. */
 const jiraCallerCheck = (): JiraCallerCheck => jiraDirectory();

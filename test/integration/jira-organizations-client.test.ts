@@ -1,5 +1,6 @@
 import type { RetryPolicy } from '../../lambdas/adapters/jira/retry-policy.js';
-import { JiraOrganizationsClient, JsmRequestPacer } from '../../lambdas/adapters/jira/jira-organizations-client.js';
+import { JiraOrganizationsClient } from '../../lambdas/adapters/jira/jira-organizations-client.js';
+import { BurstLimiter } from '../../lambdas/adapters/jira/jsm-paging.js';
 import { type JiraSimulator, startJiraSimulator } from '../../local/jira-simulator/index.js';
 
 const FAST_POLICY: RetryPolicy = {
@@ -31,8 +32,8 @@ afterAll(async () => {
   }
 });
 
-const client = (pacer = new JsmRequestPacer()) =>
-  new JiraOrganizationsClient({ baseUrl: () => jira.url, policy: FAST_POLICY, pacer });
+const client = (limiter = new BurstLimiter()) =>
+  new JiraOrganizationsClient({ baseUrl: () => jira.url, policy: FAST_POLICY, limiter });
 
 describe('JiraOrganizationsClient against the simulator', () => {
   it('reads every organization and every member by start/limit until isLastPage, moving on by what Jira returned', async () => {

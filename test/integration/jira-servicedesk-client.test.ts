@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RetryPolicy } from '../../lambdas/adapters/jira/retry-policy.js';
-import { BurstLimiter, JiraServiceDeskClient } from '../../lambdas/adapters/jira/jira-servicedesk-client.js';
+import { JiraServiceDeskClient } from '../../lambdas/adapters/jira/jira-servicedesk-client.js';
+import { BurstLimiter } from '../../lambdas/adapters/jira/jsm-paging.js';
 import type { JiraAccount } from '../../lambdas/domain/jira-account.js';
 import { JiraRestClient } from '../../lambdas/adapters/jira/jira-rest-client.js';
 import { type JiraSimulator, startJiraSimulator } from '../../local/jira-simulator/index.js';

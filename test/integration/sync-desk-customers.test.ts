@@ -1,5 +1,6 @@
 import { JiraRestClient } from '../../lambdas/adapters/jira/jira-rest-client.js';
-import { BurstLimiter, JiraServiceDeskClient } from '../../lambdas/adapters/jira/jira-servicedesk-client.js';
+import { JiraServiceDeskClient } from '../../lambdas/adapters/jira/jira-servicedesk-client.js';
+import { BurstLimiter } from '../../lambdas/adapters/jira/jsm-paging.js';
 import type { ServiceDeskDirectory } from '../../lambdas/domain/service-desk.js';
 import { type RunSizeDependencies, estimateRunSize } from '../../lambdas/domain/sync/run-size.js';
 import { type DeskCursor, syncServiceDeskStep } from '../../lambdas/domain/sync/sync-desk-customers.js';

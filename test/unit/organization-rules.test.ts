@@ -1,4 +1,4 @@
-import { readJsmPage } from '../../lambdas/adapters/jira/jira-organizations-client.js';
+import { readJsmPage } from '../../lambdas/adapters/jira/jsm-paging.js';
 import {
   type Company,
   assertDeletionAllowed,

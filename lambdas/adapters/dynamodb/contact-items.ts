@@ -82,6 +82,24 @@ export async function getContactRecord(
   return result.Item?.id === undefined ? undefined : (result.Item as ContactRecord);
 }
 
+/**
+ * How a link item is marked unlinked (`:unlinked`, `:ts`, and `:contact` / `:run` when used): its
+ * contact kept as the account's former one, to reclaim when synced again, and the run that unlinked
+ * it named (or none).
+ */
+export function unlinkedLinkClauses(mark: { runId?: string | undefined; keepsFormerContact: boolean }): {
+  set: string;
+  remove: string;
+} {
+  return {
+    set:
+      '#status = :unlinked, eventTs = :ts' +
+      (mark.keepsFormerContact ? ', lastContactId = :contact' : '') +
+      (mark.runId ? ', runId = :run' : ''),
+    remove: `contactId, origin${mark.runId ? '' : ', runId'}`,
+  };
+}
+
 /** The writes whose shape depends on where the contact lives. */
 export class ContactItems {
   constructor(
@@ -186,17 +204,15 @@ export class ContactItems {
   ): Promise<boolean> {
     const { contactId, eventTs, runId, force = false } = unlink;
     if (contactKey(contactId).pk !== linkKey(accountId).pk) return false;
+    const clauses = unlinkedLinkClauses({ runId, keepsFormerContact: true });
     const update = await writeIf(
       this.client,
       new UpdateCommand({
         TableName: this.table,
         Key: linkKey(accountId),
         UpdateExpression:
-          'SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now, #status = :unlinked, eventTs = :ts, ' +
-          'lastContactId = :contact' +
-          (runId ? ', runId = :run' : '') +
-          ' REMOVE jiraAccountId, jiraAccountType, contactId, origin' +
-          (runId ? '' : ', runId'),
+          `SET jiraEventTs = :ts, lastJiraAccountId = :account, updatedAt = :now, ${clauses.set}` +
+          ` REMOVE jiraAccountId, jiraAccountType, ${clauses.remove}`,
         // As the contact's own unlink and the link's mark would each require, written once.
         ConditionExpression:
           'contactId = :contact AND #status = :linked AND jiraAccountId = :account' +

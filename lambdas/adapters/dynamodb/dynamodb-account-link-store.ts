@@ -8,7 +8,7 @@ import type {
 } from '../../domain/sync/account-link-store.js';
 import type { AccountSnapshot } from '../../domain/sync/account-snapshot.js';
 import { batchGetAll } from './batch-get.js';
-import { CLAIMABLE, ContactItems, LINK_SK, formerContactOf, linkKey } from './contact-items.js';
+import { CLAIMABLE, ContactItems, LINK_SK, formerContactOf, linkKey, unlinkedLinkClauses } from './contact-items.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { LinkableEmailHints } from './linkable-email-hints.js';
 import { LINK_SHARDS, tableName } from './table-schema.js';
@@ -143,16 +143,13 @@ export class DynamoDbAccountLinkStore implements AccountLinkStore {
       values[':linked'] = 'linked';
     }
     if (runId) values[':run'] = runId;
+    const clauses = unlinkedLinkClauses({ runId, keepsFormerContact: Boolean(expectedContactId) });
     const update = await writeIf(
       this.client,
       new UpdateCommand({
         TableName: this.table,
         Key: linkKey(accountId),
-        // The contact it named stays as the account's former contact, to reclaim when synced again.
-        UpdateExpression:
-          `SET #status = :unlinked, eventTs = :ts${runId ? ', runId = :run' : ''}` +
-          (expectedContactId ? ', lastContactId = :contact' : '') +
-          ` REMOVE contactId, origin${runId ? '' : ', runId'}`,
+        UpdateExpression: `SET ${clauses.set} REMOVE ${clauses.remove}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,

@@ -1,11 +1,10 @@
-import type { JiraAccount } from '../jira-account.js';
 import { type ServiceDeskDirectory, listServiceDesks } from '../service-desk.js';
 import { deskEstimateSource } from './run-size.js';
 import type { UserListing } from '../user-listing.js';
 import { syncUserListingStep } from './sync-user-listing.js';
-import { runStartedAt, syncPage } from './sync-users-segment.js';
+import { openListedPart } from './listed-part.js';
 import type { SyncStores } from './sync-account.js';
-import { type SyncFailure, type SyncProgress, type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js';
+import type { UserSyncSettingsStore } from './user-sync-state.js';
 
 /** Customer records one step reads at most: bounded work per Lambda call (JSM pages are small). */
 export const DESK_STEP_SIZE = 1000;
@@ -100,54 +99,23 @@ export async function syncServiceDeskStep(deps: DeskStepDependencies, request: D
   const deskId = cursor.deskIds[cursor.index];
   if (deskId === undefined) return { ...next, done: true };
 
-  const seenBefore = await deps.settings.seenAccountsBefore(runId, part);
-  const createdAt = await runStartedAt(deps.settings, runId);
-  const progress = emptyProgress();
-  const failures: SyncFailure[] = [];
-  const seenHere = new Set<string>();
-  const save = (seen?: { unreadable: number }) =>
-    deps.settings.saveProgressPart(runId, part, {
-      progress: copy(progress),
-      failures: [...failures],
-      ...(seen ? { seenAccountIds: [...seenHere], unreadable: seen.unreadable } : {}),
-    });
+  const listed = await openListedPart(deps, { runId, action: request.action, part, source: 'serviceDesks' });
   const end = cursor.start + (request.stepSize ?? DESK_STEP_SIZE);
   let position = cursor.start;
   let deskEnded = false;
-  let unreadable = 0;
   while (position < end) {
     const readAt = Date.now();
     const page = await deps.serviceDesks.customers(deskId, position);
-    const fresh: JiraAccount[] = [];
-    for (const account of page.items) {
-      if (!seenBefore.has(account.accountId) && !seenHere.has(account.accountId)) fresh.push(account);
-      seenHere.add(account.accountId);
-    }
-    progress.total += fresh.length + page.unreadable;
-    progress.sources.serviceDesks += fresh.length + page.unreadable;
-    progress.processed += page.unreadable;
-    progress.skipped += page.unreadable;
-    progress.skippedBy.other += page.unreadable;
-    unreadable += page.unreadable;
-    await syncPage(deps, {
-      runId,
-      action: request.action,
-      accounts: fresh,
-      readAt,
-      createdAt,
-      progress,
-      failures,
-      onProgress: () => save(),
-    });
+    await listed.syncListedPage({ accounts: page.items, unreadable: page.unreadable, readAt });
     position += page.returned;
     if (page.isLastPage || page.returned === 0) {
       deskEnded = true;
       break;
     }
-    await save();
+    await listed.save();
   }
-  await save({ unreadable });
-  const added = (cursor.added ?? 0) + progress.sources.serviceDesks;
+  await listed.finish();
+  const added = (cursor.added ?? 0) + listed.added();
   // The desk's part of the estimate becomes what it really added, so the estimate converges on the total.
   if (deskEnded) await deps.settings.saveEstimate(runId, deskEstimateSource(deskId), added);
   const index = deskEnded ? cursor.index + 1 : cursor.index;
@@ -159,8 +127,4 @@ export async function syncServiceDeskStep(deps: DeskStepDependencies, request: D
     step: cursor.step + 1,
     done: index >= cursor.deskIds.length,
   };
-}
-
-function copy(progress: SyncProgress): SyncProgress {
-  return { ...progress, skippedBy: { ...progress.skippedBy }, sources: { ...progress.sources } };
 }

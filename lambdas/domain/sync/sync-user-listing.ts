@@ -1,16 +1,11 @@
-import type { JiraAccount } from '../jira-account.js';
 import type { UserListing } from '../user-listing.js';
-import { runStartedAt, syncPage } from './sync-users-segment.js';
-import type { SyncStores } from './sync-account.js';
-import { type SyncFailure, type SyncProgress, type UserSyncSettingsStore, emptyProgress } from './user-sync-state.js';
+import { type ListedPartDependencies, openListedPart } from './listed-part.js';
 
 /** Records one listing step reads at least before it hands back (a `user/list` page, or about 10 split queries). */
 export const LISTING_STEP_SIZE = 1000;
 
-export interface ListingStepDependencies extends SyncStores {
+export interface ListingStepDependencies extends ListedPartDependencies {
   userListing: UserListing;
-  settings: UserSyncSettingsStore;
-  log?: (message: string, details: Record<string, unknown>) => void;
 }
 
 /**
@@ -33,45 +28,14 @@ export async function syncUserListingStep(
   },
 ): Promise<{ token: string | undefined; done: boolean }> {
   const { runId, part } = request;
-  const seenBefore = await deps.settings.seenAccountsBefore(runId, part);
-  const createdAt = await runStartedAt(deps.settings, runId);
-  const progress = emptyProgress();
-  const failures: SyncFailure[] = [];
-  const seenHere = new Set<string>();
-  const save = (seen?: { unreadable: number }) =>
-    deps.settings.saveProgressPart(runId, part, {
-      progress: copy(progress),
-      failures: [...failures],
-      ...(seen ? { seenAccountIds: [...seenHere], unreadable: seen.unreadable } : {}),
-    });
+  const listed = await openListedPart(deps, { runId, action: request.action, part, source: 'usersSearch' });
   let token = request.token;
   let read = 0;
-  let unreadable = 0;
   let done = false;
   while (read < (request.stepSize ?? LISTING_STEP_SIZE)) {
     const readAt = Date.now();
     const page = await deps.userListing.listUsers(token);
-    const fresh: JiraAccount[] = [];
-    for (const account of page.accounts) {
-      if (!seenBefore.has(account.accountId) && !seenHere.has(account.accountId)) fresh.push(account);
-      seenHere.add(account.accountId);
-    }
-    progress.total += fresh.length + page.unreadable;
-    progress.sources.usersSearch += fresh.length + page.unreadable;
-    progress.processed += page.unreadable;
-    progress.skipped += page.unreadable;
-    progress.skippedBy.other += page.unreadable;
-    unreadable += page.unreadable;
-    await syncPage(deps, {
-      runId,
-      action: request.action,
-      accounts: fresh,
-      readAt,
-      createdAt,
-      progress,
-      failures,
-      onProgress: () => save(),
-    });
+    await listed.syncListedPage({ accounts: page.accounts, unreadable: page.unreadable, readAt });
     // A split search's query may come back empty: the step's bound counts queries as well as records.
     read += Math.max(page.returned, 1);
     token = page.nextToken;
@@ -79,12 +43,8 @@ export async function syncUserListingStep(
       done = true;
       break;
     }
-    await save();
+    await listed.save();
   }
-  await save({ unreadable });
+  await listed.finish();
   return { token, done };
-}
-
-function copy(progress: SyncProgress): SyncProgress {
-  return { ...progress, skippedBy: { ...progress.skippedBy }, sources: { ...progress.sources } };
 }

@@ -1,17 +1,14 @@
-import type { z } from 'zod';
 import { UpstreamError } from '../../../domain/errors.js';
-import type {
-  JiraAccount,
-  JiraCaller,
-  JiraCallerCheck,
-  JiraCallerPermissions,
-  JiraDirectory,
-  JiraUsersPage,
-} from '../../../domain/jira-account.js';
+import type { JiraAccount, JiraCallerCheck, JiraDirectory, JiraUsersPage } from '../../../domain/jira-account.js';
 import type { UserListing, UserListingPage } from '../../../domain/user-listing.js';
-import { jiraBaseUrl, jiraServiceCredentials } from '../../../shared/config.js';
-import { LOGIN_RETRY_POLICY, type RetryPolicy, SYNC_RETRY_POLICY } from '../retry-policy.js';
-import { jiraGet, serviceAuthorization } from '../jira-http.js';
+import {
+  type JiraClientOptions,
+  JiraClientBase,
+  expectOk,
+  parseAnswer,
+  readEach,
+  readJson,
+} from '../jira-client-base.js';
 import { dcCallerSchema, dcUserListSchema, dcUserSchema } from './dc-schemas.js';
 import {
   USER_SEARCH_CAP,
@@ -25,14 +22,8 @@ import {
 export const USER_LIST_PAGE_SIZE = 1000;
 const CURSOR_TOKEN = 'c:';
 
-export interface JiraDataCenterClientOptions {
-  /** The site, e.g. `https://jira.example.com` (it may carry a context path: `https://example.com/jira`). */
-  baseUrl?: () => string;
-  syncPolicy?: RetryPolicy;
-  loginPolicy?: RetryPolicy;
-  /** Epoch ms by which every call must have ended. */
-  deadline?: number;
-}
+/** Data Center's client options: the site (a context path kept), the sync's and the login's policies, the deadline. */
+export type JiraDataCenterClientOptions = JiraClientOptions;
 
 /**
  * Jira Data Center's REST API v2, as the sync and the CRM's login use it. A user's id is its `key`.
@@ -40,18 +31,11 @@ export interface JiraDataCenterClientOptions {
  * position, so {@link searchUsers} (the position-paged port Cloud's segments read) finds it empty,
  * and the run's listing step reads everyone instead.
  */
-export class JiraDataCenterClient implements JiraDirectory, JiraCallerCheck, UserListing {
+export class JiraDataCenterClient extends JiraClientBase implements JiraDirectory, JiraCallerCheck, UserListing {
   /** Data Center has no list by position: every user is read by {@link listUsers}. */
   readonly listsByPosition = false;
-  private readonly baseUrl: () => string;
-  private readonly syncPolicy: RetryPolicy;
-  private readonly loginPolicy: RetryPolicy;
-
-  constructor(private readonly options: JiraDataCenterClientOptions = {}) {
-    this.baseUrl = options.baseUrl ?? jiraBaseUrl;
-    this.syncPolicy = options.syncPolicy ?? SYNC_RETRY_POLICY;
-    this.loginPolicy = options.loginPolicy ?? LOGIN_RETRY_POLICY;
-  }
+  protected readonly api = '/rest/api/2';
+  protected readonly callerSchema = dcCallerSchema;
 
   /** The same client, whose calls all end by `deadline` (epoch ms). */
   until(deadline: number): JiraDataCenterClient {
@@ -81,45 +65,19 @@ export class JiraDataCenterClient implements JiraDirectory, JiraCallerCheck, Use
   }
 
   async getUser(key: string): Promise<JiraAccount | undefined> {
-    const response = await this.serviceGet(`/rest/api/2/user?key=${encodeURIComponent(key)}`);
-    if (response.status === 404) return undefined;
-    await expectOk(response, 'user');
-    return parse(response, dcUserSchema, 'user');
-  }
-
-  async whoIs(authorization: string): Promise<JiraCaller | undefined> {
-    const response = await this.loginGet('/rest/api/2/myself', authorization);
-    if (response.status === 401 || response.status === 403) return undefined;
-    await expectOk(response, 'myself');
-    return parse(response, dcCallerSchema, 'myself');
-  }
-
-  /** `ADMINISTER` and `USER_PICKER` ("Browse users and groups") in one request; one Jira leaves out is not granted. */
-  async permissions(authorization: string): Promise<JiraCallerPermissions> {
-    const response = await this.loginGet('/rest/api/2/mypermissions?permissions=ADMINISTER,USER_PICKER', authorization);
-    if (response.status === 401 || response.status === 403) return { administer: false, browseUsers: false };
-    await expectOk(response, 'mypermissions');
-    const body = (await json(response, 'mypermissions')) as {
-      permissions?: Record<string, { havePermission?: boolean } | undefined>;
-    } | null;
-    const granted = (key: string) => body?.permissions?.[key]?.havePermission === true;
-    return { administer: granted('ADMINISTER'), browseUsers: granted('USER_PICKER') };
-  }
-
-  async isAdministrator(authorization: string): Promise<boolean> {
-    return (await this.permissions(authorization)).administer;
+    return this.getIfFound(`/user?key=${encodeURIComponent(key)}`, dcUserSchema, 'user');
   }
 
   /** A `user/list` page, or undefined when this Jira has no `user/list` (older than 10.3). */
   private async userListPage(cursor: string | undefined): Promise<UserListingPage | undefined> {
     const query = cursor === undefined ? '' : `cursor=${encodeURIComponent(cursor)}&`;
-    const response = await this.serviceGet(`/rest/api/2/user/list?${query}maxResults=${USER_LIST_PAGE_SIZE}`);
+    const response = await this.serviceGet(`${this.api}/user/list?${query}maxResults=${USER_LIST_PAGE_SIZE}`);
     if (response.status === 404 && cursor === undefined) {
       await response.body?.cancel();
       return undefined;
     }
     await expectOk(response, 'user/list');
-    const body = await parse(response, dcUserListSchema, 'user/list');
+    const body = await parseAnswer(response, dcUserListSchema, 'user/list');
     const read = readDcUsers(body.values);
     const ended = body.isLast === true || body.values.length === 0;
     if (!ended && (body.nextCursor === undefined || body.nextCursor === null))
@@ -133,63 +91,20 @@ export class JiraDataCenterClient implements JiraDirectory, JiraCallerCheck, Use
     const query = state?.pending[0];
     if (!state || query === undefined) return { returned: 0, accounts: [], unreadable: 0, nextToken: undefined };
     const response = await this.serviceGet(
-      `/rest/api/2/user/search?username=${encodeURIComponent(query)}&includeActive=true&includeInactive=true` +
+      `${this.api}/user/search?username=${encodeURIComponent(query)}&includeActive=true&includeInactive=true` +
         `&startAt=0&maxResults=${USER_SEARCH_CAP}`,
     );
     await expectOk(response, 'user/search');
-    const body = await json(response, 'user/search');
+    const body = await readJson(response, 'user/search');
     if (!Array.isArray(body))
       throw new UpstreamError('Jira answered user/search with something other than a list of users.');
     const next = afterQuery(state, query, body.length);
     return { ...readDcUsers(body), nextToken: next.pending.length ? encodeSplitSearch(next) : undefined };
   }
-
-  private async serviceGet(path: string): Promise<Response> {
-    return jiraGet(`${this.baseUrl()}${path}`, serviceAuthorization(await jiraServiceCredentials()), {
-      policy: this.syncPolicy,
-      deadline: this.options.deadline,
-    });
-  }
-
-  private loginGet(path: string, authorization: string): Promise<Response> {
-    return jiraGet(`${this.baseUrl()}${path}`, authorization, {
-      policy: this.loginPolicy,
-      deadline: this.options.deadline,
-    });
-  }
 }
 
 /** Each record on its own: one Jira describes in a way we cannot use is counted, never fails the page. */
 export function readDcUsers(records: readonly unknown[]): Omit<UserListingPage, 'nextToken'> {
-  const accounts: JiraAccount[] = [];
-  let unreadable = 0;
-  for (const record of records) {
-    const parsed = dcUserSchema.safeParse(record);
-    if (parsed.success) accounts.push(parsed.data);
-    else unreadable += 1;
-  }
-  return { returned: records.length, accounts, unreadable };
-}
-
-async function json(response: Response, what: string): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch {
-    throw new UpstreamError(`Jira answered ${what} with something that is not JSON.`);
-  }
-}
-
-async function parse<T>(response: Response, schema: z.ZodType<T>, what: string): Promise<T> {
-  const result = schema.safeParse(await json(response, what));
-  if (!result.success)
-    throw new UpstreamError(
-      `Jira answered ${what} with an unexpected shape: ${result.error.issues[0]?.message ?? 'invalid'}`,
-    );
-  return result.data;
-}
-
-async function expectOk(response: Response, what: string): Promise<void> {
-  if (response.ok) return;
-  const text = await response.text().catch(() => '');
-  throw new UpstreamError(`Jira answered ${response.status} to ${what}: ${text.slice(0, 200)}`);
+  const { items, unreadable } = readEach(records, dcUserSchema);
+  return { returned: records.length, accounts: items, unreadable };
 }
