@@ -61,6 +61,8 @@ export const deskPartName = (step: number): string => `SD#${String(step).padStar
  * (users/search, an earlier step) is synced and counted; the others were counted already -> keep
  * what the step saw under its part (for later steps and a reconcile's sweep) -> the next desk once
  * JSM says `isLastPage`, that desk's part of the run's estimate replaced by the accounts it added.
+ * Data Center: once the desks are read, the same steps list every user (`user/list`, or split
+ * searches), so a user the desks listed keeps its `customer` type and everyone else is `atlassian`.
  * One step at a time, so the site's burst limit holds and "seen before" is complete when asked.
  */
 export async function syncServiceDeskStep(deps: DeskStepDependencies, request: DeskStepRequest): Promise<DeskCursor> {
@@ -82,7 +84,10 @@ export async function syncServiceDeskStep(deps: DeskStepDependencies, request: D
   }
   const { runId } = request;
   const part = deskPartName(cursor.step);
-  if (deps.userListing && !cursor.usersListed) {
+  const usersLeft = deps.userListing !== undefined && cursor.usersListed !== true;
+  const deskId = cursor.deskIds[cursor.index];
+  // Data Center: the desks first, so the customers they list are typed `customer`; then everyone else.
+  if (deskId === undefined && deps.userListing && usersLeft) {
     const listed = await syncUserListingStep(
       { ...deps, userListing: deps.userListing },
       { runId, action: request.action, part, token: cursor.usersToken },
@@ -93,10 +98,9 @@ export async function syncServiceDeskStep(deps: DeskStepDependencies, request: D
       ...(listed.token !== undefined ? { usersToken: listed.token } : {}),
       usersListed: listed.done,
       step: cursor.step + 1,
-      done: listed.done && cursor.deskIds.length === 0,
+      done: listed.done,
     };
   }
-  const deskId = cursor.deskIds[cursor.index];
   if (deskId === undefined) return { ...next, done: true };
 
   const listed = await openListedPart(deps, { runId, action: request.action, part, source: 'serviceDesks' });
@@ -125,6 +129,6 @@ export async function syncServiceDeskStep(deps: DeskStepDependencies, request: D
     start: deskEnded ? 0 : position,
     added: deskEnded ? 0 : added,
     step: cursor.step + 1,
-    done: index >= cursor.deskIds.length,
+    done: index >= cursor.deskIds.length && !usersLeft,
   };
 }
