@@ -52,28 +52,35 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Runs the real service the way `npm start` does (`tsx bin/local.ts`) as a child process, with
- * `PORT` and `DATA_DIR` set, and resolves once it prints "listening on". Always stop or kill it.
+ * `tsx bin/local.ts` as `npm start` runs it, with `PORT` and `DATA_DIR` set, in its own process group
+ * (tsx runs the service in a child process of its own, and SIGKILL, which tsx cannot relay, must reach
+ * that one too); `printed()` is everything it wrote so far.
  */
-export async function spawnService(options: SpawnServiceOptions): Promise<SpawnedService> {
+async function startServiceProcess(options: SpawnServiceOptions) {
   const port = options.port ?? (await freePort());
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), DATA_DIR: options.dataDir };
   delete env.JIRA_BASE_URL;
   // The test runner's Node flags are not the service's.
   delete env.NODE_OPTIONS;
   Object.assign(env, options.env);
-  // Its own process group: tsx runs the service in a child process of its own, and SIGKILL (which
-  // tsx cannot relay) must reach that one too.
   const child = spawn(TSX, ['bin/local.ts'], {
     cwd: PROJECT_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  return { child, port, printed: () => output };
+}
+
+/**
+ * Runs the real service the way `npm start` does (`tsx bin/local.ts`) as a child process, with
+ * `PORT` and `DATA_DIR` set, and resolves once it prints "listening on". Always stop or kill it.
+ */
+export async function spawnService(options: SpawnServiceOptions): Promise<SpawnedService> {
+  const { child, port, printed } = await startServiceProcess(options);
   const exited = new Promise<ExitResult>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
   const running = () => child.exitCode === null && child.signalCode === null;
@@ -93,7 +100,7 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
         killGroup();
-        reject(new Error(`The service did not exit within ${timeoutMs} ms of ${signal}:\n${output}`));
+        reject(new Error(`The service did not exit within ${timeoutMs} ms of ${signal}:\n${printed()}`));
       }, timeoutMs);
     });
     try {
@@ -122,11 +129,12 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`The service did not start within ${options.startTimeoutMs ?? 60_000} ms:\n${output}`)),
+        () =>
+          reject(new Error(`The service did not start within ${options.startTimeoutMs ?? 60_000} ms:\n${printed()}`)),
         options.startTimeoutMs ?? 60_000,
       );
       const check = () => {
-        const match = /listening on (http:\/\/\S+)/.exec(output);
+        const match = /listening on (http:\/\/\S+)/.exec(printed());
         if (match?.[1]) {
           clearTimeout(timer);
           resolve(match[1]);
@@ -135,14 +143,14 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
       child.stdout?.on('data', check);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`The service exited (code ${code}, signal ${signal}) before it was ready:\n${output}`));
+        reject(new Error(`The service exited (code ${code}, signal ${signal}) before it was ready:\n${printed()}`));
       });
       child.once('error', (error) => {
         clearTimeout(timer);
         reject(error);
       });
     });
-    const credentials = /admin: (\S+) \/ (\S+)/.exec(output);
+    const credentials = /admin: (\S+) \/ (\S+)/.exec(printed());
     const admin = credentials
       ? `Basic ${Buffer.from(`${credentials[1]}:${credentials[2]}`).toString('base64')}`
       : undefined;
@@ -151,7 +159,7 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
       port,
       process: child,
       admin,
-      output: () => output,
+      output: printed,
       stop: (signal: NodeJS.Signals = 'SIGTERM') => waitForExit(signal),
       kill: () => waitForExit('SIGKILL'),
     };
@@ -168,20 +176,7 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
 export async function runServiceToExit(
   options: SpawnServiceOptions & { timeoutMs?: number },
 ): Promise<ExitResult & { output: string }> {
-  const port = options.port ?? (await freePort());
-  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), DATA_DIR: options.dataDir };
-  delete env.JIRA_BASE_URL;
-  delete env.NODE_OPTIONS;
-  Object.assign(env, options.env);
-  const child = spawn(TSX, ['bin/local.ts'], {
-    cwd: PROJECT_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const { child, printed } = await startServiceProcess(options);
   const timer = setTimeout(() => {
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
   }, options.timeoutMs ?? 60_000);
@@ -189,7 +184,7 @@ export async function runServiceToExit(
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   clearTimeout(timer);
-  return { ...exit, output };
+  return { ...exit, output: printed() };
 }
 
 /** The process ids under `pid` (children, grandchildren, …) with their command lines, read from `ps`. */
