@@ -11,8 +11,8 @@ import { type SpawnedService, spawnService } from '../helpers/spawn-service.js';
  * The real service is killed (SIGKILL) in the middle of turning syncing on; started again on the
  * same data, it resumes the run and ends with exactly one contact per account and exact counts.
  */
-const USERS = 7_000;
-const CUSTOMERS = 3_000;
+const USERS = 1_400;
+const CUSTOMERS = 600;
 const SPECIAL = 3; // apps, inactive accounts and hidden emails: 3 of each
 
 describe('a sync run interrupted by a crash', () => {
@@ -33,6 +33,10 @@ describe('a sync run interrupted by a crash', () => {
     const first = await spawnService({ dataDir, env });
     running = first;
     const admin = first.admin ?? '';
+    // A slow Jira with short pages keeps the run under way long enough to be caught in the middle.
+    const simulatorUrl = /Jira simulator at (\S+)/.exec(first.output())?.[1] ?? '';
+    const slow = { pageCap: 100, latencyMs: 250 };
+    expect((await request(simulatorUrl, 'PUT', '/simulator/quirks', { body: slow })).status).toBe(200);
     expect((await putUserSync(first.url, admin, true)).status).toBe(202);
     const partial = await eventually(
       async () => {

@@ -208,7 +208,7 @@ describe("a run's size with the service desks' customers", () => {
     expect(plain).toEqual(expected);
     expect(capped).toEqual(expected);
     expect(cappedSeven).toEqual(expected);
-    // About 2·log₂(N) one-record calls a desk, far fewer than reading the customers.
+    // At most about 2·log₂(N) calls a desk, far fewer than reading the customers.
     expect(probes).toBeLessThan(2 * (Math.ceil(Math.log2(first)) + Math.ceil(Math.log2(second))) + 8);
     const settings = testStores(db).settings;
     for (const runId of ['run-plain', 'run-capped', 'run-capped-7'])

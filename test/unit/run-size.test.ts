@@ -1,4 +1,4 @@
-import { measureListLength } from '../../lambdas/domain/sync/run-size.js';
+import { measureListLength, measurePagedListLength } from '../../lambdas/domain/sync/run-size.js';
 import { timeLeft } from '../../lambdas/domain/sync/user-sync-runs.js';
 import { DEFAULT_SETTINGS, emptyProgress } from '../../lambdas/domain/sync/user-sync-state.js';
 
@@ -61,5 +61,55 @@ describe('timeLeft', () => {
     expect(timeLeft({ settings: { ...running, state: 'ENABLED' }, progress, estimatedTotal: 100, now: at(9) })).toBe(0);
     expect(timeLeft({ settings: running, progress, estimatedTotal: 100, now: at(9) })).toBe(0);
     expect(timeLeft({ settings: DEFAULT_SETTINGS, progress, estimatedTotal: null, now: at(9) })).toBeNull();
+  });
+});
+
+describe('measurePagedListLength', () => {
+  it.each([
+    [0, 50],
+    [1, 50],
+    [50, 50],
+    [51, 50],
+    [300, 50],
+    [12_345, 50],
+    [1_000_000, 50],
+    [37, 1],
+    [100, 7],
+  ])(
+    'finds a list of %i records in pages of %i exactly, from pages alone, at most three at once',
+    async (length, pageSize) => {
+      // Prepare: pages as JSM sends them, `isLastPage` true only on the page that reaches the end
+      const reads: number[] = [];
+      let inFlight = 0;
+      let mostAtOnce = 0;
+      const readAt = async (position: number) => {
+        reads.push(position);
+        inFlight += 1;
+        mostAtOnce = Math.max(mostAtOnce, inFlight);
+        await Promise.resolve();
+        inFlight -= 1;
+        const returned = Math.max(0, Math.min(pageSize, length - position));
+        return { returned, isLastPage: position + returned >= length };
+      };
+      // Act
+      const measured = await measurePagedListLength(readAt);
+      // Assess
+      expect(measured).toBe(length);
+      expect(reads.length).toBeLessThanOrEqual(2 * Math.log2(length / pageSize + 1) + 4);
+      expect(mostAtOnce).toBeLessThanOrEqual(3);
+    },
+  );
+
+  it('needs one page for a list that fits on it', async () => {
+    // Prepare
+    const reads: number[] = [];
+    // Act
+    const measured = await measurePagedListLength(async (position) => {
+      reads.push(position);
+      return { returned: 42, isLastPage: true };
+    });
+    // Assess
+    expect(measured).toBe(42);
+    expect(reads).toEqual([0]);
   });
 });

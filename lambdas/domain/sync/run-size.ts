@@ -44,6 +44,49 @@ export async function measureListLength(hasRecordAt: (position: number) => Promi
   return end;
 }
 
+/** One page of a list read at a position: how many records it held, and whether the list ends with it. */
+export interface PageAtPosition {
+  returned: number;
+  isLastPage: boolean;
+}
+
+/**
+ * The length of a list read in pages that say where it ends (JSM's `isLastPage`): a list of one page
+ * is counted by that page alone; a longer one is bounded by doubling offsets (three at once) and
+ * found by halving, each page proving `returned` records past its position, so the search stops
+ * within a page of the end. Pages shorter than asked are fine: only `isLastPage` ends the list.
+ */
+export async function measurePagedListLength(readAt: (position: number) => Promise<PageAtPosition>): Promise<number> {
+  const first = await readAt(0);
+  if (first.isLastPage || first.returned === 0) return first.returned;
+  // Records are known at every position below `known`; none at `upper` or past it.
+  let known = first.returned;
+  let upper: number | undefined;
+  while (upper === undefined) {
+    const offsets = Array.from({ length: PROBES_PER_ROUND }, (_, index) => known * 2 ** (index + 1));
+    const pages = await Promise.all(offsets.map(readAt));
+    for (const [index, offset] of offsets.entries()) {
+      const page = pages[index] as PageAtPosition;
+      if (page.returned === 0) {
+        upper = offset;
+        break;
+      }
+      if (page.isLastPage) return offset + page.returned;
+      known = offset + page.returned;
+    }
+  }
+  const pageSize = first.returned;
+  while (known < upper) {
+    // Within a page of the end, the page at `known` reaches it.
+    const middle = upper - known <= pageSize ? known : Math.floor((known + upper) / 2);
+    const page = await readAt(middle);
+    if (page.returned === 0) upper = middle;
+    else if (page.isLastPage) return middle + page.returned;
+    else known = middle + page.returned;
+  }
+  return known;
+}
+
 export interface RunSizeDependencies {
   jira: Pick<JiraDirectory, 'searchUsers' | 'listsByPosition'>;
   /** JSM's desks, whose customers enable and reconcile read too; left out, only users/search is measured. */
@@ -67,7 +110,7 @@ export interface RunSizeMeasurement {
  * Primary course: enable and reconcile ask `users/search` with `maxResults=1` at offsets (an empty
  * page exactly at or past the end) -> disable counts the linked accounts -> the count is saved as
  * the run's estimate for that source -> enable and reconcile then list the service desks and measure
- * each desk's customers the same way (`limit=1`), one desk after another under JSM's burst limit,
+ * each desk's customers in JSM's own pages (one page for most desks), one desk after another under JSM's burst limit,
  * each saved as its own part. It is an estimate: accounts created or deleted while the run reads
  * change the real total, and a customer users/search lists too is counted twice until the run's
  * desk step replaces that desk's part with what it actually added.
@@ -117,9 +160,7 @@ async function estimateDeskCustomers(
   // One desk after another: the burst limit paces them anyway, and a deadline then leaves whole desks out.
   for (const deskId of deskIds) {
     try {
-      const estimate = await measureListLength(
-        async (position) => (await directory.customers(deskId, position, { limit: 1 })).returned > 0,
-      );
+      const estimate = await measurePagedListLength((position) => directory.customers(deskId, position));
       await deps.settings.saveEstimate(run.runId, deskEstimateSource(deskId), estimate, { keepExisting: true });
       measured.push({ deskId, estimate });
     } catch (error) {
