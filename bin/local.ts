@@ -76,6 +76,15 @@ const intFromEnv = (name: string, fallback: number) => {
   return parsed;
 };
 
+/** A comma-separated list of whole numbers. */
+const intListFromEnv = (name: string): number[] => {
+  const value = process.env[name] ?? '';
+  const parsed = value.split(',').map((part) => Number(part.trim()));
+  if (!parsed.every((number) => Number.isInteger(number) && number >= 0))
+    fail(`${name} must be whole numbers separated by commas, not "${value}".`);
+  return parsed;
+};
+
 const jira = jiraFromEnvironment();
 const simulatedDataCenter = process.env.JIRA_SIMULATOR_DEPLOYMENT === 'datacenter';
 if (process.env.JIRA_SIMULATOR_DEPLOYMENT && !simulatedDataCenter && process.env.JIRA_SIMULATOR_DEPLOYMENT !== 'cloud')
@@ -97,6 +106,14 @@ const runtime = await startLocalRuntime({
     ...(process.env.JIRA_SIMULATOR_DC_LISTING === 'user-search' ? { dataCenterListing: 'user-search' as const } : {}),
   },
   ...(process.env.JIRA_DEPLOYMENT ? { jiraDeployment: process.env.JIRA_DEPLOYMENT } : {}),
+  // Fault timing, shortened by the fault tests: a delivery that failed in a store outage waits this
+  // long before its retry (default: the visibility timeout), and the store's restart attempts wait these.
+  ...(process.env.LOCAL_OUTAGE_RETRY_MS
+    ? { queue: { outageRetryDelayMs: intFromEnv('LOCAL_OUTAGE_RETRY_MS', 30_000) } }
+    : {}),
+  ...(process.env.LOCAL_STORE_RESTART_DELAYS_MS
+    ? { storeRestartDelaysMs: intListFromEnv('LOCAL_STORE_RESTART_DELAYS_MS') }
+    : {}),
   log,
   onSyncProgress: (progress) => log(syncProgressLine(progress)),
   // Nothing accepted is lost by stopping here: every 202 is in the queue's database, synced.

@@ -55,6 +55,8 @@ export interface LocalRuntimeOptions {
     concurrency?: number;
     outageRetryDelayMs?: number;
   };
+  /** The embedded store's restart attempts: the wait before each (tests use short ones). */
+  storeRestartDelaysMs?: readonly number[];
   /**
    * The embedded store is gone for good (it could not be restarted): the service cannot go on.
    * `npm start` prints the reason in one line and exits non-zero. Default: the reason is logged.
@@ -96,6 +98,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(dataDir ? { path: path.join(dataDir, 'dynamodb') } : {}),
       tableName: DEFAULT_TABLE_NAME,
       log,
+      ...(options.storeRestartDelaysMs ? { restartDelaysMs: options.storeRestartDelaysMs } : {}),
       onFatal: options.onFatal ?? ((reason) => log(`[store] ${reason}`)),
     });
     started.push(() => dynamo.stop());

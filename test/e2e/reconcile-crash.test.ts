@@ -15,8 +15,8 @@ import { postDelivery } from '../helpers/webhooks.js';
  * The real service is killed (SIGKILL) in the middle of a reconcile: nothing is swept, and started
  * again on the same data, it resumes the run, which then sweeps and ends.
  */
-const USERS = 3_000;
-const CUSTOMERS = 1_000;
+const USERS = 1_200;
+const CUSTOMERS = 400;
 const GHOST = {
   accountId: '712020:00000000-0000-4000-8000-00000000dead',
   accountType: 'atlassian' as const,

@@ -21,9 +21,13 @@ const BURST = 120;
 const SENDERS = 10;
 /** The fault comes once this many deliveries of a burst were accepted: well inside it. */
 const FAULT_AFTER_ACCEPTED = 40;
-/** Deliveries that failed in the outage wait the queue's visibility timeout (30 s) before their retry. */
 const APPLIED_WITHIN_MS = 120_000;
-const ENV = { POWERTOOLS_LOG_LEVEL: 'ERROR' };
+/** Deliveries that failed in the outage wait before their retry: the visibility timeout (30 s) by default, 2 s here. */
+const ENV = { POWERTOOLS_LOG_LEVEL: 'ERROR', LOCAL_OUTAGE_RETRY_MS: '2000' };
+/** Eight restart attempts, about a second in all (15 s by default), for the store that cannot come back. */
+const SHORT_RESTARTS = { ...ENV, LOCAL_STORE_RESTART_DELAYS_MS: '100,100,100,100,150,150,150,150' };
+/** Longer than the short restarts take, on a loaded machine too. */
+const OUT_OF_REACH_MS = 8_000;
 /**
  * How long the killed store's data is out of reach: its restart fails until then, so the outage
  * lasts over ten seconds, longer than SQS-style retries (5 receives, 0.5 s doubling) would last.
@@ -32,8 +36,8 @@ const DATA_HIDDEN_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function startService(dataDir: string): Promise<SpawnedService & { admin: string }> {
-  const service = await spawnService({ dataDir, env: ENV });
+async function startService(dataDir: string, env = ENV): Promise<SpawnedService & { admin: string }> {
+  const service = await spawnService({ dataDir, env });
   const { admin } = service;
   if (!admin) {
     await service.kill();
@@ -311,7 +315,8 @@ describe('the embedded store under faults, and one DATA_DIR per service', () => 
     // A lock left by a process that is gone (as after a crash of the machine)
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
     await writeFile(lockFile, `${deadPid}\n`);
-    const restarted = await startService(dataDir);
+    // Started with short restart attempts, for the last test's store that cannot come back
+    const restarted = await startService(dataDir, SHORT_RESTARTS);
     service = restarted;
     const contactsPerAccount = await appliedEverywhere(restarted, sent.accepted);
     const owner = Number.parseInt(await readFile(lockFile, 'utf8'), 10);
@@ -342,7 +347,7 @@ describe('the embedded store under faults, and one DATA_DIR per service', () => 
     const store = await storeChild(running);
 
     // Act: the store's child killed and its data out of reach for longer than the service tries to restart it
-    const [exit] = await Promise.all([exited, killStoreAndHideItsData(store.pid, dataDir, 25_000)]);
+    const [exit] = await Promise.all([exited, killStoreAndHideItsData(store.pid, dataDir, OUT_OF_REACH_MS)]);
     const lockAfterExit = await readFile(lockFile, 'utf8').catch((error: NodeJS.ErrnoException) => error.code);
 
     // Assess: code 1, the reason in one line, the folder free again

@@ -61,8 +61,8 @@ export async function measurePagedListLength(readAt: (position: number) => Promi
   if (first.isLastPage || first.returned === 0) return first.returned;
   // Records are known at every position below `known`; none at `upper` or past it.
   let known = first.returned;
-  let upper: number | undefined;
-  while (upper === undefined) {
+  let upper = Number.POSITIVE_INFINITY;
+  while (upper === Number.POSITIVE_INFINITY) {
     const offsets = Array.from({ length: PROBES_PER_ROUND }, (_, index) => known * 2 ** (index + 1));
     const pages = await Promise.all(offsets.map(readAt));
     for (const [index, offset] of offsets.entries()) {
@@ -78,7 +78,7 @@ export async function measurePagedListLength(readAt: (position: number) => Promi
   const pageSize = first.returned;
   while (known < upper) {
     // Within a page of the end, the page at `known` reaches it.
-    const middle = upper - known <= pageSize ? known : Math.floor((known + upper) / 2);
+    const middle: number = upper - known <= pageSize ? known : Math.floor((known + upper) / 2);
     const page = await readAt(middle);
     if (page.returned === 0) upper = middle;
     else if (page.isLastPage) return middle + page.returned;
