@@ -8,6 +8,7 @@ import { DynamoDbSyncedCompanyStore } from './adapters/dynamodb/dynamodb-synced-
 import { DynamoDbSyncedContactStore } from './adapters/dynamodb/dynamodb-synced-contact-store.js';
 import { DynamoDbUserSyncStore } from './adapters/dynamodb/dynamodb-user-sync-store.js';
 import { JiraDataCenterClient } from './adapters/jira/datacenter/dc-rest-client.js';
+import { detectJiraDeployment } from './adapters/jira/datacenter/deployment.js';
 import { JiraOrganizationsClient } from './adapters/jira/jira-organizations-client.js';
 import { JiraRestClient } from './adapters/jira/jira-rest-client.js';
 import { JiraServiceDeskClient } from './adapters/jira/jira-servicedesk-client.js';
@@ -24,7 +25,7 @@ import type { SegmentDependencies } from './domain/sync/sync-users-segment.js';
 import { CallerAuth } from './http/caller-auth.js';
 import { jiraBaseUrl } from './shared/config.js';
 import { environment, required } from './shared/environment.js';
-import { jiraDeployment } from './shared/jira-deployment.js';
+import type { JiraDeployment } from './shared/jira-deployment.js';
 import { logger } from './shared/powertools.js';
 import { taskDeadline } from './shared/task-handler.js';
 
@@ -39,6 +40,21 @@ function once<T>(build: () => T): () => T {
   return () => {
     built ??= { value: build() };
     return built.value;
+  };
+}
+
+/**
+ * Like `once`, for what takes a call to learn: concurrent first uses share one call, an answer is
+ * kept for the container's life, a failure is not (the next use asks again).
+ */
+function onceLearned<T>(learn: () => Promise<T>): () => Promise<T> {
+  let learning: Promise<T> | undefined;
+  return () => {
+    learning ??= learn().catch((error: unknown) => {
+      learning = undefined;
+      throw error;
+    });
+    return learning;
   };
 }
 
@@ -57,19 +73,35 @@ export const workflowStarter = once(
 );
 
 /**
- * Which Jira: the one place that picks the client the sync, the webhooks and the API's login check
- * talk to: Jira Cloud's REST API v3, or Data Center's v2 (`JIRA_DEPLOYMENT`). The service desks' and
- * organizations' clients, the same on both, are below it.
+ * Which Jira the functions speak to: `JIRA_DEPLOYMENT` when it says `cloud` or `datacenter`, else
+ * (`auto`, the stack's default) `GET /rest/api/2/serverInfo`, asked at the container's first need
+ * (its cold start). A failed answer fails that invocation with the reason, logged here once, and
+ * is asked again at the next.
  */
-export const jiraDirectory = once(() =>
-  jiraDeployment() === 'datacenter'
-    ? new JiraDataCenterClient({ baseUrl: jiraBaseUrl })
-    : new JiraRestClient({ baseUrl: jiraBaseUrl }),
-);
+export const jiraDeployment = onceLearned(async (): Promise<JiraDeployment> => {
+  try {
+    return await detectJiraDeployment({ baseUrl: jiraBaseUrl(), override: environment().JIRA_DEPLOYMENT });
+  } catch (error) {
+    logger.error((error as Error).message);
+    throw error;
+  }
+});
+
+const cloudDirectory = once(() => new JiraRestClient({ baseUrl: jiraBaseUrl }));
+const dataCenterDirectory = once(() => new JiraDataCenterClient({ baseUrl: jiraBaseUrl }));
+
+/**
+ * The one place that picks the client the sync, the webhooks and the API's login check talk to:
+ * Jira Cloud's REST API v3, or Data Center's v2. The service desks' and organizations' clients, the
+ * same on both, are below it.
+ */
+export async function jiraDirectory(): Promise<JiraRestClient | JiraDataCenterClient> {
+  return (await jiraDeployment()) === 'datacenter' ? dataCenterDirectory() : cloudDirectory();
+}
 
 /** Data Center lists every user by token, in the workflow's listing steps; Cloud has no such listing. */
-function userListing(deadline: number): UserListing | undefined {
-  const client = jiraDirectory();
+async function userListing(deadline: number): Promise<UserListing | undefined> {
+  const client = await jiraDirectory();
   return client instanceof JiraDataCenterClient ? client.until(deadline) : undefined;
 }
 /** JSM's burst limit is the site's: one limiter per container, shared by both JSM clients. */
@@ -77,11 +109,14 @@ const jsmLimiter = once(() => new BurstLimiter());
 const serviceDeskDirectory = once(() => new JiraServiceDeskClient({ baseUrl: jiraBaseUrl, limiter: jsmLimiter() }));
 const organizationDirectory = once(() => new JiraOrganizationsClient({ baseUrl: jiraBaseUrl, limiter: jsmLimiter() }));
 
-/** The API's check of a caller's Jira login: the same client as the sync's. */
-const jiraCallerCheck = (): JiraCallerCheck => jiraDirectory();
+/** The API's check of a caller's Jira login: the same client as the sync's, once it is known which. */
+const jiraCallerCheck: JiraCallerCheck = {
+  whoIs: async (authorization) => (await jiraDirectory()).whoIs(authorization),
+  permissions: async (authorization) => (await jiraDirectory()).permissions(authorization),
+};
 
 /** The API's login cache: one per container, so a login is checked with Jira once a minute at most. */
-export const callerAuth = once(() => new CallerAuth(jiraCallerCheck()));
+export const callerAuth = once(() => new CallerAuth(jiraCallerCheck));
 
 /** A use case's notices (a record skipped, an account failed) become warnings. */
 const warn = (message: string, details: Record<string, unknown>): void => logger.warn(message, details);
@@ -92,16 +127,16 @@ export function syncStores(): Pick<SegmentDependencies, 'links' | 'syncedContact
 }
 
 /** One segment of users/search, its Jira calls ending before the task's time does. */
-export function segmentDeps(context: Context): SegmentDependencies {
-  return { jira: jiraDirectory().until(taskDeadline(context)), ...syncStores(), log: warn };
+export async function segmentDeps(context: Context): Promise<SegmentDependencies> {
+  return { jira: (await jiraDirectory()).until(taskDeadline(context)), ...syncStores(), log: warn };
 }
 
 /** One step of the service desks' customers, its Jira calls ending before the task's time does. */
-export function deskStepDeps(context: Context): DeskStepDependencies {
+export async function deskStepDeps(context: Context): Promise<DeskStepDependencies> {
   const deadline = taskDeadline(context);
   return {
     serviceDesks: serviceDeskDirectory().until(deadline),
-    userListing: userListing(deadline),
+    userListing: await userListing(deadline),
     ...syncStores(),
     log: warn,
   };
@@ -125,11 +160,11 @@ export function companyDemotionDeps(): Pick<OrganizationSyncDependencies, 'compa
 }
 
 /** A run's size, measured beside it. */
-export function runSizeDeps(context: Context): RunSizeDependencies {
+export async function runSizeDeps(context: Context): Promise<RunSizeDependencies> {
   const links = linkStore();
   const deadline = taskDeadline(context);
   return {
-    jira: jiraDirectory().until(deadline),
+    jira: (await jiraDirectory()).until(deadline),
     serviceDesks: serviceDeskDirectory().until(deadline),
     countLinkedAccounts: () => links.countLinked(),
     settings: userSyncStore(),
@@ -143,6 +178,6 @@ export function demotionDeps(): DemotionDependencies {
 }
 
 /** A batch of webhook deliveries (no deadline: the queue's visibility timeout bounds a batch). */
-export function webhookDeps(): UserEventDependencies {
-  return { jira: jiraDirectory(), ...syncStores(), log: warn };
+export async function webhookDeps(): Promise<UserEventDependencies> {
+  return { jira: await jiraDirectory(), ...syncStores(), log: warn };
 }

@@ -191,9 +191,11 @@ function stackParameters(stack: Stack): StackParameters {
     ),
     jiraDeployment: new CfnParameter(stack, 'JiraDeployment', {
       type: 'String',
-      description: 'cloud (Jira Cloud, REST API v3) or datacenter (Jira Data Center, REST API v2, user keys).',
-      default: 'cloud',
-      allowedValues: ['cloud', 'datacenter'],
+      description:
+        'auto (each function asks GET /rest/api/2/serverInfo once per container), cloud (Jira Cloud, REST API v3) ' +
+        'or datacenter (Jira Data Center, REST API v2, user keys).',
+      default: 'auto',
+      allowedValues: ['auto', 'cloud', 'datacenter'],
     }).valueAsString,
     apiThrottling: {
       rateLimit: limit(

@@ -8,6 +8,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { jiraDeployment } from '../lambdas/composition.js';
 import { revokesLogin } from '../lambdas/domain/login-revocations.js';
 import { handler as consumer } from '../lambdas/handlers/webhook-consumer.js';
 import { jiraWebhookSecret } from '../lambdas/shared/config.js';
@@ -17,9 +18,10 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
   const response = await consumer(event, context);
   const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
   const secret = await jiraWebhookSecret();
+  const deployment = await jiraDeployment();
   for (const record of event.Records) {
     if (failed.has(record.messageId)) continue;
-    const reading = readDelivery({ record, secret });
+    const reading = readDelivery({ record, secret, deployment });
     if (reading.kind === 'user-event' && revokesLogin(reading.event))
       parentPort?.postMessage({ loginRevoked: reading.event.user.accountId });
   }

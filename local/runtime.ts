@@ -37,7 +37,7 @@ export interface LocalRuntimeOptions {
   /** Unset: the built-in Jira simulator is started and used. */
   jira?: { baseUrl: string; email: string; apiToken: string; webhookSecret: string };
   simulator?: Parameters<typeof startJiraSimulator>[0];
-  /** `cloud` or `datacenter` (`JIRA_DEPLOYMENT`); unset: asked of Jira (`/rest/api/2/serverInfo`). */
+  /** `cloud` or `datacenter` (`JIRA_DEPLOYMENT`); unset or `auto`: asked of Jira (`/rest/api/2/serverInfo`) at start. */
   jiraDeployment?: string;
   /** Lifecycle messages, and the queue's and the workflow's lines. */
   log?: (line: string) => void;

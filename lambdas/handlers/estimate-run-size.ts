@@ -13,7 +13,7 @@ export interface EstimateRunSizeInput {
 
 /** (Step Functions "Estimate run size", beside the run) --> the run's measured size --> (Jira or DynamoDB) */
 export const handler = taskHandler(async (input: EstimateRunSizeInput, context) => {
-  const measured = await estimateRunSize(runSizeDeps(context), { runId: input.runId, action: input.action });
+  const measured = await estimateRunSize(await runSizeDeps(context), { runId: input.runId, action: input.action });
   metrics.addMetadata('runId', input.runId);
   const deskCustomers = (measured.serviceDesks ?? []).reduce((sum, desk) => sum + desk.estimate, 0);
   if (measured.estimate !== null)

@@ -13,7 +13,7 @@ export interface SyncDeskCustomersInput {
 
 /** (Step Functions "Sync service desk customers") --> one step of the desks' customers --> (JSM, DynamoDB) */
 export const handler = taskHandler(async (input: SyncDeskCustomersInput, context): Promise<DeskCursor> => {
-  const cursor = await syncServiceDeskStep(deskStepDeps(context), {
+  const cursor = await syncServiceDeskStep(await deskStepDeps(context), {
     runId: input.runId,
     action: input.action ?? 'enable',
     cursor: input.desks,

@@ -14,7 +14,7 @@ export interface SyncSegmentInput {
 
 /** (Step Functions "Sync users segment") --> sync of one segment of Jira's user list --> (Jira, DynamoDB) */
 export const handler = taskHandler(async (input: SyncSegmentInput, context): Promise<SegmentResult> => {
-  const result = await syncUsersSegment(segmentDeps(context), {
+  const result = await syncUsersSegment(await segmentDeps(context), {
     runId: input.runId,
     action: input.action ?? 'enable',
     startAt: input.startAt,

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
-import { webhookDeps } from '../composition.js';
+import { jiraDeployment, webhookDeps } from '../composition.js';
 import { type UserEventBatch, type UserEventOutcome, beginUserEventBatch } from '../domain/sync/apply-user-event.js';
 import { type MentionOutcome, RecentLookups } from '../domain/sync/apply-account-mentions.js';
 import { jiraWebhookSecret } from '../shared/config.js';
@@ -104,7 +104,10 @@ async function processRecord(record: SQSRecord, reading: DeliveryReading, batch:
 export const handler = sqsBatchHandler(async (event) => {
   metrics.addMetric(METRIC.DeliveriesReceived, MetricUnit.Count, event.Records.length);
   const secret = await jiraWebhookSecret();
-  const readings = new Map(event.Records.map((record) => [record.messageId, readDelivery({ record, secret })]));
+  const deployment = await jiraDeployment();
+  const readings = new Map(
+    event.Records.map((record) => [record.messageId, readDelivery({ record, secret, deployment })]),
+  );
   const readingOf = (record: SQSRecord): DeliveryReading =>
     readings.get(record.messageId) ?? { deliveryId: undefined, kind: 'forged', problem: 'missing' };
   const userEvents = [...readings.values()].flatMap((reading) =>
@@ -114,7 +117,7 @@ export const handler = sqsBatchHandler(async (event) => {
     reading.kind === 'account-mentions' ? [reading.event] : [],
   );
   // Whether syncing is on, the links and the emails are read once per batch, not once per delivery.
-  const batch = await beginUserEventBatch(webhookDeps(), userEvents, { mentions, recentLookups });
+  const batch = await beginUserEventBatch(await webhookDeps(), userEvents, { mentions, recentLookups });
   return {
     processRecord: (record) => processRecord(record, readingOf(record), batch),
     settle: () => batch.settle(),

@@ -15,8 +15,8 @@ const environmentSchema = z.object({
   JIRA_BASE_URL: optionalText.transform((url) => url?.replace(/\/+$/, '')),
   /** Unset or empty: `JIRA_API_TOKEN` is a Data Center personal access token (sent as Bearer). */
   JIRA_USER_EMAIL: optionalText,
-  /** `datacenter` speaks Jira Data Center's REST API v2; anything else (or unset) Jira Cloud's v3. */
-  JIRA_DEPLOYMENT: optionalText.transform((deployment) => (deployment === 'datacenter' ? 'datacenter' : 'cloud')),
+  /** `cloud` or `datacenter`; `auto` or unset: asked of Jira (checked where it is resolved, composition.ts). */
+  JIRA_DEPLOYMENT: optionalText,
   JIRA_API_TOKEN_SECRET_ARN: optionalText,
   JIRA_API_TOKEN: optionalText,
   JIRA_WEBHOOK_SECRET_ARN: optionalText,

@@ -4,7 +4,7 @@ import { type UserEvent, isUserEventName } from '../domain/sync/user-event.js';
 import { type AccountMentionEvent, isMentionEventName } from '../domain/sync/account-mention.js';
 import { readAccountMentions } from './account-mention-schema.js';
 import { readDataCenterUserEvent } from './datacenter-user-event.js';
-import { type JiraDeployment, jiraDeployment } from '../shared/jira-deployment.js';
+import type { JiraDeployment } from '../shared/jira-deployment.js';
 import { readWebhookMessage } from './read-webhook-message.js';
 import { identifiedUserSchema, userEventSchema } from './user-event-schema.js';
 import { webhookEnvelopeSchema } from './webhook-request-schema.js';
@@ -30,8 +30,8 @@ export type DeliveryReading = { deliveryId: string | undefined } & (
 export function readDelivery(options: {
   record: SQSRecord;
   secret: string;
-  /** Data Center's v2 users are applied only when the service runs against Data Center. @default JIRA_DEPLOYMENT */
-  deployment?: JiraDeployment;
+  /** Data Center's v2 users are applied only when the service runs against Data Center. */
+  deployment: JiraDeployment;
 }): DeliveryReading {
   const message = readWebhookMessage(options.record);
   const { deliveryId } = message;
@@ -60,7 +60,7 @@ export function readDelivery(options: {
   if (!isUserEventName(webhookEvent)) return { deliveryId, kind: 'ignored', webhookEvent, reason: 'unhandled-event' };
   if (!identifiedUserSchema.safeParse(json).success) {
     // Data Center's v2 user: no accountId, its key is the id.
-    const dataCenter = (options.deployment ?? jiraDeployment()) === 'datacenter';
+    const dataCenter = options.deployment === 'datacenter';
     const dataCenterEvent = dataCenter ? readDataCenterUserEvent(json) : undefined;
     if (dataCenterEvent) return { deliveryId, kind: 'user-event', event: dataCenterEvent };
     return { deliveryId, kind: 'ignored', webhookEvent, reason: 'no-account-id' };

@@ -14,7 +14,7 @@ export interface ApiFunctionsProps {
    * the service token.
    */
   readonly jiraBaseUrl: string;
-  /** `cloud` or `datacenter`: which REST API checks the callers. */
+  /** `auto` (asked of Jira), `cloud` or `datacenter`: which REST API checks the callers, and what health says. */
   readonly jiraDeployment: string;
   /** The settings route starts it; the route is not one of its tasks, so there is no cycle. */
   readonly syncWorkflow: sfn.IStateMachine;
@@ -47,7 +47,11 @@ export class ApiFunctions extends Construct {
     const pagingEnvironment = { CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn };
 
     this.byHandler = {
-      health: api('health', 'API: GET /health.', { JIRA_DEPLOYMENT: props.jiraDeployment }),
+      // Health says when Jira is Data Center, which `auto` asks of Jira itself.
+      health: api('health', 'API: GET /health.', {
+        JIRA_BASE_URL: props.jiraBaseUrl,
+        JIRA_DEPLOYMENT: props.jiraDeployment,
+      }),
       openApiDocument: api('openApiDocument', 'API: GET /openapi.json, the API described.'),
       contactsApi: api('contactsApi', 'API: /contacts.', { ...storeEnvironment, ...pagingEnvironment }),
       companiesApi: api('companiesApi', 'API: /companies.', { ...storeEnvironment, ...pagingEnvironment }),

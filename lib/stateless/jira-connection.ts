@@ -8,7 +8,7 @@ export interface JiraConnection {
   readonly userEmail: string;
   /** The service account's API token (a personal access token on Data Center). */
   readonly apiToken: secretsmanager.ISecret;
-  /** `cloud` or `datacenter` (the `JiraDeployment` stack parameter). */
+  /** `auto` (asked of Jira), `cloud` or `datacenter` (the `JiraDeployment` stack parameter). */
   readonly deployment: string;
 }
 

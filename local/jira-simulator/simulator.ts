@@ -118,7 +118,7 @@ export interface JiraSimulator {
   setPermission(accountId: string, permission: GrantablePermission, granted: boolean): void;
   /** The next `count` API calls answer `status` (default 503). */
   failNext(count: number, status?: number): void;
-  /** API calls per route (`users/search`, `user`, `myself`, `mypermissions`, `unknown`), failed ones included. */
+  /** API calls per route (`users/search`, `user`, `myself`, `mypermissions`, `serverInfo`, `unknown`), failed ones included. */
   callCounts(): Record<string, number>;
   /** Resets the call counts and the fault counts. */
   resetCallCounts(): void;
@@ -232,6 +232,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     ...(dc ? { userDelivery: dc.userDelivery } : {}),
   });
   const site = dc ?? credentials;
+  // Anonymous, on both deployments: counted here rather than by either API.
+  let serverInfoCalls = 0;
 
   const simulator: JiraSimulator = {
     url,
@@ -285,8 +287,13 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     issueToken: (accountId) => (dc ? dc.controls.issuePat(accountId) : credentials.issue(accountId)),
     setPermission: (accountId, permission, granted) => credentials.setPermission(accountId, permission, granted),
     failNext: (count, status = 503) => rest.failNext(count, status),
-    callCounts: () => ({ ...rest.callCounts(), ...dc?.callCounts() }),
+    callCounts: () => ({
+      ...rest.callCounts(),
+      ...dc?.callCounts(),
+      ...(serverInfoCalls ? { serverInfo: serverInfoCalls } : {}),
+    }),
     resetCallCounts: () => {
+      serverInfoCalls = 0;
       rest.resetCounts();
       dc?.resetCounts();
     },
@@ -323,8 +330,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
   async function route(request: IncomingMessage): Promise<Reply> {
     try {
       const requestUrl = new URL(request.url ?? '/', 'http://127.0.0.1');
-      if (requestUrl.pathname === '/rest/api/2/serverInfo')
+      if (requestUrl.pathname === '/rest/api/2/serverInfo') {
+        serverInfoCalls += 1;
         return { status: 200, body: serverInfo(deployment, dataCenterListing) };
+      }
       // Data Center has REST API v2 only; JSM's routes are the same on both.
       if (dc && requestUrl.pathname.startsWith('/rest/api/')) return dc.handle(request, requestUrl);
       if (requestUrl.pathname.startsWith('/rest/')) return await rest.handle(request, requestUrl);

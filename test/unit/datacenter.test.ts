@@ -125,7 +125,7 @@ describe('detectJiraDeployment', () => {
     };
   };
 
-  it('tells Cloud from Data Center by deploymentType, and takes JIRA_DEPLOYMENT as it is', async () => {
+  it('tells Cloud from Data Center by deploymentType, and takes JIRA_DEPLOYMENT as it is (auto: asks)', async () => {
     // Prepare
     const cloud = await serve(200, { deploymentType: 'Cloud', version: '1001.0.0' });
     const server = await serve(200, { deploymentType: 'Server', version: '10.3.1' });
@@ -134,6 +134,7 @@ describe('detectJiraDeployment', () => {
       await expect(detectJiraDeployment({ baseUrl: cloud.url })).resolves.toBe('cloud');
       await expect(detectJiraDeployment({ baseUrl: server.url })).resolves.toBe('datacenter');
       await expect(detectJiraDeployment({ baseUrl: cloud.url, override: 'datacenter' })).resolves.toBe('datacenter');
+      await expect(detectJiraDeployment({ baseUrl: server.url, override: 'auto' })).resolves.toBe('datacenter');
     } finally {
       await cloud.close();
       await server.close();
@@ -151,7 +152,7 @@ describe('detectJiraDeployment', () => {
       );
       await expect(detectJiraDeployment({ baseUrl: other.url })).rejects.toThrow(UnknownJiraDeploymentError);
       await expect(detectJiraDeployment({ baseUrl: other.url, override: 'server' })).rejects.toThrow(
-        /cloud or datacenter/,
+        /"server": set it to cloud, datacenter or auto/,
       );
     } finally {
       await missing.close();

@@ -8,6 +8,7 @@ const read = (payload: unknown, options: { signature?: string } = {}): DeliveryR
   readDelivery({
     record: queuedDelivery(JSON.stringify(payload), { ...options, secret: SECRET, deliveryId: 'delivery-1' }),
     secret: SECRET,
+    deployment: 'cloud',
   });
 
 describe('readDelivery', () => {
@@ -147,6 +148,7 @@ describe.each([
     const reading = readDelivery({
       record: queuedDelivery(body, { secret: SECRET, deliveryId: 'd-1' }),
       secret: SECRET,
+      deployment: 'cloud',
     });
     // Assess
     expect(reading).toEqual({ deliveryId: 'd-1', kind: 'malformed', reason });
@@ -157,6 +159,7 @@ describe.each([
     const reading = readDelivery({
       record: queuedDelivery(body, { secret: SECRET, signature: undefined }),
       secret: SECRET,
+      deployment: 'cloud',
     });
     // Assess
     expect(reading).toEqual({ deliveryId: undefined, kind: 'forged', problem: 'missing' });
