@@ -12,6 +12,8 @@ export default {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
   // Two workers even on two cores: the end-to-end suites spend much of their time waiting on a service.
-  maxWorkers: 2,
+  maxWorkers: 3,
+  // End-to-end files first on a machine with no timings yet (test/helpers/end-to-end-first.js).
+  testSequencer: '<rootDir>/test/helpers/end-to-end-first.js',
   setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
 };

@@ -8,10 +8,14 @@ import { type TestService, startTestService } from '../helpers/runtime.js';
 import { contactsWithEmail } from '../helpers/webhooks.js';
 
 /**
- * JSM organizations as companies, end to end over HTTP: JSM pages capped at 50 and its burst limit
- * on, as the simulator has them by default. JSM sends no webhook for organizations, so every change
- * arrives with a reconcile.
+ * JSM organizations as companies, end to end over HTTP, with JSM's burst limit on as the simulator
+ * has it by default, and its pages capped at 10 rather than 50 so that two pages take 12
+ * organizations, not 55 (each organization's members cost a call under that limit). JSM sends no
+ * webhook for organizations, so every change arrives with a reconcile.
  */
+const PAGE_CAP = 10;
+/** Globex Ltd, Initech, and enough others for a second page. */
+const ORGANIZATIONS = PAGE_CAP + 2;
 describe('JSM organizations become companies', () => {
   let service: TestService;
   let customers: SimulatedAccount[];
@@ -36,7 +40,10 @@ describe('JSM organizations become companies', () => {
     customers = service.jira
       .accounts()
       .filter((account) => account.accountType === 'customer' && account.active && account.emailAddress);
-    expect(service.jira.organizations.quirks()).toEqual({ pageCap: 50, burstLimit: true });
+    expect(service.jira.organizations.setQuirks({ pageCap: PAGE_CAP })).toEqual({
+      pageCap: PAGE_CAP,
+      burstLimit: true,
+    });
   }, 60_000);
   afterAll(async () => {
     await service.stop();
@@ -47,7 +54,7 @@ describe('JSM organizations become companies', () => {
   const organizationIds: Record<string, string> = {};
 
   it('creates a company for each organization, links a regular one of the same name (any case), and fills companyIds', async () => {
-    // Prepare: companies made in the CRM before syncing; 55 organizations (two JSM pages)
+    // Prepare: companies made in the CRM before syncing; 12 organizations (two JSM pages)
     const existing = await request<Company>(service.url, 'POST', '/companies', {
       auth: service.agent,
       body: { name: 'globex ltd', domain: 'globex.example' },
@@ -58,7 +65,7 @@ describe('JSM organizations become companies', () => {
     const ids = (...indexes: number[]) => indexes.map((index) => customer(index).accountId);
     organizationIds.globex = service.jira.organizations.create({ name: 'Globex Ltd', members: ids(0, 1, 2) }).id;
     organizationIds.initech = service.jira.organizations.create({ name: 'Initech', members: ids(2, 3) }).id;
-    for (let index = 1; index <= 53; index += 1)
+    for (let index = 1; index <= ORGANIZATIONS - 2; index += 1)
       organizationIds[`org${index}`] = service.jira.organizations.create({
         name: `Org ${String(index).padStart(2, '0')}`,
       }).id;
@@ -67,7 +74,13 @@ describe('JSM organizations become companies', () => {
     const done = await setUserSync(service.url, service.admin, true, 120_000);
 
     // Assess
-    expect(organizationsOf(done)).toMatchObject({ read: 55, created: 54, linked: 1, renamed: 0, membershipsAdded: 5 });
+    expect(organizationsOf(done)).toMatchObject({
+      read: ORGANIZATIONS,
+      created: ORGANIZATIONS - 1,
+      linked: 1,
+      renamed: 0,
+      membershipsAdded: 5,
+    });
     globex = await companyNamed('Globex Ltd');
     expect(globex).toMatchObject({
       id: existing.body.id,
@@ -77,8 +90,8 @@ describe('JSM organizations become companies', () => {
     const initech = await companyNamed('Initech');
     expect(initech.jsmOrganization).toEqual({ id: organizationIds.initech });
     const all = await companies();
-    expect(all).toHaveLength(56);
-    expect(all.filter((company) => company.jsmOrganization !== null)).toHaveLength(55);
+    expect(all).toHaveLength(ORGANIZATIONS + 1);
+    expect(all.filter((company) => company.jsmOrganization !== null)).toHaveLength(ORGANIZATIONS);
     expect((await companyNamed('Hand Picked')).jsmOrganization).toBeNull();
     expect((await contactOf(customer(0))).companyIds).toEqual([globex.id]);
     expect((await contactOf(customer(2))).companyIds.sort()).toEqual([globex.id, initech.id].sort());
@@ -128,7 +141,7 @@ describe('JSM organizations become companies', () => {
 
     // Assess
     expect(organizationsOf(done)).toMatchObject({
-      read: 54,
+      read: ORGANIZATIONS - 1,
       created: 0,
       linked: 0,
       renamed: 1,
@@ -163,9 +176,9 @@ describe('JSM organizations become companies', () => {
     // Act
     const done = await setUserSync(service.url, service.admin, false, 120_000);
     // Assess
-    expect(organizationsOf(done)).toMatchObject({ unlinked: 54 });
+    expect(organizationsOf(done)).toMatchObject({ unlinked: ORGANIZATIONS - 1 });
     const all = await companies();
-    expect(all).toHaveLength(56);
+    expect(all).toHaveLength(ORGANIZATIONS + 1);
     expect(all.every((company) => company.jsmOrganization === null)).toBe(true);
     expect((await contactOf(customer(2))).companyIds).toHaveLength(2);
     const renamed = await request(service.url, 'PATCH', `/companies/${globex.id}`, {
