@@ -24,7 +24,7 @@ describe('admin console in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    service = await startTestService({ simulator: { users: 3_000, customers: 400 } });
+    service = await startTestService({ simulator: { users: 1_200, customers: 300 } });
     userDataDir = await mkdtemp(path.join(tmpdir(), 'contact-sync-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -188,7 +188,7 @@ describe('admin console in a browser', () => {
       expect(await syncSwitch().getAttribute('aria-checked')).toBe('false');
       await stateShown('Disabled').waitFor();
       const accounts = service.jira.accountCount();
-      service.jira.setQuirks({ pageCap: 20, latencyMs: 150 });
+      service.jira.setQuirks({ pageCap: 20, latencyMs: 300 });
       // Act
       await syncSwitch().click();
       // Assess: the bar appears, moves, and goes once the run reaches Enabled.
