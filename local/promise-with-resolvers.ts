@@ -1,6 +1,6 @@
 /**
  * `aws-local-stepfunctions` needs `Promise.withResolvers` (Node 22). `npm start` runs on Node 22
- * (the `node` devDependency); this keeps `tsx bin/local.ts` working on a plain Node 20 too.
+ * (the `node` devDependency); this keeps `npm start` working on a plain Node 20 too.
  * Local runtime only: Lambda runs Node 22.
  */
 interface PromiseWithResolversPolyfill {

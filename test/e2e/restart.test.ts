@@ -8,7 +8,7 @@ import { setUserSync } from '../helpers/api.js';
 import { request } from '../helpers/http.js';
 import { type SpawnedService, spawnService } from '../helpers/spawn-service.js';
 
-/** The real service (`tsx bin/local.ts`, as `npm start` runs it) in a child process. */
+/** The real service (`node --import tsx bin/local.ts`, as `npm start` runs it) in a child process. */
 describe('the service across restarts', () => {
   let dataDir: string;
   let running: SpawnedService | undefined;

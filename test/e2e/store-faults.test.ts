@@ -121,6 +121,12 @@ async function deadLetters(service: SpawnedService & { admin: string }): Promise
   return response.body.items;
 }
 
+/** The service's process and every process under it (the store's child). */
+async function serviceProcessIds(service: SpawnedService): Promise<number[]> {
+  const pid = service.process.pid ?? 0;
+  return [pid, ...(await descendantProcesses(pid)).map((child) => child.pid)];
+}
+
 /** The store's child process under the service, and the port it listens on. */
 async function storeChild(service: SpawnedService): Promise<{ pid: number; port: number }> {
   const pid = service.process.pid ?? 0;
@@ -237,7 +243,7 @@ describe('the embedded store under faults, and one DATA_DIR per service', () => 
     expect(refusal.code).not.toBeNull();
     expect(refusal.output).toContain(`DATA_DIR ${dataDir} is in use by process ${owner}`);
     expect(refusal.output).not.toMatch(/listening on/);
-    expect((await descendantProcesses(first.process.pid ?? 0)).map((child) => child.pid)).toContain(owner);
+    expect(await serviceProcessIds(first)).toContain(owner);
     expect(Number.parseInt(await readFile(lockFile, 'utf8'), 10)).toBe(owner);
     expect(answers.every((answer) => answer === 202)).toBe(true);
     expect(accepted.length).toBeGreaterThan(5);
@@ -320,7 +326,7 @@ describe('the embedded store under faults, and one DATA_DIR per service', () => 
     service = restarted;
     const contactsPerAccount = await appliedEverywhere(restarted, sent.accepted);
     const owner = Number.parseInt(await readFile(lockFile, 'utf8'), 10);
-    const ownerProcesses = (await descendantProcesses(restarted.process.pid ?? 0)).map((child) => child.pid);
+    const ownerProcesses = await serviceProcessIds(restarted);
     const letters = await deadLetters(restarted);
 
     // Assess: a clean stop with the store alive to the end, everything accepted applied after the restart

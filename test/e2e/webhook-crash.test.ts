@@ -13,7 +13,7 @@ const SENDERS = 20;
 /** Kill once this many deliveries were accepted: well inside the burst. */
 const KILL_AFTER_ACCEPTED = 90;
 
-/** The real service (`tsx bin/local.ts`) on `dataDir`, with the simulator administrator it printed. */
+/** The real service (as `npm start` runs it) on `dataDir`, with the simulator administrator it printed. */
 async function startService(dataDir: string): Promise<SpawnedService & { admin: string }> {
   const service = await spawnService({ dataDir, env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
   const { admin } = service;

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface SpawnServiceOptions {
   /** A free loopback port is picked when unset. */
@@ -52,9 +51,9 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * `tsx bin/local.ts` as `npm start` runs it, with `PORT` and `DATA_DIR` set, in its own process group
- * (tsx runs the service in a child process of its own, and SIGKILL, which tsx cannot relay, must reach
- * that one too); `printed()` is everything it wrote so far.
+ * `node --import tsx bin/local.ts` as `npm start` runs it, with `PORT` and `DATA_DIR` set, in its own
+ * process group (the store's child is in it too, and SIGKILL must reach that one as well);
+ * `printed()` is everything it wrote so far.
  */
 async function startServiceProcess(options: SpawnServiceOptions) {
   const port = options.port ?? (await freePort());
@@ -63,7 +62,7 @@ async function startServiceProcess(options: SpawnServiceOptions) {
   // The test runner's Node flags are not the service's.
   delete env.NODE_OPTIONS;
   Object.assign(env, options.env);
-  const child = spawn(TSX, ['bin/local.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
     cwd: PROJECT_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,7 +75,7 @@ async function startServiceProcess(options: SpawnServiceOptions) {
 }
 
 /**
- * Runs the real service the way `npm start` does (`tsx bin/local.ts`) as a child process, with
+ * Runs the real service the way `npm start` does (`node --import tsx bin/local.ts`) as a child process, with
  * `PORT` and `DATA_DIR` set, and resolves once it prints "listening on". Always stop or kill it.
  */
 export async function spawnService(options: SpawnServiceOptions): Promise<SpawnedService> {
@@ -92,7 +91,7 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
       // the group is gone already
     }
   };
-  /** SIGINT and SIGTERM go to tsx, which relays them as a terminal or a supervisor would; SIGKILL to the group. */
+  /** SIGINT and SIGTERM go to the service, as a terminal or a supervisor sends them; SIGKILL to the group. */
   const waitForExit = async (signal: NodeJS.Signals, timeoutMs = 30_000): Promise<ExitResult> => {
     if (signal === 'SIGKILL') killGroup();
     else if (running()) child.kill(signal);
@@ -112,7 +111,7 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
     }
   };
   /**
-   * tsx may be seen to exit before the service it runs (its child, in the same group) is gone, and a
+   * The service may be seen to exit before the store's child (in the same group) is gone, and a
    * restart on the same DATA_DIR would then find a live lock owner: wait for the whole group (10 s at most).
    */
   const groupGone = async () => {
