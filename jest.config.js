@@ -11,7 +11,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
-  // Two workers even on two cores: the end-to-end suites spend much of their time waiting on a service.
+  // Three workers on two cores: the end-to-end suites spend much of their time waiting on a service.
   maxWorkers: 3,
   // End-to-end files first on a machine with no timings yet (test/helpers/end-to-end-first.js).
   testSequencer: '<rootDir>/test/helpers/end-to-end-first.js',
