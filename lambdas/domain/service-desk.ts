@@ -1,18 +1,5 @@
 import type { JiraAccount } from './jira-account.js';
-
-/**
- * One page of a JSM list (`servicedesk`, `servicedesk/{id}/customer`), as Jira returned it. JSM pages
- * by `start`/`limit` and says `isLastPage`; it may return fewer than asked, so the next page starts
- * `returned` further on, never `limit`.
- */
-export interface JsmListPage<T> {
-  /** Records Jira returned, readable or not. */
-  returned: number;
-  items: T[];
-  /** Records that could not be read at all (no id): skipped and counted. */
-  unreadable: number;
-  isLastPage: boolean;
-}
+import type { JsmListPage } from './jsm-list-page.js';
 
 /**
  * Jira Service Management's own lists, read with the service's credentials. Customers come from
@@ -33,7 +20,7 @@ export async function listServiceDesks(directory: Pick<ServiceDeskDirectory, 'se
   const ids: string[] = [];
   for (let start = 0; ; ) {
     const page = await directory.serviceDesks(start);
-    for (const id of page.items) if (!ids.includes(id)) ids.push(id);
+    for (const id of page.values) if (!ids.includes(id)) ids.push(id);
     start += page.returned;
     if (page.isLastPage || page.returned === 0) return ids;
   }

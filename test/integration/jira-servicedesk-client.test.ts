@@ -29,7 +29,7 @@ async function readDesk(client: JiraServiceDeskClient, deskId: string) {
   for (let start = 0; ; ) {
     const page = await client.customers(deskId, start);
     pageSizes.push(page.returned);
-    accounts.push(...page.items);
+    accounts.push(...page.values);
     start += page.returned;
     if (page.isLastPage || page.returned === 0) return { accounts, pageSizes };
   }
@@ -71,7 +71,7 @@ describe('JSM paging (start/limit until isLastPage)', () => {
     // Act
     const page = await client.serviceDesks(0);
     // Assess
-    expect(page).toEqual({ returned: 3, items: ['1', '2', '3'], unreadable: 0, isLastPage: true });
+    expect(page).toEqual({ returned: 3, values: ['1', '2', '3'], unreadable: 0, isLastPage: true });
   });
 
   it('reads every customer of a desk once, in pages of the size Jira returns (50), not the size asked (100)', async () => {
@@ -100,7 +100,7 @@ describe('JSM paging (start/limit until isLastPage)', () => {
     const none = await client.serviceDesks(0);
     const listed = await users.searchUsers(0, 1000);
     // Assess
-    expect(none).toEqual({ returned: 0, items: [], unreadable: 0, isLastPage: true });
+    expect(none).toEqual({ returned: 0, values: [], unreadable: 0, isLastPage: true });
     expect(listed.accounts.length).toBeGreaterThan(0);
     expect(listed.accounts.some((account) => account.accountType === 'customer')).toBe(false);
   });
@@ -130,7 +130,7 @@ describe("JSM's burst limit (5 requests a second)", () => {
     // Assess
     expect(jira.faultCounts()['jsm-burst']).toBeGreaterThan(0);
     for (const page of pages)
-      expect(page.items.map((account) => account.accountId)).toEqual(expected.map((a) => a.accountId));
+      expect(page.values.map((account) => account.accountId)).toEqual(expected.map((a) => a.accountId));
   }, 60_000);
 });
 

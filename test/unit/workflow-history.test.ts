@@ -39,7 +39,7 @@ const JSM_PAGE = 50;
  */
 function deskStepDependencies(pagesRead: { count: number }): DeskStepDependencies {
   const serviceDesks: ServiceDeskDirectory = {
-    serviceDesks: async () => ({ returned: 2, items: ['1', '2'], unreadable: 0, isLastPage: true }),
+    serviceDesks: async () => ({ returned: 2, values: ['1', '2'], unreadable: 0, isLastPage: true }),
     customers: async (deskId, start) => {
       pagesRead.count += 1;
       const count = Math.max(0, Math.min(JSM_PAGE, DESK_CUSTOMERS - start));
@@ -48,7 +48,7 @@ function deskStepDependencies(pagesRead: { count: number }): DeskStepDependencie
         accountType: 'customer',
         active: true,
       }));
-      return { returned: count, items, unreadable: 0, isLastPage: start + count >= DESK_CUSTOMERS };
+      return { returned: count, values: items, unreadable: 0, isLastPage: start + count >= DESK_CUSTOMERS };
     },
   };
   const seenByUsersSearch = { has: () => true } as unknown as ReadonlySet<string>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { JsmListPage, JsmOrganization, OrganizationDirectory } from '../../domain/sync/organization-directory.js';
+import type { JsmListPage } from '../../domain/jsm-list-page.js';
+import type { JsmOrganization, OrganizationDirectory } from '../../domain/sync/organization-directory.js';
 import { type JsmClientOptions, JsmClientBase } from './jsm-paging.js';
 
 /** What an organization list is asked for (JSM's own cap on these lists is 50); Jira may return fewer. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JiraAccount } from '../../domain/jira-account.js';
-import type { JsmListPage, ServiceDeskDirectory } from '../../domain/service-desk.js';
+import type { JsmListPage } from '../../domain/jsm-list-page.js';
+import type { ServiceDeskDirectory } from '../../domain/service-desk.js';
 import { JSM_PAGE_LIMIT, type JsmClientOptions, JsmClientBase, readBy } from './jsm-paging.js';
 import { dcUserSchema } from './datacenter/dc-schemas.js';
 import { cloudAccountFields } from './jira-schemas.js';
@@ -33,12 +34,12 @@ export class JiraServiceDeskClient extends JsmClientBase implements ServiceDeskD
   }
 
   async serviceDesks(start: number): Promise<JsmListPage<string>> {
-    const { values, ...page } = await this.page('/rest/servicedeskapi/servicedesk', 'servicedesk', start, {
+    const page = await this.page('/rest/servicedeskapi/servicedesk', 'servicedesk', start, {
       read: readBy(deskSchema),
       // A site without Jira Service Management has no service desks: nothing to read, not a failure.
       missingIsEmpty: true,
     });
-    return { ...page, items: values.map((desk) => desk.id) };
+    return { ...page, values: page.values.map((desk) => desk.id) };
   }
 
   async customers(
@@ -47,10 +48,9 @@ export class JiraServiceDeskClient extends JsmClientBase implements ServiceDeskD
     options?: { limit?: number },
   ): Promise<JsmListPage<JiraAccount>> {
     const path = `/rest/servicedeskapi/servicedesk/${encodeURIComponent(serviceDeskId)}/customer`;
-    const { values, ...page } = await this.page(path, 'servicedesk/{id}/customer', start, {
+    return this.page(path, 'servicedesk/{id}/customer', start, {
       read: readBy(customerSchema),
       limit: options?.limit,
     });
-    return { ...page, items: values };
   }
 }

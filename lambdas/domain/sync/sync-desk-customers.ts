@@ -110,7 +110,7 @@ export async function syncServiceDeskStep(deps: DeskStepDependencies, request: D
   while (position < end) {
     const readAt = Date.now();
     const page = await deps.serviceDesks.customers(deskId, position);
-    await listed.syncListedPage({ accounts: page.items, unreadable: page.unreadable, readAt });
+    await listed.syncListedPage({ accounts: page.values, unreadable: page.unreadable, readAt });
     position += page.returned;
     if (page.isLastPage || page.returned === 0) {
       deskEnded = true;
