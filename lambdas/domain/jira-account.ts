@@ -41,6 +41,11 @@ export interface JiraDirectory {
    * nothing, every user is read through a `UserListing`, and the run's size cannot be probed.
    */
   readonly listsByPosition?: boolean;
+  /**
+   * How many users a directory without positions holds, counted cheaply (one call, no listing):
+   * the run's estimate of its users. Null when the directory cannot tell.
+   */
+  countUsers?(): Promise<number | null>;
 }
 
 /** Who is calling, checked with Jira using the caller's own credentials. */

@@ -2,7 +2,7 @@ import type { Contact } from '../../lambdas/domain/contact.js';
 import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-runs.js';
 import { type WebhookDelivery, signWebhookBody } from '../../local/jira-simulator/index.js';
 import { listAll, putUserSync, setUserSync, waitForReconcile } from '../helpers/api.js';
-import { request } from '../helpers/http.js';
+import { eventually, request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';
 import { contactsWithEmail, eventuallyContacts, postDelivery, settled } from '../helpers/webhooks.js';
 
@@ -103,9 +103,13 @@ describe('Jira Data Center (user/list)', () => {
       created: USERS,
       failed: 0,
       skippedBy: { inactive: INACTIVE },
-      // No positions to probe: the size stays unknown, never a wrong 0
-      estimatedTotal: null,
     });
+    // No positions to probe: the size is applicationrole's count (the active users), measured beside the run
+    const estimatedTotal = await eventually(async () => {
+      const settings = await request<UserSyncView>(service.url, 'GET', '/settings/user-sync', { auth: service.admin });
+      return settings.body.progress.estimatedTotal ?? undefined;
+    });
+    expect(estimatedTotal).toBe(USERS);
     // 1,503 users in pages of 1,000: two user/list calls, no position-paged search
     expect(service.jira.callCounts()['user/list']).toBe(2);
     expect(service.jira.callCounts()['user/search'] ?? 0).toBe(0);

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dcCallerSchema, dcUserSchema } from '../../lambdas/adapters/jira/datacenter/dc-schemas.js';
+import { largestUserCount } from '../../lambdas/adapters/jira/datacenter/dc-rest-client.js';
 import { UnknownJiraDeploymentError, detectJiraDeployment } from '../../lambdas/adapters/jira/datacenter/deployment.js';
 import {
   QUERY_ALPHABET,
@@ -49,6 +50,29 @@ describe('Data Center users', () => {
       accountType: 'atlassian',
       active: true,
     });
+  });
+});
+
+describe('Data Center application roles', () => {
+  it("counts the largest role's users, skipping a role without a count; none usable is unknown", () => {
+    // Prepare
+    const roles = [
+      { key: 'jira-software', userCount: 120, numberOfSeats: 500, platform: false },
+      { key: 'jira-servicedesk', userCount: 30 },
+      { key: 'jira-core', platform: true },
+      { key: 'jira-product-discovery', userCount: null },
+      { userCount: 'many' },
+      null,
+    ];
+
+    // Act
+    const counted = largestUserCount(roles);
+    const none = largestUserCount(roles.slice(2));
+
+    // Assess
+    expect(counted).toBe(120);
+    expect(none).toBeNull();
+    expect(largestUserCount([])).toBeNull();
   });
 });
 

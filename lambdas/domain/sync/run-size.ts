@@ -88,7 +88,7 @@ export async function measurePagedListLength(readAt: (position: number) => Promi
 }
 
 export interface RunSizeDependencies {
-  jira: Pick<JiraDirectory, 'searchUsers' | 'listsByPosition'>;
+  jira: Pick<JiraDirectory, 'searchUsers' | 'listsByPosition' | 'countUsers'>;
   /** JSM's desks, whose customers enable and reconcile read too; left out, only users/search is measured. */
   serviceDesks?: Pick<ServiceDeskDirectory, 'serviceDesks' | 'customers'>;
   /** How many accounts are linked now: what a disable will demote. */
@@ -99,7 +99,7 @@ export interface RunSizeDependencies {
 
 export interface RunSizeMeasurement {
   source: RunSizeSource;
-  /** Null when the source cannot be measured (Data Center lists users without positions). */
+  /** Null when the source cannot be measured (a Data Center that cannot count its users). */
   estimate: number | null;
   /** Each service desk's customers as measured (a desk that could not be measured is left out). */
   serviceDesks?: { deskId: string; estimate: number }[];
@@ -114,28 +114,42 @@ export interface RunSizeMeasurement {
  * each saved as its own part. It is an estimate: accounts created or deleted while the run reads
  * change the real total, and a customer users/search lists too is counted twice until the run's
  * desk step replaces that desk's part with what it actually added.
+ * Alternative course: a directory without positions (Data Center) counts its users its own way
+ * ({@link JiraDirectory.countUsers}); one that cannot (no count, or the call fails) leaves the users
+ * part unknown, logged, and the desks are measured all the same.
  * Alternative course: a desk (or the desk list) that cannot be read leaves its part unmeasured; the
  * run's desk step saves it once it has read that desk.
- * A directory without positions (Data Center) is not measured: the estimate stays unknown (null).
  */
 export async function estimateRunSize(
   deps: RunSizeDependencies,
   run: { runId: string; action: SyncAction },
 ): Promise<RunSizeMeasurement> {
-  // No positions to probe (Data Center): the estimate stays unknown rather than a wrong part of it.
-  if (run.action !== 'disable' && deps.jira.listsByPosition === false) return { source: 'users', estimate: null };
   const measured =
     run.action === 'disable'
       ? { source: 'links', estimate: await deps.countLinkedAccounts() }
-      : {
-          source: 'users',
-          estimate: await measureListLength(
-            async (position) => (await deps.jira.searchUsers(position, 1)).returned > 0,
-          ),
-        };
-  await deps.settings.saveEstimate(run.runId, measured.source, measured.estimate);
+      : { source: 'users', estimate: await measureUsers(deps) };
+  if (measured.estimate !== null) await deps.settings.saveEstimate(run.runId, measured.source, measured.estimate);
   if (run.action === 'disable' || !deps.serviceDesks) return measured;
   return { ...measured, serviceDesks: await estimateDeskCustomers({ ...deps, serviceDesks: deps.serviceDesks }, run) };
+}
+
+/**
+ * The users part: `users/search`'s length, probed by position; without positions, the directory's
+ * own count, or null (never a failure: the desks are still to be measured).
+ */
+async function measureUsers(deps: RunSizeDependencies): Promise<number | null> {
+  const { jira } = deps;
+  if (jira.listsByPosition !== false)
+    return measureListLength(async (position) => (await jira.searchUsers(position, 1)).returned > 0);
+  const unknown = 'Jira could not count its users: that part of the estimate stays unknown.';
+  try {
+    const count = (await jira.countUsers?.()) ?? null;
+    if (count === null) deps.log?.(unknown, { reason: jira.countUsers ? 'no usable count' : 'no count offered' });
+    return count;
+  } catch (error) {
+    deps.log?.(unknown, { error: String(error) });
+    return null;
+  }
 }
 
 /**

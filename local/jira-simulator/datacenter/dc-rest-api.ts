@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../credentials.js';
 import { type Reply, errorBody } from '../http-reply.js';
+import { applicationRoles } from './dc-application-roles.js';
 import type { DataCenterCredentials } from './dc-credentials.js';
 import type { DataCenterUsers } from './dc-users.js';
 
@@ -45,7 +46,8 @@ export function serverInfo(deployment: 'cloud' | 'datacenter', listing: DataCent
 
 /**
  * The part of Jira Data Center's REST API v2 the service calls: PATs or Basic username:password,
- * v2 users (`key`, `name`), `user/list` by cursor or only a capped `user/search`.
+ * v2 users (`key`, `name`), `user/list` by cursor or only a capped `user/search`, and the
+ * application roles' user counts (Administer only).
  */
 export class DataCenterRestApi {
   private counts: Record<string, number> = {};
@@ -109,6 +111,10 @@ export class DataCenterRestApi {
           };
         return { status: 200, body: { permissions } };
       }
+      case 'applicationrole':
+        return this.options.holds(caller, 'ADMINISTER')
+          ? { status: 200, body: applicationRoles(users) }
+          : { status: 403, body: { errorMessages: ['You do not have the permission to see the application roles.'] } };
       default:
         return notFound();
     }

@@ -9,7 +9,13 @@ import {
   readEach,
   readJson,
 } from '../jira-client-base.js';
-import { dcCallerSchema, dcUserListSchema, dcUserSchema } from './dc-schemas.js';
+import {
+  dcApplicationRoleSchema,
+  dcApplicationRolesSchema,
+  dcCallerSchema,
+  dcUserListSchema,
+  dcUserSchema,
+} from './dc-schemas.js';
 import {
   USER_SEARCH_CAP,
   afterQuery,
@@ -64,6 +70,20 @@ export class JiraDataCenterClient extends JiraClientBase implements JiraDirector
     return this.searchStep(token);
   }
 
+  /**
+   * The users the run will meet, at least: the largest `userCount` of `applicationrole` (Administer),
+   * or null when no role has one. A user with two applications counts in both, so a sum would count
+   * agents who also use Software twice; the largest never overcounts the licensed users. Inactive
+   * users, users without an application and JSM's customers count in none: the desks' parts add
+   * the customers, and the run's own total is a little larger than this.
+   */
+  async countUsers(): Promise<number | null> {
+    const response = await this.serviceGet(`${this.api}/applicationrole`);
+    await expectOk(response, 'applicationrole');
+    const roles = await parseAnswer(response, dcApplicationRolesSchema, 'applicationrole');
+    return largestUserCount(roles);
+  }
+
   async getUser(key: string): Promise<JiraAccount | undefined> {
     return this.getIfFound(`/user?key=${encodeURIComponent(key)}`, dcUserSchema, 'user');
   }
@@ -107,4 +127,10 @@ export class JiraDataCenterClient extends JiraClientBase implements JiraDirector
 export function readDcUsers(records: readonly unknown[]): Omit<UserListingPage, 'nextToken'> {
   const { items, unreadable } = readEach(records, dcUserSchema);
   return { returned: records.length, accounts: items, unreadable };
+}
+
+/** The largest `userCount` among the roles Jira described usably; null when none did. */
+export function largestUserCount(roles: readonly unknown[]): number | null {
+  const counts = readEach(roles, dcApplicationRoleSchema).items.map((role) => role.userCount);
+  return counts.length ? Math.max(...counts) : null;
 }

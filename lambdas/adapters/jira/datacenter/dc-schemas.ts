@@ -63,3 +63,15 @@ export const dcUserListSchema = z.looseObject({
   isLast: z.boolean().nullish(),
   nextCursor: z.union([z.string(), z.number()]).nullish(),
 });
+
+/**
+ * One of `applicationrole`'s roles, as far as the estimate reads it: `userCount` is "the number of
+ * users counting against your license". A role without a usable count fails this schema and is skipped.
+ */
+export const dcApplicationRoleSchema = z.looseObject({
+  key: optionalText,
+  userCount: z.number().int().nonnegative(),
+});
+
+/** `applicationrole`: every application role (Software, Service Management, the platform's Core). */
+export const dcApplicationRolesSchema = z.array(z.unknown());
