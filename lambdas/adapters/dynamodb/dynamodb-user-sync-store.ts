@@ -15,7 +15,7 @@ import {
   emptyProgress,
 } from '../../domain/sync/user-sync-state.js';
 import { queryAll } from './query-page.js';
-import { tableName } from './table-schema.js';
+import { TTL_ATTRIBUTE, seenItemExpiry, tableName } from './table-schema.js';
 import { writeIf } from './write-if.js';
 
 const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'USER_SYNC' };
@@ -124,7 +124,13 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: seenPk(runId), sk: part, accountIds: value.seenAccountIds, unreadable: value.unreadable ?? 0 },
+          Item: {
+            pk: seenPk(runId),
+            sk: part,
+            accountIds: value.seenAccountIds,
+            unreadable: value.unreadable ?? 0,
+            [TTL_ATTRIBUTE]: seenItemExpiry(),
+          },
         }),
       );
     }

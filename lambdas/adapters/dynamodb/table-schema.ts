@@ -13,7 +13,8 @@
  * - settings     SETTINGS / USER_SYNC       the toggle's state
  * - run progress RUN#<runId> / <part>       one item per page or batch of a sync run, summed for progress
  * - seen         RUNSEEN#<runId> / <part>   the accounts a run's part saw (a users/search segment, a service
- *                                           desk step): later desk steps skip them, a reconcile's sweep spares them
+ *                                           desk step): later desk steps skip them, a reconcile's sweep spares them;
+ *                                           ORGSEEN#<runId> the same for organizations. Both expire (TTL_ATTRIBUTE)
  * - email hint   EMAIL#<email> / HINT       an email a regular contact has or had: lets a sync page skip
  *                                           the byEmail query for emails no contact can be linked by
  */
@@ -27,6 +28,14 @@ export const LINK_SHARDS = 16;
 
 /** The attribute DynamoDB's TTL deletes expired items by. */
 export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** What a run saw matters only while it runs (hours): a daily reconcile would otherwise keep every account id forever. */
+const SEEN_ITEMS_KEPT_SECONDS = 30 * 24 * 60 * 60;
+
+/** When a run's seen set may be deleted (epoch seconds, as DynamoDB's TTL reads it): 30 days on. */
+export function seenItemExpiry(now: number = Date.now()): number {
+  return Math.floor(now / 1000) + SEEN_ITEMS_KEPT_SECONDS;
+}
 
 export const DEFAULT_TABLE_NAME = 'contact-sync';
 
