@@ -8,9 +8,9 @@ import { toSqsRecord } from './sqs-record.js';
 export type { DeadLetter, QueueLog } from './message-store.js';
 
 /**
- * A look at the table this often whatever the timers say, as SQS's consumers poll: a retry whose
- * wake-up a race between a batch's end and another's start left unset (seen under load, not
- * reproduced in isolation) then waits at most this long, never until the next delivery.
+ * A look at the table this often whatever the timers say, as SQS's pollers do: a message made
+ * visible by a path the timers do not know of (the wall clock stepped, which `visible_at` follows
+ * and timers do not) then waits at most this long, never until the next delivery.
  */
 const SAFETY_PUMP_MS = 1000;
 
@@ -271,9 +271,12 @@ export class LocalQueue {
     // A batch now would fail for the outage alone; the messages wait, visible, until it is back.
     if (this.dependency && !this.dependency.available) return;
     while (this.batches.size < this.concurrency) {
-      const visible = this.store.counts({ now: Date.now(), limit: this.batchSize }).visible;
+      // One `now` for both questions: a retry that became visible between two clocks would be
+      // neither visible to the first nor next to the second, and nothing would wake the pump for it.
+      const now = Date.now();
+      const visible = this.store.counts({ now, limit: this.batchSize }).visible;
       if (visible === 0) {
-        this.wakeAtNextVisible();
+        this.wakeAtNextVisible(now);
         return;
       }
       if (visible < this.batchSize && this.batchWindowMs > 0 && !this.windowElapsed) {
@@ -292,9 +295,9 @@ export class LocalQueue {
     }
   }
 
-  /** Sets the wake-up timer for the end of the earliest retry delay, unless one is set for earlier. */
-  private wakeAtNextVisible(): void {
-    const next = this.store.nextVisibleAt(Date.now());
+  /** Sets the wake-up timer for the end of the earliest retry delay after `now`, unless one is set for earlier. */
+  private wakeAtNextVisible(now: number): void {
+    const next = this.store.nextVisibleAt(now);
     if (next === undefined || next >= this.wakeAt) return;
     clearTimeout(this.wakeTimer);
     this.wakeAt = next;
