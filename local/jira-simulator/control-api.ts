@@ -4,7 +4,7 @@ import type { AccountChanges, SimulatedAccount } from './accounts.js';
 import { type Reply, errorBody, readJson } from './http-reply.js';
 import { DEFAULT_QUIRKS, applyQuirks } from './quirks.js';
 import type { JiraRestApi } from './rest-api.js';
-import type { JiraSimulator } from './simulator.js';
+import type { JiraSimulator } from './jira-simulator.js';
 import type { WebhookSender } from './webhook-sender.js';
 
 const accountTypeSchema = z.enum(['atlassian', 'customer', 'app']);

@@ -4,7 +4,7 @@
  * holds and renames it aside), so an upgrade loses no accepted delivery.
  */
 import { readFile } from 'node:fs/promises';
-import type { QueueLog } from './message-store.js';
+import type { QueueLog } from './queue-log.js';
 
 export const LEGACY_JOURNAL = 'journal.jsonl';
 

@@ -3,8 +3,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { LEGACY_JOURNAL, readLegacyJournal } from './legacy-journal.js';
+import type { QueueLog } from './queue-log.js';
 
-export type QueueLog = (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => void;
+export type { QueueLog } from './queue-log.js';
 
 export interface DeadLetter {
   messageId: string;
