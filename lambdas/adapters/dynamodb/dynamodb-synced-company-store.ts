@@ -15,7 +15,7 @@ import type {
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { type CompanyRecord, companyKey, newCompanyRecord } from './dynamodb-company-store.js';
 import { queryAll } from './query-page.js';
-import { KIND_INDEX, TABLE_KEYS, TTL_ATTRIBUTE, seenItemExpiry, tableName } from './table-schema.js';
+import { KIND_INDEX, TABLE_KEYS, expiringSeenItem, tableName } from './table-schema.js';
 import { writeIf } from './write-if.js';
 
 /** An organization's one company (`companyId`), claimed once and kept after unlinking. */
@@ -159,18 +159,8 @@ export class DynamoDbSyncedCompanyStore implements SyncedCompanyStore {
   }
 
   async saveSeenOrganizations(runId: string, part: string, seen: { ids: string[]; unreadable: number }): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: seenPk(runId),
-          sk: part,
-          organizationIds: seen.ids,
-          unreadable: seen.unreadable,
-          [TTL_ATTRIBUTE]: seenItemExpiry(),
-        },
-      }),
-    );
+    const item = { pk: seenPk(runId), sk: part, organizationIds: seen.ids, unreadable: seen.unreadable };
+    await this.client.send(new PutCommand({ TableName: this.table, Item: expiringSeenItem(item) }));
   }
 
   async seenOrganizations(runId: string): Promise<{ ids: Set<string>; unreadable: number }> {

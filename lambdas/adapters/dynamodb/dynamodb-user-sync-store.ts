@@ -15,7 +15,7 @@ import {
   emptyProgress,
 } from '../../domain/sync/user-sync-state.js';
 import { queryAll } from './query-page.js';
-import { TTL_ATTRIBUTE, seenItemExpiry, tableName } from './table-schema.js';
+import { expiringSeenItem, tableName } from './table-schema.js';
 import { writeIf } from './write-if.js';
 
 const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'USER_SYNC' };
@@ -121,18 +121,8 @@ export class DynamoDbUserSyncStore implements UserSyncSettingsStore {
     const counts: PartItem = { progress: value.progress, failures: value.failures.slice(0, MAX_FAILURES_SHOWN) };
     await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: runPk(runId), sk: part, ...counts } }));
     if (value.seenAccountIds) {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: seenPk(runId),
-            sk: part,
-            accountIds: value.seenAccountIds,
-            unreadable: value.unreadable ?? 0,
-            [TTL_ATTRIBUTE]: seenItemExpiry(),
-          },
-        }),
-      );
+      const seen = { pk: seenPk(runId), sk: part, accountIds: value.seenAccountIds, unreadable: value.unreadable ?? 0 };
+      await this.client.send(new PutCommand({ TableName: this.table, Item: expiringSeenItem(seen) }));
     }
   }
 

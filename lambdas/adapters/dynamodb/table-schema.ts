@@ -32,9 +32,9 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 /** What a run saw matters only while it runs (hours): a daily reconcile would otherwise keep every account id forever. */
 const SEEN_ITEMS_KEPT_SECONDS = 30 * 24 * 60 * 60;
 
-/** When a run's seen set may be deleted (epoch seconds, as DynamoDB's TTL reads it): 30 days on. */
-export function seenItemExpiry(now: number = Date.now()): number {
-  return Math.floor(now / 1000) + SEEN_ITEMS_KEPT_SECONDS;
+/** A run's seen set as stored: deleted by DynamoDB's TTL 30 days on (epoch seconds, as the TTL reads them). */
+export function expiringSeenItem<T extends { pk: string; sk: string }>(item: T, now: number = Date.now()): T {
+  return { ...item, [TTL_ATTRIBUTE]: Math.floor(now / 1000) + SEEN_ITEMS_KEPT_SECONDS };
 }
 
 export const DEFAULT_TABLE_NAME = 'contact-sync';
