@@ -1,10 +1,13 @@
 import type { Contact } from '../../lambdas/domain/contact.js';
 import type { UserSyncView } from '../../lambdas/domain/sync/user-sync-runs.js';
-import { type WebhookDelivery, signWebhookBody } from '../../local/jira-simulator/index.js';
 import { listAll, putUserSync, setUserSync, waitForReconcile } from '../helpers/api.js';
 import { eventually, request } from '../helpers/http.js';
 import { type TestService, startTestService } from '../helpers/runtime.js';
-import { contactsWithEmail, eventuallyContacts, postDelivery, settled } from '../helpers/webhooks.js';
+import { contactsWithEmail, eventuallyContacts, postDelivery, settled, signedDelivery } from '../helpers/webhooks.js';
+
+/** A delivery as Data Center signs it: `X-Hub-Signature`, and no delivery identifier. */
+const dataCenterDelivery = (service: TestService, payload: unknown) =>
+  signedDelivery(service, payload, { deliveryId: false });
 
 /**
  * The service against Jira Data Center (the simulator's Data Center mode, Jira 10.3: `user/list`
@@ -241,15 +244,3 @@ describe('Jira Data Center (user/list)', () => {
     expect(contacts.filter((contact) => contact.jiraUser !== null)).toEqual([]);
   });
 });
-
-/** A delivery as Data Center signs it: `X-Hub-Signature`, and no delivery identifier. */
-function dataCenterDelivery(service: TestService, payload: unknown): WebhookDelivery {
-  const body = JSON.stringify(payload);
-  return {
-    body,
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Hub-Signature': signWebhookBody(body, service.jira.webhookSecret),
-    },
-  };
-}

@@ -27,15 +27,22 @@ export function madeUpAccount(label: string, overrides: Partial<MadeUpAccount> =
   };
 }
 
-/** A delivery of any JSON payload (nulls, other events, other user shapes), signed as Jira signs it. */
-export function signedDelivery(service: TestService, payload: unknown): WebhookDelivery {
+/**
+ * A delivery of any JSON payload (nulls, other events, other user shapes), signed as Jira signs it;
+ * `deliveryId: false` sends none, as Data Center does.
+ */
+export function signedDelivery(
+  service: TestService,
+  payload: unknown,
+  options: { deliveryId?: boolean } = {},
+): WebhookDelivery {
   const body = JSON.stringify(payload);
   return {
     body,
     headers: {
       'Content-Type': 'application/json',
       'X-Hub-Signature': signWebhookBody(body, service.jira.webhookSecret),
-      'X-Atlassian-Webhook-Identifier': randomUUID(),
+      ...(options.deliveryId === false ? {} : { 'X-Atlassian-Webhook-Identifier': randomUUID() }),
     },
   };
 }

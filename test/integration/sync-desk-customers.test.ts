@@ -60,24 +60,33 @@ async function runWithDesks(
   return { summary: await settings.summary(options.runId), steps, stores };
 }
 
+/**
+ * A small site with two desks, every third customer on both. One seed for every block: the same
+ * service credentials, since the functions read their environment once.
+ */
+async function startDeskSite(customers: number): Promise<JiraSimulator> {
+  const jira = await startJiraSimulator({
+    users: 6,
+    customers,
+    apps: 1,
+    inactive: 2,
+    hiddenEmails: 2,
+    serviceDesks: 2,
+    sharedCustomerEvery: 3,
+    seed: 23,
+  });
+  process.env.JIRA_USER_EMAIL = jira.service.email;
+  process.env.JIRA_API_TOKEN = jira.service.apiToken;
+  return jira;
+}
+
 describe('the service desk steps of a run', () => {
   let db: TestTable;
   let jira: JiraSimulator;
 
   beforeEach(async () => {
     db = await server.freshTable();
-    jira = await startJiraSimulator({
-      users: 6,
-      customers: 90,
-      apps: 1,
-      inactive: 2,
-      hiddenEmails: 2,
-      serviceDesks: 2,
-      sharedCustomerEvery: 3,
-      seed: 23,
-    });
-    process.env.JIRA_USER_EMAIL = jira.service.email;
-    process.env.JIRA_API_TOKEN = jira.service.apiToken;
+    jira = await startDeskSite(90);
   });
   afterEach(async () => {
     await jira.stop();
@@ -145,18 +154,7 @@ describe("a run's size with the service desks' customers", () => {
 
   beforeEach(async () => {
     db = await server.freshTable();
-    jira = await startJiraSimulator({
-      users: 6,
-      customers: 60,
-      apps: 1,
-      inactive: 2,
-      hiddenEmails: 2,
-      serviceDesks: 2,
-      sharedCustomerEvery: 3,
-      seed: 23, // the first block's seed: the same service credentials (the functions read their environment once)
-    });
-    process.env.JIRA_USER_EMAIL = jira.service.email;
-    process.env.JIRA_API_TOKEN = jira.service.apiToken;
+    jira = await startDeskSite(60);
   });
   afterEach(async () => {
     await jira.stop();
